@@ -1,0 +1,383 @@
+"""The one entry point: `Assistant.load(settings)` and `assistant.ask(question, history, filters)`.
+
+It wires the stages together: corpus documents → persisted hybrid index → question
+understanding → budget lookup or passage retrieval → an extractive, cited answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant import answer as compose_mod
+from assistant.models import Answer, Citation, Filters, Passage
+from assistant.retrieval import Retriever, soft_year
+from assistant.settings import DEFAULT_CORPUS_DIR, SHIPPED_CORPUS_DIR, Settings
+from corpus.models import BudgetFact, Document, DocumentMeta
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from assistant.budget import FactStore
+    from assistant.query import CorpusInfo, QueryPlan
+    from embeddings.base import Embedder
+    from embeddings.index import HybridIndex
+
+# (message, fraction done or None) — what the CLI prints and the app shows in a progress bar.
+Progress = Callable[[str, "float | None"], None]
+
+TOP_PASSAGES = 10
+
+# Abstention: the best of the top passages must cover at least this IDF-weighted share of
+# the question's content terms. Set from the gold set's answerable vs unanswerable
+# questions (see README, "Evaluatie"); below it the documents do not hold the answer.
+MIN_EVIDENCE = 0.45
+
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_MARKER_AT_END = re.compile(r"\[\d+\]$")
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document as the user sees it in `assistant documents` and the app's sidebar."""
+
+    id: str
+    path: str
+    meta: DocumentMeta
+    chunks: int
+    tables: int
+
+
+class Assistant:
+    """Holds the loaded index, facts and question-understanding data for one corpus."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        documents: list[Document],
+        index: "HybridIndex",
+        embedder: "Embedder",
+        facts: "FactStore",
+        info: "CorpusInfo",
+        problems: Sequence[tuple[str, str]] = (),
+        retrieval_mode: str = "hybrid",
+    ) -> None:
+        from embeddings.bm25 import tokenize
+
+        self.settings = settings
+        self._documents = {d.id: d for d in documents}
+        self.index = index
+        self.embedder = embedder
+        self.facts = facts
+        self.info = info
+        self.problems = list(problems)
+        self.retriever = Retriever(index, embedder, mode=retrieval_mode)
+        self._tokenize = tokenize
+        self._stats = compose_mod.TermStats.from_token_lists(
+            tokenize(" ".join(c.section) + " " + c.context + " " + c.text) for c in index.chunks
+        )
+        # Words that only name a place carry no evidence: "in Enschede" is a filter, not a topic.
+        self._place_tokens = set()
+        for name in info.municipalities:
+            self._place_tokens.update(tokenize(name))
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(
+        cls,
+        settings: Settings | None = None,
+        progress: Progress | None = None,
+        embedder: "Embedder | None" = None,
+        retrieval_mode: str = "hybrid",
+    ) -> "Assistant":
+        """Load (building or updating as needed) the index for `settings.corpus_dir`.
+
+        Raises corpus.errors.CorpusError with a Dutch message when the corpus cannot be read.
+        """
+        from assistant.budget import FactStore
+        from assistant.query import CorpusInfo
+        from corpus.chunking import chunk_document
+        from corpus.errors import CorpusError
+        from corpus.facts import extract_facts
+        from corpus.store import ensure_default_corpus, load_corpus
+        from corpus.tables import find_tables
+        from embeddings import load_embedder
+        from embeddings.index import HybridIndex, format_progress
+
+        settings = settings or Settings.from_env()
+        if Path(settings.corpus_dir).resolve() == DEFAULT_CORPUS_DIR.resolve():
+            ensure_default_corpus(settings.corpus_dir, SHIPPED_CORPUS_DIR)
+        if not Path(settings.corpus_dir).is_dir():
+            raise CorpusError(f"De documentenmap {settings.corpus_dir} bestaat niet.")
+        loaded = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_mb * 1024 * 1024)
+        documents = list(loaded.documents)
+        if progress:
+            for file, message in loaded.problems:
+                progress(f"Overgeslagen: {file}: {message}", None)
+        embedder = embedder or load_embedder(settings.embedding_model)
+
+        def on_index_event(event) -> None:  # noqa: ANN001 - embeddings.index.ProgressEvent
+            if progress:
+                fraction = event.done / event.total if getattr(event, "total", 0) else None
+                progress(format_progress(event), fraction)
+
+        index = HybridIndex.open(settings.index_dir, documents, embedder, chunk_document, on_index_event)
+        tables = []
+        facts: list[BudgetFact] = []
+        for doc in documents:
+            doc_tables = find_tables(doc.id, doc.text)
+            tables.extend(doc_tables)
+            facts.extend(extract_facts(doc, doc_tables))
+        store = FactStore(facts, tables, {d.id: d.meta for d in documents})
+        info = CorpusInfo.from_documents(documents)
+        return cls(settings, documents, index, embedder, store, info, loaded.problems, retrieval_mode)
+
+    # ------------------------------------------------------------------ corpus views
+    def documents(self) -> list[DocumentInfo]:
+        chunk_counts = Counter(c.doc_id for c in self.index.chunks)
+        table_counts = Counter(t.doc_id for t in self.facts.tables)
+        return [
+            DocumentInfo(d.id, d.path, d.meta, chunk_counts.get(d.id, 0), table_counts.get(d.id, 0))
+            for d in sorted(self._documents.values(), key=lambda d: d.id)
+        ]
+
+    def document(self, doc_id: str) -> Document | None:
+        return self._documents.get(doc_id)
+
+    def filter_options(self) -> dict[str, dict[str, int]]:
+        """Values users can filter on, each with the number of documents that have it."""
+        metas = [d.meta for d in self._documents.values()]
+        return {
+            "municipality": dict(sorted(Counter(m.municipality for m in metas if m.municipality).items())),
+            "year": dict(sorted(Counter(str(m.year) for m in metas if m.year).items())),
+            "doc_type": dict(sorted(Counter(m.doc_type for m in metas if m.doc_type).items())),
+        }
+
+    def table_frame(self, table_id: str) -> "pd.DataFrame | None":
+        from corpus.facts import table_frame
+
+        table = next((t for t in self.facts.tables if t.id == table_id), None)
+        return table_frame(table) if table is not None else None
+
+    def detect_metadata(self, path: Path) -> DocumentMeta:
+        from corpus.loaders import load_text
+        from corpus.metadata import detect_metadata
+
+        text = load_text(Path(path), self.settings.max_file_mb * 1024 * 1024)
+        return detect_metadata(text, Path(path).name)
+
+    def add_documents(
+        self, paths: Sequence[Path], overrides: dict | None = None, progress: Progress | None = None
+    ) -> "tuple[list[Document], Assistant]":
+        """Copy documents into the corpus and update the index incrementally.
+
+        Returns the added documents and a freshly loaded assistant over the new corpus (this
+        one stays valid for the old corpus). Raises CorpusError; nothing changes on error.
+        """
+        from corpus.store import add_documents
+
+        added = add_documents(
+            self.settings.corpus_dir, list(paths), overrides or {}, max_bytes=self.settings.max_file_mb * 1024 * 1024
+        )
+        return added, Assistant.load(self.settings, progress, embedder=self.embedder, retrieval_mode=self.retriever.mode)
+
+    def remove_document(self, doc_id: str, progress: Progress | None = None) -> "Assistant":
+        from corpus.store import remove_document
+
+        remove_document(self.settings.corpus_dir, doc_id)
+        return Assistant.load(self.settings, progress, embedder=self.embedder, retrieval_mode=self.retriever.mode)
+
+    # ------------------------------------------------------------------ asking
+    def plan(self, question: str, history: Sequence[str] = (), filters: Filters | None = None) -> "QueryPlan":
+        from assistant.query import understand
+
+        return understand(question, list(history), self.info, filters or Filters())
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        filters: Filters | None = None,
+    ) -> Answer:
+        """Answer `question` (Dutch or English) given earlier user questions and explicit filters."""
+        question = (question or "").strip()
+        if not question:
+            return Answer(question="", resolved_question="", text="Stel een vraag over de documenten.", abstained=True)
+        if len(question) > 2000:
+            question = question[:2000]
+        explicit = filters or Filters()
+        plan = self.plan(question, history, explicit)
+        scope = plan.filters if explicit.year is not None else soft_year(plan.filters, self.index.documents)
+
+        if plan.unknown_municipality and scope.municipality is None:
+            known = ", ".join(sorted(self.info.municipalities)) or "geen"
+            return Answer(
+                question=question,
+                resolved_question=plan.resolved_question,
+                text=(
+                    f"Over {plan.unknown_municipality} zijn geen documenten geladen, dus daar kan ik niets over zeggen. "
+                    f"De documenten gaan over: {known}."
+                ),
+                abstained=True,
+                filters=scope,
+            )
+
+        if plan.compare_all and scope.municipality is None:
+            return self._answer_per_municipality(question, plan, scope)
+
+        query_vec = self.retriever.embed_query(plan.search_text) if self.retriever.mode != "bm25" else None
+        ranked = self.retriever.ranked(plan.search_text, self.retriever.mask(scope), TOP_PASSAGES, query_vec)
+        passages = self.retriever.passages(ranked)
+
+        from assistant.budget import is_budget_question
+
+        if is_budget_question(plan.resolved_question):
+            budget = self._budget_answer(question, plan, scope, passages)
+            if budget is not None:
+                return budget
+        return self._passage_answer(question, plan, scope, passages)
+
+    # ------------------------------------------------------------------ answer kinds
+    def _query_tokens(self, plan: "QueryPlan") -> list[str]:
+        tokens = self._tokenize(plan.search_text)
+        return [t for t in tokens if t not in self._place_tokens and not _YEAR.fullmatch(t)]
+
+    def evidence_strength(self, plan: "QueryPlan", passages: Sequence[Passage], top: int = 3) -> float:
+        """Best IDF-weighted coverage of the question's terms by one of the top passages (0..1)."""
+        q = self._query_tokens(plan)
+        best = 0.0
+        for p in passages[:top]:
+            c = p.chunk
+            best = max(best, compose_mod.coverage(q, self._tokenize(" ".join(c.section) + " " + c.context + " " + c.text), self._stats))
+        return best
+
+    def _passage_answer(self, question: str, plan: "QueryPlan", scope: Filters, passages: list[Passage]) -> Answer:
+        strength = self.evidence_strength(plan, passages)
+        if not passages or strength < MIN_EVIDENCE:
+            return Answer(
+                question=question,
+                resolved_question=plan.resolved_question,
+                text=compose_mod.ABSTAIN_TEXT + (" Hieronder staan de passages die het dichtst in de buurt komen." if passages else ""),
+                passages=tuple(passages),
+                abstained=True,
+                filters=scope,
+            )
+        evidence = compose_mod.best_sentences(self._query_tokens(plan), passages, self._tokenize, self._stats)
+        text, citations = compose_mod.compose(evidence)
+        if not citations:
+            return Answer(question, plan.resolved_question, compose_mod.ABSTAIN_TEXT, passages=tuple(passages), abstained=True, filters=scope)
+        return self._guarded(
+            Answer(
+                question=question,
+                resolved_question=plan.resolved_question,
+                text=text,
+                citations=citations,
+                passages=tuple(passages),
+                filters=scope,
+            ),
+            extra_sources=(),
+        )
+
+    def _answer_per_municipality(self, question: str, plan: "QueryPlan", scope: Filters) -> Answer:
+        """A short cited answer per municipality that has evidence, for comparison questions."""
+        query_vec = self.retriever.embed_query(plan.search_text) if self.retriever.mode != "bm25" else None
+        q_tokens = self._query_tokens(plan)
+        lines: list[str] = []
+        citations: list[Citation] = []
+        per_town: list[list[Passage]] = []
+        for town in sorted(self.info.municipalities):
+            town_scope = Filters(municipality=town, year=None, doc_type=scope.doc_type)
+            ranked = self.retriever.ranked(plan.search_text, self.retriever.mask(town_scope), 3, query_vec)
+            if not ranked:
+                continue
+            town_passages = self.retriever.passages(ranked)
+            per_town.append(town_passages)
+            if self.evidence_strength(plan, town_passages) < MIN_EVIDENCE:
+                continue
+            evidence = compose_mod.best_sentences(q_tokens, town_passages, self._tokenize, self._stats)
+            text, cites = compose_mod.compose(evidence, max_sentences=1)
+            if not cites:
+                continue
+            n = len(citations) + 1
+            cite = cites[0]
+            citations.append(Citation(n, cite.passage, cite.sentence_start, cite.sentence_end))
+            lines.append(f"{town}: {_MARKER_AT_END.sub(f'[{n}]', text)}")
+        # Interleave the towns' passages so every municipality appears in the top 10.
+        merged: list[Passage] = []
+        for i in range(3):
+            merged.extend(ps[i] for ps in per_town if len(ps) > i)
+        passages = tuple(
+            Passage(p.chunk, p.meta, p.score, rank) for rank, p in enumerate(merged[:TOP_PASSAGES], start=1)
+        )
+        if not lines:
+            return Answer(question, plan.resolved_question, compose_mod.ABSTAIN_TEXT, passages=passages, abstained=True, filters=scope)
+        text = "Per gemeente:\n" + "\n".join(lines)
+        return self._guarded(
+            Answer(question, plan.resolved_question, text, citations=tuple(citations), passages=passages, filters=scope),
+            extra_sources=(),
+        )
+
+    def _chunk_for(self, fact: BudgetFact) -> Passage | None:
+        for chunk in self.index.chunks:
+            if chunk.doc_id == fact.doc_id and chunk.start <= fact.start < chunk.end:
+                return Passage(chunk, self.index.documents[chunk.doc_id], 1.0, 0)
+        return None
+
+    def _budget_answer(
+        self, question: str, plan: "QueryPlan", scope: Filters, passages: list[Passage]
+    ) -> Answer | None:
+        result = self.facts.lookup(plan.resolved_question, scope, topic_hint=getattr(plan, "topic", ""))
+        if not result.found:
+            return None
+        # The chunks holding the used cells come first: they are the evidence.
+        cited: list[Passage] = []
+        for fact in result.facts:
+            p = self._chunk_for(fact)
+            if p is not None and all(p.chunk.id != c.chunk.id for c in cited):
+                cited.append(p)
+        rest = [p for p in passages if all(p.chunk.id != c.chunk.id for c in cited)]
+        ordered = [Passage(p.chunk, p.meta, p.score, r) for r, p in enumerate(cited + rest, start=1)][:TOP_PASSAGES]
+        citations = []
+        for n, p in enumerate(ordered[: len(cited)], start=1):
+            fact = next(f for f in result.facts if p.chunk.start <= f.start < p.chunk.end and f.doc_id == p.chunk.doc_id)
+            citations.append(Citation(n, p, fact.start, fact.end))
+        text = result.text
+        if citations and "[1]" not in text:
+            text = f"{text} " + " ".join(f"[{c.n}]" for c in citations)
+        return self._guarded(
+            Answer(
+                question=question,
+                resolved_question=plan.resolved_question,
+                text=text,
+                citations=tuple(citations),
+                passages=tuple(ordered),
+                facts=tuple(result.facts),
+                ambiguous=result.ambiguous,
+                filters=scope,
+                calculation=result.calculation,
+            ),
+            extra_sources=tuple(f.sentence or f.raw for f in result.facts),
+        )
+
+    def _guarded(self, ans: Answer, extra_sources: Sequence[str]) -> Answer:
+        """Grounding guard: no number may appear that is not in a cited source or a shown calculation."""
+        from assistant.budget import ungrounded_numbers
+
+        sources = [c.passage.chunk.text for c in ans.citations] + list(extra_sources) + [ans.question, ans.resolved_question]
+        calcs = (ans.calculation,) if ans.calculation else ()
+        bad = ungrounded_numbers(ans.text, sources, calcs)
+        if not bad:
+            return ans
+        return Answer(
+            question=ans.question,
+            resolved_question=ans.resolved_question,
+            text=compose_mod.ABSTAIN_TEXT,
+            passages=ans.passages,
+            abstained=True,
+            filters=ans.filters,
+            notice="Antwoord ingetrokken: het bevatte getallen die niet in de bronnen staan (" + ", ".join(bad) + ").",
+        )
