@@ -111,6 +111,8 @@ class Table:
     multiplier: euros per printed unit (1000 for "x €1.000"), None when no unit is stated.
     columns: column headers (multi-line headers joined with " ").
     header_span: offsets of the header line(s) in the document text.
+    footnotes: (marker, text) of footnote lines right under the table; cells refer to them
+        with the marker ("-1.291*").
     """
 
     id: str
@@ -124,6 +126,8 @@ class Table:
     header_span: tuple[int, int]
     unit_text: str | None = None
     multiplier: int | None = None
+    # Footnotes printed under the table: (marker, text), e.g. ("*", "De verwachte onttrekking ...").
+    footnotes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
