@@ -1,0 +1,658 @@
+"""The persisted hybrid index: FAISS vectors + BM25 tokens over the same chunks.
+
+An index is a directory of plain files (no pickle):
+    meta.json        format_version, embedding_model, dim, chunk_count, corpus_fingerprint,
+                     documents {doc_id: {"fingerprint", "chunks"}}
+    chunks.jsonl     one Chunk per line, grouped per document, in index order
+    index.faiss      IndexFlatIP over the L2-normalised chunk vectors (inner product = cosine),
+                     row i belongs to line i of chunks.jsonl
+    bm25_tokens.json the BM25 token list of each chunk, same order (postings rebuilt on load)
+    documents.json   doc_id -> path + DocumentMeta fields
+
+`HybridIndex.open` loads the directory when it matches the documents and embedder, and
+otherwise updates it incrementally: unchanged documents (same fingerprint, same model) reuse
+their stored vectors (read back from the flat FAISS index), new and changed documents are
+chunked and embedded, removed ones dropped. Every build is written to `<dir>.tmp-<pid>` and
+swapped in by renames, so a crash or an exception leaves the previous index usable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from corpus.models import Chunk, Document, DocumentMeta
+from embeddings.base import Embedder
+from embeddings.bm25 import BM25, tokenize
+
+FORMAT_VERSION = 1
+META_FILE = "meta.json"
+CHUNKS_FILE = "chunks.jsonl"
+FAISS_FILE = "index.faiss"
+TOKENS_FILE = "bm25_tokens.json"
+DOCUMENTS_FILE = "documents.json"
+# Chunks per embedder call: small enough to report progress often, large enough to batch.
+EMBED_BATCH = 32
+
+Chunker = Callable[[Document], list[Chunk]]
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """One progress report.
+
+    stage: "controleren", "fragmenteren", "embedden", "schrijven", "klaar" or "melding"
+        (a message only, e.g. that a damaged index is rebuilt).
+    done / total: chunks (for "embedden") or documents (for "fragmenteren") done / to do.
+    docs_done / docs_total: documents completely processed in this stage / to process.
+    eta_seconds: estimated seconds left in the stage, None when unknown.
+    message: Dutch text for the user, may be "".
+    """
+
+    stage: str
+    done: int = 0
+    total: int = 0
+    docs_done: int = 0
+    docs_total: int = 0
+    eta_seconds: float | None = None
+    message: str = ""
+
+
+ProgressFn = Callable[[ProgressEvent], None]
+
+
+def format_progress(event: ProgressEvent) -> str:
+    """One Dutch status line, e.g. "Embedden: 120/310 fragmenten, 2/5 documenten, nog ~40 s"."""
+    if event.stage == "embedden":
+        line = (
+            f"Embedden: {event.done}/{event.total} fragmenten, "
+            f"{event.docs_done}/{event.docs_total} documenten"
+        )
+        if event.eta_seconds is not None and event.done < event.total:
+            line += f", nog ~{_format_seconds(event.eta_seconds)}"
+        return line
+    if event.stage == "fragmenteren":
+        return f"Fragmenteren: {event.docs_done}/{event.docs_total} documenten"
+    if event.message:
+        return event.message
+    return event.stage.capitalize()
+
+
+def _format_seconds(seconds: float) -> str:
+    s = max(0, int(round(seconds)))
+    if s < 90:
+        return f"{s} s"
+    return f"{s // 60} min {s % 60:02d} s"
+
+
+class IndexProblem(Exception):
+    """The stored index cannot be used; `message` is the Dutch reason shown to the user."""
+
+    def __init__(self, message: str, kind: str = "corrupt") -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind  # "corrupt" or "incompatible"
+
+
+def passage_text(chunk: Chunk, meta: DocumentMeta | None = None) -> str:
+    """What is embedded and BM25-indexed for a chunk: document title, section path, context
+    (caption/header of a table piece) and the text. Only `chunk.text` is ever cited."""
+    parts = []
+    if meta is not None and meta.title:
+        parts.append(meta.title)
+    if chunk.section:
+        parts.append(" › ".join(chunk.section))
+    if chunk.context:
+        parts.append(chunk.context)
+    parts.append(chunk.text)
+    return "\n".join(parts)
+
+
+def corpus_fingerprint(fingerprints: dict[str, str], model: str) -> str:
+    """sha256 over the model name and the sorted (doc id, fingerprint) pairs."""
+    h = hashlib.sha256(model.encode("utf-8"))
+    for doc_id in sorted(fingerprints):
+        h.update(f"\x1f{doc_id}\x1e{fingerprints[doc_id]}".encode("utf-8"))
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and writing the directory
+
+
+@dataclass
+class _Stored:
+    meta: dict[str, Any]
+    chunks: list[Chunk]
+    faiss_index: Any
+    tokens: list[list[str]]
+    documents: dict[str, dict[str, Any]]
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexProblem(f"Het indexbestand {path.name} ontbreekt.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise IndexProblem(f"Het indexbestand {path.name} is onleesbaar.") from None
+
+
+def _chunk_from_json(d: dict[str, Any]) -> Chunk:
+    return Chunk(
+        id=str(d["id"]),
+        doc_id=str(d["doc_id"]),
+        section=tuple(str(s) for s in d.get("section", ())),
+        start=int(d["start"]),
+        end=int(d["end"]),
+        text=str(d["text"]),
+        kind=str(d.get("kind", "text")),
+        context=str(d.get("context", "")),
+    )
+
+
+def _meta_from_json(d: dict[str, Any]) -> DocumentMeta:
+    names = {f.name for f in fields(DocumentMeta)}
+    return DocumentMeta(**{k: v for k, v in d.items() if k in names})
+
+
+def _read_meta(index_dir: Path) -> dict[str, Any]:
+    meta = _read_json(index_dir / META_FILE)
+    if not isinstance(meta, dict) or not isinstance(meta.get("documents"), dict):
+        raise IndexProblem("Het indexbestand meta.json heeft een onbekende opbouw.")
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise IndexProblem(
+            "De index heeft een ander formaat dan deze versie gebruikt.", kind="incompatible"
+        )
+    for key in ("embedding_model", "dim", "chunk_count"):
+        if key not in meta:
+            raise IndexProblem("Het indexbestand meta.json is onvolledig.")
+    return meta
+
+
+def _load_stored(index_dir: Path) -> _Stored:
+    """Read and cross-check every file; raise IndexProblem on anything inconsistent."""
+    import faiss
+
+    meta = _read_meta(index_dir)
+    try:
+        with open(index_dir / CHUNKS_FILE, encoding="utf-8") as fh:
+            chunks = [_chunk_from_json(json.loads(line)) for line in fh if line.strip()]
+    except FileNotFoundError:
+        raise IndexProblem("Het indexbestand chunks.jsonl ontbreekt.") from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise IndexProblem("Het indexbestand chunks.jsonl is onleesbaar.") from None
+    tokens = _read_json(index_dir / TOKENS_FILE)
+    documents = _read_json(index_dir / DOCUMENTS_FILE)
+    if not isinstance(tokens, list) or not all(isinstance(t, list) for t in tokens):
+        raise IndexProblem("Het indexbestand bm25_tokens.json heeft een onbekende opbouw.")
+    if not isinstance(documents, dict):
+        raise IndexProblem("Het indexbestand documents.json heeft een onbekende opbouw.")
+    faiss_path = index_dir / FAISS_FILE
+    if not faiss_path.is_file():
+        raise IndexProblem("Het indexbestand index.faiss ontbreekt.")
+    try:
+        fi = faiss.read_index(str(faiss_path))
+    except Exception:  # faiss raises RuntimeError with a C++ trace for damaged files
+        raise IndexProblem("Het indexbestand index.faiss is beschadigd.") from None
+    n = int(meta["chunk_count"])
+    counts = {len(chunks), len(tokens), int(fi.ntotal), n}
+    per_doc = sum(int(d.get("chunks", -1)) for d in meta["documents"].values())
+    if len(counts) != 1 or per_doc != n:
+        raise IndexProblem("De indexbestanden bevatten niet evenveel fragmenten.")
+    if int(fi.d) != int(meta["dim"]):
+        raise IndexProblem("De vectorlengte in index.faiss klopt niet met meta.json.")
+    if {c.doc_id for c in chunks} - set(meta["documents"]) or set(meta["documents"]) != set(
+        documents
+    ):
+        raise IndexProblem("De documentenlijst van de index is niet consistent.")
+    return _Stored(meta, chunks, fi, tokens, documents)
+
+
+def _write_file(path: Path, data: str | bytes) -> None:
+    mode = "wb" if isinstance(data, bytes) else "w"
+    kwargs = {} if isinstance(data, bytes) else {"encoding": "utf-8"}
+    with open(path, mode, **kwargs) as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _sibling(index_dir: Path, suffix: str) -> Path:
+    return index_dir.with_name(index_dir.name + suffix)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(index_dir: Path) -> None:
+    """Clean up after an interrupted build or swap.
+
+    - `<dir>.tmp-<pid>` of a process that no longer runs (or of this process): removed.
+    - only `<dir>.old` exists: the swap stopped between its two renames; it is moved back.
+    - both exist: the swap completed; `<dir>.old` is removed.
+    """
+    parent = index_dir.parent
+    if not parent.is_dir():
+        return
+    for tmp in parent.glob(index_dir.name + ".tmp-*"):
+        pid_text = tmp.name.rsplit("-", 1)[-1]
+        pid = int(pid_text) if pid_text.isdigit() else -1
+        if pid == os.getpid() or pid <= 0 or not _pid_alive(pid):
+            shutil.rmtree(tmp, ignore_errors=True)
+    old = _sibling(index_dir, ".old")
+    if old.is_dir():
+        if index_dir.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(old, index_dir)
+
+
+def _swap_in(tmp: Path, index_dir: Path) -> None:
+    """Replace index_dir by tmp with two renames; `recover` repairs a crash in between."""
+    old = _sibling(index_dir, ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if index_dir.exists():
+        os.rename(index_dir, old)
+    os.rename(tmp, index_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class HybridIndex:
+    """Chunks with their vectors (FAISS) and BM25 statistics, ready to search.
+
+    Positions (the ints that searches return) index `chunks`. Use `HybridIndex.open`.
+    """
+
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        faiss_index: Any,
+        tokens: list[list[str]],
+        documents: dict[str, DocumentMeta],
+        document_paths: dict[str, str],
+        embedder_name: str,
+        corpus_fingerprint: str,
+    ) -> None:
+        self._chunks = chunks
+        self._faiss = faiss_index
+        self._bm25 = BM25(tokens)
+        self._documents = documents
+        self._paths = document_paths
+        self._embedder_name = embedder_name
+        self._corpus_fingerprint = corpus_fingerprint
+
+    # -- properties ---------------------------------------------------------------------------
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self._chunks
+
+    @property
+    def documents(self) -> dict[str, DocumentMeta]:
+        return self._documents
+
+    @property
+    def document_paths(self) -> dict[str, str]:
+        return self._paths
+
+    @property
+    def embedder_name(self) -> str:
+        return self._embedder_name
+
+    @property
+    def corpus_fingerprint(self) -> str:
+        return self._corpus_fingerprint
+
+    @property
+    def dim(self) -> int:
+        return int(self._faiss.d)
+
+    @property
+    def bm25(self) -> BM25:
+        return self._bm25
+
+    def __len__(self) -> int:
+        return len(self._chunks)
+
+    def vectors(self) -> np.ndarray:
+        """All chunk vectors, float32 (n, dim), a copy read back from the flat index."""
+        n = int(self._faiss.ntotal)
+        if n == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._faiss.reconstruct_n(0, n), dtype=np.float32)
+
+    # -- search -------------------------------------------------------------------------------
+    def dense_search(
+        self, query_vec: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Top-k chunks by cosine similarity to an L2-normalised query vector.
+
+        allowed: optional boolean mask over `chunks` (municipality/year filters). Filtering is
+        exact: the flat index is searched in full (k = number of chunks) and masked afterwards,
+        which is cheap at this corpus size and never loses an allowed chunk to a filtered-out
+        one. Returns [(chunk position, cosine)], best first; ties by position.
+        """
+        n = len(self._chunks)
+        if k <= 0 or n == 0:
+            return []
+        q = np.asarray(query_vec, dtype=np.float32).reshape(1, -1)
+        if q.shape[1] != self.dim:
+            raise ValueError(f"query vector has dim {q.shape[1]}, index has {self.dim}")
+        mask = self._check_mask(allowed)
+        if mask is not None and not mask.any():
+            return []
+        search_k = n if mask is not None else min(k, n)
+        scores, ids = self._faiss.search(q, search_k)
+        hits = [
+            (int(i), float(s))
+            for i, s in zip(ids[0], scores[0])
+            if i >= 0 and (mask is None or mask[i])
+        ]
+        hits.sort(key=lambda h: (-h[1], h[0]))
+        return hits[:k]
+
+    def lexical_search(
+        self, query_text: str, k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Top-k chunks by BM25 for a query string; only chunks with a positive score.
+
+        allowed: optional boolean mask over `chunks`. Returns [(chunk position, BM25 score)],
+        best first; ties by position.
+        """
+        if k <= 0 or not self._chunks:
+            return []
+        mask = self._check_mask(allowed)
+        scores = self._bm25.scores(tokenize(query_text))
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        candidates = np.flatnonzero(scores > 0.0)
+        if candidates.size == 0:
+            return []
+        # Stable sort on -score keeps ties in position order.
+        order = candidates[np.argsort(-scores[candidates], kind="stable")][:k]
+        return [(int(i), float(scores[i])) for i in order]
+
+    def _check_mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
+        if allowed is None:
+            return None
+        mask = np.asarray(allowed, dtype=bool)
+        if mask.shape != (len(self._chunks),):
+            raise ValueError(f"allowed mask has shape {mask.shape}, expected ({len(self._chunks)},)")
+        return mask
+
+    # -- status -------------------------------------------------------------------------------
+    @staticmethod
+    def status(index_dir: Path, documents: Sequence[Document], embedder_name: str) -> str:
+        """Cheap check without loading vectors: "ok", "stale", "missing" or "corrupt".
+
+        Reads meta.json and counts lines of chunks.jsonl; a damaged index.faiss is only found
+        by `open`. "stale" also covers an index made with another model or format.
+        """
+        index_dir = Path(index_dir)
+        if not (index_dir / META_FILE).exists():
+            return "stale" if _sibling(index_dir, ".old").is_dir() else "missing"
+        try:
+            meta = _read_meta(index_dir)
+            with open(index_dir / CHUNKS_FILE, encoding="utf-8") as fh:
+                lines = sum(1 for line in fh if line.strip())
+            if lines != int(meta["chunk_count"]) or not (index_dir / FAISS_FILE).is_file():
+                return "corrupt"
+            stored = {k: str(v["fingerprint"]) for k, v in meta["documents"].items()}
+        except IndexProblem as problem:
+            return "stale" if problem.kind == "incompatible" else "corrupt"
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            return "corrupt"
+        if meta["embedding_model"] != embedder_name:
+            return "stale"
+        current = {d.id: d.fingerprint for d in documents}
+        return "ok" if current == stored else "stale"
+
+    # -- open / build -------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        index_dir: Path,
+        documents: Sequence[Document],
+        embedder: Embedder,
+        chunker: Chunker,
+        progress: ProgressFn | None = None,
+    ) -> "HybridIndex":
+        """Load the index in `index_dir` for these documents, building or updating it as needed.
+
+        Unchanged documents keep their vectors; only new or changed ones are chunked and
+        embedded. With nothing changed, nothing is embedded (a lazy embedder is not even
+        loaded) and nothing is written. A damaged or incompatible index is rebuilt after a
+        Dutch message through `progress`. An exception while chunking or embedding
+        propagates, and the index on disk stays as it was.
+        """
+        index_dir = Path(index_dir)
+        report = progress or (lambda event: None)
+        docs = list(documents)
+        ids = [d.id for d in docs]
+        if len(set(ids)) != len(ids):
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            raise ValueError(f"Dubbele document-id's: {', '.join(dupes)}.")
+
+        recover(index_dir)
+        stored: _Stored | None = None
+        # An empty or absent directory is simply "no index yet"; anything else must load.
+        if index_dir.is_dir() and any(index_dir.iterdir()):
+            try:
+                stored = _load_stored(index_dir)
+            except IndexProblem as problem:
+                report(ProgressEvent("melding", message=f"{problem.message} De index wordt opnieuw opgebouwd."))
+            else:
+                if stored.meta["embedding_model"] != embedder.name:
+                    report(
+                        ProgressEvent(
+                            "melding",
+                            message=(
+                                f"De index is gemaakt met embeddingmodel "
+                                f"'{stored.meta['embedding_model']}' in plaats van "
+                                f"'{embedder.name}'; hij wordt opnieuw opgebouwd."
+                            ),
+                        )
+                    )
+                    stored = None
+
+        fingerprints = {d.id: d.fingerprint for d in docs}
+        if stored is not None and {
+            k: v.get("fingerprint") for k, v in stored.meta["documents"].items()
+        } == fingerprints:
+            return cls._from_stored(stored)
+        return cls._build(index_dir, docs, embedder, chunker, stored, report)
+
+    @classmethod
+    def _from_stored(cls, stored: _Stored) -> "HybridIndex":
+        documents = {k: _meta_from_json(v.get("meta", {})) for k, v in stored.documents.items()}
+        paths = {k: str(v.get("path", "")) for k, v in stored.documents.items()}
+        return cls(
+            stored.chunks,
+            stored.faiss_index,
+            stored.tokens,
+            documents,
+            paths,
+            str(stored.meta["embedding_model"]),
+            str(stored.meta.get("corpus_fingerprint", "")),
+        )
+
+    @classmethod
+    def _build(
+        cls,
+        index_dir: Path,
+        docs: list[Document],
+        embedder: Embedder,
+        chunker: Chunker,
+        stored: _Stored | None,
+        report: ProgressFn,
+    ) -> "HybridIndex":
+        import faiss
+
+        # What can be reused: per document, its stored chunk positions (same fingerprint).
+        reusable: dict[str, list[int]] = {}
+        if stored is not None:
+            current = {d.id: d.fingerprint for d in docs}
+            by_doc: dict[str, list[int]] = {}
+            for pos, chunk in enumerate(stored.chunks):
+                by_doc.setdefault(chunk.doc_id, []).append(pos)
+            for doc_id, info in stored.meta["documents"].items():
+                if current.get(doc_id) == info.get("fingerprint"):
+                    reusable[doc_id] = by_doc.get(doc_id, [])
+        todo = [d for d in docs if d.id not in reusable]
+
+        # The model is only asked for its dimension (which may load it) when there is
+        # something to embed; removing a document needs no model.
+        if todo or stored is None:
+            dim = int(embedder.dim)
+            if stored is not None and int(stored.meta["dim"]) != dim:
+                report(
+                    ProgressEvent(
+                        "melding",
+                        message=(
+                            "De vectorlengte van het embeddingmodel is veranderd; de index "
+                            "wordt opnieuw opgebouwd."
+                        ),
+                    )
+                )
+                stored, reusable, todo = None, {}, list(docs)
+        else:
+            dim = int(stored.meta["dim"])
+
+        # 1. Chunk the new and changed documents.
+        new_chunks: dict[str, list[Chunk]] = {}
+        for i, doc in enumerate(todo):
+            chunks = list(chunker(doc))
+            for c in chunks:
+                if c.doc_id != doc.id:
+                    raise ValueError(f"chunker returned a chunk of {c.doc_id!r} for {doc.id!r}")
+            new_chunks[doc.id] = chunks
+            report(ProgressEvent("fragmenteren", i + 1, len(todo), i + 1, len(todo)))
+
+        # 2. Embed them in batches, reporting chunks and whole documents done.
+        flat = [(doc, c) for doc in todo for c in new_chunks[doc.id]]
+        texts = [passage_text(c, doc.meta) for doc, c in flat]
+        new_vecs = np.zeros((len(flat), dim), dtype=np.float32)
+        ends = np.cumsum([len(new_chunks[d.id]) for d in todo]) if todo else np.array([])
+        started = time.monotonic()
+        if flat:
+            report(ProgressEvent("embedden", 0, len(flat), 0, len(todo)))
+        for lo in range(0, len(flat), EMBED_BATCH):
+            hi = min(lo + EMBED_BATCH, len(flat))
+            vecs = np.asarray(embedder.embed_passages(texts[lo:hi]), dtype=np.float32)
+            if vecs.shape != (hi - lo, dim):
+                raise ValueError(f"embedder returned shape {vecs.shape}, expected {(hi - lo, dim)}")
+            new_vecs[lo:hi] = vecs
+            elapsed = time.monotonic() - started
+            eta = elapsed / hi * (len(flat) - hi)
+            report(
+                ProgressEvent("embedden", hi, len(flat), int((ends <= hi).sum()), len(todo), eta)
+            )
+
+        # 3. Assemble in document order: reused vectors are read back from the stored index.
+        report(ProgressEvent("schrijven", message="Index wegschrijven ..."))
+        stored_vecs = None
+        if stored is not None and reusable:
+            stored_vecs = np.asarray(
+                stored.faiss_index.reconstruct_n(0, int(stored.faiss_index.ntotal)), dtype=np.float32
+            )
+        chunks: list[Chunk] = []
+        tokens: list[list[str]] = []
+        vec_parts: list[np.ndarray] = []
+        doc_info: dict[str, dict[str, Any]] = {}
+        offset = 0
+        for doc in docs:
+            if doc.id in reusable:
+                assert stored is not None and stored_vecs is not None
+                positions = reusable[doc.id]
+                doc_chunks = [stored.chunks[p] for p in positions]
+                tokens.extend(stored.tokens[p] for p in positions)
+                vec_parts.append(stored_vecs[positions] if positions else np.zeros((0, dim), np.float32))
+            else:
+                doc_chunks = new_chunks[doc.id]
+                tokens.extend(tokenize(passage_text(c, doc.meta)) for c in doc_chunks)
+                vec_parts.append(new_vecs[offset : offset + len(doc_chunks)])
+                offset += len(doc_chunks)
+            chunks.extend(doc_chunks)
+            doc_info[doc.id] = {"fingerprint": doc.fingerprint, "chunks": len(doc_chunks)}
+        vectors = np.vstack(vec_parts) if vec_parts else np.zeros((0, dim), np.float32)
+        faiss_index = faiss.IndexFlatIP(dim)
+        if len(vectors):
+            faiss_index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+
+        fingerprint = corpus_fingerprint({d.id: d.fingerprint for d in docs}, embedder.name)
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "embedding_model": embedder.name,
+            "dim": dim,
+            "chunk_count": len(chunks),
+            "corpus_fingerprint": fingerprint,
+            "documents": doc_info,
+        }
+        documents_json = {d.id: {"path": d.path, "meta": asdict(d.meta)} for d in docs}
+
+        # 4. Write a complete new directory, then swap it in.
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _sibling(index_dir, f".tmp-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            tmp.mkdir()
+            _write_file(
+                tmp / CHUNKS_FILE,
+                "".join(json.dumps(_chunk_to_json(c), ensure_ascii=False) + "\n" for c in chunks),
+            )
+            _write_file(tmp / TOKENS_FILE, json.dumps(tokens, ensure_ascii=False))
+            _write_file(tmp / DOCUMENTS_FILE, json.dumps(documents_json, ensure_ascii=False, indent=1))
+            faiss.write_index(faiss_index, str(tmp / FAISS_FILE))
+            # meta.json last: a directory without it is never taken for an index.
+            _write_file(tmp / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
+            _swap_in(tmp, index_dir)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        report(
+            ProgressEvent(
+                "klaar",
+                len(flat),
+                len(flat),
+                len(docs),
+                len(docs),
+                message=(
+                    f"Index klaar: {len(chunks)} fragmenten uit {len(docs)} documenten "
+                    f"({len(flat)} nieuw ingebed)."
+                ),
+            )
+        )
+        return cls(
+            chunks,
+            faiss_index,
+            tokens,
+            {d.id: d.meta for d in docs},
+            {d.id: d.path for d in docs},
+            embedder.name,
+            fingerprint,
+        )
+
+
+def _chunk_to_json(chunk: Chunk) -> dict[str, Any]:
+    d = asdict(chunk)
+    d["section"] = list(chunk.section)
+    return d

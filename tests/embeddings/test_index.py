@@ -1,0 +1,335 @@
+"""HybridIndex: build, incremental update, atomic writes, corruption recovery and search."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from corpus.models import Chunk, Document, DocumentMeta, stable_id
+from embeddings.index import (
+    CHUNKS_FILE,
+    FAISS_FILE,
+    META_FILE,
+    HybridIndex,
+    ProgressEvent,
+    format_progress,
+)
+from tests.fakes import FakeEmbedder
+
+
+def make_doc(doc_id: str, text: str, municipality: str = "Utrecht", year: int = 2022) -> Document:
+    meta = DocumentMeta(title=f"Document {doc_id}", municipality=municipality, year=year)
+    return Document(
+        id=doc_id,
+        path=f"{doc_id}.txt",
+        text=text,
+        meta=meta,
+        fingerprint=stable_id(text, municipality, year, length=64),
+    )
+
+
+def paragraph_chunker(doc: Document) -> list[Chunk]:
+    """Tiny stand-in chunker: one chunk per blank-line separated paragraph, exact slices."""
+    chunks = []
+    for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", doc.text):
+        chunks.append(
+            Chunk(
+                id=Chunk.make_id(doc.id, m.start(), m.end(), m.group()),
+                doc_id=doc.id,
+                section=("Kop",),
+                start=m.start(),
+                end=m.end(),
+                text=m.group(),
+            )
+        )
+    return chunks
+
+
+DOCS = [
+    make_doc("utrecht", "Schuldhulpverlening voor inwoners.\n\nHet armoedebeleid kost 95.225 euro.", "Utrecht", 2022),
+    make_doc("enschede", "Sport en bewegen in de wijk.\n\nCultuur en bibliotheek.", "Enschede", 2024),
+    make_doc("deventer", "Bijstandsuitkeringen en inkomensvoorziening.\n\nReintegratie naar werk.", "Deventer", 2023),
+]
+
+
+class RaisingEmbedder(FakeEmbedder):
+    """Fails on the n-th embed call, like a crash or Ctrl-C halfway through a build."""
+
+    def __init__(self, fail_on_call: int, **kw) -> None:
+        super().__init__(**kw)
+        self.fail_on_call = fail_on_call
+
+    def embed_passages(self, texts):
+        if self.calls + 1 >= self.fail_on_call:
+            raise RuntimeError("embedder crashed")
+        return super().embed_passages(texts)
+
+
+def open_index(index_dir: Path, docs, embedder, events=None) -> HybridIndex:
+    return HybridIndex.open(index_dir, docs, embedder, paragraph_chunker, progress=(events.append if events is not None else None))
+
+
+def dir_snapshot(index_dir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(index_dir.iterdir())}
+
+
+def test_build_then_reopen_embeds_nothing(tmp_path):
+    index_dir = tmp_path / "index"
+    first = FakeEmbedder()
+    idx = open_index(index_dir, DOCS, first)
+    assert first.passages_embedded == 6
+    assert len(idx.chunks) == 6
+    meta = json.loads((index_dir / META_FILE).read_text())
+    assert meta["embedding_model"] == "fake-bow" and meta["dim"] == 64
+    assert {k: v["chunks"] for k, v in meta["documents"].items()} == {"utrecht": 2, "enschede": 2, "deventer": 2}
+
+    before = dir_snapshot(index_dir)
+    second = FakeEmbedder()
+    again = open_index(index_dir, DOCS, second)
+    assert second.calls == 0
+    assert dir_snapshot(index_dir) == before  # nothing rewritten
+    assert [c.id for c in again.chunks] == [c.id for c in idx.chunks]
+    assert again.documents["enschede"].municipality == "Enschede"
+    assert again.document_paths["deventer"] == "deventer.txt"
+    assert again.corpus_fingerprint == idx.corpus_fingerprint
+    np.testing.assert_allclose(again.vectors(), idx.vectors())
+    assert HybridIndex.status(index_dir, DOCS, "fake-bow") == "ok"
+
+
+def test_changed_document_is_the_only_one_embedded(tmp_path):
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder())
+    changed = make_doc("enschede", "Sport en bewegen.\n\nNieuwe alinea over zwembaden.\n\nDerde alinea.", "Enschede", 2024)
+    docs = [DOCS[0], changed, DOCS[2]]
+    assert HybridIndex.status(index_dir, docs, "fake-bow") == "stale"
+
+    emb = FakeEmbedder()
+    idx = open_index(index_dir, docs, emb)
+    assert emb.passages_embedded == 3  # only the three paragraphs of the changed document
+    assert [c.doc_id for c in idx.chunks] == ["utrecht"] * 2 + ["enschede"] * 3 + ["deventer"] * 2
+    # Reused vectors are exactly what a fresh build would compute.
+    fresh = open_index(tmp_path / "fresh", docs, FakeEmbedder())
+    np.testing.assert_allclose(idx.vectors(), fresh.vectors(), atol=1e-6)
+    assert idx.corpus_fingerprint == fresh.corpus_fingerprint
+
+
+def test_metadata_change_reembeds_that_document(tmp_path):
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder())
+    corrected = make_doc("deventer", DOCS[2].text, "Deventer", 2022)
+    emb = FakeEmbedder()
+    idx = open_index(index_dir, [DOCS[0], DOCS[1], corrected], emb)
+    assert emb.passages_embedded == 2
+    assert idx.documents["deventer"].year == 2022
+
+
+def test_removed_document_needs_no_embedding(tmp_path):
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder())
+    emb = FakeEmbedder()
+    idx = open_index(index_dir, DOCS[:2], emb)
+    assert emb.calls == 0
+    assert {c.doc_id for c in idx.chunks} == {"utrecht", "enschede"}
+    assert set(idx.documents) == {"utrecht", "enschede"}
+    reopened = open_index(index_dir, DOCS[:2], FakeEmbedder())
+    assert len(reopened.chunks) == 4
+
+
+def test_added_document_only_embeds_the_new_one(tmp_path):
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS[:2], FakeEmbedder())
+    emb = FakeEmbedder()
+    idx = open_index(index_dir, DOCS, emb)
+    assert emb.passages_embedded == 2
+    assert len(idx.chunks) == 6
+
+
+def test_other_model_name_rebuilds_everything(tmp_path):
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder())
+    events: list[ProgressEvent] = []
+    emb = FakeEmbedder(name="another-model")
+    idx = open_index(index_dir, DOCS, emb, events)
+    assert emb.passages_embedded == 6
+    assert idx.embedder_name == "another-model"
+    assert any("another-model" in e.message and "opnieuw" in e.message for e in events)
+    assert HybridIndex.status(index_dir, DOCS, "fake-bow") == "stale"
+
+
+def test_same_name_other_dimension_rebuilds(tmp_path):
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder(dim=64))
+    changed = make_doc("utrecht", "Andere tekst.", "Utrecht", 2022)
+    emb = FakeEmbedder(dim=32)
+    events: list[ProgressEvent] = []
+    idx = open_index(index_dir, [changed, *DOCS[1:]], emb, events)
+    assert emb.passages_embedded == 5  # everything, not just the changed document
+    assert idx.dim == 32
+    assert any("vectorlengte" in e.message for e in events)
+
+
+@pytest.mark.parametrize("fail_on_call", [1, 2])
+def test_interrupted_build_leaves_previous_index(tmp_path, fail_on_call):
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder())
+    before = dir_snapshot(index_dir)
+    many = [make_doc(f"nieuw{i}", "\n\n".join(f"Alinea {i} {j}" for j in range(40))) for i in range(2)]
+    with pytest.raises(RuntimeError, match="embedder crashed"):
+        open_index(index_dir, DOCS + many, RaisingEmbedder(fail_on_call))
+    assert dir_snapshot(index_dir) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]  # no temp dir left behind
+    emb = FakeEmbedder()
+    idx = open_index(index_dir, DOCS, emb)
+    assert emb.calls == 0 and len(idx.chunks) == 6
+
+
+def _truncate_faiss(d: Path) -> None:
+    data = (d / FAISS_FILE).read_bytes()
+    (d / FAISS_FILE).write_bytes(data[: len(data) // 2])
+
+
+def _garbage_meta(d: Path) -> None:
+    (d / META_FILE).write_text("{niet: json", encoding="utf-8")
+
+
+def _drop_chunk_line(d: Path) -> None:
+    lines = (d / CHUNKS_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    (d / CHUNKS_FILE).write_text("".join(lines[:-1]), encoding="utf-8")
+
+
+def _delete_faiss(d: Path) -> None:
+    (d / FAISS_FILE).unlink()
+
+
+def _old_format(d: Path) -> None:
+    meta = json.loads((d / META_FILE).read_text())
+    meta["format_version"] = 0
+    (d / META_FILE).write_text(json.dumps(meta))
+
+
+@pytest.mark.parametrize(
+    "damage, status",
+    [
+        (_truncate_faiss, "ok"),  # status is cheap and does not read the faiss file
+        (_garbage_meta, "corrupt"),
+        (_drop_chunk_line, "corrupt"),
+        (_delete_faiss, "corrupt"),
+        (_old_format, "stale"),
+    ],
+)
+def test_damaged_index_is_rebuilt_with_message(tmp_path, damage, status):
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder())
+    damage(index_dir)
+    assert HybridIndex.status(index_dir, DOCS, "fake-bow") == status
+    events: list[ProgressEvent] = []
+    emb = FakeEmbedder()
+    idx = open_index(index_dir, DOCS, emb, events)
+    assert emb.passages_embedded == 6
+    assert len(idx.chunks) == 6
+    messages = [e.message for e in events if e.stage == "melding"]
+    assert len(messages) == 1 and "opnieuw opgebouwd" in messages[0]
+    assert HybridIndex.status(index_dir, DOCS, "fake-bow") == "ok"
+
+
+def test_stale_tmp_dir_is_cleaned_and_half_swap_recovered(tmp_path):
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder())
+    # A crashed build of a process that no longer exists (pid far above any real one) ...
+    stale = tmp_path / "index.tmp-999999999"
+    stale.mkdir()
+    (stale / "chunks.jsonl").write_text("half")
+    # ... and a swap that stopped between its two renames: only index.old is left.
+    os.rename(index_dir, tmp_path / "index.old")
+    assert HybridIndex.status(index_dir, DOCS, "fake-bow") == "stale"
+    emb = FakeEmbedder()
+    idx = open_index(index_dir, DOCS, emb)
+    assert emb.calls == 0 and len(idx.chunks) == 6
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]
+
+
+def test_missing_and_empty_directory(tmp_path):
+    index_dir = tmp_path / "nieuw" / "index"
+    assert HybridIndex.status(index_dir, DOCS, "fake-bow") == "missing"
+    index_dir.mkdir(parents=True)
+    events: list[ProgressEvent] = []
+    idx = open_index(index_dir, DOCS, FakeEmbedder(), events)
+    assert len(idx.chunks) == 6
+    assert not [e for e in events if e.stage == "melding"]  # an empty dir is not "damaged"
+
+
+def test_empty_corpus(tmp_path):
+    idx = open_index(tmp_path / "index", [], FakeEmbedder())
+    assert idx.chunks == [] and idx.dense_search(np.ones(64, np.float32), 5) == []
+    assert idx.lexical_search("schulden", 5) == []
+    assert open_index(tmp_path / "index", [], FakeEmbedder()).chunks == []
+
+
+def test_duplicate_document_ids_rejected(tmp_path):
+    with pytest.raises(ValueError, match="Dubbele document-id"):
+        open_index(tmp_path / "index", [DOCS[0], DOCS[0]], FakeEmbedder())
+
+
+def _position(idx: HybridIndex, needle: str) -> int:
+    return next(i for i, c in enumerate(idx.chunks) if needle in c.text)
+
+
+def test_dense_and_lexical_search_find_distinctive_chunk(tmp_path):
+    emb = FakeEmbedder()
+    idx = open_index(tmp_path / "index", DOCS, emb)
+    target = _position(idx, "bibliotheek")
+    qvec = emb.embed_queries(["cultuur bibliotheek"])[0]
+    dense = idx.dense_search(qvec, 3)
+    assert dense[0][0] == target and len(dense) == 3
+    assert dense[0][1] >= dense[1][1] >= dense[2][1]
+    lexical = idx.lexical_search("Bibliotheken en cultuur", 3)
+    assert lexical[0][0] == target
+    # A number written without thousands dot still finds the printed amount.
+    assert idx.lexical_search("95225", 1)[0][0] == _position(idx, "95.225")
+    # Compound help: "schulden" reaches "Schuldhulpverlening".
+    assert idx.lexical_search("schulden", 1)[0][0] == _position(idx, "Schuldhulpverlening")
+
+
+def test_allowed_mask_is_respected(tmp_path):
+    emb = FakeEmbedder()
+    idx = open_index(tmp_path / "index", DOCS, emb)
+    allowed = np.array([c.doc_id == "deventer" for c in idx.chunks])
+    qvec = emb.embed_queries(["cultuur bibliotheek"])[0]
+    dense = idx.dense_search(qvec, 10, allowed)
+    assert dense and {idx.chunks[i].doc_id for i, _ in dense} == {"deventer"}
+    assert len(dense) == 2
+    assert idx.lexical_search("bibliotheek", 10, allowed) == []
+    assert idx.lexical_search("werk", 10, allowed)[0][0] == _position(idx, "Reintegratie")
+    assert idx.dense_search(qvec, 5, np.zeros(len(idx.chunks), bool)) == []
+    with pytest.raises(ValueError, match="mask"):
+        idx.lexical_search("werk", 3, np.ones(2, bool))
+
+
+def test_progress_reports_and_format(tmp_path):
+    events: list[ProgressEvent] = []
+    many = [make_doc(f"d{i}", "\n\n".join(f"Alinea {i} nummer {j}" for j in range(30))) for i in range(3)]
+    open_index(tmp_path / "index", many, FakeEmbedder(), events)
+    embed = [e for e in events if e.stage == "embedden"]
+    assert embed[-1].done == embed[-1].total == 90 and embed[-1].docs_done == 3
+    assert [e.done for e in embed] == sorted(e.done for e in embed)
+    assert len(embed) >= 3  # batches, so the CLI can show movement
+    assert events[-1].stage == "klaar"
+
+
+@pytest.mark.parametrize(
+    "event, expected",
+    [
+        (ProgressEvent("embedden", 120, 310, 2, 5, 40.2), "Embedden: 120/310 fragmenten, 2/5 documenten, nog ~40 s"),
+        (ProgressEvent("embedden", 310, 310, 5, 5, 0.0), "Embedden: 310/310 fragmenten, 5/5 documenten"),
+        (ProgressEvent("embedden", 1, 900, 0, 5, 185), "Embedden: 1/900 fragmenten, 0/5 documenten, nog ~3 min 05 s"),
+        (ProgressEvent("fragmenteren", 2, 5, 2, 5), "Fragmenteren: 2/5 documenten"),
+        (ProgressEvent("melding", message="Index beschadigd."), "Index beschadigd."),
+    ],
+)
+def test_format_progress(event, expected):
+    assert format_progress(event) == expected
