@@ -1,0 +1,400 @@
+"""Read a document file into the text the assistant cites from.
+
+`load_text(path, max_bytes)` supports .txt/.md (decoded as-is), .html/.htm (visible text),
+.pdf (pdfplumber text layer) and .docx (python-docx). Tables in html/pdf/docx become
+pipe-table lines (`cell | cell | cell |`), the format corpus.tables parses. Every refusal is a
+`CorpusError` with one Dutch sentence naming the file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable, Iterable
+
+from corpus.errors import CorpusError
+
+TEXT_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + (".pdf", ".docx")
+
+# Characters a Dutch document plausibly contains beyond ASCII; used to choose between
+# single-byte decodings (charset-normalizer alone tends to pick mac_latin2/cp1250 for short
+# Dutch cp1252 text, turning "één" into "ťťn").
+_WESTERN_CHARS = set(
+    "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿÀÁÂÄÇÈÉÊËÌÍÎÏÑÒÓÔÖØÙÚÛÜß"
+    "€‘’“”„–—…•°²³½¼¾×·«»©®™§¶µ\u00a0"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CID = re.compile(r"\(cid:\d+\)")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\ufffd]")
+
+
+def _mb(n_bytes: int) -> str:
+    """Bytes as Dutch-formatted megabytes ("20", "2,5")."""
+    value = n_bytes / (1024 * 1024)
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def load_text(path: Path, max_bytes: int) -> str:
+    """Return the text of a document file.
+
+    path: the file; max_bytes: size limit in bytes (settings.max_file_mb × 1024²).
+    Raises CorpusError (Dutch) when the file is missing, of an unsupported type, empty or
+    whitespace-only, over the limit, undecodable, malformed, or a PDF without usable text.
+    """
+    path = Path(path)
+    name = path.name
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = suffix or "zonder extensie"
+        hint = " (sla een .doc op als .docx of pdf)" if suffix == ".doc" else ""
+        raise CorpusError(
+            f"Bestandstype {shown} van {name} wordt niet ondersteund; gebruik txt, md, html, "
+            f"pdf of docx{hint}."
+        )
+    if not path.exists():
+        raise CorpusError(f"Bestand {name} bestaat niet.")
+    if not path.is_file():
+        raise CorpusError(f"{name} is geen bestand.")
+    size = path.stat().st_size
+    if size == 0:
+        raise CorpusError(f"Bestand {name} is leeg.")
+    if size > max_bytes:
+        raise CorpusError(
+            f"Bestand {name} is {_mb(size)} MB en daarmee groter dan de limiet van "
+            f"{_mb(max_bytes)} MB."
+        )
+    data = path.read_bytes()
+    loader: Callable[[bytes, str], str]
+    if suffix in TEXT_SUFFIXES:
+        loader = _load_plain
+    elif suffix in HTML_SUFFIXES:
+        loader = _load_html
+    elif suffix == ".pdf":
+        loader = _load_pdf
+    else:
+        loader = _load_docx
+    text = loader(data, name)
+    if not text.strip():
+        raise CorpusError(f"Bestand {name} bevat alleen witruimte en geen leesbare tekst.")
+    return text
+
+
+# --- plain text -----------------------------------------------------------------------------
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """Decode txt/md bytes: utf-8 (BOM stripped), utf-16 with BOM, else a single-byte encoding
+    chosen with charset-normalizer (cp1252 preferred when it reads as Western text).
+    Raises CorpusError for binary or undecodable content."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return _checked_text(data[3:].decode("utf-8"), name)
+        except UnicodeDecodeError:
+            raise _undecodable(name) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _checked_text(data.decode("utf-16"), name)
+        except UnicodeDecodeError:
+            raise _undecodable(name) from None
+    if b"\x00" in data:
+        raise CorpusError(f"Bestand {name} lijkt een binair bestand en geen tekst.")
+    try:
+        return _checked_text(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    candidates: list[str] = []
+    for match in from_bytes(data):
+        try:
+            candidates.append(data.decode(match.encoding))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if not candidates:
+        raise _undecodable(name)
+    try:
+        candidates.append(data.decode("cp1252"))
+    except UnicodeDecodeError:
+        pass
+    return _checked_text(max(candidates, key=_western_score), name)
+
+
+def _western_score(text: str) -> float:
+    non_ascii = [c for c in text if ord(c) > 127]
+    if not non_ascii:
+        return 1.0
+    return sum(c in _WESTERN_CHARS for c in non_ascii) / len(non_ascii)
+
+
+def _checked_text(text: str, name: str) -> str:
+    # Control characters other than tab/newline/form feed mean the bytes were not text.
+    if len(_CONTROL.findall(text)) > max(2, len(text) // 200):
+        raise CorpusError(f"Bestand {name} lijkt een binair bestand en geen tekst.")
+    return text
+
+
+def _undecodable(name: str) -> CorpusError:
+    return CorpusError(
+        f"De tekencodering van {name} is niet te herkennen; sla het bestand op als UTF-8."
+    )
+
+
+def _load_plain(data: bytes, name: str) -> str:
+    return decode_bytes(data, name)
+
+
+# --- shared helpers -------------------------------------------------------------------------
+
+
+def _cell_text(text: str | None) -> str:
+    """One table cell on one line; a literal '|' would split the cell, so it becomes '/'."""
+    if not text:
+        return ""
+    return re.sub(r"\s+", " ", text.replace("|", "/")).strip()
+
+
+def pipe_row(cells: Iterable[str | None]) -> str:
+    """Render one table row as `a | b | c |` (an empty cell leaves `| |`)."""
+    parts = [f"{c} |" if c else "|" for c in (_cell_text(x) for x in cells)]
+    return " ".join(parts)
+
+
+def _rows_to_lines(rows: Iterable[Iterable[str | None]]) -> list[str]:
+    lines = []
+    for row in rows:
+        cells = [_cell_text(c) for c in row]
+        if any(cells):
+            lines.append(pipe_row(cells))
+    return lines
+
+
+def _tidy_lines(text: str) -> str:
+    """Collapse runs of spaces per line and runs of blank lines to one."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = re.sub(r"[ \t\u00a0]+", " ", raw).strip()
+        if not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    return "\n".join(out).strip()
+
+
+# --- html -----------------------------------------------------------------------------------
+
+_DROP_TAGS = (
+    "script", "style", "noscript", "template", "head", "iframe", "object", "embed", "svg",
+    "canvas", "form", "button", "select", "input", "textarea", "meta", "link",
+)
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul", "ol",
+    "dl", "dt", "dd", "blockquote", "pre", "figure", "figcaption", "address", "hr", "body",
+    "caption", "details", "summary",
+}
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _is_hidden(tag) -> bool:
+    # Hidden text is not what a reader sees, and is a classic carrier of injected instructions.
+    if tag.attrs is None:
+        return False
+    if tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).lower() == "true":
+        return True
+    style = str(tag.get("style", "")).replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def _load_html(data: bytes, name: str) -> str:
+    from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+    try:
+        soup = BeautifulSoup(data, "html.parser")
+    except Exception:  # noqa: BLE001 - any parser failure is a malformed file to the user
+        raise CorpusError(f"Bestand {name} is geen leesbare HTML.") from None
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(_is_hidden):
+        tag.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+
+    out: list[str] = []
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if type(child) is NavigableString:
+                    out.append(re.sub(r"\s+", " ", str(child)))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            tag = child.name
+            if tag == "br":
+                out.append("\n")
+            elif tag == "table":
+                out.append("\n" + "\n".join(_html_table_lines(child)) + "\n")
+            elif tag in _HEADING_TAGS:
+                out.append("\n\n")
+                walk(child)
+                out.append("\n\n")
+            elif tag == "li":
+                parent = child.parent.name if child.parent is not None else "ul"
+                out.append("\n" + ("- " if parent != "ol" else ""))
+                walk(child)
+                out.append("\n")
+            elif tag in _BLOCK_TAGS:
+                out.append("\n")
+                walk(child)
+                out.append("\n")
+            else:
+                walk(child)
+
+    walk(soup)
+    return _tidy_lines("".join(out))
+
+
+def _html_table_lines(table) -> list[str]:
+    rows = []
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue  # a nested table's rows are rendered as text of their cell
+        cells = tr.find_all(["td", "th"], recursive=False)
+        rows.append([c.get_text(" ", strip=True) for c in cells])
+    caption = table.find("caption")
+    lines = [_cell_text(caption.get_text(" "))] if caption is not None else []
+    return lines + _rows_to_lines(rows)
+
+
+# --- pdf ------------------------------------------------------------------------------------
+
+
+def text_layer_problem(text: str) -> str | None:
+    """Why extracted PDF text is unusable, or None when it reads as text.
+
+    Scanned pages give no text; fonts without a Unicode map give '(cid:12)' codes or
+    private-use characters; either way indexing it would only add noise. Thresholds: at least
+    20 letters, under 5 % of the visible characters in cid/private-use codes, and at least
+    half of them letters (numbers-heavy budget tables stay well above that).
+    """
+    visible = re.sub(r"\s+", "", text)
+    cid_chars = sum(len(m) for m in _CID.findall(visible))
+    odd = cid_chars + len(_PRIVATE_USE.findall(visible))
+    letters = sum(ch.isalpha() for ch in _CID.sub("", visible))
+    if letters < 20:
+        return "heeft geen bruikbare tekstlaag (gescand of alleen afbeeldingen); maak er eerst met OCR doorzoekbare tekst van"
+    if odd > 0.05 * len(visible) or letters < 0.5 * len(visible):
+        return "bevat tekst die niet goed uit de pdf te halen is (lettertype zonder tekenkoppeling); exporteer de pdf opnieuw of gebruik een andere versie"
+    return None
+
+
+def _load_pdf(data: bytes, name: str) -> str:
+    import io
+
+    import pdfplumber
+
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise CorpusError(f"Bestand {name} is geen geldige pdf.")
+    pages: list[str] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                pages.append(_pdf_page_text(page))
+    except CorpusError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files
+        if "password" in type(exc).__name__.lower() or "encrypt" in str(exc).lower():
+            raise CorpusError(f"Pdf {name} is met een wachtwoord beveiligd.") from None
+        raise CorpusError(f"Pdf {name} is beschadigd of niet te lezen.") from None
+    text = "\n\n".join(p for p in pages if p.strip())
+    problem = text_layer_problem(text)
+    if problem:
+        raise CorpusError(f"Pdf {name} {problem}.")
+    return text
+
+
+def _pdf_page_text(page) -> str:
+    """Text lines and tables of one page in reading order (top to bottom); characters inside
+    a table are left out of the running text so the table is not duplicated."""
+    tables = [t for t in page.find_tables() if _usable_table(t)]
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    body = page.filter(outside) if boxes else page
+    items: list[tuple[float, str]] = [
+        (line["top"], line["text"]) for line in body.extract_text_lines() if line["text"].strip()
+    ]
+    for table in tables:
+        lines = _rows_to_lines(table.extract())
+        if lines:
+            items.append((table.bbox[1], "\n".join(lines)))
+    items.sort(key=lambda item: item[0])
+    return "\n".join(text for _, text in items)
+
+
+def _usable_table(table) -> bool:
+    rows = table.extract()
+    return len(rows) >= 2 and max((len(r) for r in rows), default=0) >= 2
+
+
+# --- docx -----------------------------------------------------------------------------------
+
+
+def _load_docx(data: bytes, name: str) -> str:
+    import io
+    import zipfile
+
+    import docx
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise CorpusError(f"Bestand {name} is geen geldig Word-document (docx).")
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        # Walk the body's children so paragraphs and tables keep their document order.
+        for element in document.element.body.iterchildren():
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                para = Paragraph(element, document)
+                text = para.text.strip()
+                if not text:
+                    continue
+                style = (para.style.name if para.style is not None else "") or ""
+                if re.match(r"(heading|kop|title|titel)\b", style, re.IGNORECASE):
+                    lines.extend(["", text, ""])
+                else:
+                    lines.append(text)
+            elif tag == "tbl":
+                table = DocxTable(element, document)
+                lines.append("")
+                lines.extend(_rows_to_lines(_docx_rows(table)))
+                lines.append("")
+    except CorpusError:
+        raise
+    except Exception:  # noqa: BLE001 - broken zip members, bad XML, missing parts
+        raise CorpusError(f"Word-document {name} is beschadigd of niet te lezen.") from None
+    return _tidy_lines("\n".join(lines))
+
+
+def _docx_rows(table) -> list[list[str]]:
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            # Horizontally merged cells come back once per grid column; keep one.
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(cell.text)
+        rows.append(cells)
+    return rows
+
