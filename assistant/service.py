@@ -65,6 +65,7 @@ class Assistant:
         info: "CorpusInfo",
         problems: Sequence[tuple[str, str]] = (),
         retrieval_mode: str = "hybrid",
+        understanding: bool = True,
     ) -> None:
         from embeddings.bm25 import tokenize
 
@@ -76,6 +77,8 @@ class Assistant:
         self.info = info
         self.problems = list(problems)
         self.retriever = Retriever(index, embedder, mode=retrieval_mode)
+        # False: search the literal question with explicit filters only (evaluation baseline).
+        self.understanding = understanding
         self._tokenize = tokenize
         self._stats = compose_mod.TermStats.from_token_lists(
             tokenize(" ".join(c.section) + " " + c.context + " " + c.text) for c in index.chunks
@@ -93,6 +96,7 @@ class Assistant:
         progress: Progress | None = None,
         embedder: "Embedder | None" = None,
         retrieval_mode: str = "hybrid",
+        understanding: bool = True,
     ) -> "Assistant":
         """Load (building or updating as needed) the index for `settings.corpus_dir`.
 
@@ -134,7 +138,7 @@ class Assistant:
             facts.extend(extract_facts(doc, doc_tables))
         store = FactStore(facts, tables, {d.id: d.meta for d in documents})
         info = CorpusInfo.from_documents(documents)
-        return cls(settings, documents, index, embedder, store, info, loaded.problems, retrieval_mode)
+        return cls(settings, documents, index, embedder, store, info, loaded.problems, retrieval_mode, understanding)
 
     # ------------------------------------------------------------------ corpus views
     def documents(self) -> list[DocumentInfo]:
@@ -193,8 +197,10 @@ class Assistant:
 
     # ------------------------------------------------------------------ asking
     def plan(self, question: str, history: Sequence[str] = (), filters: Filters | None = None) -> "QueryPlan":
-        from assistant.query import understand
+        from assistant.query import literal_plan, understand
 
+        if not self.understanding:
+            return literal_plan(question, filters or Filters())
         return understand(question, list(history), self.info, filters or Filters())
 
     def ask(
