@@ -75,6 +75,12 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from corpus.loaders import load_text
+
+    # Reject bad files before anything else is loaded or touched.
+    settings = _settings(args)
+    for path in args.paths:
+        load_text(Path(path), settings.max_file_mb * 1024 * 1024)
     assistant = _load(args)
     overrides = {k: v for k, v in {"municipality": args.municipality, "year": args.year, "doc_type": args.type, "title": args.title}.items() if v is not None}
     added, assistant = assistant.add_documents([Path(p) for p in args.paths], overrides, progress=_Progress())
