@@ -98,6 +98,7 @@ def write_manifest(corpus_dir: Path, entries: Iterable[ManifestEntry]) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private
         os.replace(tmp, corpus_dir / MANIFEST_NAME)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
