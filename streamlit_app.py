@@ -1,0 +1,527 @@
+"""The conversation: a Streamlit chat over the municipal documents.
+
+Start with `streamlit run streamlit_app.py`. Thin by design: it draws widgets, keeps the
+conversation in `st.session_state` and calls the assistant (`assistant.service.Assistant`);
+all retrieval and answering lives in `assistant/`, all escaping in `assistant/render.py`.
+
+Settings come from the environment (`ASSISTANT_CORPUS_DIR`, `ASSISTANT_INDEX_DIR`,
+`ASSISTANT_DATA_DIR`, ... see assistant/settings.py). `ASSISTANT_APP_FACTORY="module:callable"`
+replaces `Assistant.load` by another callable with the same signature
+`(settings, progress=None) -> assistant`; tests use it to run the app on a small fake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import streamlit as st
+
+from assistant.export import Turn, conversation_markdown
+from assistant.feedback import FeedbackStore, sources_json
+from assistant.models import Answer, Filters
+from assistant.render import (
+    UPLOAD_TYPES,
+    UploadLimits,
+    answer_html,
+    citation_highlight,
+    dutch_number,
+    escape_markdown,
+    example_questions,
+    fact_figure,
+    filters_text,
+    highlighted_table,
+    option_label,
+    option_values,
+    passage_html,
+    safe_file_name,
+    source_label,
+    upload_count_problem,
+    upload_file_problem,
+    year_series,
+)
+from assistant.settings import Settings, SettingsError
+from corpus.errors import CorpusError
+from corpus.models import DOC_TYPES
+
+log = logging.getLogger("assistant.app")
+
+FACTORY_ENV = "ASSISTANT_APP_FACTORY"
+DEFAULT_FACTORY = "assistant.service:Assistant.load"
+GENERIC_ERROR = (
+    "Er ging iets mis bij het beantwoorden van deze vraag. Probeer het opnieuw of stel de vraag anders."
+)
+LOAD_ERROR = (
+    "De assistent kon niet worden gestart. Controleer de documentenmap en de index-instellingen "
+    "(ASSISTANT_CORPUS_DIR, ASSISTANT_INDEX_DIR) en laad de pagina opnieuw."
+)
+CSS = """<style>
+.bron-tekst { white-space: normal; line-height: 1.5; }
+.bron-tekst mark { background: #ffe58a; padding: 0 .1em; }
+</style>"""
+
+
+# ---------------------------------------------------------------------------- assistant
+def resolve_factory(spec: str) -> Callable[..., Any]:
+    """Import "package.module:Attr.attr" and return the callable it names."""
+    module_name, _, attr_path = spec.partition(":")
+    if not module_name or not attr_path:
+        raise ValueError(f"{FACTORY_ENV}={spec!r}: verwacht 'module:functie'.")
+    obj: Any = importlib.import_module(module_name)
+    for part in attr_path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+@st.cache_resource(show_spinner=False)
+def assistant_slot(factory_spec: str, settings: Settings) -> dict:
+    """The server-wide holder of the one assistant for these settings.
+
+    Cached with st.cache_resource so the model and index load once per server. The holder,
+    not the assistant itself, is cached: loading must report progress in the page, and a
+    cached function cannot draw into the page (Streamlit replays such elements on every
+    cache hit). A failed load leaves the slot empty, so the next page view tries again.
+    """
+    return {"assistant": None, "lock": threading.Lock()}
+
+
+def get_assistant(settings: Settings) -> Any | None:
+    """The loaded assistant, building/updating the index with visible progress on first use.
+
+    Returns None (after showing a Dutch error) when loading fails.
+    """
+    spec = os.environ.get(FACTORY_ENV, "").strip() or DEFAULT_FACTORY
+    slot = assistant_slot(spec, settings)
+    if slot["assistant"] is not None:
+        return slot["assistant"]
+    with slot["lock"]:
+        if slot["assistant"] is not None:  # another session finished loading meanwhile
+            return slot["assistant"]
+        with st.status("De documenten en de index worden geladen…", expanded=True) as status:
+            bar = st.progress(0.0)
+            line = st.empty()
+
+            def progress(message: str, fraction: float | None = None) -> None:
+                line.text(str(message))
+                if fraction is not None:
+                    bar.progress(min(max(float(fraction), 0.0), 1.0))
+
+            try:
+                slot["assistant"] = resolve_factory(spec)(settings, progress=progress)
+            except (CorpusError, SettingsError) as exc:
+                status.update(label="Laden mislukt", state="error")
+                st.error(str(exc))
+                return None
+            except Exception:  # noqa: BLE001 - the page must show Dutch text, never a trace
+                log.exception("loading the assistant failed")
+                status.update(label="Laden mislukt", state="error")
+                st.error(LOAD_ERROR)
+                return None
+            status.update(label="De assistent is klaar.", state="complete", expanded=False)
+    return slot["assistant"]
+
+
+def replace_assistant(settings: Settings, assistant: Any) -> None:
+    """Put a reloaded assistant (after adding documents) in the server-wide slot."""
+    spec = os.environ.get(FACTORY_ENV, "").strip() or DEFAULT_FACTORY
+    assistant_slot(spec, settings)["assistant"] = assistant
+
+
+# ---------------------------------------------------------------------------- state
+@dataclass
+class ChatTurn:
+    """A turn as the page keeps it: the exported Turn plus widget key and feedback row."""
+
+    key: int
+    turn: Turn
+    feedback_id: int | None = None
+    feedback_rating: int | None = None
+    feedback_comment: str = ""
+
+
+def init_state() -> None:
+    st.session_state.setdefault("turns", [])
+    st.session_state.setdefault("turn_seq", 0)
+    st.session_state.setdefault("uploader_seq", 0)
+
+
+def new_conversation() -> None:
+    st.session_state["turns"] = []
+    st.session_state.pop("pending_question", None)
+
+
+def ask_example(question: str) -> None:
+    st.session_state["pending_question"] = question
+
+
+# ---------------------------------------------------------------------------- sidebar
+def select_filter(label: str, counts: dict, key: str) -> Any:
+    values = option_values(counts)
+    if st.session_state.get(key) not in values:  # the corpus changed under a stored choice
+        st.session_state.pop(key, None)
+    return st.selectbox(label, values, format_func=lambda v: option_label(v, counts), key=key)
+
+
+def sidebar_filters(assistant: Any) -> Filters:
+    st.header("Filters")
+    try:
+        options = assistant.filter_options()
+    except Exception:  # noqa: BLE001
+        log.exception("filter_options failed")
+        st.warning("De filters konden niet worden geladen.")
+        return Filters()
+    municipality = select_filter("Gemeente", options.get("municipality", {}), "filter_municipality")
+    year = select_filter("Jaar", options.get("year", {}), "filter_year")
+    doc_type = select_filter("Soort document", options.get("doc_type", {}), "filter_doc_type")
+    st.caption("Filters gelden voor de volgende vraag.")
+    return Filters(
+        municipality=municipality,
+        year=int(year) if year is not None else None,
+        doc_type=doc_type,
+    )
+
+
+def sidebar_documents(assistant: Any) -> None:
+    import pandas as pd
+
+    docs = assistant.documents()
+    with st.expander(f"Documenten ({len(docs)})", expanded=False):
+        if not docs:
+            st.info("Er zijn nog geen documenten geladen.")
+            return
+        rows = [
+            {
+                "Titel": d.meta.title,
+                "Gemeente": d.meta.municipality or "",
+                "Jaar": str(d.meta.year or ""),
+                "Soort": d.meta.doc_type,
+                "Programma": d.meta.program or "",
+                "Geëxporteerd": d.meta.export_date or "",
+                "Passages": d.chunks,
+                "Tabellen": d.tables,
+            }
+            for d in docs
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def _staged_file(uploaded: Any) -> Path:
+    """Write an uploaded file under a per-session temp folder with a sanitised name."""
+    folder = st.session_state.get("upload_dir")
+    if not folder or not Path(folder).is_dir():
+        folder = tempfile.mkdtemp(prefix="assistant-upload-")
+        st.session_state["upload_dir"] = folder
+    data = uploaded.getvalue()
+    digest = hashlib.sha256(data).hexdigest()[:8]
+    target = Path(folder) / digest / safe_file_name(uploaded.name)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return target
+
+
+def sidebar_upload(assistant: Any, settings: Settings) -> None:
+    limits = UploadLimits(settings.max_file_mb, settings.max_files_per_upload)
+    with st.expander("Documenten toevoegen", expanded=False):
+        files = st.file_uploader(
+            "Kies bestanden",
+            type=list(UPLOAD_TYPES),
+            accept_multiple_files=True,
+            key=f"uploader_{st.session_state['uploader_seq']}",
+            help=f"pdf, docx, html, txt of md; maximaal {limits.max_files} bestanden van elk "
+            f"maximaal {limits.max_file_mb} MB.",
+        )
+        if not files:
+            return
+        problem = upload_count_problem(len(files), limits)
+        if problem:
+            st.error(problem)
+            return
+        staged: list[tuple[Path, Any]] = []
+        for uploaded in files:
+            problem = upload_file_problem(uploaded.name, uploaded.size, limits)
+            if problem:
+                st.error(problem)
+                continue
+            path = _staged_file(uploaded)
+            cache = st.session_state.setdefault("detected", {})
+            if str(path) not in cache:
+                try:
+                    cache[str(path)] = assistant.detect_metadata(path)
+                except CorpusError as exc:
+                    cache[str(path)] = exc
+            detected = cache[str(path)]
+            if isinstance(detected, CorpusError):
+                st.error(f"{escape_markdown(path.name)}: {escape_markdown(str(detected))}")
+                continue
+            staged.append((path, detected))
+        if not staged:
+            return
+        with st.form("upload_form"):
+            entries = []
+            for i, (path, meta) in enumerate(staged):
+                st.markdown(f"**{escape_markdown(path.name)}**")
+                title = st.text_input("Titel", value=meta.title or path.stem, key=f"up_title_{i}")
+                municipality = st.text_input("Gemeente", value=meta.municipality or "", key=f"up_mun_{i}")
+                year = st.text_input("Jaar", value=str(meta.year or ""), key=f"up_year_{i}")
+                doc_type = st.selectbox(
+                    "Soort document",
+                    DOC_TYPES,
+                    index=DOC_TYPES.index(meta.doc_type) if meta.doc_type in DOC_TYPES else len(DOC_TYPES) - 1,
+                    key=f"up_type_{i}",
+                )
+                entries.append((path, title, municipality, year, doc_type))
+            submitted = st.form_submit_button("Toevoegen")
+        if submitted:
+            add_uploaded(assistant, settings, entries)
+
+
+def add_uploaded(assistant: Any, settings: Settings, entries: list) -> None:
+    """Index the staged files one by one (a rejected file does not block the others)."""
+    added = 0
+    with st.status("Documenten toevoegen…", expanded=True) as status:
+        bar = st.progress(0.0)
+        line = st.empty()
+        for i, (path, title, municipality, year, doc_type) in enumerate(entries):
+            year = year.strip()
+            if year and not (year.isdigit() and len(year) == 4):
+                st.error(f"{escape_markdown(path.name)}: het jaar moet vier cijfers zijn (bijvoorbeeld 2024).")
+                continue
+            overrides = {
+                k: v
+                for k, v in {
+                    "title": title.strip() or None,
+                    "municipality": municipality.strip() or None,
+                    "year": int(year) if year else None,
+                    "doc_type": doc_type,
+                }.items()
+                if v is not None
+            }
+
+            def progress(message: str, fraction: float | None = None, _i: int = i) -> None:
+                line.text(str(message))
+                if fraction is not None:
+                    bar.progress(min(max((_i + float(fraction)) / len(entries), 0.0), 1.0))
+
+            try:
+                result = assistant.add_documents([path], overrides, progress=progress)
+            except CorpusError as exc:
+                st.error(f"{escape_markdown(path.name)}: {escape_markdown(str(exc))}")
+                continue
+            except Exception:  # noqa: BLE001
+                log.exception("adding %s failed", path)
+                st.error(f"{escape_markdown(path.name)}: het toevoegen is mislukt door een onverwachte fout.")
+                continue
+            # The service returns (added documents, reloaded assistant); keep the new one.
+            if isinstance(result, tuple) and len(result) == 2:
+                assistant = result[1]
+                replace_assistant(settings, assistant)
+            added += 1
+            bar.progress((i + 1) / len(entries))
+        if added:
+            status.update(label=f"{added} document(en) toegevoegd en geïndexeerd.", state="complete")
+            st.session_state["uploader_seq"] += 1
+            st.session_state.pop("detected", None)
+            st.success(f"{added} document(en) toegevoegd. Ze doen mee vanaf de volgende vraag.")
+        else:
+            status.update(label="Er is niets toegevoegd.", state="error")
+
+
+# ---------------------------------------------------------------------------- answers
+def render_budget(answer: Answer, assistant: Any, key: int) -> None:
+    facts = answer.facts
+    if answer.ambiguous:
+        st.warning("Meerdere cellen passen even goed bij de vraag; hieronder staan ze allemaal.")
+    first = facts[0]
+    label = " — ".join(x for x in (first.row, first.column) if x) or "Bedrag"
+    st.metric(escape_markdown(label), fact_figure(first))
+    caption = f"Zoals gedrukt: {first.raw} ({first.unit})"
+    if first.table:
+        caption += f" · tabel: {first.table}"
+    st.caption(escape_markdown(caption))
+    if answer.calculation is not None:
+        calc = answer.calculation
+        st.markdown(
+            f"**Berekening:** {escape_markdown(calc.description)}  \n"
+            f"{escape_markdown(calc.expression)} = **{escape_markdown(dutch_number(calc.result))}**"
+        )
+    shown: set[str] = set()
+    for fact in facts:
+        if not fact.table_id or fact.table_id in shown:
+            continue
+        shown.add(fact.table_id)
+        try:
+            frame = assistant.table_frame(fact.table_id)
+        except Exception:  # noqa: BLE001
+            log.exception("table_frame failed")
+            frame = None
+        if frame is None or frame.empty:
+            continue
+        st.markdown(f"**Tabel: {escape_markdown(fact.table or 'bron')}** ({escape_markdown(fact.unit)})")
+        st.dataframe(highlighted_table(frame, fact.row, fact.column), width="stretch")
+        series = year_series(frame, fact.row)
+        if series is not None:
+            st.caption(escape_markdown(f"{fact.row} over de jaren ({fact.unit})"))
+            st.bar_chart(series, height=220)
+
+
+def render_passages(answer: Answer) -> None:
+    if answer.citations:
+        st.markdown("**Bronnen**")
+        for citation in answer.citations:
+            with st.expander(source_label(citation.passage, citation.n)):
+                chunk = citation.passage.chunk
+                if chunk.context:
+                    st.caption(escape_markdown(chunk.context))
+                st.markdown(passage_html(chunk.text, citation_highlight(citation)), unsafe_allow_html=True)
+                st.caption(f"Document: {escape_markdown(chunk.doc_id)} · tekens {chunk.start}–{chunk.end}")
+    elif answer.abstained and answer.passages:
+        st.markdown("**Mogelijk relevant**")
+        for passage in answer.passages[:3]:
+            with st.expander(source_label(passage)):
+                st.markdown(passage_html(passage.chunk.text), unsafe_allow_html=True)
+
+
+def render_feedback(chat: ChatTurn, settings: Settings) -> None:
+    answer = chat.turn.answer
+    assert answer is not None
+    rating = st.feedback("thumbs", key=f"feedback_{chat.key}")
+    if rating is None:
+        return
+    store = FeedbackStore(settings.feedback_db)
+    try:
+        if chat.feedback_id is None:
+            chat.feedback_id = store.add(
+                answer.question or chat.turn.question,
+                answer.resolved_question,
+                answer.text,
+                sources_json(answer),
+                rating,
+            )
+            chat.feedback_rating = rating
+        elif rating != chat.feedback_rating:
+            store.update(chat.feedback_id, rating=rating)
+            chat.feedback_rating = rating
+        comment = st.text_input(
+            "Toelichting (optioneel)",
+            key=f"feedback_comment_{chat.key}",
+            placeholder="Wat klopte er wel of niet?",
+            max_chars=2000,
+        )
+        if comment != chat.feedback_comment:
+            store.update(chat.feedback_id, comment=comment)
+            chat.feedback_comment = comment
+    except Exception:  # noqa: BLE001
+        log.exception("storing feedback failed")
+        st.warning("De feedback kon niet worden opgeslagen.")
+        return
+    st.caption("Bedankt voor je feedback.")
+
+
+def render_turn(chat: ChatTurn, assistant: Any, settings: Settings) -> None:
+    with st.chat_message("user"):
+        st.markdown(escape_markdown(chat.turn.question, keep_newlines=True).replace("\n", "  \n"))
+    with st.chat_message("assistant"):
+        answer = chat.turn.answer
+        if answer is None:
+            st.error(chat.turn.error or GENERIC_ERROR)
+            return
+        if answer.notice:
+            st.info(escape_markdown(answer.notice))
+        st.markdown(answer_html(answer.text), unsafe_allow_html=True)
+        meta = f"Gezocht op: {escape_markdown(answer.resolved_question or answer.question)}"
+        used = filters_text(answer.filters)
+        meta += f" · Filters: {escape_markdown(used)}" if used else " · Filters: geen"
+        st.caption(meta)
+        if answer.facts:
+            render_budget(answer, assistant, chat.key)
+        render_passages(answer)
+        render_feedback(chat, settings)
+
+
+def ask(assistant: Any, question: str, filters: Filters) -> Turn:
+    history = [c.turn.question for c in st.session_state["turns"]]
+    try:
+        with st.spinner("Zoeken in de documenten…"):
+            answer = assistant.ask(question, history=history, filters=filters)
+    except CorpusError as exc:
+        return Turn(question=question, error=str(exc))
+    except Exception:  # noqa: BLE001 - never show a stack trace
+        log.exception("ask failed")
+        return Turn(question=question, error=GENERIC_ERROR)
+    return Turn(question=question, answer=answer)
+
+
+# ---------------------------------------------------------------------------- page
+def load_settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        st.error(str(exc))
+        st.stop()
+        raise  # unreachable; st.stop raises
+
+
+def main() -> None:
+    st.set_page_config(page_title="Gemeente-assistent", page_icon="📑", layout="wide")
+    st.markdown(CSS, unsafe_allow_html=True)
+    init_state()
+    settings = load_settings()
+    st.title("Gemeente-assistent")
+    st.caption(
+        "Vraag naar doelen, maatregelen en bedragen in begrotingen en rapportages van gemeenten. "
+        "Elk antwoord verwijst naar de passage of tabelcel waar het vandaan komt."
+    )
+    assistant = get_assistant(settings)
+    if assistant is None:
+        st.stop()
+
+    with st.sidebar:
+        filters = sidebar_filters(assistant)
+        st.button("Nieuw gesprek", on_click=new_conversation, width="stretch")
+        # Filled at the end of the run, when this run's new turn is known.
+        export_slot = st.empty()
+        st.divider()
+        sidebar_documents(assistant)
+        sidebar_upload(assistant, settings)
+
+    turns: list[ChatTurn] = st.session_state["turns"]
+    for chat in turns:
+        render_turn(chat, assistant, settings)
+
+    typed = st.chat_input("Stel een vraag over de documenten…", max_chars=2000)
+    question = (typed or st.session_state.pop("pending_question", None) or "").strip()
+
+    if not turns and not question:
+        st.markdown("**Voorbeeldvragen**")
+        try:
+            examples = example_questions(assistant.filter_options())
+        except Exception:  # noqa: BLE001
+            examples = example_questions({})
+        for i, example in enumerate(examples):
+            st.button(example, key=f"example_{i}", on_click=ask_example, args=(example,))
+
+    if question:
+        turn = ask(assistant, question, filters)
+        st.session_state["turn_seq"] += 1
+        chat = ChatTurn(key=st.session_state["turn_seq"], turn=turn)
+        turns.append(chat)
+        render_turn(chat, assistant, settings)
+
+    if turns:
+        export_slot.download_button(
+            "Gesprek exporteren (Markdown)",
+            data=conversation_markdown([c.turn for c in turns]),
+            file_name="gesprek-gemeente-assistent.md",
+            mime="text/markdown",
+        )
+
+
+main()
