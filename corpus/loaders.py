@@ -273,19 +273,26 @@ def _html_table_lines(table) -> list[str]:
 def text_layer_problem(text: str) -> str | None:
     """Why extracted PDF text is unusable, or None when it reads as text.
 
-    Scanned pages give no text; fonts without a Unicode map give '(cid:12)' codes or
-    private-use characters; either way indexing it would only add noise. Thresholds: at least
-    20 letters, under 5 % of the visible characters in cid/private-use codes, and at least
-    half of them letters (numbers-heavy budget tables stay well above that).
+    Scanned pages give no text; fonts without a Unicode map give '(cid:12)' codes,
+    private-use characters or runs of symbols; indexing that would only add noise.
+    Thresholds: at least 20 letters or digits; under 5 % of the visible characters in
+    cid/private-use codes; at least half of them letters or digits (budget tables full of
+    numbers pass, symbol soup does not).
     """
     visible = re.sub(r"\s+", "", text)
     cid_chars = sum(len(m) for m in _CID.findall(visible))
     odd = cid_chars + len(_PRIVATE_USE.findall(visible))
-    letters = sum(ch.isalpha() for ch in _CID.sub("", visible))
-    if letters < 20:
-        return "heeft geen bruikbare tekstlaag (gescand of alleen afbeeldingen); maak er eerst met OCR doorzoekbare tekst van"
-    if odd > 0.05 * len(visible) or letters < 0.5 * len(visible):
-        return "bevat tekst die niet goed uit de pdf te halen is (lettertype zonder tekenkoppeling); exporteer de pdf opnieuw of gebruik een andere versie"
+    readable = sum(ch.isalnum() for ch in _CID.sub("", visible))
+    if readable < 20 and odd == 0:
+        return (
+            "heeft geen bruikbare tekstlaag (gescand of alleen afbeeldingen); "
+            "maak er eerst met OCR doorzoekbare tekst van"
+        )
+    if odd > 0.05 * len(visible) or readable < 0.5 * len(visible):
+        return (
+            "bevat tekst die niet goed uit de pdf te halen is (lettertype zonder "
+            "tekenkoppeling); exporteer de pdf opnieuw of gebruik een andere versie"
+        )
     return None
 
 
