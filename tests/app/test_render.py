@@ -1,0 +1,189 @@
+"""Pure display helpers: escaping, highlighting, filter labels, tables, upload checks."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from assistant.models import Filters
+from assistant.render import (
+    UploadLimits,
+    answer_html,
+    dutch_number,
+    escape_markdown,
+    example_questions,
+    filters_text,
+    highlighted_table,
+    option_label,
+    option_values,
+    passage_html,
+    safe_file_name,
+    upload_count_problem,
+    upload_file_problem,
+    year_series,
+)
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "**vet** en _schuin_",
+    "[klik](javascript:alert(1))",
+    "<img src=x onerror=alert(1)>",
+    "# Kop\n- lijst\n| a | b |",
+    "&amp; &lt;b&gt;",
+]
+
+
+def unescape_md(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_escape_markdown_leaves_no_unescaped_punctuation(text):
+    escaped = escape_markdown(text, keep_newlines=True)
+    # Every ASCII punctuation char is preceded by a backslash, so none can start syntax...
+    assert not re.search(r"(?<!\\)[*_\[\]()<>#|`!]", escaped.replace("\\\\", ""))
+    # ...and removing the escapes gives back exactly the original text.
+    assert unescape_md(escaped) == text
+
+
+def test_escape_markdown_folds_whitespace_for_labels():
+    assert escape_markdown("a\n\n  b\tc") == "a b c"
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_passage_html_contains_only_our_tags(text):
+    markup = passage_html(text, (0, 3))
+    tags = set(re.findall(r"</?([a-zA-Z]+)", markup))
+    assert tags <= {"div", "mark", "br"}
+    assert "\n" not in markup  # one raw HTML block: Markdown is not applied inside
+
+
+def test_passage_html_marks_exactly_the_sentence():
+    text = "Eerste zin. Tweede <zin> hier. Derde."
+    start = text.index("Tweede")
+    end = text.index("Derde") - 1
+    markup = passage_html(text, (start, end))
+    assert "<mark>Tweede &lt;zin&gt; hier.</mark>" in markup
+    assert markup.startswith('<div class="bron-tekst">Eerste zin. <mark>')
+
+
+@pytest.mark.parametrize(("span", "marked"), [((-5, 3), "abc"), ((4, 99), "ef"), ((5, 2), "")])
+def test_passage_html_clamps_offsets(span, marked):
+    assert f"<mark>{marked}</mark>" in passage_html("abc\nef", span)
+
+
+def test_answer_html_bolds_markers_and_escapes_the_rest():
+    markup = answer_html("Zie <b>hier</b> [1] en [12].")
+    assert "<b>[1]</b>" in markup and "<b>[12]</b>" in markup
+    assert "&lt;b&gt;hier&lt;/b&gt;" in markup
+
+
+def test_filter_options_labels_and_order():
+    counts = {"2023": 1, "2021": 2, "2024": 3}
+    assert option_values(counts) == [None, "2024", "2023", "2021"]
+    assert option_label(None, counts) == "Alle"
+    assert option_label("2021", counts) == "2021 (2)"
+    assert option_values({"zwolle": 1, "Amersfoort": 1}) == [None, "Amersfoort", "zwolle"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "text"),
+    [
+        (Filters(), ""),
+        (Filters(municipality="Ede"), "gemeente Ede"),
+        (Filters(year=2022, doc_type="jaarverslag"), "jaar 2022, soort jaarverslag"),
+    ],
+)
+def test_filters_text(filters, text):
+    assert filters_text(filters) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1234567.0, "1.234.567"), (-1291, "-1.291"), (0.5, "0,5"), (1234.25, "1.234,25"), (float("nan"), "")],
+)
+def test_dutch_number(value, text):
+    assert dutch_number(value) == text
+
+
+def frame():
+    return pd.DataFrame(
+        [[1.0, 2.0, None], [3.0, None, None]],
+        index=["A › Lasten", "A › Baten"],
+        columns=["Rekening 2022", "Begroting 2023", "Toelichting"],
+    )
+
+
+def test_year_series_takes_the_row_over_year_columns():
+    series = year_series(frame(), "A › Lasten")
+    assert list(series.index) == ["Rekening 2022", "Begroting 2023"]
+    assert list(series.values) == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("row", ["A › Baten", "onbekend"])
+def test_year_series_none_without_two_values(row):
+    assert year_series(frame(), row) is None
+
+
+def test_highlighted_table_marks_the_fact_cell_only():
+    styler = highlighted_table(frame(), "A › Baten", "Rekening 2022")
+    html = styler.to_html()
+    strong = re.findall(r"#T_\w+_(row\d+_col\d+)[^{]*\{[^}]*#ffd54f", html)
+    assert strong == ["row1_col0"]
+    assert "1.234" not in html and ">3<" in html  # Dutch formatting applied
+
+
+def test_highlighted_table_falls_back_on_duplicate_labels():
+    dup = pd.DataFrame([[1.0], [2.0]], index=["x", "x"], columns=["2024"])
+    assert highlighted_table(dup, "x", "2024") is dup
+
+
+def test_example_questions_use_corpus_values():
+    questions = example_questions({"municipality": {"Ede": 2, "Almere": 1}, "year": {"2022": 1, "2025": 2}})
+    assert 3 <= len(questions) <= 4
+    assert any("Almere" in q for q in questions) and any("2025" in q for q in questions)
+    assert len(example_questions({})) >= 2
+
+
+LIMITS = UploadLimits(max_file_mb=2, max_files=3)
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "message"),
+    [
+        ("a.exe", 10, "geen toegestaan bestandstype"),
+        ("zonder-extensie", 10, "geen toegestaan bestandstype"),
+        ("leeg.pdf", 0, "is leeg"),
+        ("groot.docx", 2 * 1024 * 1024 + 1, "te groot"),
+    ],
+)
+def test_upload_file_problem(name, size, message):
+    assert message in upload_file_problem(name, size, LIMITS)
+
+
+@pytest.mark.parametrize("name", ["a.pdf", "b.DOCX", "c.html", "d.txt", "e.md"])
+def test_upload_file_accepted(name):
+    assert upload_file_problem(name, 2 * 1024 * 1024, LIMITS) is None
+
+
+def test_upload_count_problem():
+    assert upload_count_problem(3, LIMITS) is None
+    assert "maximaal 3 bestanden" in upload_count_problem(4, LIMITS)
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("C:\\Users\\x\\Begroting 2024 (def).PDF", "Begroting-2024-def.pdf"),
+        ("Één café.md", "Een-cafe.md"),
+        (".verborgen.txt", "verborgen.txt"),
+        ("<script>.html", "script.html"),
+        ("...", "document"),
+        ("a" * 300 + ".txt", "a" * 116 + ".txt"),
+    ],
+)
+def test_safe_file_name(name, safe):
+    assert safe_file_name(name) == safe
