@@ -36,7 +36,7 @@ STOPWORDS = frozenset(
     ze we wij u je jij ik hun hen ons onze mijn uw haar hem men wat wie waar hoe welke welk
     heeft hebben had kan kunnen zal zullen zou zouden moet moeten mag mogen na nu toe tegen
     onder tussen hier daar dus omdat want zoals waarin waarbij waarvan hierin hiervan daarvan
-    daarnaast ook alle meer veel zeer per the of and to
+    daarnaast alle meer veel zeer per hoeveel waarom wanneer hoeverre the of and to
     """.split()
 )
 
@@ -85,7 +85,8 @@ def stem(word: str) -> str:
     if w.endswith("heden") and len(w) > 7:
         return w[:-5] + "heid"  # mogelijkheden → mogelijkheid
     for suffix in ("tjes", "jes", "tje", "je"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+        # After a vowel "je" is not a diminutive: "vrije" is "vrij" + "e".
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4 and w[-len(suffix) - 1] not in _VOWELS:
             return _undouble(w[: -len(suffix)])
     if w.endswith("s") and len(w) >= 5 and w[-3:-1] in ("er", "el", "em", "en"):
         w = w[:-1]  # inwoners → inwoner, inkomens → inkomen (then -en below)

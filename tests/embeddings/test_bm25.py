@@ -98,3 +98,8 @@ def test_empty_corpus_and_bad_parameters():
     assert BM25([[]]).scores(["x"]).tolist() == [0.0]
     with pytest.raises(ValueError, match="k1"):
         BM25([["a"]], b=2.0)
+
+
+@pytest.mark.parametrize("a, b", [("schuldenvrije", "schuldenvrij"), ("nieuwe", "nieuw"), ("boekje", "boek")])
+def test_inflected_e_is_not_a_diminutive(a, b):
+    assert tokenize(a) == tokenize(b)
