@@ -62,7 +62,7 @@ _NOT_A_TITLE = re.compile(
     re.IGNORECASE,
 )
 _PROGRAM_LINE = re.compile(
-    r"^\s*programma\s*(?:\d+[.:]?\s*)?[:\-–]?\s*[\"'“‘]?(?P<name>[A-Z0-9][^|\n\"”’]{2,80}?)[\"'”’]?\s*$",
+    r"^\s*[Pp]rogramma\s*(?:\d+[.:]?\s*)?[:\-–]?\s*[\"'“‘]?(?P<name>[A-Z0-9][^|\n\"”’]{2,80}?)[\"'”’]?\s*$",
     re.MULTILINE,
 )
 FILE_NAME_WEIGHT = 3  # a file name chosen by a person is a strong hint, worth a few mentions
