@@ -255,10 +255,10 @@ _DOC_YEAR = re.compile(
     re.IGNORECASE,
 )
 _COMPARE = re.compile(
-    r"\b(?:(?:de|alle|verschillende|andere|beide|elke|iedere)\s+gemeenten?|welke\s+gemeenten?|"
+    r"\b(?:(?:alle|verschillende|andere|beide|elke|iedere)\s+gemeenten?|de\s+gemeenten|welke\s+gemeenten?|"
     r"per\s+gemeente|tussen\s+(?:de\s+)?gemeenten|gemeenten\s+onderling|vergelijk\w*|overal|"
-    r"across\s+(?:the\s+)?(?:municipalities|cities)|(?:which|all|the|other|each|every|both)\s+"
-    r"(?:municipalities|cities|municipality|city)|per\s+(?:municipality|city)|compar\w*|everywhere)\b",
+    r"across\s+(?:the\s+)?(?:municipalities|cities)|(?:which|all|the|other|both)\s+(?:municipalities|cities)|"
+    r"(?:each|every|which)\s+(?:municipality|city)|per\s+(?:municipality|city)|compar\w*|everywhere)\b",
     re.IGNORECASE,
 )
 _MEASURES = {
