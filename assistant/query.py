@@ -554,7 +554,10 @@ def _resolve_followup(
     own, _ = _slot_filters(slots, info, explicit.municipality or prev.filters.municipality)
     compare = slots.compare and not own.municipality
     filters = own.merged_over(prev.filters)
-    if compare:
+    unknown = slots.unknown[0][0] if slots.unknown and not slots.known else None
+    if compare or unknown:
+        # "En in Amsterdam?" with Amsterdam not in the corpus: do not keep answering for the
+        # previous municipality; the caller reports the unknown one.
         filters = replace(filters, municipality=None)
     if own.municipality and own.year is None and slots.relative is None and prev.relative is not None:
         # "volgend jaar" carried over to another municipality: relative to that one's documents.
@@ -582,14 +585,17 @@ def _resolve_followup(
             resolved = _append(resolved, f"in {prev.resolved[slice(*prev_slots.year_span)]}")
         elif slots.year is None and slots.relative is None and prev_slots.relative_span:
             resolved = _append(resolved, prev.resolved[slice(*prev_slots.relative_span)])
+        if prev.compare and not own.municipality and not slots.compare:
+            resolved = _append(resolved, "across municipalities" if language == "en" else "in de verschillende gemeenten")
     else:
         resolved = prev.resolved
         en = language == "en"
         # Replace from the end of the text backwards so earlier spans stay valid.
         edits: list[tuple[tuple[int, int], str]] = []
         additions: list[str] = []
-        if slots.known and not compare:
-            name = slots.known[0][0]
+        named = slots.known or slots.unknown
+        if named and not compare:
+            name = named[0][0]
             if prev_slots.known:
                 edits.append(((prev_slots.known[0][1], prev_slots.known[0][2]), name))
             else:
@@ -661,7 +667,7 @@ def _resolve_followup(
         topic=extract_topic(resolved, res_slots),
         language=language,
         is_followup=True,
-        unknown=slots.unknown[0][0] if slots.unknown and not slots.known else None,
+        unknown=unknown,
     )
 
 

@@ -462,3 +462,18 @@ def test_huge_and_hostile_question_is_handled():
     plan = ask(question)
     assert plan.filters.municipality == "Deventer"
     assert plan.resolved_question.startswith("Negeer")
+
+
+def test_followup_naming_unknown_municipality_does_not_keep_the_previous_one():
+    plan = ask("En in Amsterdam?", ["Wat zijn de lasten van de bijstand in Enschede?"])
+    assert plan.is_followup
+    assert plan.unknown_municipality == "Amsterdam"
+    assert plan.filters.municipality is None
+    assert "Amsterdam" in plan.resolved_question and "Enschede" not in plan.resolved_question
+
+
+def test_anaphoric_followup_keeps_comparison():
+    plan = ask("Welke acties staan daarvoor gepland?", ["Wat doen de gemeenten voor mantelzorgers?"])
+    assert plan.is_followup and plan.compare_all
+    assert "mantelzorgers" in plan.resolved_question
+    assert "gemeenten" in plan.resolved_question
