@@ -29,6 +29,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from corpus.errors import CorpusError
 from corpus.models import Chunk, Document, DocumentMeta
 from embeddings.base import Embedder
 from embeddings.bm25 import BM25, tokenize
@@ -91,6 +92,10 @@ def _format_seconds(seconds: float) -> str:
     if s < 90:
         return f"{s} s"
     return f"{s // 60} min {s % 60:02d} s"
+
+
+class IndexWriteError(CorpusError):
+    """The new index could not be written (disk full, no permission); the old one is intact."""
 
 
 class IndexProblem(Exception):
@@ -610,10 +615,10 @@ class HybridIndex:
         documents_json = {d.id: {"path": d.path, "meta": asdict(d.meta)} for d in docs}
 
         # 4. Write a complete new directory, then swap it in.
-        index_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = _sibling(index_dir, f".tmp-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
         try:
+            index_dir.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(tmp, ignore_errors=True)
             tmp.mkdir()
             _write_file(
                 tmp / CHUNKS_FILE,
@@ -621,10 +626,18 @@ class HybridIndex:
             )
             _write_file(tmp / TOKENS_FILE, json.dumps(tokens, ensure_ascii=False))
             _write_file(tmp / DOCUMENTS_FILE, json.dumps(documents_json, ensure_ascii=False, indent=1))
-            faiss.write_index(faiss_index, str(tmp / FAISS_FILE))
+            # Serialised here so a full disk surfaces as an OSError like the other files.
+            _write_file(tmp / FAISS_FILE, faiss.serialize_index(faiss_index).tobytes())
             # meta.json last: a directory without it is never taken for an index.
             _write_file(tmp / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
             _swap_in(tmp, index_dir)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            reason = exc.strerror or str(exc)
+            raise IndexWriteError(
+                f"De index kon niet worden weggeschreven naar {index_dir} ({reason}); "
+                "de vorige index is ongewijzigd."
+            ) from exc
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

