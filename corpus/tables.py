@@ -98,7 +98,7 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-def _split_pipe(line: _Line) -> _Line:
+def _split_pipe(line: _Line, markdown: bool = False) -> _Line:
     cells: list[_Cell] = []
     pos = line.start
     for part in line.text.split("|"):
@@ -107,7 +107,7 @@ def _split_pipe(line: _Line) -> _Line:
         s = pos + lead
         cells.append(_Cell(stripped, s if stripped else -1, s + len(stripped) if stripped else -1))
         pos += len(part) + 1
-    if line.text.lstrip().startswith("|") and cells and not cells[0].text:
+    if markdown and cells and not cells[0].text:
         cells = cells[1:]  # "| a | b |" markdown style: the empty cell before the first pipe
     while cells and not cells[-1].text:
         cells.pop()
@@ -146,7 +146,9 @@ def find_tables(
             if lines[j].text.strip():
                 run.append((j, lines[j]))
             j += 1
-        for seg in _segments([(k, _split_pipe(l)) for k, l in run]):
+        # Markdown tables open every line with "|"; elsewhere a leading "|" is an empty cell.
+        markdown = all(l.text.lstrip().startswith("|") for _, l in run)
+        for seg in _segments([(k, _split_pipe(l, markdown)) for k, l in run]):
             table = _pipe_table(doc_id, text, lines, seg, section_of)
             if table is not None:
                 tables.append(table)
