@@ -153,10 +153,16 @@ def load_corpus(corpus_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusL
     except CorpusError as exc:
         manifest = {}
         problems.append((MANIFEST_NAME, str(exc)))
+    files = _corpus_files(corpus_dir)
+    # Two files with one stem would share an id; the one the manifest names is kept.
+    files.sort(key=lambda p: (p.stem, p.name not in manifest, p.name))
     documents: dict[str, Document] = {}
-    for path in _corpus_files(corpus_dir):
+    for path in files:
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            problems.append((path.name, f"Bestandstype {path.suffix or 'zonder extensie'} van {path.name} wordt niet ondersteund en is overgeslagen."))
+            kind = path.suffix or "zonder extensie"
+            problems.append(
+                (path.name, f"Bestandstype {kind} van {path.name} wordt niet ondersteund en is overgeslagen.")
+            )
             continue
         if path.stem in documents:
             problems.append(
