@@ -208,9 +208,17 @@ def _load_stored(index_dir: Path) -> _Stored:
         fi = faiss.read_index(str(faiss_path))
     except Exception:  # faiss raises RuntimeError with a C++ trace for damaged files
         raise IndexProblem("Het indexbestand index.faiss is beschadigd.") from None
-    n = int(meta["chunk_count"])
+    try:
+        n = int(meta["chunk_count"])
+        per_doc = sum(int(d["chunks"]) for d in meta["documents"].values())
+        if not all(isinstance(d["fingerprint"], str) for d in meta["documents"].values()):
+            raise TypeError
+        for d in documents.values():
+            _meta_from_json(d["meta"])
+            str(d["path"])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise IndexProblem("De indexbestanden meta.json of documents.json zijn onvolledig.") from None
     counts = {len(chunks), len(tokens), int(fi.ntotal), n}
-    per_doc = sum(int(d.get("chunks", -1)) for d in meta["documents"].values())
     if len(counts) != 1 or per_doc != n:
         raise IndexProblem("De indexbestanden bevatten niet evenveel fragmenten.")
     if int(fi.d) != int(meta["dim"]):

@@ -212,6 +212,22 @@ def _old_format(d: Path) -> None:
     (d / META_FILE).write_text(json.dumps(meta))
 
 
+def _bad_document_entry(d: Path) -> None:
+    meta = json.loads((d / META_FILE).read_text())
+    meta["documents"]["utrecht"] = "kapot"
+    (d / META_FILE).write_text(json.dumps(meta))
+
+
+def _documents_json_list(d: Path) -> None:
+    (d / "documents.json").write_text("[1, 2]")
+
+
+def _documents_json_entry_without_meta(d: Path) -> None:
+    docs = json.loads((d / "documents.json").read_text())
+    docs["utrecht"] = {"path": "utrecht.txt", "meta": {"titel": "onbekend veld"}}
+    (d / "documents.json").write_text(json.dumps(docs))
+
+
 @pytest.mark.parametrize(
     "damage, status",
     [
@@ -220,6 +236,9 @@ def _old_format(d: Path) -> None:
         (_drop_chunk_line, "corrupt"),
         (_delete_faiss, "corrupt"),
         (_old_format, "stale"),
+        (_bad_document_entry, "corrupt"),
+        (_documents_json_list, "ok"),  # status reads meta.json only
+        (_documents_json_entry_without_meta, "ok"),
     ],
 )
 def test_damaged_index_is_rebuilt_with_message(tmp_path, damage, status):
