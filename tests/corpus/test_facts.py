@@ -1,0 +1,112 @@
+"""Budget facts and DataFrames from the seed tables, checked cell by cell against the text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from corpus.facts import UNIT_UNKNOWN, extract_facts, table_frame
+from corpus.models import Document, DocumentMeta
+from corpus.numbers import parse_dutch_number
+from corpus.tables import find_tables
+
+
+def _docs(seeds_dir) -> list[Document]:
+    manifest = json.loads((seeds_dir / "manifest.json").read_text(encoding="utf-8"))
+    docs = []
+    for entry in manifest["documents"]:
+        text = (seeds_dir / entry["file"]).read_text(encoding="utf-8")
+        meta = DocumentMeta(entry["title"], entry["municipality"], entry["year"], entry["doc_type"])
+        docs.append(Document(entry["file"].rsplit(".", 1)[0], entry["file"], text, meta, "fp"))
+    return docs
+
+
+@pytest.fixture(scope="module")
+def extracted(seeds_dir):
+    out = {}
+    for doc in _docs(seeds_dir):
+        tables = find_tables(doc.id, doc.text)
+        out[doc.id.split("-")[0]] = (doc, tables, extract_facts(doc, tables))
+    return out
+
+
+def test_every_table_frame_matches_the_source_cell_by_cell(extracted):
+    for doc, tables, _ in extracted.values():
+        for t in tables:
+            frame = table_frame(t)
+            assert frame.shape == (len(t.rows), len(t.columns))
+            assert list(frame.columns) == list(t.columns)
+            raw = frame.attrs["raw"]
+            for i, row in enumerate(t.rows):
+                for j, cell in enumerate(row.cells):
+                    s, e = frame.attrs["spans"][i][j]
+                    assert raw.iat[i, j] == cell
+                    if cell:
+                        assert doc.text[s:e] == cell
+                    number = parse_dutch_number(cell) if cell else None
+                    expected = number if number is not None else (cell or None)
+                    assert frame.iat[i, j] == expected
+
+
+def test_frame_index_joins_parent_and_sub_row(extracted):
+    _, tables, _ = extracted["deventer"]
+    spec = next(t for t in tables if "Specificaties" in t.caption)
+    frame = table_frame(spec)
+    assert frame.loc["Armoedebeleid › Lasten", "2024"] == 110.0
+    assert frame.attrs["multiplier"] == 1000
+
+
+def test_table_facts_carry_cell_row_column_and_unit(extracted):
+    for doc, tables, facts in extracted.values():
+        table_ids = {t.id: t for t in tables}
+        for f in facts:
+            assert doc.text[f.start : f.end] == f.raw
+            assert f.municipality == doc.meta.municipality and f.year == doc.meta.year
+            if not f.table_id:
+                continue
+            t = table_ids[f.table_id]
+            assert f.number == parse_dutch_number(f.raw)
+            assert f.column in t.columns and f.table == t.caption
+            if t.multiplier:
+                assert f.value == f.number * t.multiplier and f.unit == "x € 1.000"
+            else:
+                assert f.value == f.number and f.unit == UNIT_UNKNOWN
+
+
+def test_every_numeric_cell_is_a_fact(extracted):
+    for _, tables, facts in extracted.values():
+        cells = {(s, e) for t in tables for r in t.rows for c, (s, e) in zip(r.cells, r.cell_spans)
+                 if c and parse_dutch_number(c) is not None}
+        assert cells == {(f.start, f.end) for f in facts if f.table_id}
+
+
+def test_utrecht_footnote_and_unknown_unit(extracted):
+    _, _, facts = extracted["utrecht"]
+    marked = next(f for f in facts if f.raw == "-1.291*")
+    assert marked.value == -1291 and marked.unit == UNIT_UNKNOWN
+    assert marked.footnote.startswith("* De verwachte onttrekking")
+    assert marked.row == "Schulden voorkomen en versneld oplossen"
+    total = [f for f in facts if f.table_id and f.row == "Totaal"]
+    assert len(total) == 5
+
+
+def test_in_text_amounts_keep_their_sentence_and_context(extracted):
+    doc, _, facts = extracted["deventer"]
+    f = next(f for f in facts if f.raw == "€45.917.564")
+    assert f.table_id == "" and f.value == 45917564 and f.unit == "€"
+    assert f.sentence.startswith("Het voorlopig budget 2024 bedraagt €45.917.564")
+    assert f.sentence in doc.text
+    assert "voorlopig budget 2024" in f.row
+    assert dict(f.extra)["context"] == "Definitief Buig budget 2023 en voorlopig Buig 2024"
+    # The unit in a caption is no amount, and table cells are not counted twice.
+    assert not any(f.raw.startswith("€1.000") or f.raw == "€ 1.000" for f in facts)
+    starts = [f.start for f in facts]
+    assert len(starts) == len(set(starts))
+
+
+def test_enschede_scaled_amount(extracted):
+    _, _, facts = extracted["enschede"]
+    f = next(f for f in facts if f.raw == "0,5 miljoen euro")
+    assert f.value == 500_000 and f.number == 0.5
+    assert "drugsbestrijdingsfonds" in f.row
