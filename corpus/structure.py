@@ -90,6 +90,8 @@ _SENTENCE_START_RE = re.compile(
     r"^(?:we|wij|ik|jij|u|zij|ze|er|dit|dat|deze|hier|daar|daarom|daarnaast|ook|zo|verder|tevens)\s",
     re.IGNORECASE,
 )
+# "1.000 inwoners …", "€ 2,5 miljoen …": an amount opens a sentence, not a title.
+_AMOUNT_START_RE = re.compile(r"^[-+€]?\s?(?:\d{1,3}(?:\.\d{3})+|\d+,\d+)\b")
 _TOP_KEYWORD_RE = re.compile(r"^(?:hoofdstuk|programma|deelprogramma|bijlage|deel)\b\s*\S", re.IGNORECASE)
 _QUESTION_RE = re.compile(r"^(?:wat|hoe|welke|waarom|wie|waar)\s", re.IGNORECASE)
 _KEYED_RE = re.compile(
@@ -287,7 +289,7 @@ def _heading_like(t: str, max_chars: int = MAX_HEADING_CHARS, max_words: int = 1
     words = t.split()
     if len(words) > max_words or words[-1].lower() in _CONNECTIVES:
         return False
-    if " | " in t or _SENTENCE_START_RE.match(t):
+    if " | " in t or _SENTENCE_START_RE.match(t) or _AMOUNT_START_RE.match(t):
         return False  # a pipe-table row, or a sentence ("We ontwikkelen …")
     letters = sum(ch.isalpha() for ch in t)
     return letters >= 2 and letters * 2 >= len(t.replace(" ", ""))
