@@ -207,12 +207,21 @@ def _is_hidden(tag) -> bool:
 
 
 def _load_html(data: bytes, name: str) -> str:
-    from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+    from bs4 import BeautifulSoup
 
     try:
         soup = BeautifulSoup(data, "html.parser")
     except Exception:  # noqa: BLE001 - any parser failure is a malformed file to the user
         raise CorpusError(f"Bestand {name} is geen leesbare HTML.") from None
+    try:
+        return _html_text(soup)
+    except RecursionError:
+        raise CorpusError(f"Bestand {name} is te diep genest om als HTML te lezen.") from None
+
+
+def _html_text(soup) -> str:
+    from bs4 import Comment, NavigableString, Tag
+
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(_is_hidden):
@@ -221,37 +230,38 @@ def _load_html(data: bytes, name: str) -> str:
         comment.extract()
 
     out: list[str] = []
-
-    def walk(node) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if type(child) is NavigableString:
-                    out.append(re.sub(r"\s+", " ", str(child)))
-                continue
-            if not isinstance(child, Tag):
-                continue
-            tag = child.name
-            if tag == "br":
-                out.append("\n")
-            elif tag == "table":
-                out.append("\n" + "\n".join(_html_table_lines(child)) + "\n")
-            elif tag in _HEADING_TAGS:
-                out.append("\n\n")
-                walk(child)
-                out.append("\n\n")
-            elif tag == "li":
-                parent = child.parent.name if child.parent is not None else "ul"
-                out.append("\n" + ("- " if parent != "ol" else ""))
-                walk(child)
-                out.append("\n")
-            elif tag in _BLOCK_TAGS:
-                out.append("\n")
-                walk(child)
-                out.append("\n")
-            else:
-                walk(child)
-
-    walk(soup)
+    # An explicit stack instead of recursion: hostile HTML can nest thousands of levels deep.
+    # Items are nodes to render or ("close", text) markers written after a node's children.
+    stack: list[object] = [soup]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            out.append(item[1])
+            continue
+        if isinstance(item, NavigableString):
+            if type(item) is NavigableString:
+                out.append(re.sub(r"\s+", " ", str(item)))
+            continue
+        if not isinstance(item, Tag):
+            continue
+        tag = item.name
+        if tag == "br":
+            out.append("\n")
+            continue
+        if tag == "table":
+            out.append("\n" + "\n".join(_html_table_lines(item)) + "\n")
+            continue
+        if tag in _HEADING_TAGS:
+            out.append("\n\n")
+            stack.append(("close", "\n\n"))
+        elif tag == "li":
+            parent = item.parent.name if item.parent is not None else "ul"
+            out.append("\n" + ("- " if parent != "ol" else ""))
+            stack.append(("close", "\n"))
+        elif tag in _BLOCK_TAGS:
+            out.append("\n")
+            stack.append(("close", "\n"))
+        stack.extend(reversed(list(item.children)))
     return _tidy_lines("".join(out))
 
 

@@ -205,7 +205,8 @@ def validate_fields(fields: dict[str, object]) -> dict[str, object]:
             if name is None:
                 close = difflib.get_close_matches(str(value).strip(), known.names(), n=3, cutoff=0.6)
                 if not close:
-                    close = [n for n in known.names() if n.lower().startswith(str(value).strip().lower()[:3])][:3]
+                    prefix = str(value).strip().lower()[:3]
+                    close = [n for n in known.names() if n.lower().startswith(prefix)][:3]
                 hint = f" Bedoelt u {' of '.join(close)}?" if close else ""
                 raise CorpusError(f"Gemeente '{value}' is onbekend.{hint}".strip())
             clean[key] = name
@@ -308,7 +309,10 @@ def add_documents(
                 doc_type=meta.doc_type, program=meta.program, source=source.name,
             )
             documents.append(
-                Document(id=Path(target).stem, path=target, text=text, meta=meta, fingerprint=fingerprint(data, meta))
+                Document(
+                    id=Path(target).stem, path=target, text=text, meta=meta,
+                    fingerprint=fingerprint(data, meta),
+                )
             )
         write_manifest(corpus_dir, entries.values())
     except BaseException:
@@ -327,7 +331,9 @@ def _find_file(corpus_dir: Path, doc_id: str) -> Path:
     raise CorpusError(f"Document '{doc_id}' bestaat niet; bekende documenten: {known}.")
 
 
-def update_metadata(corpus_dir: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES, **fields: object) -> Document:
+def update_metadata(
+    corpus_dir: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES, **fields: object
+) -> Document:
     """Correct a document's metadata (title, municipality, year, doc_type, program; None
     clears a field so detection fills it again). Returns the Document as it now loads."""
     corpus_dir = Path(corpus_dir)

@@ -275,3 +275,8 @@ def test_malformed_docx(tmp_path: Path, data: bytes, match: str) -> None:
 
 def test_pipe_row_format() -> None:
     assert pipe_row(["a", "", "c\nd", None]) == "a | | c d | |"
+
+
+def test_deeply_nested_html_is_read_or_refused_cleanly(tmp_path: Path) -> None:
+    html = "<div>" * 5000 + "Tekst over armoede in Zwolle" + "</div>" * 5000
+    assert load_text(write(tmp_path, "diep.html", html), MB) == "Tekst over armoede in Zwolle"
