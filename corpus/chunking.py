@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from corpus.models import Chunk, Document, Table
-from corpus.structure import Block, parse_blocks
+from corpus.structure import Block, parse_blocks, section_lookup
 
 DEFAULT_MAX_CHARS = 1000
 # A heading or a one-line lead-in shorter than this is kept with the start of the text
@@ -54,11 +54,10 @@ def chunk_document(
 
 
 def _find_tables(doc: Document) -> list[Table]:
-    try:
-        from corpus.tables import find_tables
-    except ImportError:  # TEMPORARY: until corpus/tables.py lands
-        return []
-    return find_tables(doc.id, doc.text)
+    from corpus.tables import find_tables  # imported here: structure tests need no table finder
+
+    # Tables get the heading path they stand under from a table-less parse of the text.
+    return find_tables(doc.id, doc.text, section_of=section_lookup(parse_blocks(doc.text, [])))
 
 
 def chunk_stats(chunks: Sequence[Chunk]) -> dict:

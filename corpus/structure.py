@@ -561,3 +561,18 @@ def section_titles(blocks: Sequence[Block]) -> list[tuple[str, ...]]:
         if b.kind == "heading":
             seen.setdefault(b.section, None)
     return list(seen)
+
+
+def section_lookup(blocks: Sequence[Block]):
+    """A function offset -> heading path, for `find_tables(..., section_of=...)`.
+
+    Built from `parse_blocks(text, [])` so it can run before tables are known.
+    """
+    starts = [b.start for b in blocks]
+    sections = [b.section for b in blocks]
+
+    def section_of(offset: int) -> tuple[str, ...]:
+        i = bisect.bisect_right(starts, offset) - 1
+        return sections[i] if i >= 0 else ()
+
+    return section_of

@@ -11,6 +11,7 @@ import pytest
 from corpus.chunking import ROW_HARD_LIMIT, chunk_document, chunk_stats
 from corpus.models import Chunk, Document, DocumentMeta, Table, TableRow
 from corpus.structure import parse_blocks
+from corpus.tables import find_tables
 
 SEEDS = Path(__file__).resolve().parents[2] / "corpus" / "seeds"
 MANIFEST = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))["documents"]
@@ -33,8 +34,7 @@ def _seed(file: str) -> Document:
 
 
 def _tables(doc: Document) -> list[Table]:
-    tables_mod = pytest.importorskip("corpus.tables")
-    return tables_mod.find_tables(doc.id, doc.text)
+    return find_tables(doc.id, doc.text)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_seed_chunks_are_exact_slices_within_limit(seed_chunks, file):
 @pytest.mark.parametrize("file", SEED_FILES)
 def test_seed_chunks_never_cross_a_section_boundary(seed_chunks, file):
     doc, chunks = seed_chunks[file]
-    blocks = parse_blocks(doc.text, _tables_or_empty(doc))
+    blocks = parse_blocks(doc.text, _tables(doc))
     heading_starts = [b.start for b in blocks if b.kind == "heading"]
     for c in chunks:
         inside = [s for s in heading_starts if c.start < s < c.end]
@@ -88,14 +88,6 @@ def test_seed_chunks_never_cross_a_section_boundary(seed_chunks, file):
         for b in blocks:
             if b.kind != "debris" and c.start <= b.start < c.end:
                 assert b.section == c.section, (b, c.section)
-
-
-def _tables_or_empty(doc: Document) -> list[Table]:
-    try:
-        from corpus.tables import find_tables
-    except ImportError:
-        return []
-    return find_tables(doc.id, doc.text)
 
 
 @pytest.mark.parametrize("file", SEED_FILES)

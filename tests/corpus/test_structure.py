@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.models import Table, TableRow
-from corpus.structure import Block, parse_blocks
+from corpus.structure import Block, parse_blocks, section_lookup
 
 
 def _headings(text: str, tables=()) -> list[tuple[str, ...]]:
@@ -220,3 +220,11 @@ def test_hostile_text_is_kept_as_text():
     text = f"Kop\n{hostile}"
     kinds = _kinds(text)
     assert ("paragraph", hostile) in kinds
+
+
+def test_section_lookup_gives_the_heading_path_at_an_offset():
+    text = f"Inleiding\n{BODY}\nFinanciën\n{BODY}"
+    section_of = section_lookup(parse_blocks(text, []))
+    assert section_of(0) == ("Inleiding",)
+    assert section_of(text.index("Financiën") + 3) == ("Financiën",)
+    assert section_of(len(text) - 1) == ("Financiën",)
