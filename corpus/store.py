@@ -252,7 +252,12 @@ def add_documents(
     paths = [Path(p) for p in paths]
     if not paths:
         raise CorpusError("Er zijn geen bestanden gekozen om toe te voegen.")
-    clean = validate_fields({k: v for k, v in (overrides or {}).items() if v is not None})
+    # A blank form field means "not given": detection keeps its value.
+    given = {
+        k: v for k, v in (overrides or {}).items()
+        if v is not None and not (isinstance(v, str) and not v.strip())
+    }
+    clean = validate_fields(given)
     manifest = read_manifest(corpus_dir) if corpus_dir.is_dir() else {}
 
     problems: list[tuple[str, str]] = []
