@@ -481,6 +481,7 @@ class _Turn:
     language: str
     is_followup: bool
     unknown: str | None
+    context: str = ""  # previous topic, added to the search text of a leaning question
 
 
 def _base_year(municipality: str | None, info: CorpusInfo) -> int | None:
@@ -529,19 +530,43 @@ def _tidy(question: str) -> str:
     return q[:1].upper() + q[1:]
 
 
+_DEMONSTRATIVES = frozenset("die deze dit dat dezelfde hetzelfde those these that this".split())
+
+
+def _has_context_reference(question: str) -> bool:
+    """Words that point back into the conversation: "daar", temporal "dan", "de gemeente"
+    without a name, or a demonstrative after a function word ("met die pilot", "worden die")."""
+    words = _words(question)
+    for i, w in enumerate(words):
+        before = words[i - 1] if i else ""
+        if w in ("daar", "hier"):
+            return True
+        # "dan" after a comparative ("meer dan", "anders dan") compares; otherwise it is "then".
+        comparative = (before.endswith("er") and before not in _FUNCTION_WORDS) or before == "anders"
+        if w == "dan" and not comparative:
+            return True
+        if w in _DEMONSTRATIVES and before in _FUNCTION_WORDS and before not in ("het", "it", "is"):
+            return True
+    return bool(re.search(r"\bde gemeente\b(?!n)", question, re.IGNORECASE))
+
+
 def _is_followup(question: str, slots: _Slots, prev: _Turn | None) -> bool:
     if prev is None:
         return False
-    if _ANAPHOR.search(question):
+    if _ANAPHOR.search(question) or _CONTINUATION.match(question) or _has_context_reference(question):
         return True
     topic_words = _content_words(extract_topic(question, slots))
     if not topic_words:
-        return True  # elliptic: only slots ("Deventer?", "En in 2025?", "En de baten?")
-    cont = _CONTINUATION.match(question)
-    if cont and not _QUESTION_WORD.search(question[cont.end() :]):
-        return True  # a fragment continuing the conversation ("En voor jongeren?")
+        return True  # elliptic: only slots ("Deventer?", "2025?", "De baten?")
     n_words = len(_words(question))
-    return n_words <= 5 and len(topic_words) <= 1 and bool(_PRONOUN.search(question)) and not slots.known
+    if n_words <= 5 and len(topic_words) <= 1 and bool(_PRONOUN.search(question)) and not slots.known:
+        return True
+    # A question of its own that stays on the previous subject (shares a content word with
+    # it) and names no municipality continues the conversation: it keeps the municipality.
+    if prev.filters.municipality and not (slots.known or slots.unknown or slots.compare):
+        previous = {w for w in _content_words(prev.topic) if len(w) >= 5}
+        return any(w in previous for w in topic_words if len(w) >= 5)
+    return False
 
 
 def _replace_span(text: str, span: tuple[int, int], new: str) -> str:
@@ -568,20 +593,40 @@ def _resolve_followup(
     prev_slots = _analyse(prev.resolved, info, gazetteer)
 
     anaphor = _ANAPHOR.search(question)
-    if anaphor or (_PRONOUN.search(question) and _QUESTION_WORD.search(question) and not _CONTINUATION.match(question)):
-        # "Wat is de streefwaarde daarvoor?" → "Wat is de streefwaarde voor <topic> in <M>?"
+    topic_words = _content_words(extract_topic(question, slots))
+    cont = _CONTINUATION.match(question)
+    body = question[cont.end() :] if cont else question
+    pronoun_only = (
+        bool(_PRONOUN.search(question)) and bool(_QUESTION_WORD.search(question)) and not cont
+        and len(topic_words) <= 1 and len(_words(question)) <= 5
+    )  # fmt: skip
+    fragment = not topic_words or (cont is not None and not _QUESTION_WORD.search(body))
+    context = ""
+    if anaphor or pronoun_only or not fragment:
         if anaphor:
+            # "Wat is de streefwaarde daarvoor?" → "Wat is de streefwaarde voor <topic> in <M>?"
             prep = anaphor.group(1) or anaphor.group(2)
             prep = _ANAPHOR_PREP.get(prep.lower(), prep.lower())
             resolved = _replace_span(question, anaphor.span(), f"{prep} {prev.topic}")
-        else:
+        elif pronoun_only:
             pron = list(_PRONOUN.finditer(question))[-1]
             resolved = _replace_span(question, pron.span(), prev.topic)
+        else:
+            # A question of its own that leans on the conversation ("En hoe groot was het
+            # nadeel over 2023?", "Wat gebeurt er met die pilot?"): keep its wording, carry
+            # the slots, and give the search the previous topic as context.
+            resolved = body
+            if slots.known:
+                filters = own  # it names its own municipality: a new subject, nothing carried
+            elif _has_context_reference(question) or (cont and len(topic_words) <= 2):
+                context = prev.topic
         resolved = _tidy(resolved)
         language = slots.language if len(_words(question)) > 3 else prev.language
         if filters.municipality and not slots.known:
             resolved = _append(resolved, f"in {filters.municipality}")
-        if slots.year is None and slots.relative is None and prev_slots.year_span:
+        if filters is own:
+            pass
+        elif slots.year is None and slots.relative is None and prev_slots.year_span:
             resolved = _append(resolved, f"in {prev.resolved[slice(*prev_slots.year_span)]}")
         elif slots.year is None and slots.relative is None and prev_slots.relative_span:
             resolved = _append(resolved, prev.resolved[slice(*prev_slots.relative_span)])
@@ -650,9 +695,16 @@ def _resolve_followup(
                 additions.insert(0, f"in {filters.municipality}")
             if filters.year and not slots.year:
                 additions.append(f"in {filters.year}")
-        # Whatever else the fragment says is a qualifier: "En voor jongeren?".
+        # Whatever else the fragment says is a qualifier ("En voor jongeren?"); a bare noun
+        # phrase ("En de putting?") asks about that thing within the previous topic.
         qualifier = _qualifier(question, slots)
-        if qualifier:
+        if qualifier and re.match(r"(?:de|het|een|the|a|an)\s", qualifier, re.IGNORECASE) and not measure_rebuild:
+            resolved = (f"What about {qualifier} for {prev.topic}" if en else f"Wat is {qualifier} van {prev.topic}") + "?"
+            suffix = [f"in {filters.municipality}"] if filters.municipality else []
+            if filters.year and not prev_slots.relative_span:
+                suffix.append(f"in {filters.year}")
+            additions = suffix + [a for a in additions if not a.startswith("in ")]
+        elif qualifier:
             additions.append(qualifier)
         for addition in additions:
             resolved = _append(resolved, addition)
@@ -668,6 +720,7 @@ def _resolve_followup(
         language=language,
         is_followup=True,
         unknown=unknown,
+        context=context,
     )
 
 
@@ -824,6 +877,8 @@ def understand(
             filters = replace(filters, year=base + offset)  # type: ignore[operator]
     compare = turn.compare and explicit.municipality is None
     search = expand_abbreviations(turn.resolved, merged_abbreviations(info))
+    if turn.context and turn.context.lower() not in turn.resolved.lower():
+        search = f"{search} {turn.context}"
     if turn.language == "en":
         terms = gloss_english(turn.resolved)
         if terms:

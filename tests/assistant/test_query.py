@@ -412,7 +412,7 @@ def test_compare_followup_drops_municipality():
     [
         (["Wat doet Enschede aan armoede?"], "Wat doet Zwolle aan eenzaamheid?"),
         (["Wat doet Enschede aan armoede?"], "Hoeveel mensen staan op de wachtlijst voor beschermd wonen?"),
-        (["Wat zijn de lasten in Deventer in 2025?"], "En wat doet Utrecht aan schuldhulpverlening?"),
+        (["Wat doet Deventer aan armoede?"], "Hoeveel mensen zitten in de schuldhulpverlening?"),
     ],
 )
 def test_new_full_question_starts_fresh(history, question):
@@ -477,3 +477,43 @@ def test_anaphoric_followup_keeps_comparison():
     assert plan.is_followup and plan.compare_all
     assert "mantelzorgers" in plan.resolved_question
     assert "gemeenten" in plan.resolved_question
+
+
+def test_question_starting_with_en_keeps_its_own_wording_and_slots():
+    plan = ask("En wat doet Utrecht aan schuldhulpverlening?", ["Wat zijn de lasten in Deventer in 2025?"])
+    assert plan.is_followup
+    assert plan.resolved_question == "Wat doet Utrecht aan schuldhulpverlening?"
+    assert plan.filters.municipality == "Utrecht"
+
+
+@pytest.mark.parametrize(
+    "history, question, municipality, context_word",
+    [
+        # "dan", "daar", "die <noun>", "de gemeente": the question leans on the previous turn.
+        (["Wanneer start de nieuwe aanpak van laaggeletterdheid in Zwolle?"], "Wat verandert er dan voor inwoners?",
+         "Zwolle", "laaggeletterdheid"),
+        (["Wat doet Utrecht tegen ondermijning?"], "Wie voert daar de controles uit?", "Utrecht", "ondermijning"),
+        (["Hoeveel gezinnen helpt het project Thuis in de Wijk in Enschede?"], "Wat gebeurt er in 2025 met dat project?",
+         "Enschede", "Wijk"),
+        (["Welke taken krijgt Deventer bij de inburgering?"], "Wat kost dat de gemeente?", "Deventer", None),
+        # "En" with a short question of its own: the previous topic goes into the search text.
+        (["Wat is het voorlopige BUIG-budget 2024 in Deventer?"], "En hoe groot was het tekort?", "Deventer", "BUIG-budget"),
+    ],
+)
+def test_leaning_questions_carry_municipality_and_context(history, question, municipality, context_word):
+    plan = ask(question, history)
+    assert plan.is_followup
+    assert plan.filters.municipality == municipality
+    if context_word:
+        assert context_word in plan.search_text
+
+
+def test_same_subject_question_continues_the_conversation():
+    history = ["Wat doet Deventer aan armoedebestrijding?"]
+    plan = ask("Hoeveel is er geraamd voor de aanpak van armoedebestrijding?", history)
+    assert plan.is_followup and plan.filters.municipality == "Deventer"
+    assert plan.resolved_question.startswith("Hoeveel is er geraamd voor de aanpak van armoedebestrijding")
+    # three turns: the third leans on the second, which kept Deventer
+    plan = ask("En wat gaat er in 2023 af?", [*history, "Hoeveel is er geraamd voor de aanpak van armoedebestrijding?"])
+    assert plan.filters == Filters(municipality="Deventer", year=2023)
+    assert "armoedebestrijding" in plan.search_text
