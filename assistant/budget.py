@@ -49,6 +49,8 @@ def is_budget_question(question: str) -> bool:
     q = fold(question)
     if _MONEY_RE.search(q):
         return True
+    if re.search(r"\b(?:som|totaal) van\b.*\ben\b", q):
+        return True
     if len(years(q)) >= 2 and re.search(r"verschil|\bsom\b|totaal|stijging|daling|toename|afname", q):
         return True
     for m in _HOEVEEL_RE.finditer(q):
@@ -89,7 +91,7 @@ _FLOWS: tuple[tuple[str, str], ...] = (
     ("lasten", r"\blasten\b|\buitgaven\b|\bkosten\b"),
     ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*"),
     ("saldo", r"\bsaldo\b"),
-    ("onttrekking", r"onttrekking\w*|\bputting\b"),
+    ("onttrekking", r"onttrekking\w*|onttrokken|\bputting\b"),
     ("storting", r"\bstorting\w*|\bdotatie\w*"),
     ("besteding", r"\bbesteding\w*|\bbesteed\b|\buitgegeven\b"),
 )
@@ -145,7 +147,9 @@ def years(text: str) -> set[int]:
 
 def stem(token: str) -> str:
     """Light Dutch stemming: plural/inflection endings off for longer words."""
-    for suffix in ("en", "e", "s"):
+    if len(token) > 5 and token.endswith("s") and not token.endswith("ss"):
+        token = token[:-1]  # "reserves" -> "reserve" -> "reserv", like "reserve"
+    for suffix in ("en", "e"):
         if len(token) > 5 and token.endswith(suffix):
             return token[: -len(suffix)]
     return token
@@ -225,7 +229,7 @@ class QueryTerms:
             years=frozenset(years(question)),
             phases=frozenset(phases(question)),
             flows=frozenset(flows(question)),
-            wants_total=bool(re.search(r"\btota(a)?l\b", q)),
+            wants_total=bool(re.search(r"\btota(a)?le?\b", q)),
             wants_change=bool(re.search(r"wijziging|mutatie|verschil|extra|toegevoegd|bijgesteld|verhoging|verlaging", q)),
             soft_year=soft_year,
         )
@@ -244,15 +248,16 @@ def score_fact(q: QueryTerms, fact: BudgetFact) -> tuple[float, float]:
 
     Weights (additive; chosen so that a full topic match outweighs any single aspect):
     - topic: 4.0 × coverage (question topic tokens matched in the row label, its parent and,
-      for in-text amounts, the subject phrase; tokens only found in the caption, in the sentence
-      or in the enclosing table row count 0.5/0.8/0.8) + 1.5 × precision (share of the row
+      for in-text amounts, the subject phrase; tokens only found in the caption, the column
+      header, the sentence or the enclosing table row count 0.7/0.8/0.8/0.8) + 1.5 × precision (share of the row
       label's own content words the question names, so "Armoedebeleid" beats "Armoedebeleid
       (stichting Leergeld)" for "armoedebeleid"). Weak words ("budget", "geld") weigh 0.3.
     - year: column year equal to a question year +2.0, a different column year -2.5; a year in
       the row label or sentence +1.0; only the document's year +0.3; none -0.5. A filter year
       (soft_year) counts half and never penalises.
     - phase (begroot / na_wijzigingen / realisatie / ...): column phase asked +1.5, a plain
-      "begroot" question against a kind of budget column +0.5, another phase -1.0.
+      "begroot" question against a kind of budget column +0.5, another phase -1.0; a
+      forecast column when no phase is asked -0.5.
     - flow (lasten / baten / saldo / besteding / onttrekking): named in row or column and asked
       +1.5, a different flow -1.0.
     - a cell in a table of changes (caption or column "wijziging", "specificatie") when the
@@ -264,6 +269,7 @@ def score_fact(q: QueryTerms, fact: BudgetFact) -> tuple[float, float]:
     label_tokens = tokens(fact.row)
     context_tokens = tokens(extra.get("context", ""))
     caption_tokens = tokens(fact.table + " " + extra.get("table", ""))
+    column_tokens = tokens(fact.column)
     sentence_tokens = tokens(fact.sentence) if in_text else []
     weights = [0.3 if t in _WEAK else 1.0 for t in q.topic]
     matched = 0.0
@@ -272,7 +278,8 @@ def score_fact(q: QueryTerms, fact: BudgetFact) -> tuple[float, float]:
             token_match(t, label_tokens),
             0.8 * token_match(t, context_tokens),
             0.8 * token_match(t, sentence_tokens),
-            0.5 * token_match(t, caption_tokens),
+            0.8 * token_match(t, column_tokens),
+            0.7 * token_match(t, caption_tokens),
         )
         matched += w * m
     coverage = matched / sum(weights) if weights else 0.0
@@ -307,6 +314,8 @@ def score_fact(q: QueryTerms, fact: BudgetFact) -> tuple[float, float]:
             score += 0.5
         else:
             score -= 1.0
+    elif not q.phases and col_phase == "prognose":
+        score -= 0.5  # a forecast answers only when one is asked for
     fact_flows = flows(fact.column) | flows(fact.row)
     if q.flows and fact_flows:
         score += 1.5 if fact_flows & q.flows else -1.0
@@ -600,8 +609,11 @@ _CITATION_RE = re.compile(r"\[\d+\]")
 _QUOTED_RE = re.compile(r"‘[^’]*’")
 _NUMBER_TOKEN_RE = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*")
 _DERIVED_RE = re.compile(
-    r"€\s?(?P<x>\d+(?:[.,]\d+)*)\s*\((?P<y>[-−]?\d+(?:[.,]\d+)*)\s*[×x]\s*€\s?(?P<m>1\.000\.000|1\.000|1 mln)\)"
+    r"€\s?[-−]?(?P<x>\d+(?:[.,]\d+)*)\s*\((?P<y>[-−]?\d+(?:[.,]\d+)*)\s*[×x]\s*€\s?(?P<m>1\.000\.000|1\.000|1 mln)\)"
 )
+
+
+_UNIT_SHOWN_RE = re.compile(r"[×x]\s*€\s?(?:1\.000\.000|1\.000|1 mln)")
 
 
 def _values_in(text: str) -> set[float]:
@@ -654,6 +666,8 @@ def ungrounded_numbers(
         x = parse_dutch_number(m.group("x"))
         if y is not None and x is not None and round(abs(y), 6) in allowed and abs(abs(y) * mult - x) < 1e-6:
             allowed |= {round(x, 6), float(mult), 1.0}
+    # The unit itself ("× € 1.000") is a convention, not a claimed figure.
+    text = _UNIT_SHOWN_RE.sub(" ", text)
     bad: list[str] = []
     for tok in _NUMBER_TOKEN_RE.findall(text):
         v = parse_dutch_number(tok)

@@ -1,0 +1,268 @@
+"""Budget lookups: the right cell for many phrasings, ambiguity, arithmetic, grounding guard."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.budget import (
+    FactStore,
+    QueryTerms,
+    format_figure,
+    is_budget_question,
+    score_fact,
+    ungrounded_numbers,
+)
+from assistant.models import Calculation, Filters
+from corpus.facts import extract_facts
+from corpus.models import Document, DocumentMeta
+from corpus.numbers import format_dutch_number, parse_dutch_number
+from corpus.tables import find_tables
+
+
+def _store(docs: list[Document]) -> FactStore:
+    facts, tables = [], []
+    for doc in docs:
+        found = find_tables(doc.id, doc.text)
+        tables += found
+        facts += extract_facts(doc, found)
+    return FactStore(facts, tables, {d.id: d.meta for d in docs})
+
+
+@pytest.fixture(scope="module")
+def store(seeds_dir) -> FactStore:
+    manifest = json.loads((seeds_dir / "manifest.json").read_text(encoding="utf-8"))
+    docs = []
+    for e in manifest["documents"]:
+        text = (seeds_dir / e["file"]).read_text(encoding="utf-8")
+        meta = DocumentMeta(e["title"], e["municipality"], e["year"], e["doc_type"])
+        docs.append(Document(e["file"].rsplit(".", 1)[0], e["file"], text, meta, "fp"))
+    return _store(docs)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wat zijn de lasten na begrotingswijzigingen?",
+        "Hoeveel is er in 2026 geraamd voor de integrale jongerenaanpak?",
+        "Hoe hoog is het voorlopige BUIG-budget 2024?",
+        "Wat kost de schuldhulp?",
+        "Hoeveel euro gaat naar armoedebeleid?",
+        "Hoeveel is er uitgegeven aan jeugdzorg?",
+        "Wat is het saldo van de exploitatie?",
+        "How much is the budget for youth care?",
+        "What was the spending on debt relief in 2022?",
+        "Hoeveel geld krijgt Stichting Leergeld?",
+        "Wat is het verschil tussen 2024 en 2025?",
+        "Wat is de som van armoedebeleid en impuls integraal werken in 2024?",
+    ],
+)
+def test_money_questions_are_recognised(question):
+    assert is_budget_question(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoeveel mensen hebben een uitkering?",
+        "Hoeveel jongeren doen mee aan de Twentse Belofte?",
+        "Hoe lang duurt een schuldregeling?",
+        "Wat is het doel van de transformatieagenda?",
+        "Hoeveel procent van de doelgroep wordt bereikt?",
+        "Hoeveel cliënten stonden onder bewind bij het BAD?",
+        "",
+    ],
+)
+def test_other_questions_are_not_budget_questions(question):
+    assert not is_budget_question(question)
+
+
+# (question, filters, expected row substring, expected column; "" for an in-text amount)
+LOOKUPS = [
+    ("Wat zijn de lasten na begrotingswijzigingen?", Filters(), "Lasten", "Begroting na wijzigingen"),
+    ("Hoeveel bedragen de lasten in de begroting na wijziging?", Filters(municipality="Deventer"), "Lasten", "Begroting na wijzigingen"),
+    ("Wat waren de baten in de primitieve begroting?", Filters(), "Baten", "Primitieve begroting"),
+    ("Hoeveel is er in 2026 geraamd voor de integrale jongerenaanpak?", Filters(), "Integrale jongeren aanpak", "2026"),
+    ("Wat is in 2024 begroot voor de jongeren aanpak?", Filters(), "Integrale jongeren aanpak", "2024"),
+    ("Hoeveel geld gaat in 2025 naar de Human Capital Agenda?", Filters(), "Human Capital Agenda", "2025"),
+    ("Wat kost armoedebeleid in 2024?", Filters(), "Armoedebeleid › Lasten", "2024"),
+    ("Hoeveel lasten heeft Leergeld in 2024?", Filters(), "Leergeld", "2024"),
+    ("Wat is de wijziging deze periode van de baten?", Filters(), "Baten", "Wijzigingen deze periode"),
+    ("Hoeveel is de storting in de reserves deze periode?", Filters(), "Storting", "Wijzigingen deze periode"),
+    ("Hoe hoog is de putting uit de reserve begroot cumulatief?", Filters(), "Putting", "Begroot cumulatief"),
+    ("Wat was de gerealiseerde besteding voor schulden in 2022?", Filters(), "Schulden voorkomen", "Besteding realisatie 2022"),
+    ("Hoeveel was begroot voor de besteding aan kansrijke start?", Filters(municipality="Utrecht"), "Kansrijke start", "Besteding begroot 2022"),
+    ("Wat is de prognose van de besteding bij de 2e berap voor overlast en criminaliteit?", Filters(), "overlast", "Geprogn. besteding bij 2e berap 2022"),
+    ("Hoeveel werd er onttrokken aan de corona reserve voor schulden in 2022?", Filters(), "Schulden", "Onttrekking corona reserve 2022"),
+    ("Hoe hoog is het voorlopige BUIG-budget 2024?", Filters(), "voorlopig budget 2024", ""),
+    ("Hoeveel euro ESF-middelen is beschikt?", Filters(), "ESF-middelen", ""),
+    ("Hoeveel geld is er voor het drugsbestrijdingsfonds?", Filters(municipality="Enschede"), "drugsbestrijdingsfonds", ""),
+    ("Wat is de rijksbijdrage voor gemeentelijk schuldenbeleid?", Filters(), "rijksbijdrage", ""),
+    ("Lasten Technische wijziging 2027", Filters(year=2023), "Technische wijziging › Lasten", "2027"),
+    ("Hoeveel zijn de totale lasten van de wijzigingen in 2025?", Filters(), "Totaal lasten", "2025"),
+]
+
+
+@pytest.mark.parametrize("question, filters, row, column", LOOKUPS)
+def test_lookup_finds_the_right_cell(store, question, filters, row, column):
+    result = store.lookup(question, filters)
+    assert result.found and not result.ambiguous, result.text
+    (fact,) = result.facts
+    assert row.lower() in fact.row.lower()
+    assert fact.column == column
+    assert format_figure(fact) in result.text
+    if fact.table_id:
+        assert f"‘{fact.table}’" in result.text and f"‘{fact.row}’" in result.text
+    if filters.municipality:
+        assert fact.municipality == filters.municipality
+
+
+def test_figure_in_words_people_read(store):
+    result = store.lookup("Wat zijn de lasten na begrotingswijzigingen?")
+    (fact,) = result.facts
+    printed = fact.raw
+    euros = format_dutch_number(parse_dutch_number(printed) * 1000)
+    assert f"€ {euros} ({printed} × € 1.000)" in result.text
+
+
+def test_unknown_unit_is_said_not_invented(store):
+    result = store.lookup("Wat was de gerealiseerde besteding voor schulden in 2022?")
+    (fact,) = result.facts
+    assert "eenheid niet vermeld" in result.text and fact.unit == "eenheid niet vermeld"
+    assert "€" not in result.text.split("Bron")[0]
+
+
+@pytest.mark.parametrize(
+    "question, filters",
+    [
+        ("Hoeveel kost het ruimtevaartprogramma in 2024?", Filters()),
+        ("Wat is het budget voor de schaatsbaan?", Filters()),
+        ("Wat zijn de lasten na begrotingswijzigingen?", Filters(municipality="Amersfoort")),
+        ("Wat was de gerealiseerde besteding voor schulden?", Filters(municipality="Deventer")),
+        ("", Filters()),
+    ],
+)
+def test_weak_or_missing_match_is_not_found(store, question, filters):
+    result = store.lookup(question, filters)
+    assert not result.found and result.facts == ()
+
+
+def test_year_filter_may_be_the_document_year_or_a_column_year(store):
+    by_doc_year = store.lookup("Wat zijn de lasten na begrotingswijzigingen?", Filters(year=2023))
+    assert by_doc_year.found and by_doc_year.facts[0].municipality == "Deventer"
+    by_column = store.lookup("Wat kost armoedebeleid?", Filters(year=2025))
+    assert by_column.found and by_column.facts[0].column == "2025"
+    assert not store.lookup("Wat zijn de lasten na begrotingswijzigingen?", Filters(year=2019)).found
+
+
+def test_ambiguity_is_reported_with_all_candidates(store):
+    result = store.lookup("Hoeveel is er begroot voor de lasten?")
+    assert result.found and result.ambiguous
+    assert len(result.facts) >= 2 and len({f.value for f in result.facts}) == len(result.facts)
+    assert "Welke bedoelt u?" in result.text
+    for f in result.facts:
+        assert format_figure(f) in result.text and f"‘{f.column}’" in result.text
+
+
+def test_difference_between_two_years_is_shown(store):
+    result = store.lookup("Wat is het verschil tussen 2023 en 2024 voor de Buig lasten?")
+    calc = result.calculation
+    assert result.found and calc is not None
+    a, b = calc.facts
+    assert (a.column, b.column) == ("2023", "2024") and a.row == b.row and "Buig" in a.row
+    assert calc.result == pytest.approx(b.value - a.value)
+    assert a.raw in calc.expression and b.raw in calc.expression
+    assert format_dutch_number(b.number - a.number) in calc.expression
+    assert calc.expression in result.text
+
+
+def test_realisation_minus_budget(store):
+    result = store.lookup("Hoeveel meer is de gerealiseerde besteding dan begroot voor kansrijke start?")
+    a, b = result.calculation.facts
+    assert "begroot" in a.column and "realisatie" in b.column
+    assert result.calculation.result == pytest.approx(b.value - a.value)
+
+
+def test_percentage_change(store):
+    result = store.lookup("Wat is de procentuele stijging van de lasten van Technische wijziging tussen 2023 en 2024?")
+    a, b = result.calculation.facts
+    expected = (b.value - a.value) / abs(a.value) * 100
+    assert result.calculation.result == pytest.approx(expected)
+    assert f"{format_dutch_number(round(expected, 1))}%" in result.text
+
+
+def test_sum_over_rows(store):
+    result = store.lookup("Wat is het totaal van armoedebeleid en impuls integraal werken in 2024?")
+    calc = result.calculation
+    assert calc is not None and len(calc.facts) == 2
+    assert {f.column for f in calc.facts} == {"2024"}
+    assert calc.result == pytest.approx(sum(f.value for f in calc.facts))
+    assert " + " in calc.expression
+
+
+def test_generalises_to_another_municipality():
+    text = (
+        "Financiën jeugd\n"
+        "Begroting (bedragen x € 1.000)\n"
+        "Taakveld | Begroting 2025 | Realisatie 2024 |\n"
+        "Jeugdhulp | 12.500 | 11.950 |\n"
+        "Wmo-voorzieningen | 8.300 | 8.100 |\n"
+        "Totaal | 20.800 | 20.050 |\n"
+    )
+    doc = Document("zwolle", "zwolle.pdf", text, DocumentMeta("Begroting Zwolle 2025", "Zwolle", 2025), "fp")
+    store = _store([doc])
+    result = store.lookup("Hoeveel is in 2025 begroot voor jeugdzorg in Zwolle?", Filters(municipality="Zwolle"))
+    (fact,) = result.facts
+    assert fact.row == "Jeugdhulp" and fact.column == "Begroting 2025" and fact.value == 12_500_000
+    real = store.lookup("Wat was de realisatie van de wmo voorzieningen?")
+    assert real.facts[0].raw == "8.100"
+
+
+def test_score_prefers_matching_year_and_phase(store):
+    q = QueryTerms.parse("Wat kost armoedebeleid in 2024?")
+    row = [f for f in store.facts if f.row == "Armoedebeleid › Lasten"]
+    by_col = {f.column: score_fact(q, f)[0] for f in row}
+    assert by_col["2024"] == max(by_col.values()) and by_col["2024"] > by_col["2025"]
+    q2 = QueryTerms.parse("Wat zijn de lasten na wijzigingen?")
+    lasten = {f.column: score_fact(q2, f)[0] for f in store.facts if f.row == "Lasten"}
+    assert max(lasten, key=lasten.get) == "Begroting na wijzigingen"
+
+
+# ------------------------------------------------------------------ grounding guard
+
+
+def test_lookup_answers_are_grounded_in_their_cells(store):
+    for question, filters, _, _ in LOOKUPS:
+        result = store.lookup(question, filters)
+        sources = [f.sentence or f.raw for f in result.facts] + [question]
+        assert ungrounded_numbers(result.text, sources) == [], question
+
+
+def test_guard_catches_an_invented_number():
+    sources = ["Lasten | 75.334 | 19.891 | 95.225 | -819 | 94.406 |"]
+    assert ungrounded_numbers("De lasten zijn 95.225 [1].", sources) == []
+    assert ungrounded_numbers("De lasten zijn 96.000 [1].", sources) == ["96.000"]
+    assert ungrounded_numbers("In 2019 waren de lasten 95.225.", sources) == ["2019"]
+
+
+def test_guard_allows_the_shown_unit_derivation_only_when_it_is_right():
+    sources = ["Lasten | 75.334 | 19.891 | 95.225 |"]
+    assert ungrounded_numbers("€ 95.225.000 (95.225 × € 1.000)", sources) == []
+    assert ungrounded_numbers("€ 95.225.001 (95.225 × € 1.000)", sources) == ["95.225.001"]
+    assert ungrounded_numbers("€ 96.000.000 (96.000 × € 1.000)", sources) == ["96.000.000", "96.000"]
+    # A unit stated in the source grounds the product too.
+    assert ungrounded_numbers("Dat is 95.225.000 euro.", ["(bedragen x €1.000)\nLasten | 95.225 |"]) == []
+
+
+def test_guard_accepts_calculation_results_and_scaled_amounts():
+    sources = ["Buig | Lasten | 542 | 2.503 |"]
+    calc = Calculation("Verschil", "2.503 − 542 = 1.961 (× € 1.000)", 1_961_000.0, ())
+    text = "Verschil: 2.503 − 542 = 1.961 (× € 1.000), dus € 1.961.000."
+    assert ungrounded_numbers(text, sources, [calc]) == []
+    assert ungrounded_numbers(text, sources) == ["1.961", "1.961.000"]
+    assert ungrounded_numbers("€ 2.700.000", ["bijna €2,7 miljoen"]) == []
+
+
+def test_guard_ignores_citation_markers_and_quoted_labels():
+    assert ungrounded_numbers("Zie [12] in ‘3e kwartaalrapportage 2023’.", []) == []
