@@ -620,6 +620,8 @@ def _resolve_followup(
                 filters = own  # it names its own municipality: a new subject, nothing carried
             elif _has_context_reference(question) or (cont and len(topic_words) <= 2):
                 context = prev.topic
+        if cont and (anaphor or pronoun_only) and resolved[: cont.end()] == question[: cont.end()]:
+            resolved = resolved[cont.end() :]  # "En hoeveel is daarvan …" → "Hoeveel is van …"
         resolved = _tidy(resolved)
         language = slots.language if len(_words(question)) > 3 else prev.language
         if filters.municipality and not slots.known:
