@@ -243,13 +243,15 @@ def _fact_years(fact: BudgetFact) -> tuple[set[int], set[int]]:
     return years(fact.column), years(fact.row) | years(fact.sentence)
 
 
-def score_fact(q: QueryTerms, fact: BudgetFact) -> tuple[float, float]:
+def score_fact(q: QueryTerms, fact: BudgetFact, document_tokens: Sequence[str] = ()) -> tuple[float, float]:
     """Score one fact for a question; returns (score, topic coverage 0..1). Pure.
 
     Weights (additive; chosen so that a full topic match outweighs any single aspect):
     - topic: 4.0 × coverage (question topic tokens matched in the row label, its parent and,
       for in-text amounts, the subject phrase; tokens only found in the caption, the column
-      header, the sentence or the enclosing table row count 0.7/0.8/0.8/0.8) + 1.5 × precision (share of the row
+      header, the sentence or the enclosing table row count 0.7/0.8/0.8/0.8, and those only
+      in the document's title or programme 0.6: "de lasten van Inkomensvoorziening en
+      arbeidsmarkt" names the programme whose Exploitatie table has a bare "Lasten" row) + 1.5 × precision (share of the row
       label's own content words the question names, so "Armoedebeleid" beats "Armoedebeleid
       (stichting Leergeld)" for "armoedebeleid"). Weak words ("budget", "geld") weigh 0.3.
     - year: column year equal to a question year +2.0, a different column year -2.5; a year in
@@ -280,6 +282,7 @@ def score_fact(q: QueryTerms, fact: BudgetFact) -> tuple[float, float]:
             0.8 * token_match(t, sentence_tokens),
             0.8 * token_match(t, column_tokens),
             0.7 * token_match(t, caption_tokens),
+            0.6 * token_match(t, document_tokens),
         )
         matched += w * m
     coverage = matched / sum(weights) if weights else 0.0
@@ -401,6 +404,7 @@ class FactStore:
         self.tables = list(tables)
         self.documents = dict(documents)
         self._names = {fold(m.municipality) for m in self.documents.values() if m.municipality}
+        self._doc_tokens = {d: tokens(f"{m.title} {m.program or ''}") for d, m in self.documents.items()}
 
     # -- filtering and ranking
     def _allowed(self, fact: BudgetFact, filters: Filters) -> bool:
@@ -427,7 +431,9 @@ class FactStore:
 
     def rank(self, q: QueryTerms, filters: Filters) -> list[tuple[float, float, BudgetFact]]:
         """(score, coverage, fact) for every allowed fact, best first (ties: document order)."""
-        scored = [(*score_fact(q, f), f) for f in self.facts if self._allowed(f, filters)]
+        scored = [
+            (*score_fact(q, f, self._doc_tokens.get(f.doc_id, ())), f) for f in self.facts if self._allowed(f, filters)
+        ]
         scored.sort(key=lambda x: (-x[0], x[2].doc_id, x[2].start))
         return scored
 

@@ -38,6 +38,12 @@ TOP_PASSAGES = 10
 MIN_EVIDENCE = 0.45
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
+# Words that frame a question rather than name its subject.
+_FRAMING_WORDS = (
+    "doet doen deed gedaan gaat gaan ging staat staan stond wordt worden werd zijn is was waren "
+    "heeft hebben had kan kunnen moet moeten zal zullen wil willen lang hoeveel welke welk wat "
+    "waarom wanneer hoe waar wie gemeente gemeenten informatie iets over"
+)
 _MARKER_AT_END = re.compile(r"\[\d+\]$")
 
 
@@ -83,6 +89,7 @@ class Assistant:
         self._stats = compose_mod.TermStats.from_token_lists(
             tokenize(" ".join(c.section) + " " + c.context + " " + c.text) for c in index.chunks
         )
+        self._framing = set(tokenize(_FRAMING_WORDS))
         # Words that only name a place carry no evidence: "in Enschede" is a filter, not a topic.
         self._place_tokens = set()
         for name in info.municipalities:
@@ -197,10 +204,11 @@ class Assistant:
 
     # ------------------------------------------------------------------ asking
     def plan(self, question: str, history: Sequence[str] = (), filters: Filters | None = None) -> "QueryPlan":
-        from assistant.query import literal_plan, understand
+        from assistant.query import QueryPlan, understand
 
         if not self.understanding:
-            return literal_plan(question, filters or Filters())
+            # The baseline searches the literal question with only the user's own filters.
+            return QueryPlan(question=question, resolved_question=question, search_text=question, filters=filters or Filters())
         return understand(question, list(history), self.info, filters or Filters())
 
     def ask(
@@ -249,8 +257,21 @@ class Assistant:
 
     # ------------------------------------------------------------------ answer kinds
     def _query_tokens(self, plan: "QueryPlan") -> list[str]:
-        tokens = self._tokenize(plan.search_text)
-        return [t for t in tokens if t not in self._place_tokens and not _YEAR.fullmatch(t)]
+        """The question's content terms: what a passage must cover to count as evidence.
+
+        Places and years are filters, not content; verbs that only frame a question ("doet",
+        "gaat") say nothing about the answer. For an English question the English words
+        themselves never occur in Dutch documents: only the Dutch glosses and words the
+        corpus knows (names, abbreviations) count.
+        """
+        tokens = [
+            t
+            for t in self._tokenize(plan.search_text)
+            if t not in self._place_tokens and t not in self._framing and not _YEAR.fullmatch(t)
+        ]
+        if plan.language == "en":
+            tokens = [t for t in tokens if t in self._stats.idf]
+        return tokens
 
     def evidence_strength(self, plan: "QueryPlan", passages: Sequence[Passage], top: int = 3) -> float:
         """Best IDF-weighted coverage of the question's terms by one of the top passages (0..1)."""
