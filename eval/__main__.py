@@ -180,6 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sub.add_argument("out", type=Path)
         return export_feedback(sub.parse_args(argv[1:]).out)
     args = build_parser().parse_args(argv)
+    args.command = " ".join(["python -m eval", *argv])
     if args.export_feedback:
         return export_feedback(args.export_feedback)
     if args.limit is not None and args.limit < 1:
@@ -223,6 +224,7 @@ def run(args: argparse.Namespace, settings: Any, questions: list, cache_dir: Pat
     documents = [full.document(d.id) for d in full.documents()]
     documents_text = {d.id: d.text for d in documents}
     info: dict[str, Any] = {
+        "command": getattr(args, "command", "python -m eval"),
         "timestamp": time.strftime("%Y-%m-%d %H:%M:%S"),
         "git_commit": _git_commit(),
         "questions_file": str(args.questions),
@@ -275,7 +277,7 @@ def run(args: argparse.Namespace, settings: Any, questions: list, cache_dir: Pat
         table = compare_markdown(rows)
         payload["compare"] = rows
         sections.append("## Comparison (same chunks; LangChain baseline uses its own splitter)\n\n"
-                        f"Command: `python -m eval --compare`\n\n{table}")
+                        f"Command: `{info['command']}`\n\n{table}")
         print(table)
 
     if args.bench:
@@ -297,6 +299,11 @@ def run(args: argparse.Namespace, settings: Any, questions: list, cache_dir: Pat
     print(runner.overview_table(results))
     n_fail = len(data["failures"])
     print(f"\n{n_fail} of {len(results)} questions have failures; report: {run_dir / 'report.md'}")
+    errors = [r for r in results if "error" in r.failures]
+    if errors:
+        # An exception is a bug in the system under test, not a wrong answer: say so loudly.
+        _err(f"{len(errors)} vragen gaven een fout, bijvoorbeeld {errors[0].id}: {errors[0].detail.get('error')}")
+        return 1
     return 0
 
 

@@ -336,5 +336,6 @@ def overview_table(results: Sequence[QuestionResult]) -> str:
     """A compact Markdown table of the overall figures (what the CLI prints)."""
     summary = m.summarise(results)
     rows = [("all", summary["overall"])]
-    rows += [("paraphrased", summary["by_phrasing"].get("paraphrased", {"n": 0}))]
+    rows += [(label, block) for label, block in summary["by_phrasing"].items()]
+    rows += [(f"kind: {label}", block) for label, block in summary["by_kind"].items()]
     return _table(rows, RETRIEVAL_METRICS + ANSWER_METRICS, "subset")

@@ -345,16 +345,15 @@ def test_cli_writes_a_report_on_a_custom_corpus(real_settings, tmp_path, capsys,
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(next(Path(real_settings.corpus_dir).glob("deventer*.txt")), corpus)
-    doc_id = None
     text = next(corpus.iterdir()).read_text(encoding="utf-8")
     quote = " ".join(text.split()[20:32])
     gold = tmp_path / "q.jsonl"
-    # The document id is whatever the corpus store makes of the file name: learn it from a load.
-    from assistant.service import Assistant
+    # The document id is whatever the corpus store makes of the file name.
+    from corpus.store import load_corpus
 
+    (doc,) = load_corpus(corpus).documents
+    doc_id = doc.id
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
-    loaded = Assistant.load(real_settings.with_(corpus_dir=corpus, index_dir=tmp_path / "idx"))
-    doc_id = loaded.documents()[0].id
     gold.write_text(
         json.dumps({"id": "x1", "kind": "passage", "question": quote, "evidence": [{"document": doc_id, "quote": quote}]})
         + "\n" + json.dumps({"id": "x2", "kind": "unanswerable", "question": "Wat kost de haven van Rotterdam?"}) + "\n",
@@ -366,7 +365,7 @@ def test_cli_writes_a_report_on_a_custom_corpus(real_settings, tmp_path, capsys,
     (run_dir,) = [p for p in out.iterdir() if p.is_dir() and p.name != "cache"]
     report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
     assert report["settings"]["documents"] == 1
-    assert report["settings"]["corpus_fingerprint"] == corpus_fingerprint({doc_id: loaded.document(doc_id).text})
+    assert report["settings"]["corpus_fingerprint"] == corpus_fingerprint({doc_id: doc.text})
     assert report["main"]["summary"]["overall"]["n"] == 2
     # The custom corpus's index lives in the results cache, not in the default index folder.
     assert any(p.name.startswith("index-") for p in (out / "cache").iterdir())
