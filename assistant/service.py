@@ -111,7 +111,7 @@ class Assistant:
         """
         from assistant.budget import FactStore
         from assistant.query import CorpusInfo
-        from corpus.chunking import chunk_document
+        from corpus.chunking import CHUNKER_VERSION, chunk_document
         from corpus.errors import CorpusError
         from corpus.facts import extract_facts
         from corpus.store import ensure_default_corpus, load_corpus
@@ -136,7 +136,9 @@ class Assistant:
                 fraction = event.done / event.total if getattr(event, "total", 0) else None
                 progress(format_progress(event), fraction)
 
-        index = HybridIndex.open(settings.index_dir, documents, embedder, chunk_document, on_index_event)
+        index = HybridIndex.open(
+            settings.index_dir, documents, embedder, chunk_document, on_index_event, chunker_version=CHUNKER_VERSION
+        )
         tables = []
         facts: list[BudgetFact] = []
         for doc in documents:

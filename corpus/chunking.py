@@ -29,6 +29,8 @@ ATTACH_LIMIT_FRACTION = 0.25
 # A single table row up to this many times max_chars stays whole; longer rows (a long
 # explanation inside a cell) are split at sentence boundaries.
 ROW_HARD_LIMIT = 2
+# Bump when chunk boundaries change: the index re-chunks and re-embeds every document.
+CHUNKER_VERSION = "1"
 # Separators from coarse to fine; "" guarantees progress on text without any spaces.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 

@@ -18,6 +18,7 @@ swapped in by renames, so a crash or an exception leaves the previous index usab
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -119,6 +120,14 @@ def passage_text(chunk: Chunk, meta: DocumentMeta | None = None) -> str:
         parts.append(chunk.context)
     parts.append(chunk.text)
     return "\n".join(parts)
+
+
+def _versioned(doc: Document, chunker_version: str) -> Document:
+    """The document with the chunker version folded into its fingerprint."""
+    if not chunker_version:
+        return doc
+    digest = hashlib.sha256(f"{doc.fingerprint}\x1f{chunker_version}".encode("utf-8")).hexdigest()
+    return dataclasses.replace(doc, fingerprint=digest)
 
 
 def corpus_fingerprint(fingerprints: dict[str, str], model: str) -> str:
@@ -414,7 +423,9 @@ class HybridIndex:
 
     # -- status -------------------------------------------------------------------------------
     @staticmethod
-    def status(index_dir: Path, documents: Sequence[Document], embedder_name: str) -> str:
+    def status(
+        index_dir: Path, documents: Sequence[Document], embedder_name: str, chunker_version: str = ""
+    ) -> str:
         """Cheap check without loading vectors: "ok", "stale", "missing" or "corrupt".
 
         Reads meta.json and counts lines of chunks.jsonl; a damaged index.faiss is only found
@@ -436,7 +447,7 @@ class HybridIndex:
             return "corrupt"
         if meta["embedding_model"] != embedder_name:
             return "stale"
-        current = {d.id: d.fingerprint for d in documents}
+        current = {d.id: _versioned(d, chunker_version).fingerprint for d in documents}
         return "ok" if current == stored else "stale"
 
     # -- open / build -------------------------------------------------------------------------
@@ -448,8 +459,12 @@ class HybridIndex:
         embedder: Embedder,
         chunker: Chunker,
         progress: ProgressFn | None = None,
+        chunker_version: str = "",
     ) -> "HybridIndex":
         """Load the index in `index_dir` for these documents, building or updating it as needed.
+
+        `chunker_version` is folded into every document's fingerprint, so a change in how
+        documents are chunked re-chunks and re-embeds them instead of serving stale chunks.
 
         Unchanged documents keep their vectors; only new or changed ones are chunked and
         embedded. With nothing changed, nothing is embedded (a lazy embedder is not even
@@ -459,7 +474,7 @@ class HybridIndex:
         """
         index_dir = Path(index_dir)
         report = progress or (lambda event: None)
-        docs = list(documents)
+        docs = [_versioned(d, chunker_version) for d in documents]
         ids = [d.id for d in docs]
         if len(set(ids)) != len(ids):
             dupes = sorted({i for i in ids if ids.count(i) > 1})

@@ -118,6 +118,20 @@ def test_changed_document_is_the_only_one_embedded(tmp_path):
     assert idx.corpus_fingerprint == fresh.corpus_fingerprint
 
 
+def test_new_chunker_version_rechunks_and_reembeds_everything(tmp_path):
+    index_dir = tmp_path / "index"
+    HybridIndex.open(index_dir, DOCS, FakeEmbedder(), paragraph_chunker, chunker_version="1")
+    assert HybridIndex.status(index_dir, DOCS, "fake-bow", chunker_version="1") == "ok"
+    assert HybridIndex.status(index_dir, DOCS, "fake-bow", chunker_version="2") == "stale"
+
+    same = FakeEmbedder()
+    HybridIndex.open(index_dir, DOCS, same, paragraph_chunker, chunker_version="1")
+    assert same.calls == 0
+    newer = FakeEmbedder()
+    HybridIndex.open(index_dir, DOCS, newer, paragraph_chunker, chunker_version="2")
+    assert newer.passages_embedded == 6
+
+
 def test_metadata_change_reembeds_that_document(tmp_path):
     index_dir = tmp_path / "index"
     open_index(index_dir, DOCS, FakeEmbedder())
