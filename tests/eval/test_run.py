@@ -307,6 +307,42 @@ def test_cli_rejects_a_missing_corpus_folder(tmp_path, capsys):
     assert "bestaat niet" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv_style", ["subcommand", "option"])
+def test_cli_exports_thumbs_down_feedback_as_gold_candidates(argv_style, tmp_path, monkeypatch):
+    from assistant.feedback import THUMBS_DOWN, THUMBS_UP, FeedbackStore
+    from assistant.settings import Settings
+    from eval.__main__ import main
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    store = FeedbackStore(Settings.from_env().feedback_db)
+    store.add("Wat kost de Wmo?", "Wat kost de Wmo?", "Onzin", "[]", THUMBS_DOWN, "fout bedrag")
+    store.add("Wat doet Enschede?", "Wat doet Enschede?", "Goed", "[]", THUMBS_UP)
+    out = tmp_path / "candidates.jsonl"
+    argv = ["export-feedback", str(out)] if argv_style == "subcommand" else ["--export-feedback", str(out)]
+    assert main(argv) == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert [line["question"] for line in lines] == ["Wat kost de Wmo?"]
+
+
+def test_compare_table_shows_answer_metrics_only_for_full_configurations():
+    from eval.__main__ import compare_markdown
+
+    good = {"answer": "Deventer zet in op schuldhulp", "abstained": False, "passages": [DEV_HIT], "citations": [DEV_HIT]}
+    bad = {"answer": "", "abstained": True, "passages": [NOISE], "citations": []}
+    rows = []
+    for name, ans, full in (("full", good, True), ("baseline", bad, False)):
+        res = runner.evaluate(answers({PASSAGE_Q.question: ans}), [PASSAGE_Q], DOCS)
+        rows.append({"name": name, "full": full, "summary": runner.m.summarise(res)})
+    table = compare_markdown(rows).splitlines()
+    full_row = next(line for line in table if line.startswith("| full "))
+    base_row = next(line for line in table if line.startswith("| baseline "))
+    cells = [c.strip() for c in full_row.strip("|").split("|")]
+    # 5 retrieval metrics overall, 5 on the paraphrased subset, then 4 answer metrics.
+    assert cells[1:11] == ["1.000"] * 10 and cells[12] == "0.000"
+    base_cells = [c.strip() for c in base_row.strip("|").split("|")]
+    assert base_cells[1:11] == ["0.000"] * 10 and base_cells[11:] == ["–"] * 4
+
+
 # ------------------------------------------------------------------------------ end to end
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "gold.jsonl"
 
