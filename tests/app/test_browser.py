@@ -146,9 +146,26 @@ def test_question_answer_and_citation_in_browser(app_url, driver, tmp_path):
     box.send_keys(QUESTION)
     box.send_keys(Keys.ENTER)
 
-    # The answer: an assistant message with at least one citation expander.
+    # The answer: an assistant message with at least one citation expander. An error shown
+    # instead ends the wait at once, with its text in the failure.
     expander_sel = '[data-testid="stChatMessage"] [data-testid="stExpander"] summary'
-    summary = WebDriverWait(driver, ANSWER_TIMEOUT).until(EC.element_to_be_clickable((By.CSS_SELECTOR, expander_sel)))
+    alert_sel = '[data-testid="stChatMessage"] [data-testid="stAlert"], [data-testid="stAlertContainer"]'
+
+    def answered(drv):
+        alerts = [a for a in drv.find_elements(By.CSS_SELECTOR, alert_sel) if a.text.strip()]
+        if alerts:
+            return alerts[0]
+        found = drv.find_elements(By.CSS_SELECTOR, expander_sel)
+        return found[0] if found and found[0].is_displayed() else False
+
+    try:
+        summary = WebDriverWait(driver, ANSWER_TIMEOUT).until(answered)
+    except Exception:
+        driver.save_screenshot(str(tmp_path / "timeout.png"))
+        raise
+    if summary.get_attribute("data-testid") in ("stAlert", "stAlertContainer"):
+        driver.save_screenshot(str(tmp_path / "error.png"))
+        pytest.fail(f"De app toonde een fout in plaats van een antwoord: {summary.text}")
     messages = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')
     assert QUESTION in messages[0].text
     assert "[1]" in messages[-1].text
