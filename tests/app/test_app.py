@@ -272,3 +272,19 @@ def test_upload_limits_are_enforced(env, monkeypatch, files, message):
     assert any(message in e.value for e in app.sidebar.error)
     assert not [b for b in app.sidebar.button if b.label == "Toevoegen"]
     assert fake_assistant.CREATED[-1].added == []
+
+
+def test_startup_shows_progress_then_loads_once(env):
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.run()
+    [status] = app.status
+    assert status.state == "complete" and status.label == "De assistent is klaar."
+    assert [t.value for t in status.text] == ["Nepindex geladen"]  # the factory's progress message
+    created = len(fake_assistant.CREATED)
+    app.run()
+    assert not app.status  # loaded once: no second load, no status on later runs
+    assert len(fake_assistant.CREATED) == created
+    # A second session on the same server shares the loaded assistant.
+    other = AppTest.from_file(str(APP), default_timeout=30)
+    other.run()
+    assert not other.status and len(fake_assistant.CREATED) == created
