@@ -177,8 +177,8 @@ def test_question_answer_and_citation_in_browser(app_url, driver, tmp_path):
         EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="stExpander"] .bron-tekst mark'))
     )
     assert mark.text.strip(), "the supporting sentence is highlighted and visible"
-    if not REAL:
-        assert mark.text.startswith("Daarom verhogen we in 2024")
+    if not REAL and "ASSISTANT_BROWSER_QUESTION" not in os.environ:
+        assert mark.text.startswith("Daarom verhogen we in 2024")  # the fake's supporting sentence
 
     time.sleep(0.5)  # let the expander animation finish before the picture
     shot = tmp_path / "app.png"
