@@ -94,9 +94,23 @@ def soft_year(filters: Filters, documents: Mapping[str, DocumentMeta]) -> Filter
     return Filters(municipality=filters.municipality, year=None, doc_type=filters.doc_type)
 
 
-def top_k(items: Sequence[tuple[int, float]], k: int) -> list[tuple[int, float]]:
-    """The first k of an already sorted candidate list (kept as a function for symmetry)."""
-    return list(items[:k])
+def top_k_distinct(items: Sequence[tuple[int, float]], texts: Sequence[str], k: int) -> list[tuple[int, float]]:
+    """The first k of a sorted candidate list, skipping chunks whose text repeats a better one.
+
+    Exported pages repeat blocks verbatim (the same "Relatie met strategisch doel" paragraph
+    under every goal); showing it three times wastes two of the user's ten passages.
+    """
+    seen: set[str] = set()
+    out: list[tuple[int, float]] = []
+    for pos, score in items:
+        key = " ".join(texts[pos].split())
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((pos, score))
+        if len(out) == k:
+            break
+    return out
 
 
 @dataclass
@@ -111,6 +125,7 @@ class Retriever:
         if self.mode not in MODES:
             raise ValueError(f"unknown retrieval mode {self.mode!r}; choose one of {MODES}")
         self._doc_ids = [c.doc_id for c in self.index.chunks]
+        self._texts = [c.text for c in self.index.chunks]
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         return document_mask(self._doc_ids, self.index.documents, filters)
@@ -136,11 +151,11 @@ class Retriever:
             vec = self.embed_query(text) if query_vec is None else query_vec
             dense = self.index.dense_search(vec, CANDIDATES, allowed)
         if self.mode == "bm25":
-            return top_k(lexical, k)
+            return top_k_distinct(lexical, self._texts, k)
         if self.mode == "dense":
-            return top_k(dense, k)
+            return top_k_distinct(dense, self._texts, k)
         fused = reciprocal_rank_fusion([[i for i, _ in lexical], [i for i, _ in dense]])
-        return top_k(fused, k)
+        return top_k_distinct(fused, self._texts, k)
 
     def passages(self, ranked: Sequence[tuple[int, float]]) -> list[Passage]:
         out = []

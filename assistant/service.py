@@ -245,8 +245,9 @@ class Assistant:
         if plan.compare_all and scope.municipality is None:
             return self._answer_per_municipality(question, plan, scope)
 
-        query_vec = self.retriever.embed_query(plan.search_text) if self.retriever.mode != "bm25" else None
-        ranked = self.retriever.ranked(plan.search_text, self.retriever.mask(scope), TOP_PASSAGES, query_vec)
+        text = self._search_text(plan, scope)
+        query_vec = self.retriever.embed_query(text) if self.retriever.mode != "bm25" else None
+        ranked = self.retriever.ranked(text, self.retriever.mask(scope), TOP_PASSAGES, query_vec)
         passages = self.retriever.passages(ranked)
 
         from assistant.budget import is_budget_question
@@ -258,6 +259,22 @@ class Assistant:
         return self._passage_answer(question, plan, scope, passages)
 
     # ------------------------------------------------------------------ answer kinds
+    def _search_text(self, plan: "QueryPlan", scope: Filters) -> str:
+        """The text to search with: once the municipality is a filter, its name is noise.
+
+        "Deventer" in the query would otherwise pull up every chunk that happens to name the
+        town (BM25) and pull the query vector towards it (dense), not towards the subject.
+        """
+        if scope.municipality is None:
+            return plan.search_text
+        from corpus.municipalities import Municipalities
+
+        text = plan.search_text
+        for m in sorted(Municipalities.load().find(text, ignore_case=True), key=lambda m: -m.start):
+            if m.name == scope.municipality:
+                text = text[: m.start] + text[m.end :]
+        return " ".join(text.split()) or plan.search_text
+
     def _query_tokens(self, plan: "QueryPlan") -> list[str]:
         """The question's content terms: what a passage must cover to count as evidence.
 
@@ -313,14 +330,15 @@ class Assistant:
 
     def _answer_per_municipality(self, question: str, plan: "QueryPlan", scope: Filters) -> Answer:
         """A short cited answer per municipality that has evidence, for comparison questions."""
-        query_vec = self.retriever.embed_query(plan.search_text) if self.retriever.mode != "bm25" else None
         q_tokens = self._query_tokens(plan)
         lines: list[str] = []
         citations: list[Citation] = []
         per_town: list[list[Passage]] = []
         for town in sorted(self.info.municipalities):
             town_scope = Filters(municipality=town, year=None, doc_type=scope.doc_type)
-            ranked = self.retriever.ranked(plan.search_text, self.retriever.mask(town_scope), 3, query_vec)
+            text = self._search_text(plan, town_scope)
+            query_vec = self.retriever.embed_query(text) if self.retriever.mode != "bm25" else None
+            ranked = self.retriever.ranked(text, self.retriever.mask(town_scope), 3, query_vec)
             if not ranked:
                 continue
             town_passages = self.retriever.passages(ranked)
