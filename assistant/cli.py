@@ -111,42 +111,59 @@ def _ensure_corpus(settings: Settings) -> None:
         ensure_default_corpus(settings.corpus_dir, SHIPPED_CORPUS_DIR)
 
 
-def cmd_add(args: argparse.Namespace) -> int:
+def _reindex(settings: Settings, args: argparse.Namespace, done: str) -> None:
+    """Bring the index up to date after the corpus folder changed; on failure say what did happen."""
     from assistant.service import Assistant
-    from corpus.store import add_documents
+    from corpus.errors import CorpusError
+
+    try:
+        Assistant.load(settings, progress=_Progress(quiet=args.quiet))
+    except CorpusError as exc:
+        raise _UserError(f"{exc} {done}; 'assistant index' werkt de index later bij.") from None
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from corpus.store import add_documents, update_metadata
 
     # The store validates every file and override before it writes anything, and the index
     # is only touched afterwards: a refused upload leaves corpus and index as they were.
     settings = _settings(args)
     _ensure_corpus(settings)
     overrides = {"municipality": args.municipality, "year": args.year, "doc_type": args.type, "title": args.title}
-    added = add_documents(
-        settings.corpus_dir,
-        [Path(p) for p in args.paths],
-        {k: v for k, v in overrides.items() if v is not None},
-        max_bytes=settings.max_file_mb * 1024 * 1024,
-    )
+    given = {k: v for k, v in overrides.items() if v is not None}
+    max_bytes = settings.max_file_mb * 1024 * 1024
+    added = add_documents(settings.corpus_dir, [Path(p) for p in args.paths], given, max_bytes=max_bytes)
+    # Adding a file that is already there with metadata flags is how a user corrects the
+    # detected municipality/year/type (the hint printed below says so).
+    updated = []
     for name, existing in getattr(added, "already_present", []):
-        print(f"Al aanwezig: {name} is hetzelfde als document {existing}; niet opnieuw toegevoegd.")
-    if not added:
+        if given:
+            updated.append(update_metadata(settings.corpus_dir, existing, max_bytes, **given))
+        else:
+            print(f"Al aanwezig: {name} is hetzelfde als document {existing}; niet opnieuw toegevoegd.")
+    if not added and not updated:
         return 0
-    Assistant.load(settings, progress=_Progress(quiet=args.quiet))
-    for doc in added:
-        m = doc.meta
-        print(f"Toegevoegd: {doc.id} — {m.title} ({m.municipality or 'gemeente onbekend'}, {m.year or 'jaar onbekend'}, {m.doc_type})")
-    print("Controleer de herkende gegevens met 'assistant documents'; corrigeer met 'assistant add --municipality/--year/--type'.")
+    _reindex(settings, args, "Het document staat wel in de documentenmap")
+    for verb, docs in (("Toegevoegd", added), ("Bijgewerkt", updated)):
+        for doc in docs:
+            m = doc.meta
+            print(f"{verb}: {doc.id} — {m.title} ({m.municipality or 'gemeente onbekend'}, {m.year or 'jaar onbekend'}, {m.doc_type})")
+    if added:
+        print(
+            "Controleer de herkende gegevens met 'assistant documents'; corrigeer ze door hetzelfde bestand "
+            "opnieuw toe te voegen met --municipality/--year/--type/--title."
+        )
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from assistant.service import Assistant
     from corpus.store import remove_document
 
     # Unknown ids are refused by the store before anything changes; the index is updated after.
     settings = _settings(args)
     _ensure_corpus(settings)
     removed = remove_document(settings.corpus_dir, args.doc)
-    Assistant.load(settings, progress=_Progress(quiet=args.quiet))
+    _reindex(settings, args, "Het document is wel uit de documentenmap verwijderd")
     print(f"Verwijderd: {args.doc} ({removed})")
     return 0
 

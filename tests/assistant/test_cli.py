@@ -204,6 +204,24 @@ def test_add_refuses_bad_metadata_before_anything_changes(
     assert snapshot(tiny["corpus"], tiny["index"]) == before
 
 
+@pytest.mark.parametrize(
+    ("limit", "pattern"),
+    [("1", r"zwolle\.txt is 2 MB .*limiet van 1 MB"), ("veel", r"ASSISTANT_MAX_FILE_MB='veel' is geen geldige waarde"),
+     ("0", r"max_file_mb moet een positief geheel getal zijn")],
+)
+def test_add_honours_the_file_size_setting_from_the_environment(
+    tiny: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, limit: str, pattern: str
+) -> None:
+    tiny["uploads"].mkdir()
+    path = tiny["uploads"] / "zwolle.txt"
+    path.write_bytes(b"Begroting Zwolle 2024. " * (2 * 1024 * 1024 // 23 + 1))  # just over 2 MB of real text
+    monkeypatch.setenv("ASSISTANT_MAX_FILE_MB", limit)
+    before = snapshot(tiny["corpus"], tiny["index"])
+    code, out, err = run(capsys, "add", str(path), *_flags(tiny))
+    assert_one_dutch_error(code, out, err, pattern)
+    assert snapshot(tiny["corpus"], tiny["index"]) == before
+
+
 def test_remove_unknown_id_names_the_known_ones(tiny: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(tiny["corpus"], tiny["index"])
     code, out, err = run(capsys, "remove", "bestaat-niet", *_flags(tiny))
@@ -237,8 +255,18 @@ def test_add_odd_file_name_is_accepted_under_a_safe_name_then_removed(
     doc_id = Path(name).stem
     assert f"Toegevoegd: {doc_id}" in out
 
-    code, out, err = run(capsys, "documents", *_flags(tiny))
-    assert code == 0 and doc_id in out and "Zwolle" in out
+    def listed() -> list[str]:
+        code, out, err = run(capsys, "documents", *_flags(tiny))
+        assert code == 0, err
+        return next(line.split() for line in out.splitlines() if line.startswith(doc_id + " "))
+
+    assert listed()[1:3] == ["Zwolle", "2024"]  # detected from the text
+    # Adding the same file again with flags corrects the detected metadata.
+    code, out, err = run(capsys, "add", str(source), "--municipality", "deventer", "--year", "2023", *_flags(tiny))
+    assert code == 0, err
+    assert f"Bijgewerkt: {doc_id}" in out
+    assert listed()[1:3] == ["Deventer", "2023"]
+    assert (tiny["corpus"] / name).read_bytes() == data
 
     code, out, err = run(capsys, "remove", doc_id, *_flags(tiny))
     assert code == 0, err
