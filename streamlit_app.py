@@ -440,9 +440,19 @@ def render_turn(chat: ChatTurn, assistant: Any, settings: Settings) -> None:
         used = filters_text(answer.filters)
         meta += f" · Filters: {escape_markdown(used)}" if used else " · Filters: geen"
         st.caption(meta)
-        if answer.facts:
-            render_budget(answer, assistant, chat.key)
-        render_passages(answer)
+        # A turn stays in the conversation and is drawn on every rerun: an odd table or
+        # passage must cost one part of one answer, never the whole page.
+        try:
+            if answer.facts:
+                render_budget(answer, assistant, chat.key)
+        except Exception:  # noqa: BLE001
+            log.exception("rendering budget facts failed")
+            st.warning("De tabel bij dit antwoord kon niet worden getoond.")
+        try:
+            render_passages(answer)
+        except Exception:  # noqa: BLE001
+            log.exception("rendering sources failed")
+            st.warning("De bronnen bij dit antwoord konden niet worden getoond.")
         render_feedback(chat, settings)
 
 

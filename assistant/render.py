@@ -168,7 +168,10 @@ def year_series(frame, row_label: str):
 def highlighted_table(frame, row_label: str, column: str):
     """A pandas Styler of `frame` with the fact's cell (and faintly its row) highlighted,
     numbers in Dutch format; the plain frame when the labels are not unique (Styler cannot
-    address cells then)."""
+    address cells then). Works on a copy without `attrs`: pandas compares attrs when Streamlit
+    converts a Styler, which fails when attrs hold DataFrames (corpus.facts.table_frame)."""
+    frame = frame.copy()
+    frame.attrs = {}
     if not (frame.index.is_unique and frame.columns.is_unique):
         return frame
 

@@ -88,11 +88,17 @@ class FakeAssistant:
     def table_frame(self, table_id: str) -> pd.DataFrame | None:
         if table_id != TABLE_ID:
             return None
-        return pd.DataFrame(
-            [[2503.0, 2710.0, 2800.0], [542.0, 560.0, 575.0]],
-            index=["Armoedebeleid › Lasten", "Armoedebeleid › Baten"],
-            columns=["2023", "2024", "2025"],
+        # Shaped like corpus.facts.table_frame: object dtype mixing numbers and printed text,
+        # and attrs holding the raw cells as a DataFrame.
+        index = pd.Index(["Armoedebeleid › Lasten", "Armoedebeleid › Baten"], name="rij")
+        columns = ["2023", "2024", "2025", "Toelichting"]
+        frame = pd.DataFrame(
+            [[2503.0, 2710.0, 2800.0, "zie noot *"], [542.0, 560.0, 575.0, None]],
+            index=index, columns=columns, dtype=object,
         )
+        raw = pd.DataFrame([["2.503", "2.710", "2.800", "zie noot *"], ["542", "560", "575", ""]], index=index, columns=columns)
+        frame.attrs.update(raw=raw, caption="Exploitatie", unit_text="bedragen x € 1.000", multiplier=1000, table_id=table_id)
+        return frame
 
     def detect_metadata(self, path: Path) -> DocumentMeta:
         text = Path(path).read_text(encoding="utf-8", errors="replace")

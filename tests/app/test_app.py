@@ -97,7 +97,7 @@ def test_budget_question_shows_figure_table_and_chart(at):
     assert metric.value == "€ 2.710.000"  # 2.710 × € 1.000
     assert "Armoedebeleid › Lasten" in metric.label and "2024" in metric.label
     [frame] = answer.dataframe
-    assert list(frame.value.columns) == ["2023", "2024", "2025"]
+    assert list(frame.value.columns) == ["2023", "2024", "2025", "Toelichting"]
     assert "Armoedebeleid › Lasten" in list(frame.value.index)
     assert len(answer.get("vega_lite_chart")) == 1  # row has three year columns
 

@@ -137,7 +137,8 @@ def test_highlighted_table_marks_the_fact_cell_only():
 
 def test_highlighted_table_falls_back_on_duplicate_labels():
     dup = pd.DataFrame([[1.0], [2.0]], index=["x", "x"], columns=["2024"])
-    assert highlighted_table(dup, "x", "2024") is dup
+    plain = highlighted_table(dup, "x", "2024")
+    assert isinstance(plain, pd.DataFrame) and plain.equals(dup)
 
 
 def test_example_questions_use_corpus_values():
