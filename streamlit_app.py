@@ -512,9 +512,9 @@ def main() -> None:
     if not turns and not question:
         st.markdown("**Voorbeeldvragen**")
         try:
-            examples = example_questions(assistant.filter_options())
+            examples = example_questions([d.meta for d in assistant.documents()])
         except Exception:  # noqa: BLE001
-            examples = example_questions({})
+            examples = example_questions([])
         for i, example in enumerate(examples):
             st.button(example, key=f"example_{i}", on_click=ask_example, args=(example,))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from assistant.models import Citation, Filters, Passage
-from corpus.models import BudgetFact
+from corpus.models import BudgetFact, DocumentMeta
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; escaping all of it is simpler
 # and safer than guessing which characters start Markdown syntax in which position.
@@ -193,19 +193,24 @@ def highlighted_table(frame, row_label: str, column: str):
     return frame.style.apply(colour, axis=None).format(fmt)
 
 
-def example_questions(options: Mapping[str, Mapping[object, int]], limit: int = 4) -> list[str]:
-    """Example questions built from what the corpus holds (municipalities, years), so they
-    fit any corpus; generic ones when the corpus has no metadata."""
-    municipalities = [m for m in option_values(options.get("municipality", {})) if m]
-    years = [y for y in option_values(options.get("year", {})) if y]
+def example_questions(metas: Iterable[DocumentMeta], limit: int = 4) -> list[str]:
+    """Example questions built from the documents' metadata, so they fit any corpus: a
+    municipality is paired with the year of one of its own documents. Generic questions
+    fill up when the corpus has little metadata."""
+    by_municipality: dict[str, int | None] = {}
+    for meta in sorted(metas, key=lambda m: (str(m.municipality or "").lower(), -(m.year or 0))):
+        if meta.municipality and meta.municipality not in by_municipality:
+            by_municipality[meta.municipality] = meta.year
+    names = list(by_municipality)
     questions: list[str] = []
-    if municipalities:
-        m = municipalities[0]
-        questions.append(f"Wat wil {m} bereiken met het armoedebeleid?")
-        year = f" in {years[0]}" if years else ""
-        questions.append(f"Hoeveel geld heeft {m}{year} begroot voor het sociaal domein?")
-    if len(municipalities) > 1:
-        questions.append(f"Welke maatregelen neemt {municipalities[1]} voor bestaanszekerheid?")
+    if names:
+        first = names[0]
+        questions.append(f"Wat wil {first} bereiken met het armoedebeleid?")
+        year = by_municipality[first]
+        when = f" in {year}" if year else ""
+        questions.append(f"Hoeveel geld heeft {first}{when} begroot voor het sociaal domein?")
+    if len(names) > 1:
+        questions.append(f"Welke maatregelen neemt {names[1]} voor bestaanszekerheid?")
     questions.append("Welke risico's worden genoemd bij de uitvoering van de bijstand?")
     questions.append("Wat zijn de belangrijkste doelen voor het sociaal domein?")
     return questions[:limit]

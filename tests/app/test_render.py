@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from assistant.models import Filters
+from corpus.models import DocumentMeta
 from assistant.render import (
     UploadLimits,
     answer_html,
@@ -141,11 +142,24 @@ def test_highlighted_table_falls_back_on_duplicate_labels():
     assert isinstance(plain, pd.DataFrame) and plain.equals(dup)
 
 
-def test_example_questions_use_corpus_values():
-    questions = example_questions({"municipality": {"Ede": 2, "Almere": 1}, "year": {"2022": 1, "2025": 2}})
+def test_example_questions_pair_municipality_with_its_own_year():
+    metas = [
+        DocumentMeta(title="a", municipality="Ede", year=2022),
+        DocumentMeta(title="b", municipality="Almere", year=2019),
+        DocumentMeta(title="c", municipality="Almere", year=2021),
+        DocumentMeta(title="d", municipality="Zwolle", year=2025),
+    ]
+    questions = example_questions(metas)
     assert 3 <= len(questions) <= 4
-    assert any("Almere" in q for q in questions) and any("2025" in q for q in questions)
-    assert len(example_questions({})) >= 2
+    # The budget example names Almere with Almere's newest year, not another document's year.
+    assert any("Almere in 2021" in q for q in questions)
+    assert not any("2025" in q or "2019" in q for q in questions)
+    assert any("Ede" in q for q in questions)
+
+
+def test_example_questions_without_metadata_are_generic():
+    assert len(example_questions([DocumentMeta(title="x")])) >= 2
+    assert len(example_questions([])) >= 2
 
 
 LIMITS = UploadLimits(max_file_mb=2, max_files=3)
