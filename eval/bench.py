@@ -9,6 +9,7 @@ All times in milliseconds unless the key says `_s`.
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import tempfile
@@ -76,7 +77,10 @@ def latency(
             progress(i, len(questions), q.id)
         for stage, ms in time_question(assistant, q.question, list(q.history)).items():
             samples[stage].append(ms)
-    out: dict[str, Any] = {"n": len(questions)}
+    out: dict[str, Any] = {"n": len(questions), "cpus": os.cpu_count()}
+    if hasattr(os, "getloadavg"):
+        # Other processes on a small machine inflate every figure; the report says so.
+        out["load_average_1m"] = os.getloadavg()[0]
     for stage, values in samples.items():
         if values:
             out[stage] = {
@@ -118,6 +122,10 @@ def bench_markdown(figures: dict[str, Any]) -> str:
             lines.append(f"| {stage} | {f['p50']:.1f} | {f['p95']:.1f} | {f['mean']:.1f} |")
     lines.append("")
     lines.append(f"- questions timed: {figures.get('n')}")
+    load, cpus = figures.get("load_average_1m"), figures.get("cpus")
+    if load is not None:
+        busy = " — machine busy, figures inflated; rerun when idle" if cpus and load > cpus else ""
+        lines.append(f"- load average (1 min) at the end: {load:.1f} on {cpus} cores{busy}")
     if "total_over_embedding_p50" in figures:
         lines.append(f"- p50 total / p50 query embedding: {figures['total_over_embedding_p50']:.2f} (target ≤ 1.5)")
     for key in ("index_build_s", "index_load_s"):
