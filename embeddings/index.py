@@ -109,11 +109,13 @@ class IndexProblem(Exception):
 
 
 def passage_text(chunk: Chunk, meta: DocumentMeta | None = None) -> str:
-    """What is embedded and BM25-indexed for a chunk: document title, section path, context
-    (caption/header of a table piece) and the text. Only `chunk.text` is ever cited."""
+    """What is embedded and BM25-indexed for a chunk: section path, context (caption/header
+    of a table piece) and the text. Only `chunk.text` is ever cited. `meta` is accepted for
+    callers that have it; it does not change the text."""
+    # The document title is left out: it is the same for every chunk of a document, so it
+    # pulls all of them towards each other and away from their own subject (measured on the
+    # gold set: MRR@10 up, no metric down). Municipality and year are filters, not content.
     parts = []
-    if meta is not None and meta.title:
-        parts.append(meta.title)
     if chunk.section:
         parts.append(" › ".join(chunk.section))
     if chunk.context:
