@@ -128,6 +128,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     # The store validates every file and override before it writes anything, and the index
     # is only touched afterwards: a refused upload leaves corpus and index as they were.
     settings = _settings(args)
+    if len(args.paths) > settings.max_files_per_upload:
+        raise _UserError(
+            f"U kunt maximaal {settings.max_files_per_upload} bestanden tegelijk toevoegen "
+            f"(ASSISTANT_MAX_FILES_PER_UPLOAD); er zijn er {len(args.paths)} opgegeven."
+        )
     _ensure_corpus(settings)
     overrides = {"municipality": args.municipality, "year": args.year, "doc_type": args.type, "title": args.title}
     given = {k: v for k, v in overrides.items() if v is not None}

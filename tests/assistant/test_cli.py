@@ -222,6 +222,21 @@ def test_add_honours_the_file_size_setting_from_the_environment(
     assert snapshot(tiny["corpus"], tiny["index"]) == before
 
 
+def test_add_refuses_more_files_than_the_upload_limit(
+    tiny: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tiny["uploads"].mkdir()
+    paths = []
+    for n in range(3):
+        paths.append(tiny["uploads"] / f"doc{n}.txt")
+        paths[-1].write_text(f"Programmabegroting 2024 gemeente Zwolle, hoofdstuk {n}.", encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_MAX_FILES_PER_UPLOAD", "2")
+    before = snapshot(tiny["corpus"], tiny["index"])
+    code, out, err = run(capsys, "add", *map(str, paths), *_flags(tiny))
+    assert_one_dutch_error(code, out, err, r"maximaal 2 bestanden tegelijk .*er zijn er 3 opgegeven")
+    assert snapshot(tiny["corpus"], tiny["index"]) == before
+
+
 def test_remove_unknown_id_names_the_known_ones(tiny: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(tiny["corpus"], tiny["index"])
     code, out, err = run(capsys, "remove", "bestaat-niet", *_flags(tiny))
