@@ -363,6 +363,16 @@ def test_python_m_assistant_help() -> None:
         assert re.search(rf"^\s+{verb}\b", result.stdout, re.M), verb
 
 
+def test_cli_import_loads_nothing_heavy() -> None:
+    code = (
+        "import sys, assistant.cli, assistant.contract; "
+        "print(sorted(m for m in ('torch', 'faiss', 'pandas', 'numpy', 'sentence_transformers', 'pdfplumber') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_contract_fact_fields_match_fact_json() -> None:
     from assistant.contract import FACT_FIELDS, fact_json
     from corpus.models import BudgetFact
