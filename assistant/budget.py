@@ -26,8 +26,16 @@ _MONEY_RE = re.compile(
     r"€|\beuro|\bbedrag|\bbudget|\blasten\b|\bbaten\b|\bsaldo|\bgeraamd|\braming|\bbegroot"
     r"|\bkosten|\bkost\b|\buitgaven|\buitgegeven|\brealisatie|\bgerealiseerd|\bbesteding|\bbesteed"
     r"|\bgeld\b|\bmiljoen|\bsubsidie|\breserve|\bonttrekking|\bstorting|\bfinancieel|\btekort|\boverschot"
-    r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b",
+    r"|\bvoordeel|\bnadeel|\boverschrijding|\bbijdrage|\brijksbijdrage|\bschuldenlast|\bvangnet|\bfonds\b|\bputting"
+    r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b|\bfund\b",
 )
+# "Hoe hoog / hoe groot is het risico": a size question; an amount when a fact fits it well
+# (the lookup still has to find one, else the passage answer is used).
+# "Wat gaat er in 2023 af?", "Wat komt er bij?": a change in an amount.
+_AMOUNT_CHANGE_RE = re.compile(
+    r"\b(?:gaat|gaan|ging|gingen) er\b[^.?!]*\baf\b|\b(?:komt|komen|kwam|kwamen) er\b[^.?!]*\bbij\b\s*(?:[?.!]|$|in\s)"
+)
+_SIZE_RE = re.compile(r"\bhoe (?:hoog|groot)\b|\bhow (?:high|large|big)\b")
 _HOEVEEL_RE = re.compile(r"\bhoeveel\b(?:\s+(\w+))?(?:\s+(\w+))?")
 # "hoeveel mensen / jaar / procent" asks for a count, not an amount.
 _COUNT_NOUNS = {
@@ -47,7 +55,7 @@ def fold(text: str) -> str:
 def is_budget_question(question: str) -> bool:
     """True when the question asks for an amount of money (Dutch or English)."""
     q = fold(question)
-    if _MONEY_RE.search(q):
+    if _MONEY_RE.search(q) or _SIZE_RE.search(q) or _AMOUNT_CHANGE_RE.search(q):
         return True
     if re.search(r"\b(?:som|totaal) van\b.*\ben\b", q):
         return True
@@ -64,6 +72,24 @@ def is_budget_question(question: str) -> bool:
 
 # ----------------------------------------------------------------- tokens and aspects
 
+# English budget vocabulary -> Dutch words the tables and sentences use (topic words of other
+# subjects come from the shared glossary through the search text).
+_EN_BUDGET: dict[str, str] = {
+    "provisional": "voorlopig", "preliminary": "voorlopig", "definitive": "definitief", "final": "definitief",
+    "fund": "fonds", "deficit": "tekort nadeel", "shortfall": "tekort", "surplus": "overschot",
+    "advantage": "voordeel", "windfall": "voordeel", "disadvantage": "nadeel", "overrun": "overschrijding",
+    "overspend": "overschrijding", "overspending": "overschrijding", "risk": "risico", "contribution": "bijdrage",
+    "grant": "subsidie bijdrage", "reserve": "reserve", "reserves": "reserve", "safety net": "vangnet",
+    "average": "gemiddelde", "debt": "schulden", "debts": "schulden", "remaining": "resterende",
+    "programme": "programma", "program": "programma", "total": "totaal", "specification": "specificatie",
+}
+_EN_BUDGET_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _EN_BUDGET), key=len, reverse=True)) + r")\b")
+
+
+def gloss_budget_english(question: str) -> str:
+    """Dutch budget words for the English budget words in a question ("provisional" -> "voorlopig")."""
+    return " ".join(_EN_BUDGET[m.group(1)] for m in _EN_BUDGET_RE.finditer(question.lower()))
+
 _STOPWORDS = set(
     """de het een en of van voor in op aan met bij naar om tot uit over door als dat die dit deze
     wat welke wie hoe hoeveel hoog hoge is zijn was waren wordt worden werd er nog ook al dan te
@@ -71,30 +97,54 @@ _STOPWORDS = set(
     many which does did do geef noem vertel graag totale gemeente jaar bedrag bedragen euro
     bedraagt hebben heeft had tussen tijdens per via zo nu wel niet geen bij
     verschil stijging daling toename afname procentuele procent percentage som opgeteld samen
-    meer minder hoger lager groei gestegen gedaald gegroeid veranderd verandering""".split()
+    meer minder hoger lager groei gestegen gedaald gegroeid veranderd verandering
+    veranderen verandert ten opzichte volgens overzicht staat staan gemeld vermeld genoemd
+    groot grote waardoor waarmee hoefde hoeven moest moeten kunnen kan gaat gaan af rond
+    omtrent ongeveer circa welk na zit zitten periode kregen krijgt krijgen bedroeg
+    did does goes go into much money the and for on of""".split()
 )
 # Words that say something about money but name no topic: they count a little.
 _WEAK = {"budget", "geld", "middelen", "kosten", "post", "programma", "begroting", "totaal"}
 
+# "in deze kwartaalrapportage" / "dit kwartaal" name the reporting period of the document the
+# question is about: its "wijzigingen deze periode" column. English phrasings are included
+# because English questions are answered from the same Dutch tables.
 _PHASES: tuple[tuple[str, str], ...] = (
-    ("deze_periode", r"(?:\w*wijziging\w* )?(?:in )?deze periode"),
-    ("na_wijzigingen", r"na (?:begrotings)?wijziging\w*|gewijzigde begroting|bijgestelde begroting|actuele begroting"),
-    ("primitief", r"primitiev\w*|primaire begroting|oorspronkelijke begroting|originele begroting"),
-    ("cumulatief", r"cumulatie\w*"),
+    ("deze_periode", r"(?:\w*wijziging\w* )?(?:in )?deze (?:periode|(?:kwartaal|voortgangs)?rapportage|berap)"
+                     r"|dit kwartaal|this (?:period|quarter(?:ly report)?|report)"),
+    ("na_wijzigingen", r"na (?:begrotings)?wijziging\w*|gewijzigde begroting|bijgestelde begroting|actuele begroting"
+                       r"|after (?:budget )?(?:changes|amendments)|amended budget"),
+    ("primitief", r"primitiev\w*|primaire begroting|oorspronkelijke begroting|originele begroting"
+                  r"|original budget|initial budget"),
+    ("cumulatief", r"cumulatie\w*|cumulative\w*"),
     ("wijzigingen", r"\w*wijziging\w*|mutatie\w*"),
-    ("realisatie", r"realisatie|gerealiseerd\w*|werkelijk\w*|besteed|uitgegeven|jaarrekening"),
-    ("prognose", r"prognose\w*|geprogn\w*|verwacht\w*"),
-    ("begroot", r"begroot|begroting\w*|geraamd\w*|raming\w*|budget\w*"),
+    ("realisatie", r"realisatie|gerealiseerd\w*|werkelijk\w*|besteed|uitgegeven|jaarrekening"
+                   r"|actual\w*|reali[sz]ed|spent"),
+    ("prognose", r"prognose\w*|geprogn\w*|verwacht\w*|forecast\w*|projected|expected"),
+    ("begroot", r"begroot|begrote?\w*|begroting\w*|geraamd\w*|raming\w*|budgeted"),
+)
+# "budget" alone names money, not a phase: "het Buig budget" is a row, not a budgeted column.
+# "... ten opzichte van de begroting na wijzigingen": that phase is the reference point of a
+# change, not the column asked for.
+_REFERENCE_RE = re.compile(
+    r"(?:ten opzichte van|t\.?o\.?v\.?|vergeleken met|in vergelijking met|compared (?:to|with)|relative to)\s+(?P<ref>[^?.,;]*)"
 )
 _LIFECYCLE = ("primitief", "begroot", "wijzigingen", "na_wijzigingen", "deze_periode", "cumulatief", "prognose", "realisatie")
 _FLOWS: tuple[tuple[str, str], ...] = (
-    ("lasten", r"\blasten\b|\buitgaven\b|\bkosten\b"),
-    ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*"),
-    ("saldo", r"\bsaldo\b"),
-    ("onttrekking", r"onttrekking\w*|onttrokken|\bputting\b"),
-    ("storting", r"\bstorting\w*|\bdotatie\w*"),
-    ("besteding", r"\bbesteding\w*|\bbesteed\b|\buitgegeven\b"),
+    ("lasten", r"\blasten\b|\buitgaven\b|\bkosten\b|\bexpenditure\w*|\bexpenses\b|\bcosts?\b"),
+    ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*|\brevenues?\b|\bincome\b"),
+    ("saldo", r"\bsaldo\b|\bbalance\b"),
+    ("onttrekking", r"onttrekking\w*|onttrokken|\bputting\b|\bwithdraw\w*"),
+    ("storting", r"\bstorting\w*|\bgestort\b|\bdotatie\w*|\bdeposit\w*"),
+    ("besteding", r"\bbesteding\w*|\bbesteed\b|\buitgegeven\b|\bspen[dt]\w*"),
 )
+# Flows that name the same money from two sides: spending is expenditure.
+_FLOW_KIN = {"lasten": {"besteding"}, "besteding": {"lasten"}}
+
+
+def flows_compatible(asked: set[str] | frozenset[str], named: set[str]) -> bool:
+    """True when a cell's flows (row and column) agree with the flows a question asks for."""
+    return bool(named & asked) or any(named & _FLOW_KIN.get(a, set()) for a in asked)
 _ASPECT_WORDS = re.compile("|".join(p for _, p in _PHASES + _FLOWS))
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
@@ -110,6 +160,7 @@ _SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "inburgering nieuwkomers statushouders",
         "participatie arbeidsparticipatie",
         "jongeren jongerenaanpak jeugd",
+        "besluit besluiten besloten besluitvorming",
     )
 )
 
@@ -207,7 +258,14 @@ def token_match(q: str, candidates: Sequence[str]) -> float:
 
 @dataclass(frozen=True)
 class QueryTerms:
-    """What a question asks for, parsed once: topic tokens, years, phases, flows, intent words."""
+    """What a question asks for, parsed once.
+
+    topic: content tokens the cell must match; context: tokens from the conversation or the
+    search text (previous topic of a follow-up, abbreviation expansions) that only add a bonus,
+    or stand in for the topic when the question names none ("En wat gaat er in 2023 af?").
+    phases: budget phases asked for; reference: phases named as the reference point of a change
+    ("ten opzichte van de begroting na wijzigingen").
+    """
 
     topic: tuple[str, ...]
     years: frozenset[int]
@@ -216,26 +274,116 @@ class QueryTerms:
     wants_total: bool = False
     wants_change: bool = False
     soft_year: int | None = None
+    reference: frozenset[str] = frozenset()
+    context: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, question: str, topic_hint: str = "", soft_year: int | None = None,
-              drop: Iterable[str] = ()) -> "QueryTerms":
+              drop: Iterable[str] = (), context_hint: str = "") -> "QueryTerms":
         text = f"{question} {topic_hint}"
         dropped = {fold(d) for d in drop}
         topic = tuple(t for t in tokens(text) if t not in dropped)
+        context = tuple(dict.fromkeys(t for t in tokens(context_hint) if t not in dropped and t not in topic))
+        if not topic and context:
+            topic, context = context, ()
         q = fold(question)
+        main, reference = q, frozenset()
+        m = _REFERENCE_RE.search(q)
+        if m:
+            reference = frozenset(phases(m.group("ref")))
+            main = q[: m.start()] + " " + q[m.end():]
         return cls(
             topic=topic,
             years=frozenset(years(question)),
-            phases=frozenset(phases(question)),
+            phases=frozenset(phases(main)),
             flows=frozenset(flows(question)),
             wants_total=bool(re.search(r"\btota(a)?le?\b", q)),
-            wants_change=bool(re.search(r"wijziging|mutatie|verschil|extra|toegevoegd|bijgesteld|verhoging|verlaging", q)),
+            wants_change=bool(
+                re.search(r"wijziging|mutatie|verschil|extra|toegevoegd|bijgesteld|verhoging|verlaging|verander\w*|\bchange", q)
+            ),
             soft_year=soft_year,
+            reference=reference,
+            context=context,
         )
 
 
 _CHANGE_TABLE_RE = re.compile(r"wijziging|mutatie|specificatie")
+_CHANGE_PHASES = ("wijzigingen", "deze_periode")
+_RANGE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:[-–/]|t/m|tot en met)\s*((?:19|20)\d\d)(?!\d)")
+
+
+def year_span(text: str) -> set[int]:
+    """Years a label covers: single years and ranges ("Meerjarenbegroting 2023-2026" -> 2023..2026)."""
+    found = years(text)
+    for a, b in _RANGE_RE.findall(text):
+        lo, hi = int(a), int(b)
+        if lo <= hi <= lo + 15:
+            found |= set(range(lo, hi + 1))
+    return found
+
+
+def fact_years(fact: BudgetFact) -> tuple[str, set[int]]:
+    """The most specific years a fact is about and where they come from: ("column", …) for a
+    year column; ("own", …) for an in-text amount's own year; ("row", …) for years in the row
+    label; ("sentence", …) for years elsewhere in an amount's sentence; ("document", …) for
+    the document's year; ("none", set()) when nothing says."""
+    col = year_span(fact.column)
+    if col:
+        return "column", col
+    own = dict(fact.extra).get("year")
+    if own:
+        return "own", {int(own)}
+    if fact.table_id:
+        row = year_span(fact.row)
+        if row:
+            return "row", row
+    elif fact.sentence:
+        sent = year_span(fact.sentence)
+        if sent:
+            return "sentence", sent | ({fact.year} if fact.year else set())
+    if fact.year:
+        return "document", {fact.year}
+    return "none", set()
+
+
+# Phases a row label may carry for its cells ("Meerjarenbegroting 2023-2026", "Realisatie"); a
+# row item named "Technische wijziging" or "Budget bijzondere bijstand" names an item, not a phase.
+_ROW_PHASES = ("primitief", "na_wijzigingen", "cumulatief", "realisatie", "prognose")
+
+
+def fact_phase(fact: BudgetFact) -> str | None:
+    """The budget phase of a cell: its column's; else its row label's (only the specific phases,
+    or "begroot" for a "…begroting" row); else its table caption's (every cell of "Specificaties
+    wijzigingen deze periode" is a change of this period). For an in-text amount: its subject
+    phrase's, else its sentence's ("In 2023 is er reeds €121.000 besteed" -> realisatie)."""
+    return fact_phase_source(fact)[0]
+
+
+def fact_phase_source(fact: BudgetFact) -> tuple[str | None, str]:
+    """(phase, where it comes from: "column", "row", "caption", "sentence" or "")."""
+    if not fact.table_id:
+        phase = column_phase(fact.row)
+        if phase:
+            return phase, "row"
+        phase = column_phase(fact.sentence)
+        # Elsewhere in the sentence only a specific phase counts ("besteed", "prognose").
+        return (phase, "sentence") if phase in _ROW_PHASES else (None, "")
+    phase = column_phase(fact.column) if fact.column else None
+    if phase:
+        return phase, "column"
+    row_phase = column_phase(fact.row) if fact.row else None
+    if row_phase in _ROW_PHASES or (row_phase == "begroot" and "begroting" in fold(fact.row)):
+        return row_phase, "row"
+    phase = column_phase(fact.table) if fact.table else None
+    return (phase, "caption") if phase else (None, "")
+
+
+def fact_flows(fact: BudgetFact) -> set[str]:
+    """Money flows a fact names: column and row label; for an in-text amount its sentence too."""
+    named = flows(fact.column) | flows(fact.row)
+    if not fact.table_id:
+        named |= flows(fact.sentence)
+    return named
 
 
 def _fact_years(fact: BudgetFact) -> tuple[set[int], set[int]]:
@@ -243,88 +391,144 @@ def _fact_years(fact: BudgetFact) -> tuple[set[int], set[int]]:
     return years(fact.column), years(fact.row) | years(fact.sentence)
 
 
-def score_fact(q: QueryTerms, fact: BudgetFact, document_tokens: Sequence[str] = ()) -> tuple[float, float]:
+def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
+    """Hard constraints a best candidate must meet to be an answer at all. Pure.
+
+    - a year the question names must be the cell's year (its column, its own year, its row
+      label's years, else its sentence's or document's year): "lasten in 2019" is never
+      answered from a table of 2023-2026;
+    - a flow the question names (lasten, baten, ...) must not contradict the cell's flow:
+      "de baten van X" is never answered with the lasten row of X.
+    """
+    if q.years:
+        _, ys = fact_years(fact)
+        if not ys & q.years:
+            return False
+    named = fact_flows(fact)
+    if q.flows and named and not flows_compatible(q.flows, named):
+        return False
+    return True
+
+
+def score_fact(
+    q: QueryTerms,
+    fact: BudgetFact,
+    document_tokens: Sequence[str] = (),
+    columns: Sequence[str] = (),
+) -> tuple[float, float]:
     """Score one fact for a question; returns (score, topic coverage 0..1). Pure.
+
+    `document_tokens` are the document's title, programme and type words; `columns` the
+    headers of the fact's table in order (for "change relative to column X").
 
     Weights (additive; chosen so that a full topic match outweighs any single aspect):
     - topic: 4.0 × coverage (question topic tokens matched in the row label, its parent and,
-      for in-text amounts, the subject phrase; tokens only found in the caption, the column
-      header, the sentence or the enclosing table row count 0.7/0.8/0.8/0.8, and those only
-      in the document's title or programme 0.6: "de lasten van Inkomensvoorziening en
-      arbeidsmarkt" names the programme whose Exploitatie table has a bare "Lasten" row) + 1.5 × precision (share of the row
-      label's own content words the question names, so "Armoedebeleid" beats "Armoedebeleid
-      (stichting Leergeld)" for "armoedebeleid"). Weak words ("budget", "geld") weigh 0.3.
-    - year: column year equal to a question year +2.0, a different column year -2.5; a year in
-      the row label or sentence +1.0; only the document's year +0.3; none -0.5. A filter year
-      (soft_year) counts half and never penalises.
-    - phase (begroot / na_wijzigingen / realisatie / ...): column phase asked +1.5, a plain
-      "begroot" question against a kind of budget column +0.5, another phase -1.0; a
-      forecast column when no phase is asked -0.5.
-    - flow (lasten / baten / saldo / besteding / onttrekking): named in row or column and asked
-      +1.5, a different flow -1.0.
-    - a cell in a table of changes (caption or column "wijziging", "specificatie") when the
-      question asks no change -1.5: those cells are mutations, not budget levels.
+      for in-text amounts, the subject phrase; tokens only found in the caption 0.7, the column
+      header, the sentence or the enclosing table row 0.8, the earlier text of the amount's
+      paragraph 0.5, and the document's title, programme or type 0.9: every table of
+      "programma Inkomensvoorziening" is about that programme, so "de lasten van
+      Inkomensvoorziening" finds its bare "Lasten" row) + 1.5 × precision (share of the row
+      label's own content words the question names, words of the document's title not
+      counted, so "Armoedebeleid" beats "Armoedebeleid (stichting Leergeld)" for
+      "armoedebeleid"). Weak words ("budget", "geld") weigh 0.3. Context tokens (previous
+      topic of a follow-up) add up to 1.0 × their coverage.
+    - year: a year column equal to a question year +2.0, different -2.5; an in-text amount's
+      own year +2.0 / -2.0; a year in the row label or sentence +1.0 / -1.0; only the
+      document's year +0.3; nothing -0.5. A filter year (soft_year) counts half, never
+      penalises.
+    - phase (begroot / na_wijzigingen / realisatie / ...; the column's, else the row's): asked
+      +1.5, a plain "begroot" question against a kind of budget column +0.5, another phase
+      -1.0, no phase at all when a specific one is asked -0.75; a forecast when no phase is
+      asked -0.5. A change question without a phase: change columns +1.0, and the change
+      column right after the reference column ("ten opzichte van de begroting na
+      wijzigingen" -> "Wijzigingen deze periode") another +1.5.
+    - flow (lasten / baten / saldo / besteding / onttrekking / storting): named in row or
+      column and asked +1.5 (spending counts as lasten), a different flow -1.0.
+    - a change cell (change column, or a table of changes: caption "wijziging",
+      "specificatie") when the question asks no change -1.5.
     - total rows: +0.5 when the question says "totaal", -0.3 otherwise.
     """
     extra = dict(fact.extra)
     in_text = not fact.table_id
     label_tokens = tokens(fact.row)
     context_tokens = tokens(extra.get("context", ""))
-    caption_tokens = tokens(fact.table + " " + extra.get("table", ""))
+    caption_tokens = tokens(fact.table + " " + extra.get("table", "") + " " + extra.get("header", ""))
     column_tokens = tokens(fact.column)
     sentence_tokens = tokens(fact.sentence) if in_text else []
-    weights = [0.3 if t in _WEAK else 1.0 for t in q.topic]
-    matched = 0.0
-    for t, w in zip(q.topic, weights):
-        m = max(
+    paragraph_tokens = tokens(extra.get("paragraph", "")) if in_text else []
+    doc_set = list(document_tokens)
+
+    def match(t: str) -> float:
+        return max(
             token_match(t, label_tokens),
             0.8 * token_match(t, context_tokens),
             0.8 * token_match(t, sentence_tokens),
             0.8 * token_match(t, column_tokens),
             0.7 * token_match(t, caption_tokens),
-            0.6 * token_match(t, document_tokens),
+            0.5 * token_match(t, paragraph_tokens),
+            0.9 * token_match(t, doc_set),
         )
-        matched += w * m
+
+    weights = [0.3 if t in _WEAK else 1.0 for t in q.topic]
+    matched = sum(w * match(t) for t, w in zip(q.topic, weights))
     coverage = matched / sum(weights) if weights else 0.0
-    own = [t for t in label_tokens if t not in _WEAK]
+    own = [t for t in label_tokens if t not in _WEAK and token_match(t, doc_set) < 1.0]
     precision = (
         sum(1 for t in own if token_match(t, list(q.topic)) >= 0.6) / len(own) if own and q.topic else 0.0
     )
     score = 4.0 * coverage + 1.5 * precision
+    if q.context:
+        score += sum(match(t) for t in q.context) / len(q.context)
 
-    col_years, row_years = _fact_years(fact)
+    source, fys = fact_years(fact)
     asked = set(q.years)
     if asked:
-        if col_years:
-            score += 2.0 if col_years & asked else -2.5
-        elif row_years & asked:
-            score += 1.0
-        elif fact.year in asked:
-            score += 0.3
+        hit = bool(fys & asked)
+        if source == "column":
+            score += 2.0 if hit else -2.5
+        elif source == "own":
+            score += 2.0 if hit else -2.0
+        elif source in ("row", "sentence"):
+            score += 1.0 if hit else -1.0
+        elif source == "document":
+            score += 0.3 if hit else -0.5
         else:
             score -= 0.5
     elif q.soft_year is not None:
-        if col_years:
-            score += 1.0 if q.soft_year in col_years else 0.0
-        elif q.soft_year in row_years:
+        if source == "column":
+            score += 1.0 if q.soft_year in fys else 0.0
+        elif source in ("own", "row", "sentence") and q.soft_year in fys:
             score += 0.5
 
-    col_phase = column_phase(fact.column) if fact.column else None
-    if q.phases and col_phase:
-        if col_phase in q.phases:
-            score += 1.5
-        elif q.phases == {"begroot"} and col_phase in ("primitief", "na_wijzigingen", "cumulatief"):
+    phase, phase_from = fact_phase_source(fact)
+    # "begroot cumulatief": the specific phase is the one asked, "begroot" only frames it.
+    asked_phases = (q.phases - {"begroot"}) or q.phases
+    if asked_phases:
+        if phase in asked_phases:
+            score += 0.75 if phase_from == "caption" else 1.5  # a column says it more precisely
+        elif phase and asked_phases == {"begroot"} and phase in ("primitief", "na_wijzigingen", "cumulatief"):
             score += 0.5
-        else:
-            score -= 1.0
-    elif not q.phases and col_phase == "prognose":
-        score -= 0.5  # a forecast answers only when one is asked for
-    fact_flows = flows(fact.column) | flows(fact.row)
-    if q.flows and fact_flows:
-        score += 1.5 if fact_flows & q.flows else -1.0
+        elif phase in _CHANGE_PHASES and asked_phases & set(_CHANGE_PHASES):
+            score += 0.75  # "de wijzigingen" asked, a cell of the changes of this period
+        elif phase and phase_from != "caption":
+            score -= 1.0  # (a table of changes is penalised below, once)
+        elif asked_phases - {"begroot"}:
+            score -= 0.75
+    else:
+        if phase == "prognose":
+            score -= 0.5  # a forecast answers only when one is asked for
+        if q.wants_change and phase in _CHANGE_PHASES:
+            score += 1.0
+            if q.reference and fact.column in columns:
+                i = list(columns).index(fact.column)
+                if i > 0 and column_phase(columns[i - 1]) in q.reference:
+                    score += 1.5
+    named_flows = fact_flows(fact)
+    if q.flows and named_flows:
+        score += 1.5 if flows_compatible(q.flows, named_flows) else -1.0
 
-    changes = _CHANGE_TABLE_RE.search(fold(fact.table + " " + fact.column))
-    if changes and not in_text and not q.wants_change and "deze_periode" not in q.phases and "wijzigingen" not in q.phases:
+    change_cell = phase in _CHANGE_PHASES or bool(_CHANGE_TABLE_RE.search(fold(fact.table)))
+    if change_cell and not in_text and not q.wants_change and not (q.phases & set(_CHANGE_PHASES)):
         score -= 1.5
     if ("is_total", "1") in fact.extra:
         score += 0.5 if q.wants_total else -0.3
@@ -395,6 +599,13 @@ def describe_source(fact: BudgetFact, meta: DocumentMeta | None) -> str:
     return f"de zin ‘{fact.sentence}’ in {doc}{town}"
 
 
+# Words for reports whose following year names the document, not a column.
+_REPORT_WORDS = (
+    "kwartaalrapportage", "rapportage", "berap", "voortgangsrapportage", "jaarrekening", "jaarverslag",
+    "voorjaarsnota", "najaarsnota", "programmabegroting", "tussenrapportage", "bestuursrapportage",
+)
+
+
 class FactStore:
     """All budget facts and tables of the corpus, searchable by question and filters."""
 
@@ -404,7 +615,22 @@ class FactStore:
         self.tables = list(tables)
         self.documents = dict(documents)
         self._names = {fold(m.municipality) for m in self.documents.values() if m.municipality}
-        self._doc_tokens = {d: tokens(f"{m.title} {m.program or ''}") for d, m in self.documents.items()}
+        self._doc_tokens = {
+            d: tokens(f"{m.title} {m.program or ''} {m.doc_type or ''}") for d, m in self.documents.items()
+        }
+        self._columns = {t.id: t.columns for t in self.tables}
+        doc_words = {fold(m.doc_type) for m in self.documents.values() if m.doc_type} | set(_REPORT_WORDS)
+        self._doc_year_re = re.compile(
+            r"\b(?:" + "|".join(sorted(map(re.escape, doc_words), key=len, reverse=True)) + r")\s+((?:19|20)\d\d)\b"
+        )
+        # Every word a fact can be found by: English question words outside it are not topic.
+        vocab: set[str] = set()
+        for f in self.facts:
+            extra = dict(f.extra)
+            vocab.update(tokens(f"{f.row} {f.column} {f.table} {f.sentence} {extra.get('context', '')}"))
+        for toks in self._doc_tokens.values():
+            vocab.update(toks)
+        self._vocab = vocab
 
     # -- filtering and ranking
     def _allowed(self, fact: BudgetFact, filters: Filters) -> bool:
@@ -421,18 +647,50 @@ class FactStore:
                 return False
         return True
 
-    def _terms(self, question: str, filters: Filters, topic_hint: str = "") -> QueryTerms:
+    def _terms(self, question: str, filters: Filters, topic_hint: str = "", context_hint: str = "",
+               language: str = "nl", own_question: str = "") -> QueryTerms:
+        q = self._parse_terms(question, filters, topic_hint, context_hint, language)
+        # A year that names a document ("in de 3e kwartaalrapportage 2023") is the document's
+        # year, not a column year: it becomes soft.
+        doc_years = {int(y) for y in self._doc_year_re.findall(fold(question))}
+        if doc_years and q.years <= doc_years:
+            q = _replace(q, years=frozenset(), soft_year=min(q.years or doc_years))
+        # A follow-up's own words win over what resolution carried over from the previous
+        # turn ("En de putting?" after a question about stortingen asks the putting).
+        if own_question and fold(own_question) != fold(question):
+            own_flows, own_years, own_phases = flows(own_question), years(own_question), phases(own_question)
+            if own_flows:
+                q = _replace(q, flows=frozenset(own_flows))
+            if own_years:
+                q = _replace(q, years=frozenset(own_years), soft_year=None)
+            if own_phases:
+                q = _replace(q, phases=frozenset(own_phases))
+        return q
+
+    def _parse_terms(self, question: str, filters: Filters, topic_hint: str, context_hint: str,
+                     language: str) -> QueryTerms:
         drop = set(self._names)
         if filters.municipality:
             drop.add(filters.municipality)
         drop |= {w for n in drop for w in _TOKEN_RE.findall(n)}
         soft = filters.year if filters.year is not None and not years(question) else None
-        return QueryTerms.parse(question, topic_hint, soft_year=soft, drop=drop)
+        if language != "en":
+            return QueryTerms.parse(question, topic_hint, soft_year=soft, drop=drop, context_hint=context_hint)
+        # English: the Dutch glosses (search text beyond the question, budget vocabulary) are
+        # the topic; English words count only when the documents use them too ("BUIG").
+        own = tokens(question)
+        glosses = [t for t in tokens(context_hint) if t not in own] + tokens(gloss_budget_english(question))
+        known = [t for t in own if t in self._vocab]
+        base = QueryTerms.parse(f"{question} {' '.join(glosses)}", soft_year=soft, drop=drop)
+        topic = tuple(dict.fromkeys(t for t in known + glosses if fold(t) not in drop))
+        return _replace(base, topic=topic)
 
     def rank(self, q: QueryTerms, filters: Filters) -> list[tuple[float, float, BudgetFact]]:
         """(score, coverage, fact) for every allowed fact, best first (ties: document order)."""
         scored = [
-            (*score_fact(q, f, self._doc_tokens.get(f.doc_id, ())), f) for f in self.facts if self._allowed(f, filters)
+            (*score_fact(q, f, self._doc_tokens.get(f.doc_id, ()), self._columns.get(f.table_id, ())), f)
+            for f in self.facts
+            if self._allowed(f, filters)
         ]
         scored.sort(key=lambda x: (-x[0], x[2].doc_id, x[2].start))
         return scored
@@ -443,11 +701,18 @@ class FactStore:
         return [f for s, cov, f in self.rank(q, filters) if s >= MIN_SCORE and (cov >= MIN_COVERAGE or not q.topic)][:limit]
 
     # -- the conversation
-    def lookup(self, question: str, filters: Filters = Filters(), topic_hint: str = "") -> BudgetResult:
-        """Answer a money question from the facts (see module docstring)."""
+    def lookup(self, question: str, filters: Filters = Filters(), topic_hint: str = "",
+               context_hint: str = "", language: str = "nl", own_question: str = "") -> BudgetResult:
+        """Answer a money question from the facts (see module docstring).
+
+        question: the resolved question; topic_hint: its content words (QueryPlan.topic);
+        context_hint: the search text (previous topic of a follow-up, glosses of an English
+        question); language "nl"/"en"; own_question: the words the user typed this turn (a
+        follow-up's flow, year or phase override the resolved ones).
+        """
         if not question or not question.strip():
             return BudgetResult((), False, None, NOT_FOUND_TEXT, 0.0, False)
-        q = self._terms(question, filters, topic_hint)
+        q = self._terms(question, filters, topic_hint, context_hint, language, own_question)
         calc = self._calculation(question, q, filters)
         if calc is not None:
             return calc
@@ -455,7 +720,7 @@ class FactStore:
         if not ranked:
             return BudgetResult((), False, None, NOT_FOUND_TEXT, 0.0, False)
         best_score, best_cov, best = ranked[0]
-        if not self._good_enough(q, best_score, best_cov):
+        if not self._good_enough(q, best_score, best_cov, best):
             return BudgetResult((), False, None, NOT_FOUND_TEXT, best_score, False,
                                 tuple((s, f) for s, _, f in ranked[:5]))
         rivals = _rivals(ranked)
@@ -470,8 +735,10 @@ class FactStore:
         return BudgetResult((best,), False, None, text, best_score, True, tuple((s, f) for s, _, f in ranked[:10]))
 
     @staticmethod
-    def _good_enough(q: QueryTerms, score: float, coverage: float) -> bool:
+    def _good_enough(q: QueryTerms, score: float, coverage: float, fact: BudgetFact | None = None) -> bool:
         if score < MIN_SCORE:
+            return False
+        if fact is not None and not fits_constraints(q, fact):
             return False
         if q.topic:
             return coverage >= MIN_COVERAGE
@@ -494,7 +761,7 @@ class FactStore:
 
     def _best(self, q: QueryTerms, filters: Filters) -> tuple[float, float, BudgetFact] | None:
         ranked = self.rank(q, filters)
-        if not ranked or not self._good_enough(q, ranked[0][0], ranked[0][1]):
+        if not ranked or not self._good_enough(q, ranked[0][0], ranked[0][1], ranked[0][2]):
             return None
         return ranked[0]
 
@@ -533,11 +800,29 @@ class FactStore:
             desc = f"Procentuele verandering van {_slot_name(a)} naar {_slot_name(b)}"
             figure = ""
         else:
-            result = b.value - a.value
-            printed = b.number - a.number
-            suffix = f" (× € {'1.000' if unit_m == 1000 else '1 mln'})" if same_unit and unit_m and unit_m > 1 else ""
-            expr = f"{_num(b)} − {_num(a)} = {format_dutch_number(printed if same_unit else result)}{suffix}"
-            desc = f"Verschil tussen {_slot_name(b)} en {_slot_name(a)}"
+            direction = change_direction(question)
+            sign = difference_sign(a.number, b.number, direction)
+            # Both operands printed negative (spending shown as minus): "hoeveel minder besteed"
+            # compares amounts, so the magnitudes are subtracted.
+            magnitudes = a.number < 0 and b.number < 0 and direction is not None
+            pick = abs if magnitudes else (lambda v: v)
+            first_f, second_f = (b, a) if sign > 0 else (a, b)
+            result = pick(first_f.value) - pick(second_f.value)
+            same_scale = same_unit and _scale(a) == _scale(b)
+            if same_scale:
+                printed = pick(first_f.number) - pick(second_f.number)
+                shown = (pick(first_f.number), pick(second_f.number))
+            else:
+                printed = result
+                shown = (pick(first_f.value), pick(second_f.value))
+            suffix = f" (× € {'1.000' if unit_m == 1000 else '1 mln'})" if same_scale and unit_m and unit_m > 1 else ""
+            expr = f"{_num_value(shown[0])} − {_num_value(shown[1])} = {format_dutch_number(printed)}{suffix}"
+            if magnitudes:
+                expr += " (bedragen zonder minteken vergeleken)"
+            desc = {
+                "up": f"Toename van {_slot_name(a)} naar {_slot_name(b)}",
+                "down": f"Afname van {_slot_name(a)} naar {_slot_name(b)}",
+            }.get(direction or "", f"Verschil tussen {_slot_name(first_f)} en {_slot_name(second_f)}")
             if unit_m is None or not same_unit:
                 figure = format_dutch_number(result) + (" (eenheid niet vermeld)" if unit_m is None else "")
             else:
@@ -571,6 +856,46 @@ class FactStore:
         srcs = "; ".join(describe_source(f, self.documents.get(f.doc_id)) for f in facts)
         return BudgetResult(facts, False, calc, f"{desc}: {expr}, dus {figure}. Bronnen: {srcs}.",
                             min(p[0] for p in picked), True)
+
+
+_UP_RE = re.compile(r"hoger|\bmeer\b|gestegen|stijg\w*|toename|toegenomen|gegroeid|\bgroei|erbij|increase\w*|\bmore\b|higher|\brose\b|risen|grew")
+_DOWN_RE = re.compile(r"lager|minder|gedaald|daling|\bdaalt|afname|afgenomen|gekrompen|bezuinig\w*|decrease\w*|\bless\b|lower|fell|dropped")
+
+
+def change_direction(question: str) -> str | None:
+    """"up" for "hoeveel hoger / gestegen", "down" for "hoeveel minder / gedaald", None for a
+    plain "verschil" question."""
+    q = fold(question)
+    up, down = _UP_RE.search(q), _DOWN_RE.search(q)
+    if up and not down:
+        return "up"
+    if down and not up:
+        return "down"
+    return None
+
+
+def difference_sign(first: float, second: float, direction: str | None) -> int:
+    """+1: report second − first (a rise from the earlier to the later operand); -1: first −
+    second. A "down" question reports the fall as a positive amount; a plain "verschil"
+    question reports the size of the difference (larger minus smaller); magnitudes are
+    compared when both operands are printed negative."""
+    if direction == "up":
+        return 1
+    if direction == "down":
+        return -1
+    if first < 0 and second < 0:
+        return 1 if abs(second) >= abs(first) else -1
+    return 1 if second >= first else -1
+
+
+def _scale(f: BudgetFact) -> float:
+    """Euros per printed unit of one fact (1000 for a "x € 1.000" cell, 1e6 for "0,5 miljoen")."""
+    return round(f.value / f.number, 6) if f.number else float(fact_multiplier(f) or 1)
+
+
+def _num_value(v: float) -> str:
+    s = format_dutch_number(v)
+    return f"({s})" if v < 0 else s
 
 
 def _replace(q: QueryTerms, **changes) -> QueryTerms:

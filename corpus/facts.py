@@ -84,6 +84,10 @@ def _fact_unit(multiplier: int | None, raw: str) -> str:
 def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
     """One fact per numeric cell. value is euros (number × multiplier) when the unit is known."""
     facts = []
+    # The printed header line names the label columns too ("Programma | Besloten via | …"),
+    # which Table.columns leaves out: kept as context words for the cells.
+    hs, he = table.header_span
+    header = " ".join(doc.text[hs:he].replace("|", " ").split())[:300] if 0 <= hs < he <= len(doc.text) else ""
     for r in table.rows:
         for col, raw, (start, end) in zip(table.columns, r.cells, r.cell_spans):
             if not raw:
@@ -109,7 +113,7 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
                     start=start,
                     end=end,
                     footnote=cell_footnote(table, raw),
-                    extra=(("is_total", "1"),) if r.is_total else (),
+                    extra=((("is_total", "1"),) if r.is_total else ()) + ((("header", header),) if header else ()),
                 )
             )
     return facts
@@ -140,21 +144,69 @@ def subject_phrase(sentence: str, offset: int, max_words: int = 8) -> str:
     return " ".join(before + after)
 
 
+# A year printed right after an amount belongs to it: "van 44.000 euro in 2019 naar 21.300
+# euro in 2022". A range ("2022-2025") is a period, not the amount's year.
+_YEAR_AFTER_RE = re.compile(r"\s*(?:in|voor|over|per|vanaf|tot en met|t/m)?\s*((?:19|20)\d\d)(?![\d]|\s*[-–/]\s*\d)")
+_YEAR_IN_RE = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d.,]|\s*[-–/]\s*\d)")
+_BLOCK_END_RE = re.compile(r"\n|\|")
+PARAGRAPH_CHARS = 600
+
+
+def amount_year(text: str, subject: str, end: int) -> int | None:
+    """The year an in-text amount is about: printed right after it ("21.300 euro in 2022"),
+    else the last year in its subject phrase ("Het nadeel 2023 bedraagt €1.093.480"); None."""
+    m = _YEAR_AFTER_RE.match(text, end)
+    if m:
+        return int(m.group(1))
+    found = _YEAR_IN_RE.findall(subject)
+    return int(found[-1]) if found else None
+
+
+def paragraph_before(text: str, start: int, limit: int = PARAGRAPH_CHARS) -> str:
+    """The text of the same line or table cell before `start` (at most `limit` characters):
+    the earlier sentences that say what an amount is about ("Per 1 mei 2022 is het BAD ...")."""
+    left = max(0, start - limit)
+    for m in _BLOCK_END_RE.finditer(text, left, start):
+        left = m.end()
+    return text[left:start].strip()
+
+
 def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple[int, int]] = ()) -> list[BudgetFact]:
     """Facts for amounts written in sentences (€45.917.564, 0,5 miljoen euro, 10%).
 
     An amount inside an explanation cell of a table gets that row's label as context
     (extra "context"), so "het voorlopig budget" is findable under its item "Buig budget".
+    The subject phrase (row) stops at an earlier amount of the same sentence, so "21.300 euro"
+    in "van 44.000 euro in 2019 naar 21.300 euro in 2022" is not described by the first
+    amount's words; extra "year" is the amount's own year (see `amount_year`) and extra
+    "paragraph" the earlier text of its line or cell.
     """
     skip = list(skip)
     rows = [(r.start, r.end, row_label(r.label), t.caption) for t in tables for r in t.rows]
     facts = []
-    for a in find_amounts(doc.text):
+    amounts = find_amounts(doc.text)
+    for i, a in enumerate(amounts):
         if any(a.start < e and s < a.end for s, e in skip):
             continue
         s0, s1 = sentence_bounds(doc.text, a.start, a.end)
         sentence = doc.text[s0:s1].strip()
+        lead = len(doc.text[s0:s1]) - len(doc.text[s0:s1].lstrip())
+        subject_from = 0
+        if i > 0 and amounts[i - 1].end > s0 + lead and amounts[i - 1].end <= a.start:
+            prev = amounts[i - 1]
+            m = _YEAR_AFTER_RE.match(doc.text, prev.end)
+            subject_from = (m.end() if m else prev.end) - (s0 + lead)
+        offset = a.start - (s0 + lead)
+        subject = subject_phrase(sentence[subject_from:], offset - subject_from) if 0 <= subject_from <= offset else subject_phrase(sentence, offset)
         extra: list[tuple[str, str]] = []
+        # A year in the subject phrase after an earlier amount of the same sentence belongs to
+        # that amount's clause ("€200.000 over te hevelen naar 2026 en €55.000 toe te voegen").
+        year = amount_year(doc.text, "" if subject_from else subject, a.end)
+        if year is not None:
+            extra.append(("year", str(year)))
+        paragraph = paragraph_before(doc.text, s0)
+        if paragraph:
+            extra.append(("paragraph", paragraph))
         for rs, re_, label, caption in rows:
             if rs <= a.start < re_ and label:
                 extra.append(("context", label))
@@ -168,7 +220,7 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
                 number=a.number,
                 raw=a.raw,
                 unit=a.unit,
-                row=subject_phrase(sentence, a.start - s0),
+                row=subject,
                 column="",
                 table="",
                 table_id="",
