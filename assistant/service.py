@@ -377,7 +377,14 @@ class Assistant:
     def _budget_answer(
         self, question: str, plan: "QueryPlan", scope: Filters, passages: list[Passage]
     ) -> Answer | None:
-        result = self.facts.lookup(plan.resolved_question, scope, topic_hint=getattr(plan, "topic", ""))
+        result = self.facts.lookup(
+            plan.resolved_question,
+            scope,
+            topic_hint=getattr(plan, "topic", ""),
+            context_hint=getattr(plan, "search_text", ""),
+            language=getattr(plan, "language", "nl"),
+            own_question=question,
+        )
         if not result.found:
             return None
         # The chunks holding the used cells come first: they are the evidence.
