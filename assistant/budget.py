@@ -540,6 +540,7 @@ def score_fact(
 AMBIGUITY_MARGIN = 0.3  # scores this close with different values are "equally good"
 MIN_SCORE = 2.0  # below this the best candidate is not a match, whatever its rank
 MIN_COVERAGE = 0.5  # share of the question's topic words the best cell must match
+DECLINE_COVERAGE = 0.75  # a best cell this well matched but of another year/flow: say so, abstain
 
 
 @dataclass(frozen=True)
@@ -559,6 +560,9 @@ class BudgetResult:
     score: float
     found: bool
     candidates: tuple[tuple[float, BudgetFact], ...] = field(default=(), repr=False)
+    # True when the question clearly names a budget line but asks for a year or flow the
+    # documents do not give for it: the caller abstains (with `text`) instead of searching passages.
+    declined: bool = False
 
 
 NOT_FOUND_TEXT = "Ik heb in de documenten geen bedrag gevonden dat duidelijk bij deze vraag past."
@@ -720,6 +724,9 @@ class FactStore:
         if not ranked:
             return BudgetResult((), False, None, NOT_FOUND_TEXT, 0.0, False)
         best_score, best_cov, best = ranked[0]
+        if best_score >= MIN_SCORE and best_cov >= DECLINE_COVERAGE and not fits_constraints(q, best):
+            return BudgetResult((), False, None, self._decline_text(q, best), best_score, False,
+                                tuple((s, f) for s, _, f in ranked[:5]), declined=True)
         if not self._good_enough(q, best_score, best_cov, best):
             return BudgetResult((), False, None, NOT_FOUND_TEXT, best_score, False,
                                 tuple((s, f) for s, _, f in ranked[:5]))
@@ -733,6 +740,16 @@ class FactStore:
         if best.footnote:
             text += f" Voetnoot: {best.footnote}"
         return BudgetResult((best,), False, None, text, best_score, True, tuple((s, f) for s, _, f in ranked[:10]))
+
+    @staticmethod
+    def _decline_text(q: QueryTerms, fact: BudgetFact) -> str:
+        """Why a clearly named budget line has no answer: the asked year or flow is not there."""
+        where = f"‘{fact.row}’" + (f" in tabel ‘{fact.table}’" if fact.table else "")
+        _, ys = fact_years(fact)
+        if q.years and not ys & q.years:
+            asked = ", ".join(str(y) for y in sorted(q.years))
+            return f"Ik heb geen bedrag gevonden voor {asked}: de documenten geven voor {where} geen bedrag over dat jaar."
+        return f"Ik heb geen bedrag gevonden dat bij deze vraag past: de documenten noemen voor {where} alleen andere soorten bedragen."
 
     @staticmethod
     def _good_enough(q: QueryTerms, score: float, coverage: float, fact: BudgetFact | None = None) -> bool:

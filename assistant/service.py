@@ -386,6 +386,16 @@ class Assistant:
             own_question=question,
         )
         if not result.found:
+            if getattr(result, "declined", False):
+                # The budget line exists but not for the asked year/flow: abstain, say why.
+                return Answer(
+                    question=question,
+                    resolved_question=plan.resolved_question,
+                    text=result.text,
+                    passages=tuple(passages),
+                    abstained=True,
+                    filters=scope,
+                )
             return None
         # The chunks holding the used cells come first: they are the evidence.
         cited: list[Passage] = []
