@@ -178,7 +178,7 @@ def run(corpus_dir: Path, index_dir: Path, model: str, make_embedder=None) -> di
     total = parsing + embedding + rest
     print(f"Corpus: {corpus_dir}  ({len(docs)} documenten, model {embedder.name})")
     print(f"Chunker: {chunker.__module__}.{chunker.__name__}")
-    print(f"Fragmenten: {len(index.chunks)}")
+    print(f"Fragmenten: {len(index.chunks)} (plus {len(index.sentences)} zinsvectoren)")
     print(
         "Fragmentlengte (tekens): min {:.0f}, p25 {:.0f}, mediaan {:.0f}, p75 {:.0f}, p95 {:.0f}, max {:.0f}".format(
             sizes.min(), *np.percentile(sizes, [25, 50, 75, 95]), sizes.max()
@@ -201,6 +201,7 @@ def run(corpus_dir: Path, index_dir: Path, model: str, make_embedder=None) -> di
     print(f"Piekgeheugen: {_peak_mb():.0f} MB")
     return {
         "chunks": float(len(index.chunks)),
+        "sentences": float(len(index.sentences)),
         "parsing": parsing,
         "embedding": embedding,
         "index_write": rest,

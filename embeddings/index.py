@@ -33,12 +33,18 @@ import numpy as np
 from corpus.errors import CorpusError
 from corpus.models import Chunk, Document, DocumentMeta
 from embeddings.base import Embedder
+from corpus.sentences import split_sentences
 from embeddings.bm25 import BM25, tokenize
 
-FORMAT_VERSION = 1
+# 2: sentence vectors (sentences.faiss) beside the chunk vectors.
+FORMAT_VERSION = 2
 META_FILE = "meta.json"
 CHUNKS_FILE = "chunks.jsonl"
 FAISS_FILE = "index.faiss"
+SENTENCES_FAISS_FILE = "sentences.faiss"
+# Sentences shorter than this are labels ("Toelichting", "Lasten | 75.334 |"); they get no
+# vector of their own (their chunk still has one).
+MIN_SENTENCE_CHARS = 20
 TOKENS_FILE = "bm25_tokens.json"
 DOCUMENTS_FILE = "documents.json"
 # Chunks per embedder call: small enough to report progress often, large enough to batch.
@@ -124,6 +130,31 @@ def passage_text(chunk: Chunk, meta: DocumentMeta | None = None) -> str:
     return "\n".join(parts)
 
 
+def sentence_units(chunks: Sequence[Chunk]) -> list[tuple[int, int, int]]:
+    """(chunk position, start, end) of every sentence that gets a vector, in index order.
+
+    Derived from the chunks alone, so it is recomputed on load rather than stored.
+    """
+    units = []
+    for pos, chunk in enumerate(chunks):
+        for sentence in split_sentences(chunk.text, chunk.start):
+            if len(sentence.text) >= MIN_SENTENCE_CHARS:
+                units.append((pos, sentence.start, sentence.end))
+    return units
+
+
+def sentence_text(chunk: Chunk, start: int, end: int) -> str:
+    """What is embedded for one sentence: its section path (and a table piece's header) and
+    the sentence, so "Toelichting ..." under "Maatschappelijke opvang" keeps its subject."""
+    parts = []
+    if chunk.section:
+        parts.append(" › ".join(chunk.section))
+    if chunk.kind == "table" and chunk.context:
+        parts.append(chunk.context)
+    parts.append(chunk.text[start - chunk.start : end - chunk.start])
+    return "\n".join(parts)
+
+
 def _versioned(doc: Document, chunker_version: str) -> Document:
     """The document with the chunker version folded into its fingerprint."""
     if not chunker_version:
@@ -151,6 +182,7 @@ class _Stored:
     faiss_index: Any
     tokens: list[list[str]]
     documents: dict[str, dict[str, Any]]
+    sentence_index: Any
 
 
 def _read_json(path: Path) -> Any:
@@ -238,7 +270,16 @@ def _load_stored(index_dir: Path) -> _Stored:
         documents
     ):
         raise IndexProblem("De documentenlijst van de index is niet consistent.")
-    return _Stored(meta, chunks, fi, tokens, documents)
+    sentences_path = index_dir / SENTENCES_FAISS_FILE
+    if not sentences_path.is_file():
+        raise IndexProblem("Het indexbestand sentences.faiss ontbreekt.")
+    try:
+        si = faiss.read_index(str(sentences_path))
+    except Exception:  # faiss raises RuntimeError with a C++ trace for damaged files
+        raise IndexProblem("Het indexbestand sentences.faiss is beschadigd.") from None
+    if int(si.ntotal) != len(sentence_units(chunks)) or int(si.d) != int(meta["dim"]):
+        raise IndexProblem("De zinsvectoren in sentences.faiss passen niet bij de fragmenten.")
+    return _Stored(meta, chunks, fi, tokens, documents, si)
 
 
 def _write_file(path: Path, data: str | bytes) -> None:
@@ -316,9 +357,12 @@ class HybridIndex:
         document_paths: dict[str, str],
         embedder_name: str,
         corpus_fingerprint: str,
+        sentence_index: Any = None,
     ) -> None:
         self._chunks = chunks
         self._faiss = faiss_index
+        self._sentence_faiss = sentence_index
+        self._sentences = sentence_units(chunks)
         self._bm25 = BM25(tokens)
         self._documents = documents
         self._paths = document_paths
@@ -414,6 +458,39 @@ class HybridIndex:
         # Stable sort on -score keeps ties in position order.
         order = candidates[np.argsort(-scores[candidates], kind="stable")][:k]
         return [(int(i), float(scores[i])) for i in order]
+
+    @property
+    def sentences(self) -> list[tuple[int, int, int]]:
+        """(chunk position, start, end) per sentence vector, see `sentence_units`."""
+        return self._sentences
+
+    def sentence_scores(self, query_vec: np.ndarray) -> np.ndarray:
+        """Cosine of the query to every sentence vector, aligned with `sentences`."""
+        n = len(self._sentences)
+        if n == 0 or self._sentence_faiss is None:
+            return np.zeros(0, dtype=np.float32)
+        q = np.asarray(query_vec, dtype=np.float32).reshape(1, -1)
+        scores, ids = self._sentence_faiss.search(q, n)
+        out = np.zeros(n, dtype=np.float32)
+        out[ids[0]] = scores[0]
+        return out
+
+    def sentence_search(
+        self, query_vec: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Top-k chunks ranked by their best sentence's cosine to the query.
+
+        A question is answered by a sentence; a chunk's own vector averages ten of them, so
+        a paraphrased question can match one sentence far better than its whole chunk.
+        Returns [(chunk position, best sentence cosine)], best first; ties by position.
+        """
+        mask = self._check_mask(allowed)
+        scores = self.sentence_scores(query_vec)
+        best: dict[int, float] = {}
+        for (pos, _, _), score in zip(self._sentences, scores):
+            if (mask is None or mask[pos]) and score > best.get(pos, -2.0):
+                best[pos] = float(score)
+        return sorted(best.items(), key=lambda h: (-h[1], h[0]))[:k]
 
     def _check_mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
         if allowed is None:
@@ -523,6 +600,7 @@ class HybridIndex:
             paths,
             str(stored.meta["embedding_model"]),
             str(stored.meta.get("corpus_fingerprint", "")),
+            stored.sentence_index,
         )
 
     @classmethod
@@ -577,11 +655,19 @@ class HybridIndex:
             new_chunks[doc.id] = chunks
             report(ProgressEvent("fragmenteren", i + 1, len(todo), i + 1, len(todo)))
 
-        # 2. Embed them in batches, reporting chunks and whole documents done.
-        flat = [(doc, c) for doc in todo for c in new_chunks[doc.id]]
-        texts = [passage_text(c, doc.meta) for doc, c in flat]
+        # 2. Embed them in batches, reporting texts and whole documents done. Per document:
+        #    its chunks, then its sentences (see sentence_units).
+        new_sentences = {d.id: sentence_units(new_chunks[d.id]) for d in todo}
+        texts: list[str] = []
+        for doc in todo:
+            doc_chunks = new_chunks[doc.id]
+            texts.extend(passage_text(c, doc.meta) for c in doc_chunks)
+            texts.extend(sentence_text(doc_chunks[p], a, b) for p, a, b in new_sentences[doc.id])
+        flat = texts
         new_vecs = np.zeros((len(flat), dim), dtype=np.float32)
-        ends = np.cumsum([len(new_chunks[d.id]) for d in todo]) if todo else np.array([])
+        ends = (
+            np.cumsum([len(new_chunks[d.id]) + len(new_sentences[d.id]) for d in todo]) if todo else np.array([])
+        )
         started = time.monotonic()
         if flat:
             report(ProgressEvent("embedden", 0, len(flat), 0, len(todo)))
@@ -599,14 +685,24 @@ class HybridIndex:
 
         # 3. Assemble in document order: reused vectors are read back from the stored index.
         report(ProgressEvent("schrijven", message="Index wegschrijven ..."))
-        stored_vecs = None
+        stored_vecs = stored_sent_vecs = None
+        stored_sent_by_doc: dict[str, list[int]] = {}
         if stored is not None and reusable:
             stored_vecs = np.asarray(
                 stored.faiss_index.reconstruct_n(0, int(stored.faiss_index.ntotal)), dtype=np.float32
             )
+            n_sent = int(stored.sentence_index.ntotal)
+            stored_sent_vecs = (
+                np.asarray(stored.sentence_index.reconstruct_n(0, n_sent), dtype=np.float32)
+                if n_sent
+                else np.zeros((0, dim), np.float32)
+            )
+            for i, (pos, _, _) in enumerate(sentence_units(stored.chunks)):
+                stored_sent_by_doc.setdefault(stored.chunks[pos].doc_id, []).append(i)
         chunks: list[Chunk] = []
         tokens: list[list[str]] = []
         vec_parts: list[np.ndarray] = []
+        sent_parts: list[np.ndarray] = []
         doc_info: dict[str, dict[str, Any]] = {}
         offset = 0
         for doc in docs:
@@ -616,17 +712,27 @@ class HybridIndex:
                 doc_chunks = [stored.chunks[p] for p in positions]
                 tokens.extend(stored.tokens[p] for p in positions)
                 vec_parts.append(stored_vecs[positions] if positions else np.zeros((0, dim), np.float32))
+                assert stored_sent_vecs is not None
+                sent_rows = stored_sent_by_doc.get(doc.id, [])
+                sent_parts.append(stored_sent_vecs[sent_rows] if sent_rows else np.zeros((0, dim), np.float32))
             else:
                 doc_chunks = new_chunks[doc.id]
                 tokens.extend(tokenize(passage_text(c, doc.meta)) for c in doc_chunks)
                 vec_parts.append(new_vecs[offset : offset + len(doc_chunks)])
                 offset += len(doc_chunks)
+                n_sent = len(new_sentences[doc.id])
+                sent_parts.append(new_vecs[offset : offset + n_sent])
+                offset += n_sent
             chunks.extend(doc_chunks)
             doc_info[doc.id] = {"fingerprint": doc.fingerprint, "chunks": len(doc_chunks)}
         vectors = np.vstack(vec_parts) if vec_parts else np.zeros((0, dim), np.float32)
         faiss_index = faiss.IndexFlatIP(dim)
         if len(vectors):
             faiss_index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        sentence_vectors = np.vstack(sent_parts) if sent_parts else np.zeros((0, dim), np.float32)
+        sentence_index = faiss.IndexFlatIP(dim)
+        if len(sentence_vectors):
+            sentence_index.add(np.ascontiguousarray(sentence_vectors, dtype=np.float32))
 
         fingerprint = corpus_fingerprint({d.id: d.fingerprint for d in docs}, embedder.name)
         meta = {
@@ -653,6 +759,7 @@ class HybridIndex:
             _write_file(tmp / DOCUMENTS_FILE, json.dumps(documents_json, ensure_ascii=False, indent=1))
             # Serialised here so a full disk surfaces as an OSError like the other files.
             _write_file(tmp / FAISS_FILE, faiss.serialize_index(faiss_index).tobytes())
+            _write_file(tmp / SENTENCES_FAISS_FILE, faiss.serialize_index(sentence_index).tobytes())
             # meta.json last: a directory without it is never taken for an index.
             _write_file(tmp / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
             _swap_in(tmp, index_dir)
@@ -687,6 +794,7 @@ class HybridIndex:
             {d.id: d.path for d in docs},
             embedder.name,
             fingerprint,
+            sentence_index,
         )
 
 

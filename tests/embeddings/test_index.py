@@ -18,6 +18,7 @@ from embeddings.index import (
     HybridIndex,
     ProgressEvent,
     format_progress,
+    sentence_units,
 )
 from tests.fakes import FakeEmbedder
 
@@ -48,6 +49,12 @@ def paragraph_chunker(doc: Document) -> list[Chunk]:
             )
         )
     return chunks
+
+
+def embedded_for(docs) -> int:
+    """Texts a build of these documents embeds: every chunk and every sentence vector."""
+    chunks = [c for d in docs for c in paragraph_chunker(d)]
+    return len(chunks) + len(sentence_units(chunks))
 
 
 DOCS = [
@@ -82,7 +89,7 @@ def test_build_then_reopen_embeds_nothing(tmp_path):
     index_dir = tmp_path / "index"
     first = FakeEmbedder()
     idx = open_index(index_dir, DOCS, first)
-    assert first.passages_embedded == 6
+    assert first.passages_embedded == embedded_for(DOCS) == 12  # 6 chunks, 6 sentences
     assert len(idx.chunks) == 6
     meta = json.loads((index_dir / META_FILE).read_text())
     assert meta["embedding_model"] == "fake-bow" and meta["dim"] == 64
@@ -110,7 +117,7 @@ def test_changed_document_is_the_only_one_embedded(tmp_path):
 
     emb = FakeEmbedder()
     idx = open_index(index_dir, docs, emb)
-    assert emb.passages_embedded == 3  # only the three paragraphs of the changed document
+    assert emb.passages_embedded == embedded_for([changed])  # only the changed document
     assert [c.doc_id for c in idx.chunks] == ["utrecht"] * 2 + ["enschede"] * 3 + ["deventer"] * 2
     # Reused vectors are exactly what a fresh build would compute.
     fresh = open_index(tmp_path / "fresh", docs, FakeEmbedder())
@@ -129,7 +136,7 @@ def test_new_chunker_version_rechunks_and_reembeds_everything(tmp_path):
     assert same.calls == 0
     newer = FakeEmbedder()
     HybridIndex.open(index_dir, DOCS, newer, paragraph_chunker, chunker_version="2")
-    assert newer.passages_embedded == 6
+    assert newer.passages_embedded == embedded_for(DOCS)
 
 
 def test_metadata_change_reembeds_that_document(tmp_path):
@@ -138,7 +145,7 @@ def test_metadata_change_reembeds_that_document(tmp_path):
     corrected = make_doc("deventer", DOCS[2].text, "Deventer", 2022)
     emb = FakeEmbedder()
     idx = open_index(index_dir, [DOCS[0], DOCS[1], corrected], emb)
-    assert emb.passages_embedded == 2
+    assert emb.passages_embedded == embedded_for([corrected])
     assert idx.documents["deventer"].year == 2022
 
 
@@ -159,7 +166,7 @@ def test_added_document_only_embeds_the_new_one(tmp_path):
     open_index(index_dir, DOCS[:2], FakeEmbedder())
     emb = FakeEmbedder()
     idx = open_index(index_dir, DOCS, emb)
-    assert emb.passages_embedded == 2
+    assert emb.passages_embedded == embedded_for(DOCS[2:])
     assert len(idx.chunks) == 6
 
 
@@ -169,7 +176,7 @@ def test_other_model_name_rebuilds_everything(tmp_path):
     events: list[ProgressEvent] = []
     emb = FakeEmbedder(name="another-model")
     idx = open_index(index_dir, DOCS, emb, events)
-    assert emb.passages_embedded == 6
+    assert emb.passages_embedded == embedded_for(DOCS)
     assert idx.embedder_name == "another-model"
     assert any("another-model" in e.message and "opnieuw" in e.message for e in events)
     assert HybridIndex.status(index_dir, DOCS, "fake-bow") == "stale"
@@ -182,7 +189,7 @@ def test_same_name_other_dimension_rebuilds(tmp_path):
     emb = FakeEmbedder(dim=32)
     events: list[ProgressEvent] = []
     idx = open_index(index_dir, [changed, *DOCS[1:]], emb, events)
-    assert emb.passages_embedded == 5  # everything, not just the changed document
+    assert emb.passages_embedded == embedded_for([changed, *DOCS[1:]])  # everything, not just the changed document
     assert idx.dim == 32
     assert any("vectorlengte" in e.message for e in events)
 
@@ -205,6 +212,10 @@ def test_interrupted_build_leaves_previous_index(tmp_path, fail_on_call):
 def _truncate_faiss(d: Path) -> None:
     data = (d / FAISS_FILE).read_bytes()
     (d / FAISS_FILE).write_bytes(data[: len(data) // 2])
+
+
+def _delete_sentences(d: Path) -> None:
+    (d / "sentences.faiss").unlink()
 
 
 def _garbage_meta(d: Path) -> None:
@@ -253,6 +264,7 @@ def _documents_json_entry_without_meta(d: Path) -> None:
         (_bad_document_entry, "corrupt"),
         (_documents_json_list, "ok"),  # status reads meta.json only
         (_documents_json_entry_without_meta, "ok"),
+        (_delete_sentences, "ok"),
     ],
 )
 def test_damaged_index_is_rebuilt_with_message(tmp_path, damage, status):
@@ -263,7 +275,7 @@ def test_damaged_index_is_rebuilt_with_message(tmp_path, damage, status):
     events: list[ProgressEvent] = []
     emb = FakeEmbedder()
     idx = open_index(index_dir, DOCS, emb, events)
-    assert emb.passages_embedded == 6
+    assert emb.passages_embedded == embedded_for(DOCS)
     assert len(idx.chunks) == 6
     messages = [e.message for e in events if e.stage == "melding"]
     assert len(messages) == 1 and "opnieuw opgebouwd" in messages[0]
@@ -397,3 +409,23 @@ def test_warm_start_does_not_load_the_real_model(tmp_path):
     idx = open_index(index_dir, DOCS[:2], real)  # up to date after a removal: still no model
     assert len(idx.chunks) == 4
     assert not real.loaded
+
+
+def test_sentence_search_ranks_chunks_by_their_best_sentence(tmp_path):
+    text = (
+        "Sport en spel in de wijk voor alle kinderen.\nDe gemiddelde verblijfsduur in de opvang is zeven maanden.\n\n"
+        "Cultuur en de bibliotheek in de binnenstad van de gemeente."
+    )
+    doc = make_doc("a", text)
+    idx = open_index(tmp_path / "index", [doc], FakeEmbedder())
+    q = FakeEmbedder().embed_queries(["gemiddelde verblijfsduur opvang"])[0]
+    best_pos, _ = idx.sentence_search(q, 2)[0]
+    assert idx.chunks[best_pos].text.startswith("Sport en spel")
+    scores = idx.sentence_scores(q)
+    _, start, end = idx.sentences[int(np.argmax(scores))]
+    assert text[start:end] == "De gemiddelde verblijfsduur in de opvang is zeven maanden."
+    mask = np.array([c.text.startswith("Cultuur") for c in idx.chunks])
+    assert [p for p, _ in idx.sentence_search(q, 2, mask)] == [int(np.flatnonzero(mask)[0])]
+    # Reopened from disk, the sentence vectors are the same.
+    again = open_index(tmp_path / "index", [doc], FakeEmbedder())
+    np.testing.assert_allclose(again.sentence_scores(q), scores, atol=1e-6)

@@ -1,0 +1,37 @@
+"""Sentence boundaries with offsets: the unit an answer quotes and the index embeds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Sentence boundaries: end punctuation followed by whitespace and an upper-case letter,
+# digit or quote, or a line break. Common Dutch abbreviations ("o.a.", "bijv.", "ca.", "jl.")
+# end in a period followed by a lower-case word and are therefore not split.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9\"'‘“(•-])|\n+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a passage; start/end are offsets in the document text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def split_sentences(text: str, base: int = 0) -> list[Sentence]:
+    """Split `text` (which starts at document offset `base`) into stripped sentences."""
+    out: list[Sentence] = []
+    pos = 0
+    for m in list(_SENTENCE_END.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        piece = text[pos:end]
+        stripped = piece.strip(" \t|")
+        if stripped:
+            lead = piece.index(stripped)
+            s = pos + lead
+            out.append(Sentence(stripped, base + s, base + s + len(stripped)))
+        if m:
+            pos = m.end()
+    return out
