@@ -121,7 +121,8 @@ def top_k_distinct(items: Sequence[tuple[int, float]], texts: Sequence[str], k: 
 
 @dataclass
 class Retriever:
-    """Searches the hybrid index in one of three modes: "hybrid" (RRF of both), "dense", "bm25"."""
+    """Searches the hybrid index in one of three modes: "hybrid" (RRF of BM25, chunk vectors
+    and best-sentence vectors), "dense" (chunk vectors only), "bm25"."""
 
     index: "HybridIndex"
     embedder: "Embedder"
