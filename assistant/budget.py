@@ -300,6 +300,7 @@ class QueryTerms:
             wants_total=bool(re.search(r"\btota(a)?le?\b", q)),
             wants_change=bool(
                 re.search(r"wijziging|mutatie|verschil|extra|toegevoegd|bijgesteld|verhoging|verlaging|verander\w*|\bchange", q)
+                or _AMOUNT_CHANGE_RE.search(q)
             ),
             soft_year=soft_year,
             reference=reference,
@@ -398,7 +399,8 @@ def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
       label's years, else its sentence's or document's year): "lasten in 2019" is never
       answered from a table of 2023-2026;
     - a flow the question names (lasten, baten, ...) must not contradict the cell's flow:
-      "de baten van X" is never answered with the lasten row of X.
+      "de baten van X" is never answered with the lasten row of X, nor with a sentence about X
+      that names no flow at all.
     """
     if q.years:
         _, ys = fact_years(fact)
@@ -407,6 +409,8 @@ def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
     named = fact_flows(fact)
     if q.flows and named and not flows_compatible(q.flows, named):
         return False
+    if q.flows and not named and not fact.table_id:
+        return False  # a sentence that names no lasten/baten/… does not answer "de baten van X"
     return True
 
 
@@ -488,8 +492,10 @@ def score_fact(
             score += 2.0 if hit else -2.5
         elif source == "own":
             score += 2.0 if hit else -2.0
-        elif source in ("row", "sentence"):
+        elif source == "row":
             score += 1.0 if hit else -1.0
+        elif source == "sentence":
+            score += 0.5 if hit else -1.0  # somewhere in the sentence: may be another clause's
         elif source == "document":
             score += 0.3 if hit else -0.5
         else:

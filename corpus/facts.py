@@ -147,9 +147,10 @@ def subject_phrase(sentence: str, offset: int, max_words: int = 8) -> str:
 # A year printed right after an amount belongs to it: "van 44.000 euro in 2019 naar 21.300
 # euro in 2022". A range ("2022-2025") is a period, not the amount's year.
 _YEAR_AFTER_RE = re.compile(r"\s*(?:in|voor|over|per|vanaf|tot en met|t/m)?\s*((?:19|20)\d\d)(?![\d]|\s*[-–/]\s*\d)")
-_YEAR_IN_RE = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d.,]|\s*[-–/]\s*\d)")
+_YEAR_IN_RE = re.compile(r"(?<![\d.,])(?<![-–/])(?<![-–/]\s)((?:19|20)\d\d)(?![\d.,]|\s*[-–/]\s*\d)")
 _BLOCK_END_RE = re.compile(r"\n|\|")
 PARAGRAPH_CHARS = 600
+SUBJECT_CHARS = 80  # the words just before an amount that may name its year
 
 
 def amount_year(text: str, subject: str, end: int) -> int | None:
@@ -201,7 +202,7 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
         extra: list[tuple[str, str]] = []
         # A year in the subject phrase after an earlier amount of the same sentence belongs to
         # that amount's clause ("€200.000 over te hevelen naar 2026 en €55.000 toe te voegen").
-        year = amount_year(doc.text, "" if subject_from else subject, a.end)
+        year = amount_year(doc.text, "" if subject_from else sentence[max(0, offset - SUBJECT_CHARS) : max(0, offset)], a.end)
         if year is not None:
             extra.append(("year", str(year)))
         paragraph = paragraph_before(doc.text, s0)

@@ -270,3 +270,141 @@ def test_guard_accepts_calculation_results_and_scaled_amounts():
 
 def test_guard_ignores_citation_markers_and_quoted_labels():
     assert ungrounded_numbers("Zie [12] in ‘3e kwartaalrapportage 2023’.", []) == []
+
+
+# ------------------------------------------------------------------ general rules on a made-up municipality
+
+_WONEN = (
+    "Programma Wonen\n"
+    "Overzicht baten en lasten\n"
+    "(bedragen x €1.000) | | | | |\n"
+    "Primitieve begroting | Begrotingswijzigingen | Begroting na wijzigingen | Wijzigingen deze periode | Begroot cumulatief |\n"
+    "Lasten | 12.000 | 1.500 | 13.500 | -250 | 13.250 |\n"
+    "Baten | 4.000 | 300 | 4.300 | 120 | 4.420 |\n"
+    "Saldo | -8.000 | -1.200 | -9.200 | 370 | -8.830 |\n"
+    "Reserves (bedragen x €1.000) | | | | |\n"
+    "Primitieve begroting | Begrotingswijzigingen | Begroting na wijzigingen | Wijzigingen deze periode | Begroot cumulatief |\n"
+    "Storting | 10 | 20 | 30 | 77 | 107 |\n"
+    "Putting | 500 | 60 | 560 | -90 | 470 |\n"
+    "Specificaties wijzigingen deze periode (bedragen x €1.000)\n"
+    "Onderwerp | 2025 | 2026 | 2027 |\n"
+    "Huurtoeslagloket | Lasten | -40 | 40 | 0 |\n"
+    "Technische wijziging | Lasten | 15 | 25 | 35 |\n"
+    "Totaal lasten | -25 | 65 | 35 |\n"
+    "Overzicht besluiten (bedragen x €1.000)\n"
+    "Programma | Besloten via | Lasten | Baten | Saldo |\n"
+    "---|---|---|---|---|\n"
+    "Wonen | Meerjarenbegroting 2025-2028 | 12.000 | 4.000 | -8.000 |\n"
+    "1e kwartaalrapportage 2025 | 900 | 100 | -800 |\n"
+    "Totaal programma | 13.500 | 4.300 | -9.200 |\n"
+    "\n"
+    "Het aantal starterswoningen groeit. De gemiddelde huurachterstand daalde van 2.400 euro in 2022 "
+    "naar 1.900 euro in 2024. Voor het Huurtoeslagloket is €40.000 overgeheveld naar 2026 en €12.500 "
+    "toegevoegd aan het budget voor 2025. Het nadeel 2025 op de bouwleges bedraagt €310.000.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def wonen() -> FactStore:
+    meta = DocumentMeta("2e kwartaalrapportage 2025, programma Wonen", "Lindeveen", 2025, "kwartaalrapportage", program="Wonen")
+    return _store([Document("lindeveen-wonen", "lindeveen-wonen.txt", _WONEN, meta, "fp")])
+
+
+@pytest.mark.parametrize(
+    "question, row, column",
+    [
+        # The programme is the document's: its bare "Lasten" row, not the row naming the programme.
+        ("Wat zijn de lasten na begrotingswijzigingen van het programma Wonen?", "Lasten", "Begroting na wijzigingen"),
+        ("Wat is het saldo begroot cumulatief van het programma Wonen?", "Saldo", "Begroot cumulatief"),
+        # The report type is the document's: no row named "1e kwartaalrapportage" wins.
+        ("Wat zijn de baten na wijzigingen in de kwartaalrapportage?", "Baten", "Begroting na wijzigingen"),
+        # "ten opzichte van X": the change column right after X.
+        ("Met hoeveel veranderen de baten ten opzichte van de begroting na wijzigingen?", "Baten", "Wijzigingen deze periode"),
+        ("Met hoeveel verandert de putting in deze kwartaalrapportage?", "Putting", "Wijzigingen deze periode"),
+        ("Hoeveel wordt er deze periode in de reserves gestort?", "Storting", "Wijzigingen deze periode"),
+        # A row item called "… wijziging" is an item, not the phase "wijzigingen".
+        ("Wat is het totaal van de lasten in 2026 in de specificatie van de wijzigingen?", "Totaal lasten", "2026"),
+        # Label-column headers ("Besloten via") are context words.
+        ("Wat zijn de totale baten in het overzicht van besluiten?", "Totaal programma", "Baten"),
+    ],
+)
+def test_general_rules_on_another_programme(wonen, question, row, column):
+    result = wonen.lookup(question, Filters(municipality="Lindeveen"))
+    assert result.found and not result.ambiguous, result.text
+    assert (result.facts[0].row, result.facts[0].column) == (row, column)
+
+
+def test_in_text_amounts_take_the_year_printed_next_to_them(wonen):
+    result = wonen.lookup("Wat was de gemiddelde huurachterstand in 2024?")
+    assert result.facts[0].raw == "1.900 euro"
+    result = wonen.lookup("Wat was de gemiddelde huurachterstand in 2022?")
+    assert result.facts[0].raw == "2.400 euro"
+    nadeel = wonen.lookup("Hoe groot is het nadeel op de bouwleges in 2025?")
+    assert nadeel.facts[0].raw == "€310.000"
+
+
+def test_a_year_of_another_clause_is_not_the_amounts_year(wonen):
+    # "€40.000 overgeheveld naar 2026 en €12.500 toegevoegd aan het budget voor 2025": 2026 is
+    # not the €12.500's year; the 2026 figure is 40 (x €1.000) = €40.000 in table and sentence.
+    result = wonen.lookup("Hoeveel is er in 2026 geraamd voor het huurtoeslagloket?")
+    assert result.found and not result.ambiguous
+    assert result.facts[0].value == 40_000
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Met hoeveel euro is de gemiddelde huurachterstand gedaald tussen 2022 en 2024?", 500.0),
+        ("Wat is het verschil tussen de totale lasten van 2026 en 2027 in de specificatie?", 30_000.0),
+        ("Hoeveel hoger zijn de lasten van de technische wijziging in 2026 dan in 2025?", 10_000.0),
+    ],
+)
+def test_difference_direction_follows_the_question(wonen, question, expected):
+    result = wonen.lookup(question)
+    assert result.calculation is not None, result.text
+    assert result.calculation.result == pytest.approx(expected)
+    assert result.calculation.expression in result.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wat waren de lasten van het programma Wonen in 2019?",  # year not in any table
+        "Wat zijn de baten van het huurtoeslagloket in 2026?",  # only a lasten row exists
+    ],
+)
+def test_named_line_without_the_asked_year_or_flow_is_declined(wonen, question):
+    result = wonen.lookup(question, Filters(municipality="Lindeveen"))
+    assert not result.found and result.declined
+    assert "geen bedrag" in result.text
+
+
+def test_follow_up_own_flow_wins_over_the_carried_one(wonen):
+    resolved = "Wat is de putting deze periode in de reserves gestort?"
+    result = wonen.lookup(resolved, own_question="En de putting?")
+    assert (result.facts[0].row, result.facts[0].column) == ("Putting", "Wijzigingen deze periode")
+
+
+def test_follow_up_without_topic_uses_the_conversation_topic(wonen):
+    result = wonen.lookup(
+        "Wat gaat er in 2025 af?", context_hint="Wat gaat er in 2025 af? geraamd voor het huurtoeslagloket"
+    )
+    assert (result.facts[0].row, result.facts[0].column) == ("Huurtoeslagloket › Lasten", "2025")
+
+
+def test_english_question_uses_glosses_and_budget_vocabulary(wonen):
+    result = wonen.lookup(
+        "What are the expenses after budget changes for the housing programme?",
+        context_hint="What are the expenses after budget changes for the housing programme? wonen",
+        language="en",
+    )
+    assert (result.facts[0].row, result.facts[0].column) == ("Lasten", "Begroting na wijzigingen")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Hoe groot is het nadeel op de bouwleges?", "Wat gaat er in 2025 af?", "Hoe hoog is het vangnet 2022?",
+     "Welk voordeel verwacht de gemeente?"],
+)
+def test_more_money_questions_are_recognised(question):
+    assert is_budget_question(question)

@@ -110,3 +110,61 @@ def test_enschede_scaled_amount(extracted):
     f = next(f for f in facts if f.raw == "0,5 miljoen euro")
     assert f.value == 500_000 and f.number == 0.5
     assert "drugsbestrijdingsfonds" in f.row
+
+
+# ------------------------------------------------------------------ in-text amounts: year, subject, paragraph
+
+from corpus.facts import amount_year, paragraph_before  # noqa: E402
+
+
+def _text_facts(text: str):
+    doc = Document("x", "x.txt", text, DocumentMeta("Begroting Lindeveen 2025", "Lindeveen", 2025), "fp")
+    tables = find_tables(doc.id, doc.text)
+    return {f.raw: f for f in extract_facts(doc, tables) if not f.table_id}
+
+
+@pytest.mark.parametrize(
+    "text, raw, year",
+    [
+        ("De huurachterstand daalde van 2.400 euro in 2022 naar 1.900 euro in 2024.", "2.400 euro", "2022"),
+        ("De huurachterstand daalde van 2.400 euro in 2022 naar 1.900 euro in 2024.", "1.900 euro", "2024"),
+        ("Het nadeel 2025 bedraagt €310.000 volgens de prognose.", "€310.000", "2025"),
+        # 2026 belongs to the first clause, not to the second amount.
+        ("Er is €40.000 overgeheveld naar 2026 en €12.500 toegevoegd aan het budget.", "€12.500", None),
+        # A period is not the amount's year.
+        ("Voor 2023-2026 is €80.000 beschikbaar.", "€80.000", None),
+    ],
+)
+def test_in_text_amount_year(text, raw, year):
+    fact = _text_facts(text)[raw]
+    assert dict(fact.extra).get("year") == year
+
+
+def test_subject_phrase_stops_at_the_previous_amount():
+    facts = _text_facts("De huurachterstand daalde van 2.400 euro in 2022 naar 1.900 euro in 2024.")
+    assert "2.400" not in facts["1.900 euro"].row and "2022" not in facts["1.900 euro"].row
+    assert "huurachterstand" in facts["2.400 euro"].row
+
+
+def test_paragraph_before_keeps_to_its_line_or_cell():
+    text = "Kop\nItem | Per 1 mei is het BAD ontslagen. Er is een risico gemeld van €200.000. |"
+    start = text.index("Er is")
+    assert paragraph_before(text, start) == "Per 1 mei is het BAD ontslagen."
+    assert "BAD" in dict(_text_facts(text)["€200.000"].extra)["paragraph"]
+
+
+def test_amount_year_prefers_the_year_right_after():
+    text = "Het budget 2023 is €5.000 in 2024."
+    assert amount_year(text, "Het budget 2023 is", text.index("€5.000") + len("€5.000")) == 2024
+
+
+def test_table_cells_carry_the_printed_header_with_label_columns():
+    text = (
+        "Overzicht besluiten (bedragen x €1.000)\n"
+        "Programma | Besloten via | Lasten | Baten |\n"
+        "---|---|---|---|\n"
+        "Wonen | Meerjarenbegroting | 12.000 | 4.000 |\n"
+    )
+    doc = Document("x", "x.txt", text, DocumentMeta("t", "Lindeveen", 2025), "fp")
+    cells = [f for f in extract_facts(doc, find_tables(doc.id, text)) if f.table_id]
+    assert cells and all("Besloten via" in dict(f.extra)["header"] for f in cells)
