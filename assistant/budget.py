@@ -938,7 +938,13 @@ def _abs_num(f: BudgetFact) -> str:
 
 
 def _slot_name(f: BudgetFact) -> str:
-    return f"‘{f.column}’" if f.column else f"‘{f.row}’"
+    """How an operand is named: its column, or for an in-text amount the amount and its year."""
+    if f.column:
+        return f"‘{f.column}’"
+    if not f.table_id:
+        year = dict(f.extra).get("year")
+        return f"{f.raw.strip()}" + (f" ({year})" if year else "")
+    return f"‘{f.row}’"
 
 
 def _rivals(ranked: list[tuple[float, float, BudgetFact]], limit: int = 4) -> list[BudgetFact]:
