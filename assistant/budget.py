@@ -10,6 +10,7 @@ guess). Differences, sums and percentage changes are computed from cited cells a
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -226,7 +227,8 @@ def token_match(q: str, candidates: Sequence[str]) -> float:
 
     1.0 equal or equal after stemming, or a compound of two candidate tokens (and the reverse);
     0.8 synonym; 0.7 shared prefix of at least 5 letters where one word starts the other
-    ("schulden" / "schuldenlast"); 0.6 near-identical spelling (difflib ratio >= 0.85, 6+ letters).
+    ("schulden" / "schuldenlast"); 0.6 near-identical spelling (difflib ratio >= 0.85, 6+ letters)
+    or a shared stem of 8+ letters ("ondermijning" / "ondermijnende").
     """
     if not candidates:
         return 0.0
@@ -248,6 +250,8 @@ def token_match(q: str, candidates: Sequence[str]) -> float:
         short, long_ = sorted((q, c), key=len)
         if len(short) >= 5 and long_.startswith(short):
             best = max(best, 0.7)
+        elif len(os.path.commonprefix((q, c))) >= 8:
+            best = max(best, 0.6)  # derivations of one stem: "ondermijning" / "ondermijnende"
         elif len(q) >= 6 and len(c) >= 6 and difflib.SequenceMatcher(None, q, c).ratio() >= 0.85:
             best = max(best, 0.6)
     return best

@@ -408,3 +408,14 @@ def test_english_question_uses_glosses_and_budget_vocabulary(wonen):
 )
 def test_more_money_questions_are_recognised(question):
     assert is_budget_question(question)
+
+
+@pytest.mark.parametrize(
+    "q, candidates, low",
+    [("ondermijning", ["ondermijnende"], 0.6), ("schulden", ["schuldenlast"], 0.7), ("jeugdzorg", ["jeugdhulp"], 0.8)],
+)
+def test_token_match_relates_derivations(q, candidates, low):
+    from assistant.budget import token_match
+
+    assert token_match(q, candidates) >= low
+    assert token_match(q, ["wegenonderhoud"]) == 0.0
