@@ -62,6 +62,8 @@ LOAD_ERROR = (
     "De assistent kon niet worden gestart. Controleer de documentenmap en de index-instellingen "
     "(ASSISTANT_CORPUS_DIR, ASSISTANT_INDEX_DIR) en laad de pagina opnieuw."
 )
+# Budget tables up to this many rows are shown without an inner scrollbar.
+FULL_TABLE_ROWS = 40
 CSS = """<style>
 .bron-tekst { white-space: normal; line-height: 1.5; }
 .bron-tekst mark { background: #ffe58a; padding: 0 .1em; }
@@ -189,27 +191,21 @@ def sidebar_filters(assistant: Any) -> Filters:
 
 
 def sidebar_documents(assistant: Any) -> None:
-    import pandas as pd
-
+    # One short block per document rather than a table: the sidebar is too narrow for a
+    # table's columns, and a truncated title hid municipality and year.
     docs = assistant.documents()
     with st.expander(f"Documenten ({len(docs)})", expanded=False):
         if not docs:
             st.info("Er zijn nog geen documenten geladen.")
             return
-        rows = [
-            {
-                "Titel": d.meta.title,
-                "Gemeente": d.meta.municipality or "",
-                "Jaar": str(d.meta.year or ""),
-                "Soort": d.meta.doc_type,
-                "Programma": d.meta.program or "",
-                "Geëxporteerd": d.meta.export_date or "",
-                "Passages": d.chunks,
-                "Tabellen": d.tables,
-            }
-            for d in docs
-        ]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        for d in docs:
+            meta = d.meta
+            details = [str(x) for x in (meta.municipality, meta.year, meta.doc_type) if x]
+            details.append(f"{d.chunks} passages, {d.tables} tabellen")
+            if meta.export_date:
+                details.append(f"geëxporteerd {meta.export_date}")
+            st.markdown(f"**{escape_markdown(meta.title or d.id)}**")
+            st.caption(escape_markdown(" · ".join(details)))
 
 
 def _staged_file(uploaded: Any) -> Path:
@@ -365,7 +361,10 @@ def render_budget(answer: Answer, assistant: Any, key: int) -> None:
         if frame is None or frame.empty:
             continue
         st.markdown(f"**Tabel: {escape_markdown(fact.table or 'bron')}** ({escape_markdown(fact.unit)})")
-        st.dataframe(highlighted_table(frame, fact.row, fact.column), width="stretch")
+        # The default height shows ten rows, which can hide the highlighted cell; a table of
+        # ordinary size is shown whole, a very long one scrolls.
+        height = "content" if len(frame) <= FULL_TABLE_ROWS else "auto"
+        st.dataframe(highlighted_table(frame, fact.row, fact.column), width="stretch", height=height)
         series = year_series(frame, fact.row)
         if series is not None:
             st.caption(escape_markdown(f"{fact.row} over de jaren ({fact.unit})"))
@@ -512,7 +511,8 @@ def main() -> None:
     if not turns and not question:
         st.markdown("**Voorbeeldvragen**")
         try:
-            examples = example_questions([d.meta for d in assistant.documents()])
+            docs = assistant.documents()
+            examples = example_questions([d.meta for d in docs], with_tables=[d.meta for d in docs if d.tables])
         except Exception:  # noqa: BLE001
             examples = example_questions([])
         for i, example in enumerate(examples):

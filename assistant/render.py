@@ -172,6 +172,8 @@ def highlighted_table(frame, row_label: str, column: str):
     converts a Styler, which fails when attrs hold DataFrames (corpus.facts.table_frame)."""
     frame = frame.copy()
     frame.attrs = {}
+    if isinstance(frame.index.name, str):  # the index header reads as a label: "Rij", not "rij"
+        frame.index.name = frame.index.name[:1].upper() + frame.index.name[1:]
     if not (frame.index.is_unique and frame.columns.is_unique):
         return frame
 
@@ -193,26 +195,56 @@ def highlighted_table(frame, row_label: str, column: str):
     return frame.style.apply(colour, axis=None).format(fmt)
 
 
-def example_questions(metas: Iterable[DocumentMeta], limit: int = 4) -> list[str]:
-    """Example questions built from the documents' metadata, so they fit any corpus: a
-    municipality is paired with the year of one of its own documents. Generic questions
-    fill up when the corpus has little metadata."""
-    by_municipality: dict[str, int | None] = {}
-    for meta in sorted(metas, key=lambda m: (str(m.municipality or "").lower(), -(m.year or 0))):
-        if meta.municipality and meta.municipality not in by_municipality:
-            by_municipality[meta.municipality] = meta.year
+_NUMBERING = re.compile(r"^[\d.\s]+(?=\D)")
+
+
+def _topic(meta: DocumentMeta) -> str:
+    """The document's programme as a topic ("2. Inclusieve en veilige stad" -> "Inclusieve
+    en veilige stad"); "" when unknown."""
+    return _NUMBERING.sub("", meta.program or "").strip()
+
+
+def example_questions(
+    metas: Iterable[DocumentMeta], limit: int = 4, with_tables: Iterable[DocumentMeta] | None = None
+) -> list[str]:
+    """Example questions built from the documents' metadata, so they fit any corpus.
+
+    metas: all documents; with_tables: the documents that hold budget tables (None: any may).
+    A question names a municipality with the topic (programme) of its own document; the
+    budget example pairs a municipality with the year of one of its documents that has
+    tables, since a budget question about a document without tables can only abstain.
+    Generic questions fill up when the corpus has little metadata.
+    """
+
+    def newest_per_municipality(items: Iterable[DocumentMeta]) -> dict[str, DocumentMeta]:
+        chosen: dict[str, DocumentMeta] = {}
+        for meta in sorted(items, key=lambda m: (str(m.municipality or "").lower(), -(m.year or 0))):
+            if meta.municipality and meta.municipality not in chosen:
+                chosen[meta.municipality] = meta
+        return chosen
+
+    metas = list(metas)
+    by_municipality = newest_per_municipality(metas)
+    budget = newest_per_municipality(metas if with_tables is None else with_tables)
     names = list(by_municipality)
     questions: list[str] = []
     if names:
-        first = names[0]
-        questions.append(f"Wat wil {first} bereiken met het armoedebeleid?")
-        year = by_municipality[first]
+        first = by_municipality[names[0]]
+        topic = _topic(first)
+        questions.append(
+            f"Welke doelen heeft {names[0]} voor {topic}?" if topic else f"Welke doelen heeft {names[0]}?"
+        )
+    if budget:
+        name = next(iter(budget))
+        year = budget[name].year
         when = f" in {year}" if year else ""
-        questions.append(f"Hoeveel geld heeft {first}{when} begroot voor het sociaal domein?")
+        questions.append(f"Wat zijn de lasten van {name}{when}?")
     if len(names) > 1:
-        questions.append(f"Welke maatregelen neemt {names[1]} voor bestaanszekerheid?")
-    questions.append("Welke risico's worden genoemd bij de uitvoering van de bijstand?")
-    questions.append("Wat zijn de belangrijkste doelen voor het sociaal domein?")
+        second = by_municipality[names[1]]
+        topic = _topic(second)
+        questions.append(f"Wat doet {names[1]} voor {topic}?" if topic else f"Welke doelen heeft {names[1]}?")
+    questions.append("Hoe werken gemeenten samen met partners?")
+    questions.append("Welke doelen worden genoemd in de documenten?")
     return questions[:limit]
 
 
