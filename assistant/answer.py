@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.models import Citation, Passage
@@ -56,13 +56,16 @@ def coverage(query_tokens: Sequence[str], text_tokens: Iterable[str], stats: Ter
     return sum(stats.weight(t) for t in q if t in present) / total if total else 0.0
 
 
-def sentence_score(cov: float, passage_rank: int) -> float:
-    """Rank sentences by evidence, mildly preferring higher-ranked passages.
+def sentence_score(cov: float, dense: float, passage_rank: int) -> float:
+    """Rank a sentence by lexical and semantic evidence, mildly preferring better passages.
 
-    The rank prior 1/(1 + 0.15·(rank-1)) lets a sentence from passage 3 beat one from
-    passage 1 only when it covers clearly more of the question.
+    cov: IDF-weighted term coverage (0..1). dense: the sentence vector's similarity to the
+    question, min-max scaled over the candidate sentences (0..1; scaling makes the mix
+    independent of a model's cosine range). Equal weights: paraphrased questions share few
+    words with their answer, literal ones many. The rank prior 1/(1 + 0.15·(rank-1)) lets a
+    sentence from passage 3 beat one from passage 1 only when it is clearly better.
     """
-    return cov / (1.0 + 0.15 * (passage_rank - 1))
+    return (0.5 * cov + 0.5 * dense) / (1.0 + 0.15 * (passage_rank - 1))
 
 
 @dataclass(frozen=True)
@@ -79,16 +82,33 @@ def best_sentences(
     tokenize: Tokenizer,
     stats: TermStats,
     max_passages: int = 4,
+    dense: Mapping[tuple[str, int], float] | None = None,
 ) -> list[Evidence]:
-    """All sentences of the first `max_passages` passages, best first."""
-    found: list[Evidence] = []
+    """All sentences of the first `max_passages` passages, best first.
+
+    dense: optional similarity of sentence vectors to the question, keyed by (document id,
+    sentence start offset); sentences without one count as the least similar.
+    """
+    raw: list[tuple[Sentence, Passage, float, float | None]] = []
     for passage in passages[:max_passages]:
         chunk = passage.chunk
         for sentence in split_sentences(chunk.text, chunk.start):
             # A sentence is read with its section title: "Toelichting ..." under the heading
             # "Maatschappelijke opvang" is about that heading's subject.
             cov = coverage(query_tokens, tokenize(" ".join(chunk.section) + " " + sentence.text), stats)
-            found.append(Evidence(sentence, passage, cov, sentence_score(cov, passage.rank)))
+            sim = dense.get((chunk.doc_id, sentence.start)) if dense else None
+            raw.append((sentence, passage, cov, sim))
+    sims = [sim for *_, sim in raw if sim is not None]
+    lo, hi = (min(sims), max(sims)) if sims else (0.0, 0.0)
+    found = [
+        Evidence(
+            sentence,
+            passage,
+            cov,
+            sentence_score(cov, (sim - lo) / (hi - lo) if sim is not None and hi > lo else 0.0, passage.rank),
+        )
+        for sentence, passage, cov, sim in raw
+    ]
     found.sort(key=lambda e: (-e.score, e.passage.rank, e.sentence.start))
     return found
 
@@ -140,3 +160,46 @@ def source_label(passage: Passage) -> str:
     bits = [b for b in (meta.municipality, meta.doc_type if meta.doc_type != "onbekend" else None) if b]
     label = ", ".join(bits) if bits else meta.title
     return f"{label} {meta.year}" if meta.year else label
+
+
+_QUANTITY = re.compile(
+    r"\b(hoeveel|hoe\s+(?:veel|groot|hoog)|welk\s+(?:percentage|bedrag|aantal)|how\s+(?:many|much)|what\s+(?:percentage|share|amount))\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+# Years and calendar dates are numbers a sentence has for other reasons than counting.
+_NOT_A_QUANTITY = re.compile(
+    r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
+    r"|\b(?:19|20)\d{2}\b|\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_quantity(question: str) -> bool:
+    """True for questions whose answer is a number: "Hoeveel …", "Hoe groot …", "How many …"."""
+    return bool(_QUANTITY.search(question))
+
+
+def has_quantity(text: str) -> bool:
+    """True when the text states a number other than a year or a date."""
+    return bool(_DIGIT.search(_NOT_A_QUANTITY.sub(" ", text)))
+
+
+# Questions that ask for an amount of money (not merely mention money): "Hoeveel is er
+# begroot voor …", "Wat zijn de lasten van …", "Hoe hoog is het budget …", "How much …".
+_AMOUNT = re.compile(
+    r"\bhoeveel\s+(?:geld|euro)\b"
+    r"|\bhoeveel\b(?:\s+\S+){0,5}?\s+(?:begroot|geraamd|besteed|uit|uitgegeven|beschikbaar|gereserveerd"
+    r"|ontvangen|kost|kosten|kostte|bedraagt|bedroeg|betaald|opgenomen)\b"
+    r"|\bhoe\s+hoog\b|\bwelk\s+bedrag\b"
+    r"|\bwat\s+(?:is|zijn|was|waren|wordt|worden)\s+(?:de|het)\s+(?:\S+\s+){0,2}?(?:lasten|baten|saldo|budget|bedrag"
+    r"|kosten|uitgaven|raming|storting|onttrekking|putting|begroting)\b"
+    r"|\bhow\s+much\b"
+    r"|\bwhat\s+(?:is|are|was|were)\s+the\s+(?:\S+\s+){0,2}?(?:budget|costs?|expenses|expenditure|spending|income|revenue)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_amount(question: str) -> bool:
+    """True when the question asks for an amount of money; only the budget facts answer it."""
+    return bool(_AMOUNT.search(question))

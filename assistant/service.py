@@ -33,9 +33,11 @@ Progress = Callable[[str, "float | None"], None]
 TOP_PASSAGES = 10
 
 # Abstention: the best of the top passages must cover at least this IDF-weighted share of
-# the question's content terms. Set from the gold set's answerable vs unanswerable
-# questions (see README, "Evaluatie"); below it the documents do not hold the answer.
-MIN_EVIDENCE = 0.45
+# the question's content terms. Deliberately low: paraphrased questions share few words
+# with their answer, so lexical coverage only rules out questions about subjects the
+# documents never mention. Money questions without a matching figure and quantity
+# questions without a number in the answer abstain on their own rules.
+MIN_EVIDENCE = 0.1
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 # Words that frame a question rather than name its subject.
@@ -256,7 +258,12 @@ class Assistant:
             budget = self._budget_answer(question, plan, scope, passages)
             if budget is not None:
                 return budget
-        return self._passage_answer(question, plan, scope, passages)
+            if compose_mod.asks_for_amount(plan.resolved_question):
+                # Every amount in the documents is in the fact store (table cells and amounts
+                # in sentences). When none matches an amount question, a passage answer could
+                # only quote some other amount: say the documents do not hold it.
+                return self._abstain(question, plan, scope, passages)
+        return self._passage_answer(question, plan, scope, passages, query_vec)
 
     # ------------------------------------------------------------------ answer kinds
     def _search_text(self, plan: "QueryPlan", scope: Filters) -> str:
@@ -301,21 +308,49 @@ class Assistant:
             best = max(best, compose_mod.coverage(q, self._tokenize(" ".join(c.section) + " " + c.context + " " + c.text), self._stats))
         return best
 
-    def _passage_answer(self, question: str, plan: "QueryPlan", scope: Filters, passages: list[Passage]) -> Answer:
-        strength = self.evidence_strength(plan, passages)
-        if not passages or strength < MIN_EVIDENCE:
-            return Answer(
-                question=question,
-                resolved_question=plan.resolved_question,
-                text=compose_mod.ABSTAIN_TEXT + (" Hieronder staan de passages die het dichtst in de buurt komen." if passages else ""),
-                passages=tuple(passages),
-                abstained=True,
-                filters=scope,
-            )
-        evidence = compose_mod.best_sentences(self._query_tokens(plan), passages, self._tokenize, self._stats)
+    def _abstain(self, question: str, plan: "QueryPlan", scope: Filters, passages: Sequence[Passage]) -> Answer:
+        hint = " Hieronder staan de passages die het dichtst in de buurt komen." if passages else ""
+        return Answer(
+            question=question,
+            resolved_question=plan.resolved_question,
+            text=compose_mod.ABSTAIN_TEXT + hint,
+            passages=tuple(passages),
+            abstained=True,
+            filters=scope,
+        )
+
+    def _sentence_similarity(self, query_vec, passages: Sequence[Passage]) -> dict[tuple[str, int], float]:  # noqa: ANN001
+        """Similarity of the question to each indexed sentence of these passages."""
+        if query_vec is None:
+            return {}
+        wanted = {p.chunk.id for p in passages}
+        chunks = self.index.chunks
+        scores = self.index.sentence_scores(query_vec)
+        return {
+            (chunks[pos].doc_id, start): float(score)
+            for (pos, start, _), score in zip(self.index.sentences, scores)
+            if chunks[pos].id in wanted
+        }
+
+    def _passage_answer(
+        self, question: str, plan: "QueryPlan", scope: Filters, passages: list[Passage], query_vec=None  # noqa: ANN001
+    ) -> Answer:
+        if not passages or self.evidence_strength(plan, passages) < MIN_EVIDENCE:
+            return self._abstain(question, plan, scope, passages)
+        evidence = compose_mod.best_sentences(
+            self._query_tokens(plan),
+            passages,
+            self._tokenize,
+            self._stats,
+            dense=self._sentence_similarity(query_vec, passages[:4]),
+        )
+        if compose_mod.asks_for_quantity(plan.resolved_question):
+            # "Hoeveel …?" is answered by a sentence about the subject that states a number
+            # (not just a year or a date), or not at all.
+            evidence = [e for e in evidence if e.coverage > 0 and compose_mod.has_quantity(e.sentence.text)]
         text, citations = compose_mod.compose(evidence)
         if not citations:
-            return Answer(question, plan.resolved_question, compose_mod.ABSTAIN_TEXT, passages=tuple(passages), abstained=True, filters=scope)
+            return self._abstain(question, plan, scope, passages)
         return self._guarded(
             Answer(
                 question=question,
@@ -345,7 +380,9 @@ class Assistant:
             per_town.append(town_passages)
             if self.evidence_strength(plan, town_passages) < MIN_EVIDENCE:
                 continue
-            evidence = compose_mod.best_sentences(q_tokens, town_passages, self._tokenize, self._stats)
+            evidence = compose_mod.best_sentences(
+                q_tokens, town_passages, self._tokenize, self._stats, dense=self._sentence_similarity(query_vec, town_passages)
+            )
             text, cites = compose_mod.compose(evidence, max_sentences=1)
             if not cites:
                 continue
