@@ -46,6 +46,7 @@ _FRAMING_WORDS = (
     "heeft hebben had kan kunnen moet moeten zal zullen wil willen lang hoeveel welke welk wat "
     "waarom wanneer hoe waar wie gemeente gemeenten informatie iets over"
 )
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
 _MARKER_AT_END = re.compile(r"\[\d+\]$")
 
 
@@ -296,7 +297,21 @@ class Assistant:
             if t not in self._place_tokens and t not in self._framing and not _YEAR.fullmatch(t)
         ]
         if plan.language == "en":
+            # English words never occur in the Dutch documents: keep the Dutch glosses and
+            # words the corpus knows, and count an English content word that has no gloss
+            # as missing evidence ("electric buses" must not be answered by a debt sentence).
+            from assistant.glossary import ENGLISH_MARKERS
+            from assistant.query import gloss_english
+
             tokens = [t for t in tokens if t in self._stats.idf]
+            for word in _ENGLISH_WORD.findall(plan.question):
+                if word.lower() in ENGLISH_MARKERS or gloss_english(word):
+                    continue
+                tokens.extend(
+                    t
+                    for t in self._tokenize(word)
+                    if t not in self._stats.idf and t not in self._framing and t not in self._place_tokens
+                )
         return tokens
 
     def evidence_strength(self, plan: "QueryPlan", passages: Sequence[Passage], top: int = 3) -> float:
