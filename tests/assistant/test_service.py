@@ -89,11 +89,6 @@ def test_abstains_when_the_topic_is_in_no_document(real_assistant, seeds, questi
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug in assistant/service.py: for an English question only words the corpus knows count as "
-    "evidence, so an off-topic question naming a corpus municipality is 'answered' with an unrelated sentence",
-)
 @pytest.mark.parametrize(
     ("question", "absent"),
     [
