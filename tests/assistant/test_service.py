@@ -94,6 +94,7 @@ def test_abstains_when_the_topic_is_in_no_document(real_assistant, seeds, questi
     [
         ("How many electric buses will Utrecht buy?", r"\b(elektrische|bussen|bus)\b"),
         ("How many parking permits did Deventer issue?", r"parkeer"),
+        ("What does Utrecht do about electric buses?", r"\b(elektrische|bussen|bus)\b"),
     ],
 )
 def test_abstains_on_english_question_about_absent_topic(real_assistant, seeds, question, absent) -> None:  # noqa: ANN001
