@@ -28,6 +28,7 @@ BUDGET_QUESTION = "Hoeveel lasten staan er in 2027 voor de technische wijziging 
 ABSENT_WORD = "kabelbaan"
 UNANSWERABLE_QUESTION = f"Wat kost een nieuwe {ABSENT_WORD} in Utrecht?"
 
+
 @pytest.fixture
 def at(real_assistant, real_settings, monkeypatch) -> AppTest:
     """The app on the real corpus folders; `real_assistant` first, so the index is built."""
