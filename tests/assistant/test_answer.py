@@ -120,6 +120,7 @@ def test_dense_similarity_picks_a_paraphrased_answer():
         ("Hoeveel geeft Deventer in 2023 uit aan huishoudelijke hulp?", True, True),
         ("Wat zijn de lasten na wijzigingen van het programma?", False, True),
         ("Hoe hoog is het voorlopige BUIG-budget?", True, True),
+        ("Wat kost de renovatie van het zwembad?", False, True),
         ("How much did Utrecht spend on debt help?", True, True),
         ("What is the budget for road maintenance?", False, True),
         ("Hoe probeert de gemeente de uitgaven aan bewindvoering te beperken?", False, False),
