@@ -230,7 +230,12 @@ class Assistant:
             question = question[:2000]
         explicit = filters or Filters()
         plan = self.plan(question, history, explicit)
-        scope = plan.filters if explicit.year is not None else soft_year(plan.filters, self.index.documents)
+        # A year in a question is a cue, not a filter: planning-and-control documents report
+        # on several years ("de verblijfsduur in 2022" stands in a 2024 budget). Only a year
+        # the user sets explicitly restricts the documents searched; the budget lookup weighs
+        # the detected year against table columns itself.
+        scope = Filters(plan.filters.municipality, explicit.year, plan.filters.doc_type)
+        budget_scope = plan.filters if explicit.year is not None else soft_year(plan.filters, self.index.documents)
 
         if plan.unknown_municipality and scope.municipality is None:
             known = ", ".join(sorted(self.info.municipalities)) or "geen"
@@ -256,7 +261,7 @@ class Assistant:
         from assistant.budget import is_budget_question
 
         if is_budget_question(plan.resolved_question):
-            budget = self._budget_answer(question, plan, scope, passages)
+            budget = self._budget_answer(question, plan, budget_scope, passages)
             if budget is not None:
                 return budget
             if compose_mod.asks_for_amount(plan.resolved_question):
@@ -383,32 +388,40 @@ class Assistant:
         q_tokens = self._query_tokens(plan)
         lines: list[str] = []
         citations: list[Citation] = []
-        per_town: list[list[Passage]] = []
+        answered: list[list[Passage]] = []
+        unanswered: list[list[Passage]] = []
+        vectors: dict[str, object] = {}
         for town in sorted(self.info.municipalities):
-            town_scope = Filters(municipality=town, year=None, doc_type=scope.doc_type)
+            town_scope = Filters(municipality=town, year=scope.year, doc_type=scope.doc_type)
             text = self._search_text(plan, town_scope)
-            query_vec = self.retriever.embed_query(text) if self.retriever.mode != "bm25" else None
+            if text not in vectors:
+                vectors[text] = self.retriever.embed_query(text) if self.retriever.mode != "bm25" else None
+            query_vec = vectors[text]
             ranked = self.retriever.ranked(text, self.retriever.mask(town_scope), 3, query_vec)
             if not ranked:
                 continue
             town_passages = self.retriever.passages(ranked)
-            per_town.append(town_passages)
             if self.evidence_strength(plan, town_passages) < MIN_EVIDENCE:
+                unanswered.append(town_passages)
                 continue
             evidence = compose_mod.best_sentences(
                 q_tokens, town_passages, self._tokenize, self._stats, dense=self._sentence_similarity(query_vec, town_passages)
             )
             text, cites = compose_mod.compose(evidence, max_sentences=1)
             if not cites:
+                unanswered.append(town_passages)
                 continue
+            answered.append(town_passages)
             n = len(citations) + 1
             cite = cites[0]
             citations.append(Citation(n, cite.passage, cite.sentence_start, cite.sentence_end))
             lines.append(f"{town}: {_MARKER_AT_END.sub(f'[{n}]', text)}")
-        # Interleave the towns' passages so every municipality appears in the top 10.
+        # Interleave the towns' passages so every municipality appears in the top 10, the
+        # towns that answer first.
         merged: list[Passage] = []
-        for i in range(3):
-            merged.extend(ps[i] for ps in per_town if len(ps) > i)
+        for group in (answered, unanswered):
+            for i in range(3):
+                merged.extend(ps[i] for ps in group if len(ps) > i)
         passages = tuple(
             Passage(p.chunk, p.meta, p.score, rank) for rank, p in enumerate(merged[:TOP_PASSAGES], start=1)
         )
