@@ -119,7 +119,7 @@ def get_assistant(settings: Settings) -> Any | None:
                 slot["assistant"] = resolve_factory(spec)(settings, progress=progress)
             except (CorpusError, SettingsError) as exc:
                 status.update(label="Laden mislukt", state="error")
-                st.error(str(exc))
+                st.error(escape_markdown(str(exc)))
                 return None
             except Exception:  # noqa: BLE001 - the page must show Dutch text, never a trace
                 log.exception("loading the assistant failed")
@@ -430,7 +430,7 @@ def render_turn(chat: ChatTurn, assistant: Any, settings: Settings) -> None:
     with st.chat_message("assistant"):
         answer = chat.turn.answer
         if answer is None:
-            st.error(chat.turn.error or GENERIC_ERROR)
+            st.error(escape_markdown(chat.turn.error) if chat.turn.error else GENERIC_ERROR)
             return
         if answer.notice:
             st.info(escape_markdown(answer.notice))
@@ -473,7 +473,7 @@ def load_settings() -> Settings:
     try:
         return Settings.from_env()
     except SettingsError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         st.stop()
         raise  # unreachable; st.stop raises
 

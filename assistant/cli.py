@@ -402,6 +402,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nAfgebroken; de bestaande index is onveranderd.", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        print(
+            f"Fout: er ging iets onverwachts mis ({type(exc).__name__}: {exc}). "
+            "De documenten en de index zijn niet gewijzigd tenzij hierboven anders staat.",
+            file=sys.stderr,
+        )
+        return EXIT_USER_ERROR
 
 
 if __name__ == "__main__":

@@ -146,8 +146,12 @@ class Retriever:
         allowed: np.ndarray | None,
         k: int = CANDIDATES,
         query_vec: np.ndarray | None = None,
+        sentence_scores: np.ndarray | None = None,
     ) -> list[tuple[int, float]]:
-        """Chunk positions with fused scores, best first."""
+        """Chunk positions with fused scores, best first.
+
+        sentence_scores: the index's `sentence_scores(query_vec)`, when the caller has them.
+        """
         if allowed is not None and not allowed.any():
             return []
         lexical: list[tuple[int, float]] = []
@@ -159,7 +163,7 @@ class Retriever:
             vec = self.embed_query(text) if query_vec is None else query_vec
             dense = self.index.dense_search(vec, CANDIDATES, allowed)
             if self.mode == "hybrid":
-                sentences = self.index.sentence_search(vec, CANDIDATES, allowed)
+                sentences = self.index.sentence_search(vec, CANDIDATES, allowed, scores=sentence_scores)
         if self.mode == "bm25":
             return top_k_distinct(lexical, self._texts, k)
         if self.mode == "dense":

@@ -89,9 +89,12 @@ class Assistant:
         # False: search the literal question with explicit filters only (evaluation baseline).
         self.understanding = understanding
         self._tokenize = tokenize
-        self._stats = compose_mod.TermStats.from_token_lists(
-            tokenize(" ".join(c.section) + " " + c.context + " " + c.text) for c in index.chunks
-        )
+        # Each chunk's terms, read with its section title and table header, tokenised once.
+        self._chunk_terms = [
+            frozenset(tokenize(" ".join(c.section) + " " + c.context + " " + c.text)) for c in index.chunks
+        ]
+        self._chunk_pos = {c.id: pos for pos, c in enumerate(index.chunks)}
+        self._stats = compose_mod.TermStats.from_token_lists(self._chunk_terms)
         self._framing = set(tokenize(_FRAMING_WORDS))
         # Words that only name a place carry no evidence: "in Enschede" is a filter, not a topic.
         self._place_tokens = set()
@@ -114,11 +117,10 @@ class Assistant:
         """
         from assistant.budget import FactStore
         from assistant.query import CorpusInfo
-        from corpus.chunking import CHUNKER_VERSION, chunk_document
+        from corpus.chunking import CHUNKER_VERSION, chunk_document, document_tables
         from corpus.errors import CorpusError
         from corpus.facts import extract_facts
         from corpus.store import ensure_default_corpus, load_corpus
-        from corpus.tables import find_tables
         from embeddings import load_embedder
         from embeddings.index import HybridIndex, format_progress
 
@@ -145,7 +147,7 @@ class Assistant:
         tables = []
         facts: list[BudgetFact] = []
         for doc in documents:
-            doc_tables = find_tables(doc.id, doc.text)
+            doc_tables = document_tables(doc)
             tables.extend(doc_tables)
             facts.extend(extract_facts(doc, doc_tables))
         store = FactStore(facts, tables, {d.id: d.meta for d in documents})
@@ -255,7 +257,8 @@ class Assistant:
 
         text = self._search_text(plan, scope)
         query_vec = self.retriever.embed_query(text) if self.retriever.mode != "bm25" else None
-        ranked = self.retriever.ranked(text, self.retriever.mask(scope), TOP_PASSAGES, query_vec)
+        sentence_scores = self.index.sentence_scores(query_vec) if query_vec is not None else None
+        ranked = self.retriever.ranked(text, self.retriever.mask(scope), TOP_PASSAGES, query_vec, sentence_scores)
         passages = self.retriever.passages(ranked)
 
         from assistant.budget import is_budget_question
@@ -269,7 +272,7 @@ class Assistant:
                 # in sentences). When none matches an amount question, a passage answer could
                 # only quote some other amount: say the documents do not hold it.
                 return self._abstain(question, plan, scope, passages)
-        return self._passage_answer(question, plan, scope, passages, query_vec)
+        return self._passage_answer(question, plan, scope, passages, sentence_scores)
 
     # ------------------------------------------------------------------ answer kinds
     def _search_text(self, plan: "QueryPlan", scope: Filters) -> str:
@@ -324,8 +327,7 @@ class Assistant:
         q = self._query_tokens(plan)
         best = 0.0
         for p in passages[:top]:
-            c = p.chunk
-            best = max(best, compose_mod.coverage(q, self._tokenize(" ".join(c.section) + " " + c.context + " " + c.text), self._stats))
+            best = max(best, compose_mod.coverage(q, self._chunk_terms[self._chunk_pos[p.chunk.id]], self._stats))
         return best
 
     def _abstain(self, question: str, plan: "QueryPlan", scope: Filters, passages: Sequence[Passage]) -> Answer:
@@ -339,13 +341,15 @@ class Assistant:
             filters=scope,
         )
 
-    def _sentence_similarity(self, query_vec, passages: Sequence[Passage]) -> dict[tuple[str, int], float]:  # noqa: ANN001
-        """Similarity of the question to each indexed sentence of these passages."""
-        if query_vec is None:
+    def _sentence_similarity(self, scores, passages: Sequence[Passage]) -> dict[tuple[str, int], float]:  # noqa: ANN001
+        """Similarity of the question to each indexed sentence of these passages.
+
+        scores: the index's sentence_scores for the query (None in BM25-only mode).
+        """
+        if scores is None:
             return {}
         wanted = {p.chunk.id for p in passages}
         chunks = self.index.chunks
-        scores = self.index.sentence_scores(query_vec)
         return {
             (chunks[pos].doc_id, start): float(score)
             for (pos, start, _), score in zip(self.index.sentences, scores)
@@ -353,7 +357,7 @@ class Assistant:
         }
 
     def _passage_answer(
-        self, question: str, plan: "QueryPlan", scope: Filters, passages: list[Passage], query_vec=None  # noqa: ANN001
+        self, question: str, plan: "QueryPlan", scope: Filters, passages: list[Passage], sentence_scores=None  # noqa: ANN001
     ) -> Answer:
         if not passages or self.evidence_strength(plan, passages) < MIN_EVIDENCE:
             return self._abstain(question, plan, scope, passages)
@@ -362,7 +366,7 @@ class Assistant:
             passages,
             self._tokenize,
             self._stats,
-            dense=self._sentence_similarity(query_vec, passages[:4]),
+            dense=self._sentence_similarity(sentence_scores, passages[:4]),
         )
         if compose_mod.asks_for_quantity(plan.resolved_question):
             # "Hoeveel …?" is answered by a sentence about the subject that states a number
@@ -390,14 +394,15 @@ class Assistant:
         citations: list[Citation] = []
         answered: list[list[Passage]] = []
         unanswered: list[list[Passage]] = []
-        vectors: dict[str, object] = {}
+        vectors: dict[str, tuple[object, object]] = {}
         for town in sorted(self.info.municipalities):
             town_scope = Filters(municipality=town, year=scope.year, doc_type=scope.doc_type)
             text = self._search_text(plan, town_scope)
             if text not in vectors:
-                vectors[text] = self.retriever.embed_query(text) if self.retriever.mode != "bm25" else None
-            query_vec = vectors[text]
-            ranked = self.retriever.ranked(text, self.retriever.mask(town_scope), 3, query_vec)
+                vec = self.retriever.embed_query(text) if self.retriever.mode != "bm25" else None
+                vectors[text] = (vec, self.index.sentence_scores(vec) if vec is not None else None)
+            query_vec, sentence_scores = vectors[text]
+            ranked = self.retriever.ranked(text, self.retriever.mask(town_scope), 3, query_vec, sentence_scores)
             if not ranked:
                 continue
             town_passages = self.retriever.passages(ranked)
@@ -405,7 +410,7 @@ class Assistant:
                 unanswered.append(town_passages)
                 continue
             evidence = compose_mod.best_sentences(
-                q_tokens, town_passages, self._tokenize, self._stats, dense=self._sentence_similarity(query_vec, town_passages)
+                q_tokens, town_passages, self._tokenize, self._stats, dense=self._sentence_similarity(sentence_scores, town_passages)
             )
             text, cites = compose_mod.compose(evidence, max_sentences=1)
             if not cites:

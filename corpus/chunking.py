@@ -50,13 +50,15 @@ def chunk_document(
     if not text or not text.strip():
         return []
     if tables is None:
-        tables = _find_tables(doc)
+        tables = document_tables(doc)
     blocks = parse_blocks(text, tables)
     by_span = {(t.start, t.end): t for t in tables}
     return _Packer(doc, max_chars, by_span).run(blocks)
 
 
-def _find_tables(doc: Document) -> list[Table]:
+def document_tables(doc: Document) -> list[Table]:
+    """The document's tables with their section paths: what the chunker keeps whole and the
+    budget layer reads, so both name a table the same way."""
     from corpus.tables import find_tables  # imported here: structure tests need no table finder
 
     # Tables get the heading path they stand under from a table-less parse of the text.

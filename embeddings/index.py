@@ -476,7 +476,11 @@ class HybridIndex:
         return out
 
     def sentence_search(
-        self, query_vec: np.ndarray, k: int, allowed: np.ndarray | None = None
+        self,
+        query_vec: np.ndarray,
+        k: int,
+        allowed: np.ndarray | None = None,
+        scores: np.ndarray | None = None,
     ) -> list[tuple[int, float]]:
         """Top-k chunks ranked by their best sentence's cosine to the query.
 
@@ -485,7 +489,8 @@ class HybridIndex:
         Returns [(chunk position, best sentence cosine)], best first; ties by position.
         """
         mask = self._check_mask(allowed)
-        scores = self.sentence_scores(query_vec)
+        if scores is None:  # callers that also need the scores compute them once
+            scores = self.sentence_scores(query_vec)
         best: dict[int, float] = {}
         for (pos, _, _), score in zip(self._sentences, scores):
             if (mask is None or mask[pos]) and score > best.get(pos, -2.0):
