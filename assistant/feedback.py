@@ -8,13 +8,12 @@ Ratings follow `st.feedback("thumbs")`: 0 = thumbs down, 1 = thumbs up.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 from assistant.models import Answer
+from corpus.files import atomic_write
 from corpus.models import stable_id
 
 THUMBS_DOWN = 0
@@ -187,12 +186,5 @@ def export_candidates(store: FeedbackStore, out_path: Path | str) -> int:
             )
         )
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=out_path.name, suffix=".tmp", dir=out_path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write("".join(line + "\n" for line in lines))
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(out_path, "".join(line + "\n" for line in lines))
     return len(lines)

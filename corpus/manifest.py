@@ -7,13 +7,12 @@ optional "source"}]}. Fields left out (or null) are filled by detection (corpus.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Iterable
 
 from corpus.errors import CorpusError
+from corpus.files import atomic_write
 from corpus.models import DOC_TYPES
 
 MANIFEST_NAME = "manifest.json"
@@ -92,14 +91,4 @@ def write_manifest(corpus_dir: Path, entries: Iterable[ManifestEntry]) -> None:
         item.update({k: v for k, v in asdict(entry).items() if k != "file" and v is not None})
         documents.append(item)
     payload = json.dumps({"documents": documents}, ensure_ascii=False, indent=2) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".tmp", dir=corpus_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private
-        os.replace(tmp, corpus_dir / MANIFEST_NAME)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(corpus_dir / MANIFEST_NAME, payload)

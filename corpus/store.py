@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from corpus.errors import CorpusError
+from corpus.files import atomic_write
 from corpus.loaders import SUPPORTED_SUFFIXES, load_text
 from corpus.manifest import MANIFEST_NAME, ManifestEntry, read_manifest, write_manifest
 from corpus.metadata import MAX_YEAR, MIN_YEAR, detect_metadata
@@ -301,11 +302,7 @@ def add_documents(
     entries = dict(manifest)
     try:
         for source, text, data, target in plan:
-            fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=corpus_dir)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)  # mkstemp makes it private
-            os.replace(tmp, corpus_dir / target)
+            atomic_write(corpus_dir / target, data)
             written.append(corpus_dir / target)
             detected = detect_metadata(text, source.name)
             meta = replace(detected, **clean) if clean else detected

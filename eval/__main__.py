@@ -14,13 +14,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from corpus.files import atomic_write
 
 EVAL_DIR = Path(__file__).resolve().parent
 DEFAULT_GOLD = EVAL_DIR / "gold.jsonl"
@@ -138,12 +139,8 @@ def _write_outputs(out_root: Path, payload: dict[str, Any], markdown: str) -> Pa
         run_dir = out_root / f"{stamp}-{n}"
     run_dir.mkdir(parents=True)
     for name, text in (("report.json", json.dumps(payload, ensure_ascii=False, indent=2, default=str)), ("report.md", markdown)):
-        tmp = run_dir / f".{name}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, run_dir / name)
-    latest_tmp = out_root / ".latest.md.tmp"
-    latest_tmp.write_text(markdown, encoding="utf-8")
-    os.replace(latest_tmp, out_root / "latest.md")
+        atomic_write(run_dir / name, text)
+    atomic_write(out_root / "latest.md", markdown)
     return run_dir
 
 

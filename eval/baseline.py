@@ -10,16 +10,17 @@ top 10; the "answer" is the top passage. Output is the answer JSON shape of
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from corpus.files import atomic_write
 
 if TYPE_CHECKING:
     from corpus.models import Document
@@ -82,14 +83,9 @@ def _safe(name: str) -> str:
 
 def _save_npy_atomic(path: Path, array: np.ndarray) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.save(fh, array)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    atomic_write(path, buffer.getvalue())
 
 
 def embed_chunks(chunks: Sequence[BaselineChunk], embedder: "Embedder", cache_dir: Path | None, fingerprint: str) -> np.ndarray:
