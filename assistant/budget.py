@@ -10,6 +10,7 @@ guess). Differences, sums and percentage changes are computed from cited cells a
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import unicodedata
@@ -207,10 +208,16 @@ def stem(token: str) -> str:
     return token
 
 
-def tokens(text: str) -> list[str]:
-    """Content tokens: folded, no stopwords, no years, no aspect words."""
+@functools.lru_cache(maxsize=50_000)
+def _tokens(text: str) -> tuple[str, ...]:
     t = _ASPECT_WORDS.sub(" ", _YEAR_RE.sub(" ", fold(text)))
-    return [w for w in _TOKEN_RE.findall(t) if w not in _STOPWORDS and not w.isdigit() and len(w) > 1]
+    return tuple(w for w in _TOKEN_RE.findall(t) if w not in _STOPWORDS and not w.isdigit() and len(w) > 1)
+
+
+def tokens(text: str) -> list[str]:
+    """Content tokens: folded, no stopwords, no years, no aspect words (memoised per text:
+    every lookup re-reads the same row labels and captions)."""
+    return list(_tokens(text))
 
 
 def _compound(word: str, parts: set[str]) -> bool:
@@ -223,6 +230,17 @@ def _compound(word: str, parts: set[str]) -> bool:
 
 
 def token_match(q: str, candidates: Sequence[str]) -> float:
+    """How well question token q is matched by candidate tokens, 0..1 (see `_token_match`).
+
+    Memoised: the same fact fields meet the same question words again and again (every
+    lookup scores every fact, and arithmetic questions rank several times), and the
+    spelling comparison is the expensive part of a budget answer.
+    """
+    return _token_match(q, tuple(candidates))
+
+
+@functools.lru_cache(maxsize=500_000)
+def _token_match(q: str, candidates: tuple[str, ...]) -> float:
     """How well question token q is matched by candidate tokens, 0..1.
 
     1.0 equal or equal after stemming, or a compound of two candidate tokens (and the reverse);
