@@ -374,14 +374,6 @@ def fact_years(fact: BudgetFact) -> tuple[str, set[int]]:
 _ROW_PHASES = ("primitief", "na_wijzigingen", "cumulatief", "realisatie", "prognose")
 
 
-def fact_phase(fact: BudgetFact) -> str | None:
-    """The budget phase of a cell: its column's; else its row label's (only the specific phases,
-    or "begroot" for a "…begroting" row); else its table caption's (every cell of "Specificaties
-    wijzigingen deze periode" is a change of this period). For an in-text amount: its subject
-    phrase's, else its sentence's ("In 2023 is er reeds €121.000 besteed" -> realisatie)."""
-    return fact_phase_source(fact)[0]
-
-
 def fact_phase_source(fact: BudgetFact) -> tuple[str | None, str]:
     """(phase, where it comes from: "column", "row", "caption", "sentence" or "")."""
     if not fact.table_id:

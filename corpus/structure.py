@@ -554,15 +554,6 @@ def _build_blocks(text: str, lines: list[_Line]) -> list[Block]:
     return blocks
 
 
-def section_titles(blocks: Sequence[Block]) -> list[tuple[str, ...]]:
-    """Distinct section paths in document order (for inspection and tests)."""
-    seen: dict[tuple[str, ...], None] = {}
-    for b in blocks:
-        if b.kind == "heading":
-            seen.setdefault(b.section, None)
-    return list(seen)
-
-
 def section_lookup(blocks: Sequence[Block]):
     """A function offset -> heading path, for `find_tables(..., section_of=...)`.
 

@@ -222,27 +222,26 @@ def _pipe_table(doc_id, text, lines, seg, section_of) -> Table | None:
             caption = stripped
             break
     start = (lead[0] if lead else body[0]).start
-    if not caption and section_of is not None:
-        sec = tuple(section_of(start))
-        caption = sec[-1] if sec else ""
     rows, columns = _pipe_rows(text, header, rest)
     end = body[-1].end
     footnotes, end = _footnotes_after(lines, text, end)
     header_span = (header[0].start, header[-1].end) if header else (start, start)
-    return Table(
-        id=stable_id(doc_id, start),
-        doc_id=doc_id,
-        caption=caption,
-        section=tuple(section_of(start)) if section_of else (),
-        columns=columns,
-        rows=tuple(rows),
-        start=start,
-        end=end,
-        header_span=header_span,
-        unit_text=unit_text,
-        multiplier=multiplier,
-        footnotes=footnotes,
-    )
+    return _make_table(
+        doc_id, start, end, caption, section_of,
+        columns=columns, rows=tuple(rows), header_span=header_span,
+        unit_text=unit_text, multiplier=multiplier, footnotes=footnotes,
+    )  # fmt: skip
+
+
+def _make_table(
+    doc_id: str, start: int, end: int, caption: str, section_of: Callable[[int], Sequence[str]] | None, **fields
+) -> Table:
+    """A Table with its deterministic id and section; without a caption of its own a table is
+    named after the heading it stands under."""
+    section = tuple(section_of(start)) if section_of is not None else ()
+    if not caption and section:
+        caption = section[-1]
+    return Table(id=stable_id(doc_id, start), doc_id=doc_id, caption=caption, section=section, start=start, end=end, **fields)
 
 
 def _lines_above(lines: list[_Line], idx: int, limit: int = 2) -> list[str]:
@@ -436,24 +435,12 @@ def _flattened_tables(doc_id, text, lines, used, section_of) -> list[Table]:
             if unit_text:
                 break
         caption = strip_unit(caption) if caption else ""
-        if not caption and section_of is not None:
-            sec = tuple(section_of(start))
-            caption = sec[-1] if sec else ""
         tables.append(
-            Table(
-                id=stable_id(doc_id, start),
-                doc_id=doc_id,
-                caption=caption,
-                section=tuple(section_of(start)) if section_of else (),
-                columns=columns,
-                rows=tuple(rows),
-                start=start,
-                end=end,
-                header_span=header_span,
-                unit_text=unit_text,
-                multiplier=multiplier,
-                footnotes=footnotes,
-            )
+            _make_table(
+                doc_id, start, end, caption, section_of,
+                columns=columns, rows=tuple(rows), header_span=header_span,
+                unit_text=unit_text, multiplier=multiplier, footnotes=footnotes,
+            )  # fmt: skip
         )
         p = q
     return tables

@@ -228,7 +228,6 @@ def _read_meta(index_dir: Path) -> dict[str, Any]:
 
 def _load_stored(index_dir: Path) -> _Stored:
     """Read and cross-check every file; raise IndexProblem on anything inconsistent."""
-    import faiss
 
     meta = _read_meta(index_dir)
     try:
@@ -244,13 +243,7 @@ def _load_stored(index_dir: Path) -> _Stored:
         raise IndexProblem("Het indexbestand bm25_tokens.json heeft een onbekende opbouw.")
     if not isinstance(documents, dict):
         raise IndexProblem("Het indexbestand documents.json heeft een onbekende opbouw.")
-    faiss_path = index_dir / FAISS_FILE
-    if not faiss_path.is_file():
-        raise IndexProblem("Het indexbestand index.faiss ontbreekt.")
-    try:
-        fi = faiss.read_index(str(faiss_path))
-    except Exception:  # faiss raises RuntimeError with a C++ trace for damaged files
-        raise IndexProblem("Het indexbestand index.faiss is beschadigd.") from None
+    fi = _read_faiss(index_dir / FAISS_FILE)
     try:
         n = int(meta["chunk_count"])
         per_doc = sum(int(d["chunks"]) for d in meta["documents"].values())
@@ -270,16 +263,21 @@ def _load_stored(index_dir: Path) -> _Stored:
         documents
     ):
         raise IndexProblem("De documentenlijst van de index is niet consistent.")
-    sentences_path = index_dir / SENTENCES_FAISS_FILE
-    if not sentences_path.is_file():
-        raise IndexProblem("Het indexbestand sentences.faiss ontbreekt.")
-    try:
-        si = faiss.read_index(str(sentences_path))
-    except Exception:  # faiss raises RuntimeError with a C++ trace for damaged files
-        raise IndexProblem("Het indexbestand sentences.faiss is beschadigd.") from None
+    si = _read_faiss(index_dir / SENTENCES_FAISS_FILE)
     if int(si.ntotal) != len(sentence_units(chunks)) or int(si.d) != int(meta["dim"]):
         raise IndexProblem("De zinsvectoren in sentences.faiss passen niet bij de fragmenten.")
     return _Stored(meta, chunks, fi, tokens, documents, si)
+
+
+def _read_faiss(path: Path) -> Any:
+    import faiss
+
+    if not path.is_file():
+        raise IndexProblem(f"Het indexbestand {path.name} ontbreekt.")
+    try:
+        return faiss.read_index(str(path))
+    except Exception:  # faiss raises RuntimeError with a C++ trace for damaged files
+        raise IndexProblem(f"Het indexbestand {path.name} is beschadigd.") from None
 
 
 def _write_file(path: Path, data: str | bytes) -> None:
@@ -668,24 +666,23 @@ class HybridIndex:
             doc_chunks = new_chunks[doc.id]
             texts.extend(passage_text(c, doc.meta) for c in doc_chunks)
             texts.extend(sentence_text(doc_chunks[p], a, b) for p, a, b in new_sentences[doc.id])
-        flat = texts
-        new_vecs = np.zeros((len(flat), dim), dtype=np.float32)
+        new_vecs = np.zeros((len(texts), dim), dtype=np.float32)
         ends = (
             np.cumsum([len(new_chunks[d.id]) + len(new_sentences[d.id]) for d in todo]) if todo else np.array([])
         )
         started = time.monotonic()
-        if flat:
-            report(ProgressEvent("embedden", 0, len(flat), 0, len(todo)))
-        for lo in range(0, len(flat), EMBED_BATCH):
-            hi = min(lo + EMBED_BATCH, len(flat))
+        if texts:
+            report(ProgressEvent("embedden", 0, len(texts), 0, len(todo)))
+        for lo in range(0, len(texts), EMBED_BATCH):
+            hi = min(lo + EMBED_BATCH, len(texts))
             vecs = np.asarray(embedder.embed_passages(texts[lo:hi]), dtype=np.float32)
             if vecs.shape != (hi - lo, dim):
                 raise ValueError(f"embedder returned shape {vecs.shape}, expected {(hi - lo, dim)}")
             new_vecs[lo:hi] = vecs
             elapsed = time.monotonic() - started
-            eta = elapsed / hi * (len(flat) - hi)
+            eta = elapsed / hi * (len(texts) - hi)
             report(
-                ProgressEvent("embedden", hi, len(flat), int((ends <= hi).sum()), len(todo), eta)
+                ProgressEvent("embedden", hi, len(texts), int((ends <= hi).sum()), len(todo), eta)
             )
 
         # 3. Assemble in document order: reused vectors are read back from the stored index.
@@ -781,13 +778,13 @@ class HybridIndex:
         report(
             ProgressEvent(
                 "klaar",
-                len(flat),
-                len(flat),
+                len(texts),
+                len(texts),
                 len(docs),
                 len(docs),
                 message=(
                     f"Index klaar: {len(chunks)} fragmenten uit {len(docs)} documenten "
-                    f"({len(flat)} nieuw ingebed)."
+                    f"({len(texts)} teksten nieuw ingebed)."
                 ),
             )
         )
