@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
-import os
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -53,8 +52,6 @@ from corpus.models import DOC_TYPES
 
 log = logging.getLogger("assistant.app")
 
-FACTORY_ENV = "ASSISTANT_APP_FACTORY"
-DEFAULT_FACTORY = "assistant.service:Assistant.load"
 GENERIC_ERROR = (
     "Er ging iets mis bij het beantwoorden van deze vraag. Probeer het opnieuw of stel de vraag anders."
 )
@@ -75,7 +72,7 @@ def resolve_factory(spec: str) -> Callable[..., Any]:
     """Import "package.module:Attr.attr" and return the callable it names."""
     module_name, _, attr_path = spec.partition(":")
     if not module_name or not attr_path:
-        raise ValueError(f"{FACTORY_ENV}={spec!r}: verwacht 'module:functie'.")
+        raise ValueError(f"ASSISTANT_APP_FACTORY={spec!r}: verwacht 'module:functie'.")
     obj: Any = importlib.import_module(module_name)
     for part in attr_path.split("."):
         obj = getattr(obj, part)
@@ -99,7 +96,7 @@ def get_assistant(settings: Settings) -> Any | None:
 
     Returns None (after showing a Dutch error) when loading fails.
     """
-    spec = os.environ.get(FACTORY_ENV, "").strip() or DEFAULT_FACTORY
+    spec = settings.app_factory.strip()
     slot = assistant_slot(spec, settings)
     if slot["assistant"] is not None:
         return slot["assistant"]
@@ -132,7 +129,7 @@ def get_assistant(settings: Settings) -> Any | None:
 
 def replace_assistant(settings: Settings, assistant: Any) -> None:
     """Put a reloaded assistant (after adding documents) in the server-wide slot."""
-    spec = os.environ.get(FACTORY_ENV, "").strip() or DEFAULT_FACTORY
+    spec = settings.app_factory.strip()
     assistant_slot(spec, settings)["assistant"] = assistant
 
 

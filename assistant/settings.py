@@ -34,6 +34,8 @@ class Settings:
     # Upload limits for documents users add (app and CLI).
     max_file_mb: int = 20
     max_files_per_upload: int = 10
+    # "module:callable" the app builds its assistant with (tests point it at a fake).
+    app_factory: str = "assistant.service:Assistant.load"
 
     def __post_init__(self) -> None:
         if not str(self.embedding_model).strip():
@@ -61,6 +63,7 @@ class Settings:
             ("ASSISTANT_EMBEDDING_MODEL", "embedding_model", str),
             ("ASSISTANT_MAX_FILE_MB", "max_file_mb", int),
             ("ASSISTANT_MAX_FILES_PER_UPLOAD", "max_files_per_upload", int),
+            ("ASSISTANT_APP_FACTORY", "app_factory", str),
         ):
             raw = env.get(key)
             if raw is None or raw == "":
