@@ -46,6 +46,7 @@ _FRAMING_WORDS = (
     "heeft hebben had kan kunnen moet moeten zal zullen wil willen lang hoeveel welke welk wat "
     "waarom wanneer hoe waar wie gemeente gemeenten informatie iets over"
 )
+_ALL_TOWNS = re.compile(r"\b(?:welke\s+|de\s+|alle\s+|the\s+)?(?:gemeenten|gemeentes|municipalities)\b", re.IGNORECASE)
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
 _MARKER_AT_END = re.compile(r"\[\d+\]$")
 
@@ -397,7 +398,9 @@ class Assistant:
         vectors: dict[str, tuple[object, object]] = {}
         for town in sorted(self.info.municipalities):
             town_scope = Filters(municipality=town, year=scope.year, doc_type=scope.doc_type)
-            text = self._search_text(plan, town_scope)
+            # "de gemeenten" is the comparison, not the subject: searched, it favours any
+            # passage that happens to mention municipalities.
+            text = " ".join(_ALL_TOWNS.sub(" ", self._search_text(plan, town_scope)).split()) or plan.search_text
             if text not in vectors:
                 vec = self.retriever.embed_query(text) if self.retriever.mode != "bm25" else None
                 vectors[text] = (vec, self.index.sentence_scores(vec) if vec is not None else None)
