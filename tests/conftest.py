@@ -50,3 +50,21 @@ def real_assistant(real_settings):
     from assistant.service import Assistant
 
     return Assistant.load(real_settings)
+
+
+@pytest.fixture
+def small_assistant(tmp_path):
+    """Build an assistant over a few inline documents with the fake embedder (fast)."""
+
+    def build(files: dict[str, str]):
+        from assistant.service import Assistant
+        from assistant.settings import Settings
+
+        corpus = tmp_path / "corpus"
+        corpus.mkdir(exist_ok=True)
+        for name, text in files.items():
+            (corpus / name).write_text(text, encoding="utf-8")
+        settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "data")
+        return Assistant.load(settings, embedder=FakeEmbedder())
+
+    return build

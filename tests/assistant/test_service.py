@@ -18,7 +18,6 @@ from assistant.contract import answer_json
 from assistant.models import Answer
 from corpus.numbers import parse_dutch_number
 from tests.assistant.test_cli import deventer_cell
-from tests.fakes import FakeEmbedder
 
 DEVENTER = "deventer-kwartaalrapportage-2023-q3-inkomensvoorziening"
 
@@ -243,18 +242,6 @@ def test_every_number_in_an_answer_is_in_a_cited_passage_or_calculation(real_ass
 
 
 # ------------------------------------------------------------------ small corpora, fake embedder
-def _small_assistant(tmp_path: Path, files: dict[str, str]):  # noqa: ANN202
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in files.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "data")
-    return Assistant.load(settings, embedder=FakeEmbedder())
-
-
 HOSTILE = (
     "Kadernota 2024 gemeente Zwolle\n"
     "Veiligheid op het stationsplein\n"
@@ -276,8 +263,8 @@ PLAIN = (
         "Wat staat er over <script> en instructies in Zwolle?",
     ],
 )
-def test_hostile_document_is_plain_text(tmp_path: Path, question: str) -> None:
-    assistant = _small_assistant(tmp_path, {"zwolle-kadernota-2024.txt": HOSTILE, "deventer-begroting-2023.txt": PLAIN})
+def test_hostile_document_is_plain_text(small_assistant, question: str) -> None:  # noqa: ANN001
+    assistant = small_assistant({"zwolle-kadernota-2024.txt": HOSTILE, "deventer-begroting-2023.txt": PLAIN})
     hostile_chunks = [c for c in assistant.index.chunks if c.doc_id == "zwolle-kadernota-2024"]
     assert any("<script>alert(1)</script>" in c.text for c in hostile_chunks)  # indexed verbatim, not stripped
 
@@ -294,8 +281,8 @@ def test_hostile_document_is_plain_text(tmp_path: Path, question: str) -> None:
     assert json.loads(dumped)["passages"][0]["text"] == answer.passages[0].chunk.text
 
 
-def test_hostile_document_does_not_change_answers_about_other_documents(tmp_path: Path) -> None:
-    assistant = _small_assistant(tmp_path, {"zwolle-kadernota-2024.txt": HOSTILE, "deventer-begroting-2023.txt": PLAIN})
+def test_hostile_document_does_not_change_answers_about_other_documents(small_assistant) -> None:  # noqa: ANN001
+    assistant = small_assistant({"zwolle-kadernota-2024.txt": HOSTILE, "deventer-begroting-2023.txt": PLAIN})
     answer = assistant.ask("Hoe helpt Deventer inwoners met problematische schulden?")
     assert not answer.abstained, answer.text
     assert {c.passage.chunk.doc_id for c in answer.citations} == {"deventer-begroting-2023"}
@@ -329,8 +316,8 @@ def _budget_pdf(path: Path) -> Path:
         ("Wat zijn de baten van programma Wonen in 2024 in Zwolle?", "400", 400_000, "2024"),
     ],
 )
-def test_pdf_budget_table_added_answers_with_the_exact_cell(tmp_path: Path, question, raw, value, column) -> None:  # noqa: ANN001
-    assistant = _small_assistant(tmp_path, {"deventer-begroting-2023.txt": PLAIN})
+def test_pdf_budget_table_added_answers_with_the_exact_cell(small_assistant, tmp_path: Path, question, raw, value, column) -> None:  # noqa: ANN001
+    assistant = small_assistant({"deventer-begroting-2023.txt": PLAIN})
     pdf = _budget_pdf(tmp_path / "Begroting Zwolle 2024.pdf")
     added, updated = assistant.add_documents(
         [pdf], {"municipality": "Zwolle", "year": 2024, "doc_type": "programmabegroting"}

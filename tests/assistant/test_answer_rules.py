@@ -1,0 +1,94 @@
+"""The answering rules of Assistant.ask on small made-up documents (fake embedder): when it
+answers with a figure, when it abstains, comparisons, and years as cues."""
+
+from __future__ import annotations
+
+import re
+
+ZWOLLE = (
+    "Programmabegroting 2024 gemeente Zwolle\n"
+    "Programma Wonen\n"
+    "Wonen (bedragen x € 1.000)\n"
+    "Omschrijving | 2024 | 2025 |\n"
+    "Lasten | 1.250 | 1.300 |\n"
+    "Baten | 400 | 420 |\n"
+    "Schuldhulpverlening\n"
+    "Zwolle helpt inwoners met schulden via een vast aanspreekpunt in elke wijk.\n"
+    "In 2022 zijn 310 huishoudens geholpen bij het maken van een schuldregeling.\n"
+    "Mantelzorg\n"
+    "Mantelzorgers krijgen een jaarlijkse waardering en kunnen terecht bij het steunpunt.\n"
+)
+KAMPEN = (
+    "Programmabegroting 2024 gemeente Kampen\n"
+    "Schuldhulpverlening\n"
+    "Kampen biedt budgetcoaching aan inwoners met schulden en werkt samen met de kredietbank.\n"
+    "Sport\n"
+    "De gemeente Kampen renoveert het sportpark aan de IJssel voor de lokale verenigingen.\n"
+)
+DOCS = {"zwolle-begroting-2024.txt": ZWOLLE, "kampen-begroting-2024.txt": KAMPEN}
+
+
+def test_amount_question_is_answered_with_the_cell(small_assistant):
+    assistant = small_assistant(DOCS)
+    answer = assistant.ask("Wat zijn de lasten van programma Wonen in 2025 in Zwolle?")
+    assert not answer.abstained, answer.text
+    fact = answer.facts[0]
+    assert (fact.raw, fact.value, fact.column) == ("1.300", 1_300_000, "2025")
+    assert answer.citations and fact.raw in answer.citations[0].passage.chunk.text
+
+
+def test_amount_question_without_a_matching_figure_abstains(small_assistant):
+    assistant = small_assistant(DOCS)
+    # Debt help is in the documents, but no amount for it: the table is about housing.
+    answer = assistant.ask("Hoeveel is er in 2025 begroot voor schuldhulpverlening in Zwolle?")
+    assert answer.abstained, answer.text
+    assert answer.facts == () and answer.citations == ()
+    assert not re.search(r"\d", answer.text)  # no figure from somewhere else
+
+
+def test_quantity_question_is_answered_by_a_sentence_with_a_number(small_assistant):
+    assistant = small_assistant(DOCS)
+    answer = assistant.ask("Hoeveel huishoudens zijn in Zwolle geholpen met een schuldregeling?")
+    assert not answer.abstained, answer.text
+    assert "310 huishoudens" in answer.text
+
+
+def test_quantity_question_without_a_number_in_the_documents_abstains(small_assistant):
+    assistant = small_assistant(DOCS)
+    # The documents talk about carers but never count them.
+    answer = assistant.ask("Hoeveel mantelzorgers zijn er in Zwolle?")
+    assert answer.abstained, answer.text
+
+
+def test_a_year_in_the_question_does_not_hide_a_document_of_another_year(small_assistant):
+    assistant = small_assistant(DOCS)
+    answer = assistant.ask("Hoeveel huishoudens zijn in 2022 geholpen met een schuldregeling?")
+    assert answer.filters.year is None
+    assert not answer.abstained and "310" in answer.text
+
+
+def test_an_explicit_year_filter_does_restrict(small_assistant):
+    from assistant.models import Filters
+
+    assistant = small_assistant(DOCS)
+    answer = assistant.ask("Hoe helpt de gemeente inwoners met schulden?", filters=Filters(year=2021))
+    assert answer.passages == () and answer.abstained
+
+
+def test_comparison_gives_one_cited_line_per_municipality_with_evidence(small_assistant):
+    assistant = small_assistant(DOCS)
+    answer = assistant.ask("Wat doen de gemeenten aan schuldhulpverlening?")
+    assert not answer.abstained, answer.text
+    lines = answer.text.splitlines()[1:]
+    assert [line.split(":")[0] for line in lines] == ["Kampen", "Zwolle"]
+    for n, (line, citation) in enumerate(zip(lines, answer.citations), start=1):
+        assert line.endswith(f"[{n}]")
+        assert citation.passage.meta.municipality == line.split(":")[0]
+    assert {p.meta.municipality for p in answer.passages[:2]} == {"Kampen", "Zwolle"}
+
+
+def test_comparison_leaves_out_a_municipality_without_evidence(small_assistant):
+    assistant = small_assistant(DOCS)
+    answer = assistant.ask("Wat doen de gemeenten voor mantelzorgers?")
+    towns = [line.split(":")[0] for line in answer.text.splitlines()[1:]]
+    assert towns == ["Zwolle"]
