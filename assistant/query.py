@@ -434,6 +434,9 @@ _PREP_BEFORE_SLOT = frozenset(
 )
 
 
+_DEMONSTRATIVES = frozenset({"deze", "dit", "die", "dat"})
+
+
 def extract_topic(text: str, slots: _Slots) -> str:
     """The content part of a question: slot phrases and edge function words removed."""
     spans = [(s, e) for _, s, e in slots.known + slots.unknown]
@@ -453,6 +456,9 @@ def extract_topic(text: str, slots: _Slots) -> str:
             chars[i] = " "
     words = re.findall(r"[^\s?!.,;:()\"“”]+(?:[.,][^\s?!.,;:()\"“”]+)*", "".join(chars))
     while words and words[0].lower() in _FUNCTION_WORDS:
+        # A demonstrative before a noun is part of the subject: "deze periode" is a column.
+        if words[0].lower() in _DEMONSTRATIVES and len(words) > 1 and words[1].lower() not in _FUNCTION_WORDS:
+            break
         words.pop(0)
     while words and words[-1].lower() in _FUNCTION_WORDS:
         words.pop()

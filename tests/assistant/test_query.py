@@ -517,3 +517,23 @@ def test_same_subject_question_continues_the_conversation():
     plan = ask("En wat gaat er in 2023 af?", [*history, "Hoeveel is er geraamd voor de aanpak van armoedebestrijding?"])
     assert plan.filters == Filters(municipality="Deventer", year=2023)
     assert "armoedebestrijding" in plan.search_text
+
+
+@pytest.mark.parametrize(
+    "question, kept",
+    [
+        ("Hoeveel wordt er deze periode in de reserves gestort?", "deze periode"),
+        ("Wat gebeurt er met die pilot in Zwolle?", "die pilot"),
+        ("Wat is de stand van zaken?", "stand van zaken"),
+    ],
+)
+def test_topic_keeps_a_demonstrative_that_belongs_to_its_noun(question, kept):
+    plan = understand(question, [], INFO)
+    assert plan.topic.startswith(kept), plan.topic
+
+
+def test_follow_up_keeps_the_period_of_the_previous_question():
+    history = ["Hoeveel wordt er deze periode in de reserves gestort in Zwolle?"]
+    plan = understand("En de onttrekking?", history, INFO)
+    assert "deze periode" in plan.resolved_question
+    assert plan.filters.municipality == "Zwolle"
