@@ -13,7 +13,6 @@ import difflib
 import functools
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -21,6 +20,7 @@ from assistant.models import Calculation, Filters
 from corpus.models import BudgetFact, DocumentMeta, Table
 from corpus.numbers import find_amounts, format_dutch_number, parse_dutch_number
 from corpus.tables import parse_unit
+from corpus.text import fold
 
 # ----------------------------------------------------------------- question recognition
 
@@ -46,12 +46,6 @@ _COUNT_NOUNS = {
     "uur", "deelnemers", "huishoudens", "gezinnen", "plekken", "plaatsen", "fte", "medewerkers",
     "trajecten", "bezoekers", "leerlingen", "gemeenten", "indicatoren", "acties",
 }
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents: "Cliënten" -> "clienten"."""
-    nfkd = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in nfkd if not unicodedata.combining(c))
 
 
 def is_budget_question(question: str) -> bool:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from corpus.text import fold as text_fold
+from corpus.text import strip_accents
 
 REFERENCE_CSV = Path(__file__).resolve().parent / "reference" / "gemeenten.csv"
 
@@ -85,9 +87,7 @@ class MunicipalityMention:
 
 def fold(text: str) -> str:
     """Lower-case, accents folded, curly apostrophes straightened: for lookups only."""
-    text = text.replace("’", "'").replace("‘", "'")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+    return text_fold(text.replace("’", "'").replace("‘", "'")).strip()
 
 
 def _generic_forms(name: str) -> list[str]:
@@ -146,10 +146,7 @@ class Municipalities:
             folded_ascii = fold(name)
             if folded_ascii != name.lower():
                 # "Sudwest-Fryslan": accents dropped, capitals kept.
-                plain = "".join(
-                    c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
-                )
-                surfaces.append(plain)
+                surfaces.append(strip_accents(name))
             surfaces += DEMONYMS.get(name, ())
             surfaces += _generic_forms(name)
             for surface in surfaces:

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import tempfile
-import unicodedata
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Iterable
@@ -27,6 +26,7 @@ from corpus.manifest import MANIFEST_NAME, ManifestEntry, read_manifest, write_m
 from corpus.metadata import MAX_YEAR, MIN_YEAR, detect_metadata
 from corpus.models import DOC_TYPES, Document, DocumentMeta
 from corpus.municipalities import Municipalities
+from corpus.text import fold
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "seeds"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # settings.max_file_mb default
@@ -65,9 +65,7 @@ class AddResult(list):
 def slugify(stem: str) -> str:
     """A safe file stem: ascii lower-case letters, digits and single hyphens, at most 80
     characters; never empty, hidden or a reserved device name."""
-    folded = unicodedata.normalize("NFKD", stem)
-    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-")
     slug = slug[:80].rstrip("-") or "document"
     if slug in _RESERVED_STEMS:
         slug += "-document"

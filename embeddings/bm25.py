@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from typing import Iterable, Sequence
 
 import numpy as np
+
+from corpus.text import fold
 
 # Frequent Dutch function words: they carry no topic and would dominate short queries.
 STOPWORDS = frozenset(
@@ -44,12 +45,6 @@ STOPWORDS = frozenset(
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:\d+[a-z]*)*")
 _VOWELS = set("aeiouy")
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip accents ("Financiële" → "financiele")."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _normalise_number(tok: str) -> str:
