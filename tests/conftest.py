@@ -68,3 +68,11 @@ def small_assistant(tmp_path):
         return Assistant.load(settings, embedder=FakeEmbedder())
 
     return build
+
+
+@pytest.fixture(scope="session")
+def seed_documents() -> list:
+    """The shipped seed documents as the corpus store loads them (manifest metadata)."""
+    from corpus.store import load_corpus
+
+    return list(load_corpus(SEEDS_DIR).documents)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
@@ -31,14 +30,8 @@ def _store(docs: list[Document]) -> FactStore:
 
 
 @pytest.fixture(scope="module")
-def store(seeds_dir) -> FactStore:
-    manifest = json.loads((seeds_dir / "manifest.json").read_text(encoding="utf-8"))
-    docs = []
-    for e in manifest["documents"]:
-        text = (seeds_dir / e["file"]).read_text(encoding="utf-8")
-        meta = DocumentMeta(e["title"], e["municipality"], e["year"], e["doc_type"])
-        docs.append(Document(e["file"].rsplit(".", 1)[0], e["file"], text, meta, "fp"))
-    return _store(docs)
+def store(seed_documents) -> FactStore:
+    return _store(seed_documents)
 
 
 @pytest.mark.parametrize(

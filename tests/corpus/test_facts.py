@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
@@ -12,20 +11,10 @@ from corpus.numbers import parse_dutch_number
 from corpus.tables import find_tables
 
 
-def _docs(seeds_dir) -> list[Document]:
-    manifest = json.loads((seeds_dir / "manifest.json").read_text(encoding="utf-8"))
-    docs = []
-    for entry in manifest["documents"]:
-        text = (seeds_dir / entry["file"]).read_text(encoding="utf-8")
-        meta = DocumentMeta(entry["title"], entry["municipality"], entry["year"], entry["doc_type"])
-        docs.append(Document(entry["file"].rsplit(".", 1)[0], entry["file"], text, meta, "fp"))
-    return docs
-
-
 @pytest.fixture(scope="module")
-def extracted(seeds_dir):
+def extracted(seed_documents):
     out = {}
-    for doc in _docs(seeds_dir):
+    for doc in seed_documents:
         tables = find_tables(doc.id, doc.text)
         out[doc.id.split("-")[0]] = (doc, tables, extract_facts(doc, tables))
     return out
