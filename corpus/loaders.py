@@ -25,6 +25,8 @@ _WESTERN_CHARS = set(
     "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿÀÁÂÄÇÈÉÊËÌÍÎÏÑÒÓÔÖØÙÚÛÜß"
     "€‘’“”„–—…•°²³½¼¾×·«»©®™§¶µ\u00a0"
 )
+# Basic Latin up to Latin Extended-B: every letter of Dutch (and English) text.
+_LATIN_END = 0x250
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CID = re.compile(r"\(cid:\d+\)")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff\ufffd]")
@@ -133,6 +135,14 @@ def _checked_text(text: str, name: str) -> str:
     # Control characters other than tab/newline/form feed mean the bytes were not text.
     if len(_CONTROL.findall(text)) > max(2, len(text) // 200):
         raise CorpusError(f"Bestand {name} lijkt een binair bestand en geen tekst.")
+    # Bytes decoded with the wrong encoding (a stray UTF-16 byte-order mark, say) come out
+    # as letters of another script; a Dutch document is written in the Latin alphabet.
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(ord(c) < _LATIN_END for c in letters) < 0.5 * len(letters):
+        raise CorpusError(
+            f"Bestand {name} bevat geen leesbare Nederlandse tekst; controleer de tekencodering "
+            "(sla het op als UTF-8)."
+        )
     return text
 
 

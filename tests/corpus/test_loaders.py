@@ -64,6 +64,8 @@ def test_markdown_kept_as_is_including_crlf(tmp_path: Path) -> None:
         ("binair.txt", bytes(range(256)) * 8, "binair"),
         ("zip.md", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(1, 40)) * 20, "binair|tekencodering"),
         ("groot.txt", b"a" * 2000, "groter dan de limiet"),
+        # A byte-order mark in front of single-byte text decodes to another script.
+        ("bom.txt", b"\xff\xfe\x00" + b"Armoedebeleid en schuldhulp in de wijk. " * 5, "tekencodering"),
         ("tabel.xls", b"whatever", r"Bestandstype \.xls .*wordt niet ondersteund; gebruik txt, md, html, pdf of docx"),
         ("oud.doc", b"whatever", r"\.docx"),
         ("geen_extensie", b"tekst", "zonder extensie"),
