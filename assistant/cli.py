@@ -394,6 +394,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CorpusError, SettingsError, _UserError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader went away (`assistant figures … | head`): nothing left to say.
+        sys.stderr.close()
+        return 0
     except OSError as exc:
         # Unreadable/unwritable files (permissions, full disk): one line, not a traceback.
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""

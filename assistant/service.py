@@ -39,7 +39,9 @@ TOP_PASSAGES = 10
 # questions without a number in the answer abstain on their own rules.
 MIN_EVIDENCE = 0.1
 
-_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+# Numbers in a question (years, counts) are not subject words: money questions go to the
+# fact store, and "1" in a passage is no evidence about anything.
+_NUMBER = re.compile(r"[\d.,]+")
 # Words that frame a question rather than name its subject.
 _FRAMING_WORDS = (
     "doet doen deed gedaan gaat gaan ging staat staan stond wordt worden werd zijn is was waren "
@@ -295,7 +297,7 @@ class Assistant:
     def _query_tokens(self, plan: "QueryPlan") -> list[str]:
         """The question's content terms: what a passage must cover to count as evidence.
 
-        Places and years are filters, not content; verbs that only frame a question ("doet",
+        Places, years and other numbers are not subject words; verbs that only frame a question ("doet",
         "gaat") say nothing about the answer. For an English question the English words
         themselves never occur in Dutch documents: only the Dutch glosses and words the
         corpus knows (names, abbreviations) count.
@@ -303,7 +305,7 @@ class Assistant:
         tokens = [
             t
             for t in self._tokenize(plan.search_text)
-            if t not in self._place_tokens and t not in self._framing and not _YEAR.fullmatch(t)
+            if t not in self._place_tokens and t not in self._framing and not _NUMBER.fullmatch(t)
         ]
         if plan.language == "en":
             # English words never occur in the Dutch documents: keep the Dutch glosses and
