@@ -504,7 +504,7 @@ class Assistant:
 
     def _guarded(self, ans: Answer, extra_sources: Sequence[str]) -> Answer:
         """Grounding guard: no number may appear that is not in a cited source or a shown calculation."""
-        from assistant.budget import ungrounded_numbers
+        from assistant.grounding import ungrounded_numbers
 
         sources = [c.passage.chunk.text for c in ans.citations] + list(extra_sources) + [ans.question, ans.resolved_question]
         calcs = (ans.calculation,) if ans.calculation else ()

@@ -1,6 +1,5 @@
 """Fusion and filtering as pure functions on tiny inputs."""
 
-import numpy as np
 import pytest
 
 from assistant.models import Filters

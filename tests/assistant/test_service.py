@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.budget import ungrounded_numbers
 from assistant.contract import answer_json
+from assistant.grounding import ungrounded_numbers
 from assistant.models import Answer
 from corpus.numbers import parse_dutch_number
 from tests.assistant.test_cli import deventer_cell
