@@ -715,7 +715,10 @@ class FactStore:
     def search(self, query: str, filters: Filters = Filters(), limit: int = 20) -> list[BudgetFact]:
         """Facts matching a free query (the `assistant figures` command), best first."""
         q = self._terms(query, filters)
-        return [f for s, cov, f in self.rank(q, filters) if s >= MIN_SCORE and (cov >= MIN_COVERAGE or not q.topic)][:limit]
+        if not q.topic:
+            # Only aspects ("lasten", "realisatie 2022"): list the cells that have them.
+            return [f for s, _, f in self.rank(q, filters) if s > 0][:limit]
+        return [f for s, cov, f in self.rank(q, filters) if s >= MIN_SCORE and cov >= MIN_COVERAGE][:limit]
 
     # -- the conversation
     def lookup(self, question: str, filters: Filters = Filters(), topic_hint: str = "",

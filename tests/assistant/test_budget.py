@@ -382,3 +382,10 @@ def test_token_match_relates_derivations(q, candidates, low):
 
     assert token_match(q, candidates) >= low
     assert token_match(q, ["wegenonderhoud"]) == 0.0
+
+
+def test_figures_search_with_only_an_aspect_lists_cells_that_have_it(store):
+    facts = store.search("lasten", Filters(municipality="Deventer"), limit=10)
+    assert facts
+    assert sum("Lasten" in f.row or "Lasten" in f.column for f in facts[:5]) >= 3
+    assert all(f.municipality == "Deventer" for f in facts)
