@@ -102,15 +102,6 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ensure_corpus(settings: Settings) -> None:
-    """The default corpus folder is seeded on first use, as Assistant.load does."""
-    from assistant.settings import DEFAULT_CORPUS_DIR, SHIPPED_CORPUS_DIR
-    from corpus.store import ensure_default_corpus
-
-    if Path(settings.corpus_dir).resolve() == DEFAULT_CORPUS_DIR.resolve():
-        ensure_default_corpus(settings.corpus_dir, SHIPPED_CORPUS_DIR)
-
-
 def _reindex(settings: Settings, args: argparse.Namespace, done: str) -> None:
     """Bring the index up to date after the corpus folder changed; on failure say what did happen."""
     from assistant.service import Assistant
@@ -133,17 +124,18 @@ def cmd_add(args: argparse.Namespace) -> int:
             f"U kunt maximaal {settings.max_files_per_upload} bestanden tegelijk toevoegen "
             f"(ASSISTANT_MAX_FILES_PER_UPLOAD); er zijn er {len(args.paths)} opgegeven."
         )
-    _ensure_corpus(settings)
+    from assistant.service import prepare_corpus  # lazy: the service imports heavy modules on use only
+
+    prepare_corpus(settings)
     overrides = {"municipality": args.municipality, "year": args.year, "doc_type": args.type, "title": args.title}
     given = {k: v for k, v in overrides.items() if v is not None}
-    max_bytes = settings.max_file_mb * 1024 * 1024
-    added = add_documents(settings.corpus_dir, [Path(p) for p in args.paths], given, max_bytes=max_bytes)
+    added = add_documents(settings.corpus_dir, [Path(p) for p in args.paths], given, max_bytes=settings.max_file_bytes)
     # Adding a file that is already there with metadata flags is how a user corrects the
     # detected municipality/year/type (the hint printed below says so).
     updated = []
     for name, existing in getattr(added, "already_present", []):
         if given:
-            updated.append(update_metadata(settings.corpus_dir, existing, max_bytes, **given))
+            updated.append(update_metadata(settings.corpus_dir, existing, settings.max_file_bytes, **given))
         else:
             print(f"Al aanwezig: {name} is hetzelfde als document {existing}; niet opnieuw toegevoegd.")
     if not added and not updated:
@@ -166,7 +158,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     # Unknown ids are refused by the store before anything changes; the index is updated after.
     settings = _settings(args)
-    _ensure_corpus(settings)
+    from assistant.service import prepare_corpus  # lazy: the service imports heavy modules on use only
+
+    prepare_corpus(settings)
     removed = remove_document(settings.corpus_dir, args.doc)
     _reindex(settings, args, "Het document is wel uit de documentenmap verwijderd")
     print(f"Verwijderd: {args.doc} ({removed})")

@@ -53,6 +53,15 @@ _ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
 _MARKER_AT_END = re.compile(r"\[\d+\]$")
 
 
+def prepare_corpus(settings: Settings) -> None:
+    """Seed the default working corpus from the shipped documents on first use (a folder the
+    user chose is used as it is)."""
+    from corpus.store import ensure_default_corpus
+
+    if Path(settings.corpus_dir).resolve() == DEFAULT_CORPUS_DIR.resolve():
+        ensure_default_corpus(settings.corpus_dir, SHIPPED_CORPUS_DIR)
+
+
 @dataclass(frozen=True)
 class DocumentInfo:
     """A document as the user sees it in `assistant documents` and the app's sidebar."""
@@ -123,16 +132,15 @@ class Assistant:
         from corpus.chunking import CHUNKER_VERSION, chunk_document, document_tables
         from corpus.errors import CorpusError
         from corpus.facts import extract_facts
-        from corpus.store import ensure_default_corpus, load_corpus
+        from corpus.store import load_corpus
         from embeddings import load_embedder
         from embeddings.index import HybridIndex, format_progress
 
         settings = settings or Settings.from_env()
-        if Path(settings.corpus_dir).resolve() == DEFAULT_CORPUS_DIR.resolve():
-            ensure_default_corpus(settings.corpus_dir, SHIPPED_CORPUS_DIR)
+        prepare_corpus(settings)
         if not Path(settings.corpus_dir).is_dir():
             raise CorpusError(f"De documentenmap {settings.corpus_dir} bestaat niet.")
-        loaded = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_mb * 1024 * 1024)
+        loaded = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
         documents = list(loaded.documents)
         if progress:
             for file, message in loaded.problems:
@@ -188,7 +196,7 @@ class Assistant:
         from corpus.loaders import load_text
         from corpus.metadata import detect_metadata
 
-        text = load_text(Path(path), self.settings.max_file_mb * 1024 * 1024)
+        text = load_text(Path(path), self.settings.max_file_bytes)
         return detect_metadata(text, Path(path).name)
 
     def add_documents(
@@ -202,7 +210,7 @@ class Assistant:
         from corpus.store import add_documents
 
         added = add_documents(
-            self.settings.corpus_dir, list(paths), overrides or {}, max_bytes=self.settings.max_file_mb * 1024 * 1024
+            self.settings.corpus_dir, list(paths), overrides or {}, max_bytes=self.settings.max_file_bytes
         )
         return added, Assistant.load(self.settings, progress, embedder=self.embedder, retrieval_mode=self.retriever.mode)
 

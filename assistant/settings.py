@@ -48,6 +48,10 @@ class Settings:
                 raise SettingsError(f"{name} moet een positief geheel getal zijn.")
 
     @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb) * 1024 * 1024
+
+    @property
     def feedback_db(self) -> Path:
         return self.data_dir / "feedback.sqlite3"
 
