@@ -160,8 +160,11 @@ def export_feedback(out: Path) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m eval", description="Evaluate the assistant on a gold question set.")
-    p.add_argument("--questions", type=Path, default=DEFAULT_GOLD, help="gold questions (JSON lines, see eval/FORMAT.md)")
-    p.add_argument("--corpus", type=Path, help="folder of documents to evaluate on (default: the settings' corpus)")
+    p.add_argument("--suite", choices=("seeds", "real", "all"), default="seeds",
+                   help="seeds: shipped excerpts + eval/gold.jsonl; real: full real documents in eval/real/; all: both")
+    p.add_argument("--split", choices=("dev", "test"), help="only questions and cells of this split (real suite)")
+    p.add_argument("--questions", type=Path, help="gold questions (JSON lines, see eval/FORMAT.md) instead of a suite's")
+    p.add_argument("--corpus", type=Path, help="folder of documents to evaluate on (default: the suite's corpus)")
     p.add_argument("--limit", type=int, help="only the first N questions")
     p.add_argument("--compare", action="store_true", help="compare retrieval configurations and the LangChain baseline")
     p.add_argument("--bench", action="store_true", help="latency benchmark (warm p50/p95 per stage, index build/load)")
@@ -176,6 +179,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sub = argparse.ArgumentParser(prog="python -m eval export-feedback")
         sub.add_argument("out", type=Path)
         return export_feedback(sub.parse_args(argv[1:]).out)
+    if argv[:1] == ["cells"]:
+        sub = argparse.ArgumentParser(prog="python -m eval cells", description="Table-cell accuracy of the corpus layer only (no embeddings).")
+        sub.add_argument("--split", choices=("dev", "test"))
+        sub.add_argument("--failures", type=int, default=40, help="how many inexact cells to list")
+        parsed = sub.parse_args(argv[1:])
+        return cells_only(parsed.split, parsed.failures)
     args = build_parser().parse_args(argv)
     args.command = " ".join(["python -m eval", *argv])
     if args.export_feedback:
@@ -187,22 +196,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     from assistant.settings import Settings, SettingsError
     from corpus.errors import CorpusError
     from eval.gold import GoldFormatError, load_gold
+    from eval.suites import SUITES, Suite
 
     try:
-        questions = load_gold(args.questions)
         settings = Settings.from_env()
-        cache_dir = args.out / "cache"
-        if args.corpus is not None:
-            if not args.corpus.is_dir():
-                raise CorpusError(f"De documentenmap {args.corpus} bestaat niet.")
-            key = files_fingerprint(args.corpus)[:16]
-            settings = settings.with_(
-                corpus_dir=args.corpus, index_dir=cache_dir / f"index-{_safe(settings.embedding_model)}-{key}"
-            )
-        return run(args, settings, questions[: args.limit] if args.limit else questions, cache_dir)
+        if args.questions is not None or args.corpus is not None:
+            base = SUITES["real" if args.suite == "real" else "seeds"]
+            suites = [Suite(
+                "custom",
+                (args.questions,) if args.questions else base.question_files,
+                corpus_dir=args.corpus or base.corpus_dir,
+                cells_file=None,
+            )]
+        else:
+            suites = [SUITES[name] for name in (("seeds", "real") if args.suite == "all" else (args.suite,))]
+        runs = []
+        for suite in suites:
+            questions = suite.questions(args.split)
+            if not questions:
+                raise GoldFormatError(f"Suite {suite.name} heeft geen vragen in split {args.split}.")
+            suite_settings = _suite_settings(settings, suite, args.out / "cache")
+            runs.append((suite, suite_settings, questions[: args.limit] if args.limit else questions))
+        del load_gold
     except (GoldFormatError, CorpusError, SettingsError) as exc:
         _err(str(exc))
         return 2
+    status = 0
+    rows = []
+    for suite, suite_settings, questions in runs:
+        try:
+            code, suite_rows = run(args, suite, suite_settings, questions, args.out / "cache")
+        except (GoldFormatError, CorpusError) as exc:
+            _err(str(exc))
+            return 2
+        status = max(status, code)
+        rows.extend(suite_rows)
+    if len(runs) > 1:
+        from eval.run import headline_table
+
+        print("## Suites side by side\n\n" + headline_table(rows))
+    return status
+
+
+def _suite_settings(settings: Any, suite: Any, cache_dir: Path) -> Any:
+    """A suite with its own documents gets its own index in the cache, keyed by the files, so
+    it is built once and reused while the documents (and the chunker, via the index's
+    fingerprints) are unchanged."""
+    from corpus.errors import CorpusError
+
+    if suite.corpus_dir is None:
+        return settings
+    if not Path(suite.corpus_dir).is_dir():
+        raise CorpusError(f"De documentenmap {suite.corpus_dir} bestaat niet.")
+    key = files_fingerprint(suite.corpus_dir)[:16]
+    return settings.with_(
+        corpus_dir=suite.corpus_dir,
+        index_dir=cache_dir / f"index-{suite.name}-{_safe(settings.embedding_model)}-{key}",
+    )
 
 
 def _safe(name: str) -> str:
@@ -211,7 +261,48 @@ def _safe(name: str) -> str:
     return safe(name)
 
 
-def run(args: argparse.Namespace, settings: Any, questions: list, cache_dir: Path) -> int:
+def suite_facts(settings: Any) -> list:
+    """Budget facts of a suite's corpus from the corpus layer alone (no index, no model)."""
+    from corpus.chunking import document_tables
+    from corpus.facts import extract_facts
+    from corpus.store import load_corpus
+
+    loaded = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
+    for file, message in loaded.problems:
+        _err(f"  Overgeslagen: {file}: {message}")
+    facts = []
+    for doc in loaded.documents:
+        facts.extend(extract_facts(doc, document_tables(doc)))
+    return facts
+
+
+def cells_section(cells_file: Path, facts: Sequence[Any], split: str | None, failures: int = 40) -> tuple[dict, str]:
+    """Table-cell accuracy of `facts` against a cells file: (JSON-able summary, Markdown)."""
+    from eval.cells import cell_accuracy, cells_markdown, load_cells
+
+    cells = [c for c in load_cells(cells_file) if split is None or c.split == split]
+    result = cell_accuracy(cells, facts)
+    summary = {k: v for k, v in result.items() if k != "outcomes"}
+    return summary, "## Table cells (corpus layer)\n\n" + cells_markdown(result, failures)
+
+
+def cells_only(split: str | None, failures: int) -> int:
+    from assistant.settings import Settings
+    from eval.suites import SUITES
+
+    suite = SUITES["real"]
+    settings = _suite_settings(Settings.from_env(), suite, DEFAULT_RESULTS / "cache")
+    _err(f"Documenten lezen uit {suite.corpus_dir} …")
+    started = time.perf_counter()
+    facts = suite_facts(settings)
+    _err(f"  {len(facts)} bedragen in {time.perf_counter() - started:.1f} s")
+    _, text = cells_section(suite.cells_file, facts, split, failures)
+    print(text)
+    return 0
+
+
+def run(args: argparse.Namespace, suite: Any, settings: Any, questions: list, cache_dir: Path) -> tuple[int, str]:
+    """One suite: evaluate, write the report, print the overview; (exit status, overview)."""
     from assistant.service import Assistant
     from eval import run as runner
     from eval.baseline import LangChainBaseline, corpus_fingerprint
@@ -221,10 +312,12 @@ def run(args: argparse.Namespace, settings: Any, questions: list, cache_dir: Pat
     documents = [full.document(d.id) for d in full.documents()]
     documents_text = {d.id: d.text for d in documents}
     info: dict[str, Any] = {
+        "suite": suite.name,
+        "split": args.split or "dev + test",
         "command": getattr(args, "command", "python -m eval"),
         "timestamp": time.strftime("%Y-%m-%d %H:%M:%S"),
         "git_commit": _git_commit(),
-        "questions_file": str(args.questions),
+        "questions_file": ", ".join(str(p) for p in suite.question_files),
         "questions": len(questions),
         "corpus_dir": str(settings.corpus_dir),
         "index_dir": str(settings.index_dir),
@@ -235,10 +328,18 @@ def run(args: argparse.Namespace, settings: Any, questions: list, cache_dir: Pat
         "retrieval_mode": "hybrid",
         "understanding": True,
     }
-    results = runner.evaluate(_answer_fn(full), questions, documents_text, _Progress("full"))
+    # Quotes of page-cited questions are checked against the PDF text layer by the tests
+    # (eval.suites.check_page_quotes), not against the extraction being measured.
+    paged = any(q.pages for q in questions)
+    results = runner.evaluate(_answer_fn(full), questions, None if paged else documents_text, _Progress(suite.name))
     data, markdown = runner.report(results, info)
     payload: dict[str, Any] = {"settings": info, "main": data}
     sections: list[str] = []
+    cells_text = ""
+    if suite.cells_file is not None:
+        cells_summary, cells_text = cells_section(suite.cells_file, full.facts.facts, args.split)
+        payload["cells"] = cells_summary
+        sections.append(cells_text)
 
     if args.compare:
         rows = []
@@ -292,16 +393,19 @@ def run(args: argparse.Namespace, settings: Any, questions: list, cache_dir: Pat
     if sections:
         head, _, rest = markdown.partition("## Overall")
         markdown = head + "\n".join(sections) + "\n## Overall" + rest
-    run_dir = _write_outputs(args.out, payload, markdown)
-    print(runner.overview_table(results))
+    run_dir = _write_outputs(args.out / suite.name, payload, markdown)
+    print(f"## Suite {suite.name}\n\n" + runner.overview_table(results) + "\n")
+    print(runner.headline_table(runner.headline_rows(suite.name, results)))
+    if cells_text:
+        print(cells_text)
     n_fail = len(data["failures"])
     print(f"\n{n_fail} of {len(results)} questions have failures; report: {run_dir / 'report.md'}")
     errors = [r for r in results if "error" in r.failures]
     if errors:
         # An exception is a bug in the system under test, not a wrong answer: say so loudly.
         _err(f"{len(errors)} vragen gaven een fout, bijvoorbeeld {errors[0].id}: {errors[0].detail.get('error')}")
-        return 1
-    return 0
+        return 1, runner.headline_rows(suite.name, results)
+    return 0, runner.headline_rows(suite.name, results)
 
 
 if __name__ == "__main__":

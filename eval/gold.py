@@ -15,7 +15,10 @@ from pathlib import Path
 
 from eval.metrics import normalise
 
-KINDS = ("passage", "budget", "cross", "followup", "unanswerable")
+KINDS = ("passage", "budget", "cross", "followup", "unanswerable", "offtopic")
+# Kinds the documents do not answer: the assistant should decline them.
+DECLINE_KINDS = ("unanswerable", "offtopic")
+SPLITS = ("dev", "test")
 LANGUAGES = ("nl", "en")
 UNIT_NOT_STATED = "eenheid niet vermeld"
 
@@ -29,10 +32,11 @@ MAX_FILE_BYTES = 20_000_000
 _FIELDS = {
     "id", "kind", "question", "history", "paraphrased", "language", "municipality",
     "evidence", "expected_municipalities", "answer_contains", "budget", "note",
+    "split", "ocr", "category",
 }
-_EVIDENCE_FIELDS = {"document", "quote", "municipality"}
+_EVIDENCE_FIELDS = {"document", "quote", "municipality", "page"}
 _BUDGET_FIELDS = {
-    "raw", "value", "unit", "document", "row", "column", "calculation", "operands_raw",
+    "raw", "value", "unit", "document", "row", "column", "calculation", "operands_raw", "page",
 }
 
 
@@ -50,6 +54,8 @@ class GoldEvidence:
     document: str
     quote: str
     municipality: str | None = None
+    # 1-based PDF page the quote stands on (real-document suite); None for text documents.
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,7 @@ class GoldBudget:
     column: str = ""
     calculation: bool = False
     operands_raw: tuple[str, ...] = ()
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -88,10 +95,22 @@ class GoldQuestion:
     answer_contains: tuple[str, ...] = ()
     budget: GoldBudget | None = None
     note: str = ""
+    # "dev" or "test" (real-document suite); None for a set without a split.
+    split: str | None = None
+    # True when the evidence is only readable through OCR (a scanned page).
+    ocr: bool = False
 
     @property
     def answerable(self) -> bool:
-        return self.kind != "unanswerable"
+        return self.kind not in DECLINE_KINDS
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        """Pages the evidence stands on (empty when the documents have no pages)."""
+        found = [e.page for e in self.evidence if e.page is not None]
+        if self.budget is not None and self.budget.page is not None:
+            found.insert(0, self.budget.page)
+        return tuple(dict.fromkeys(found))
 
     @property
     def quotes(self) -> tuple[str, ...]:
@@ -154,8 +173,18 @@ def _parse_evidence(raw: object, line_no: int) -> tuple[GoldEvidence, ...]:
                 f"{MAX_QUOTE_CHARS} tekens lang zijn: {quote[:60]!r}.",
             )
         municipality = _string(item, "municipality", line_no, required=False)
-        items.append(GoldEvidence(document=document, quote=quote, municipality=municipality))
+        page = _page(item, "evidence.page", line_no)
+        items.append(GoldEvidence(document=document, quote=quote, municipality=municipality, page=page))
     return tuple(items)
+
+
+def _page(obj: Mapping, key: str, line_no: int) -> int | None:
+    value = obj.get("page")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _fail(line_no, f"'{key}' moet een paginanummer zijn (1 of hoger).")
+    return value
 
 
 def _number(value: object, key: str, line_no: int) -> float:
@@ -188,7 +217,7 @@ def _parse_budget(raw: object, line_no: int) -> GoldBudget:
         raise _fail(line_no, "'budget.row' en 'budget.column' moeten tekst zijn.")
     return GoldBudget(
         value=value, unit=unit, document=document, raw=cell, row=row, column=column,
-        calculation=calculation, operands_raw=operands,
+        calculation=calculation, operands_raw=operands, page=_page(raw, "budget.page", line_no),
     )
 
 
@@ -217,8 +246,17 @@ def parse_question(obj: object, line_no: int = 0) -> GoldQuestion:
     note = obj.get("note", "")
     if not isinstance(note, str):
         raise _fail(line_no, "veld 'note' moet tekst zijn.")
+    split = obj.get("split")
+    if split is not None and split not in SPLITS:
+        raise _fail(line_no, f"veld 'split' moet 'dev' of 'test' zijn, niet {split!r}.")
+    ocr = obj.get("ocr", False)
+    if not isinstance(ocr, bool):
+        raise _fail(line_no, "veld 'ocr' moet true of false zijn.")
+    category = obj.get("category", "")
+    if not isinstance(category, str):
+        raise _fail(line_no, "veld 'category' moet tekst zijn.")
 
-    if kind == "unanswerable":
+    if kind in DECLINE_KINDS:
         if evidence or budget is not None:
             raise _fail(line_no, "een onbeantwoordbare vraag heeft geen 'evidence' en geen 'budget'.")
     elif not evidence:
@@ -239,7 +277,8 @@ def parse_question(obj: object, line_no: int = 0) -> GoldQuestion:
     return GoldQuestion(
         id=qid, kind=kind, question=question, language=language, history=history,
         paraphrased=paraphrased, municipality=municipality, evidence=evidence,
-        expected_municipalities=expected, answer_contains=facts, budget=budget, note=note,
+        expected_municipalities=expected, answer_contains=facts, budget=budget,
+        note=note or category, split=split, ocr=ocr,
     )
 
 

@@ -78,14 +78,65 @@ def evidence_matches(
     return result
 
 
+_TOKEN = re.compile(r"\w+(?:[.,]\w+)*|[€%]")
+# Share of a page quote's tokens a passage must hold to count as containing it (see below).
+PAGE_QUOTE_COVERAGE = 0.8
+
+
+def quote_tokens(text: str) -> list[str]:
+    """Words, numbers as printed ("1.234,5") and the signs € and %, case-folded."""
+    return _TOKEN.findall(normalise(text).casefold())
+
+
+def covers_quote(passage_text: str, quote: str, coverage: float = PAGE_QUOTE_COVERAGE) -> bool:
+    """Does a passage hold a quote taken from a PDF page's text layer?
+
+    A PDF has no single text: the order of a table row's cells, the separators between them
+    ("|" in one extraction, spaces in another) and line breaks inside a label differ between
+    extractors. So a quote from a page counts as contained when at least `coverage` of its
+    tokens (as a multiset, order ignored) occur in the passage; 0.8 forgives a hyphenated or
+    re-ordered word in a 5-token table row but not a missing figure in a 3-token one.
+    """
+    wanted = quote_tokens(quote)
+    if not wanted:
+        return False
+    have: dict[str, int] = {}
+    for token in quote_tokens(passage_text):
+        have[token] = have.get(token, 0) + 1
+    found = 0
+    for token in wanted:
+        if have.get(token, 0) > 0:
+            have[token] -= 1
+            found += 1
+    return found >= coverage * len(wanted)
+
+
+def page_evidence_matches(
+    passage_texts: Sequence[str],
+    evidence_quotes: Sequence[str],
+    max_len: int = MAX_PASSAGE_CHARS,
+) -> list[frozenset[int]]:
+    """`evidence_matches` for quotes taken from PDF pages: containment by `covers_quote`."""
+    result: list[frozenset[int]] = []
+    for text in passage_texts:
+        if len(normalise(text)) > max_len:
+            result.append(frozenset())
+            continue
+        result.append(frozenset(i for i, q in enumerate(evidence_quotes) if covers_quote(text, q)))
+    return result
+
+
 def passage_hits(
     passage_texts: Sequence[str],
     evidence_quotes: Sequence[str],
     max_len: int = MAX_PASSAGE_CHARS,
+    paged: bool = False,
 ) -> list[bool]:
     """Per passage (rank order): True when it contains ANY evidence quote and is at most
-    `max_len` characters long. Evidence quotes are alternatives for the same answer."""
-    return [bool(m) for m in evidence_matches(passage_texts, evidence_quotes, max_len)]
+    `max_len` characters long. Evidence quotes are alternatives for the same answer.
+    paged: the quotes come from PDF pages, matched with `covers_quote`."""
+    match = page_evidence_matches if paged else evidence_matches
+    return [bool(m) for m in match(passage_texts, evidence_quotes, max_len)]
 
 
 def _check_k(k: int) -> None:
@@ -193,11 +244,12 @@ def citation_precision(
     cited_texts: Sequence[str],
     evidence_quotes: Sequence[str],
     max_len: int = MAX_PASSAGE_CHARS,
+    paged: bool = False,
 ) -> float:
     """Share of cited passages that contain an evidence quote; no citations -> 0.0."""
     if not cited_texts:
         return 0.0
-    hits = passage_hits(cited_texts, evidence_quotes, max_len)
+    hits = passage_hits(cited_texts, evidence_quotes, max_len, paged)
     return sum(hits) / len(hits)
 
 
@@ -229,6 +281,15 @@ def budget_exact(value_pred: float | None, value_gold: float) -> bool:
     if not math.isfinite(pred):
         return False
     return round(pred, 2) == round(float(value_gold), 2)
+
+
+def same_unit(unit_pred: object, unit_gold: str) -> bool:
+    """Units compared as written by the corpus layer and the gold set ("x € 1.000", "€",
+    "%", "eenheid niet vermeld"), ignoring spaces and case ("x €1.000" == "x € 1.000")."""
+    if not isinstance(unit_pred, str):
+        return False
+    squash = lambda u: re.sub(r"\s+", "", u).casefold()  # noqa: E731
+    return squash(unit_pred) == squash(unit_gold)
 
 
 def abstention_rates(outcomes: Iterable[tuple[bool, bool]]) -> dict[str, float | None]:
@@ -276,6 +337,7 @@ class QuestionResult:
     paraphrased: bool
     language: str
     metrics: Mapping[str, float | bool | None] = field(default_factory=dict)
+    split: str | None = None
 
 
 def _mean_block(results: Sequence[QuestionResult]) -> dict[str, float | int]:
@@ -297,8 +359,11 @@ def summarise(results: Sequence[QuestionResult]) -> dict:
         "by_municipality": {},
         "by_phrasing": {},
         "by_language": {},
+        "by_split": {},
     }
     for r in results:
+        if r.split:
+            groups["by_split"].setdefault(r.split, []).append(r)
         groups["by_kind"].setdefault(r.kind, []).append(r)
         groups["by_municipality"].setdefault(r.municipality or "-", []).append(r)
         groups["by_phrasing"].setdefault("paraphrased" if r.paraphrased else "literal", []).append(r)

@@ -28,8 +28,12 @@ ANSWER_METRICS = (
     "citation_precision",
     "answer_contains_fact",
     "budget_exact",
+    "figure_strict",
+    "page@1",
     "abstained_unanswerable",
+    "declined_offtopic",
     "false_abstention",
+    "asked_back",
     "followup_success",
 )
 METRIC_LABELS = {
@@ -41,7 +45,11 @@ METRIC_LABELS = {
     "citation_precision": "citation precision",
     "answer_contains_fact": "answer has fact",
     "budget_exact": "budget exact",
+    "figure_strict": "figure strict",
+    "page@1": "page@1",
     "abstained_unanswerable": "abstention (unanswerable)",
+    "declined_offtopic": "declined (off-topic)",
+    "asked_back": "asked back",
     "false_abstention": "false abstention (answerable)",
     "followup_success": "follow-up success",
 }
@@ -84,8 +92,10 @@ def _retrieval_metrics(q: GoldQuestion, passages: Sequence[Mapping[str, Any]]) -
         hits = [i == first for i in range(len(hits))]
         ndcg = m.ndcg_at_k(m.evidence_matches(texts, q.quotes), 10) if first is not None else 0.0
     else:
-        hits = m.passage_hits(texts, q.quotes)
-        ndcg = m.ndcg_at_k(m.evidence_matches(texts, q.quotes), 10)
+        match = m.page_evidence_matches if q.pages else m.evidence_matches
+        matches = match(texts, q.quotes)
+        hits = [bool(x) for x in matches]
+        ndcg = m.ndcg_at_k(matches, 10)
     values = {f"recall@{k}": m.recall_at_k(hits, k) for k in KS}
     values["mrr@10"] = m.reciprocal_rank(hits, 10)
     values["ndcg@10"] = ndcg
@@ -154,19 +164,31 @@ def evaluate_one(q: GoldQuestion, answer: Mapping[str, Any], error: str = "") ->
         detail["error"] = error
         failures.append("error")
 
-    if not q.answerable:
-        values["abstained_unanswerable"] = abstained
-        if not abstained:
-            failures.append("answered an unanswerable question")
+    def result() -> QuestionResult:
         return QuestionResult(
             id=q.id, kind=q.kind, municipality=q.municipality, paraphrased=q.paraphrased, language=q.language,
-            metrics=values, question=q.question, detail=detail, failures=tuple(failures),
+            metrics=values, split=q.split, question=q.question, detail=detail, failures=tuple(failures),
         )
+
+    if not q.answerable:
+        values["declined_offtopic" if q.kind == "offtopic" else "abstained_unanswerable"] = abstained
+        if not abstained:
+            failures.append(f"answered an {'off-topic' if q.kind == 'offtopic' else 'unanswerable'} question")
+        return result()
 
     retrieval, hits = _retrieval_metrics(q, passages)
     values.update(retrieval)
     values["false_abstention"] = abstained
-    values["citation_precision"] = m.citation_precision([str(c.get("text") or "") for c in citations], q.quotes)
+    asked_back = bool(answer.get("ambiguous", False))
+    values["asked_back"] = asked_back
+    values["citation_precision"] = m.citation_precision(
+        [str(c.get("text") or "") for c in citations], q.quotes, paged=bool(q.pages)
+    )
+    if q.pages:
+        page = first_cited_page(answer)
+        values["page@1"] = page is not None and page in q.pages
+        detail["pages_expected"] = list(q.pages)
+        detail["page_returned"] = page
     if q.answer_contains:
         values["answer_contains_fact"] = (not abstained) and m.answer_contains_fact(text, q.answer_contains)
     detail["expected_quotes"] = list(q.quotes)
@@ -175,6 +197,9 @@ def evaluate_one(q: GoldQuestion, answer: Mapping[str, Any], error: str = "") ->
         value, source = predicted_budget(q, answer)
         budget_ok = (not abstained) and m.budget_exact(value, q.budget.value)
         values["budget_exact"] = budget_ok
+        # Strict: an answer, not a list of options, and (for a cell) in the right unit.
+        unit_ok = source.get("source") == "calculation" or m.same_unit(source.get("unit"), q.budget.unit)
+        values["figure_strict"] = budget_ok and not asked_back and unit_ok
         detail["budget_expected"] = {
             "raw": q.budget.raw,
             "value": q.budget.value,
@@ -183,6 +208,8 @@ def evaluate_one(q: GoldQuestion, answer: Mapping[str, Any], error: str = "") ->
             "document": q.budget.document,
             "calculation": q.budget.calculation,
             "operands_raw": list(q.budget.operands_raw),
+            "unit": q.budget.unit,
+            "page": q.budget.page,
         }
         detail["budget_returned"] = source
         if not budget_ok:
@@ -195,10 +222,19 @@ def evaluate_one(q: GoldQuestion, answer: Mapping[str, Any], error: str = "") ->
         failures.append("evidence not in top 5")
     if abstained:
         failures.append("abstained on an answerable question")
-    return QuestionResult(
-        id=q.id, kind=q.kind, municipality=q.municipality, paraphrased=q.paraphrased, language=q.language,
-        metrics=values, question=q.question, detail=detail, failures=tuple(failures),
-    )
+    if asked_back:
+        failures.append("asked back instead of answering")
+    return result()
+
+
+def first_cited_page(answer: Mapping[str, Any]) -> int | None:
+    """The page the answer cites first: its first figure's, else its first citation's."""
+    for key in ("budget", "citations"):
+        items = [x for x in (answer.get(key) or []) if isinstance(x, Mapping)]
+        if items:
+            page = items[0].get("page")
+            return page if isinstance(page, int) and not isinstance(page, bool) else None
+    return None
 
 
 def evaluate(
@@ -324,6 +360,7 @@ def report(results: Sequence[QuestionResult], settings_info: Mapping[str, Any]) 
         ("by_municipality", "By municipality"),
         ("by_phrasing", "Paraphrased vs literal"),
         ("by_language", "By language"),
+        ("by_split", "By split"),
     ):
         md += [f"## {title}", "", _table(list(summary[key].items()), names, key.removeprefix("by_")), ""]
     md += [f"## Failures ({len(failures)} of {len(results)} questions)", ""]
@@ -339,3 +376,32 @@ def overview_table(results: Sequence[QuestionResult]) -> str:
     rows += [(label, block) for label, block in summary["by_phrasing"].items()]
     rows += [(f"kind: {label}", block) for label, block in summary["by_kind"].items()]
     return _table(rows, RETRIEVAL_METRICS + ANSWER_METRICS, "subset")
+
+
+# The figures the README reports per suite and split, in this order.
+HEADLINE_METRICS = (
+    "figure_strict", "recall@1", "recall@5", "recall@10", "mrr@10", "page@1",
+    "abstained_unanswerable", "declined_offtopic", "false_abstention", "asked_back",
+)
+HEADLINE_LABELS = {
+    "figure_strict": "figures strict", "recall@1": "evidence@1", "recall@5": "evidence@5",
+    "recall@10": "evidence@10", "mrr@10": "MRR@10", "page@1": "page@1",
+    "abstained_unanswerable": "declined (unanswerable)", "declined_offtopic": "declined (off-topic)",
+    "false_abstention": "false abstention", "asked_back": "asked back",
+}
+
+
+def headline_rows(suite: str, results: Sequence[QuestionResult]) -> list[tuple[str, Mapping[str, Any]]]:
+    """(label, metric block) for the suite as a whole and for each of its splits."""
+    summary = m.summarise(results)
+    rows = [(f"{suite}: all", summary["overall"])]
+    rows += [(f"{suite}: {split}", block) for split, block in summary["by_split"].items()]
+    return rows
+
+
+def headline_table(rows: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+    header = ["suite / split", "n", *(HEADLINE_LABELS[n] for n in HEADLINE_METRICS)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for label, block in rows:
+        lines.append("| " + " | ".join([label, _fmt(block.get("n")), *(_fmt(block.get(n)) for n in HEADLINE_METRICS)]) + " |")
+    return "\n".join(lines) + "\n"
