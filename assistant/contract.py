@@ -28,13 +28,14 @@ def passage_json(p: Passage) -> dict[str, Any]:
         "score": round(float(p.score), 6),
         "rank": p.rank,
         "kind": c.kind,
+        "page": c.page,
     }
 
 
 # Column order of `assistant figures --csv` and the keys of every "budget" item.
 FACT_FIELDS = (
     "value", "raw", "unit", "row", "column", "table", "table_id", "document",
-    "municipality", "year", "start", "end", "sentence",
+    "municipality", "year", "start", "end", "sentence", "page", "ocr",
 )
 
 
@@ -54,6 +55,8 @@ def fact_json(f: BudgetFact) -> dict[str, Any]:
         "start": f.start,
         "end": f.end,
         "sentence": f.sentence,
+        "page": f.page,
+        "ocr": f.ocr,
     }
 
 

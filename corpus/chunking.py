@@ -31,7 +31,7 @@ ATTACH_LIMIT_FRACTION = 0.25
 ROW_HARD_LIMIT = 2
 # Bump when chunk boundaries or the indexed chunk text (embeddings.index.passage_text)
 # change: the index then re-chunks and re-embeds every document.
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 # Separators from coarse to fine; "" guarantees progress on text without any spaces.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 
@@ -53,16 +53,30 @@ def chunk_document(
         tables = document_tables(doc)
     blocks = parse_blocks(text, tables)
     by_span = {(t.start, t.end): t for t in tables}
-    return _Packer(doc, max_chars, by_span).run(blocks)
+    chunks = _Packer(doc, max_chars, by_span).run(blocks)
+    if not doc.page_starts:
+        return chunks
+    from dataclasses import replace
+
+    return [replace(c, page=doc.page_at(c.start)) for c in chunks]
 
 
 def document_tables(doc: Document) -> list[Table]:
     """The document's tables with their section paths: what the chunker keeps whole and the
     budget layer reads, so both name a table the same way."""
+    from dataclasses import replace
+
     from corpus.tables import find_tables  # imported here: structure tests need no table finder
 
     # Tables get the heading path they stand under from a table-less parse of the text.
-    return find_tables(doc.id, doc.text, section_of=section_lookup(parse_blocks(doc.text, [])))
+    section_of = section_lookup(parse_blocks(doc.text, []))
+    # A PDF's tables were read from word positions by the loader; the pipe lines it wrote for
+    # them are not parsed again.
+    read = [replace(t, section=section_of(t.start)) for t in doc.tables]
+    spans = [(t.start, t.end) for t in read]
+    found = [t for t in find_tables(doc.id, doc.text, section_of=section_of)
+             if not any(s <= t.start < e or s < t.end <= e for s, e in spans)]
+    return sorted(read + found, key=lambda t: t.start)
 
 
 def chunk_stats(chunks: Sequence[Chunk]) -> dict:

@@ -7,6 +7,7 @@ and in-text amounts into `BudgetFact` values. Pandas is imported inside `table_f
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 from corpus.models import BudgetFact, Document, Table
@@ -243,7 +244,11 @@ def extract_facts(doc: Document, tables: Iterable[Table]) -> list[BudgetFact]:
     cell_facts = [f for t in tables for f in table_facts(doc, t)]
     spans = [(f.start, f.end) for f in cell_facts]
     in_text = text_facts(doc, tables, skip=spans)
-    return sorted(cell_facts, key=lambda f: f.start) + in_text
+    facts = sorted(cell_facts, key=lambda f: f.start) + in_text
+    if not doc.page_starts:
+        return facts
+    ocr = set(doc.ocr_pages)
+    return [replace(f, page=doc.page_at(f.start), ocr=doc.page_at(f.start) in ocr) for f in facts]
 
 
 def fact_footnote_marker(raw: str) -> str:

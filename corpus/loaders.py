@@ -9,10 +9,12 @@ pipe-table lines (`cell | cell | cell |`), the format corpus.tables parses. Ever
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from corpus.errors import CorpusError
+from corpus.models import Document, DocumentMeta, Table, stable_id
 
 TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
@@ -39,8 +41,35 @@ def _mb(n_bytes: int) -> str:
     return text.replace(".", ",")
 
 
+@dataclass(frozen=True)
+class Content:
+    """What a loader read from a file: the text all offsets refer to and, for a PDF, where each
+    page starts, the tables read from its pages and the pages read with OCR."""
+
+    text: str
+    page_starts: tuple[int, ...] = ()
+    tables: tuple[Table, ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+    unreadable_pages: tuple[int, ...] = ()
+
+    def document(self, doc_id: str, path: str, meta: DocumentMeta, fingerprint: str) -> Document:
+        """The Document of this content; the tables get the document's id."""
+        tables = tuple(
+            replace(t, doc_id=doc_id, id=stable_id(doc_id, t.start, t.end, t.caption)) for t in self.tables
+        )
+        return Document(
+            id=doc_id, path=path, text=self.text, meta=meta, fingerprint=fingerprint,
+            page_starts=self.page_starts, tables=tables, ocr_pages=self.ocr_pages,
+        )
+
+
 def load_text(path: Path, max_bytes: int) -> str:
-    """Return the text of a document file.
+    """The text of a document file (see `load_content`)."""
+    return load_content(path, max_bytes).text
+
+
+def load_content(path: Path, max_bytes: int) -> Content:
+    """Read a document file: its text and, for a PDF, its pages and tables.
 
     path: the file; max_bytes: size limit in bytes (settings.max_file_mb × 1024²).
     Raises CorpusError (Dutch) when the file is missing, of an unsupported type, empty or
@@ -69,19 +98,24 @@ def load_text(path: Path, max_bytes: int) -> str:
             f"{_mb(max_bytes)} MB."
         )
     data = path.read_bytes()
+    if suffix == ".pdf":
+        from corpus.pdf import extract_pdf
+
+        pdf = extract_pdf(data, name)
+        if not pdf.text.strip():
+            raise CorpusError(f"Bestand {name} bevat alleen witruimte en geen leesbare tekst.")
+        return Content(pdf.text, pdf.page_starts, pdf.tables, pdf.ocr_pages, pdf.unreadable_pages)
     loader: Callable[[bytes, str], str]
     if suffix in TEXT_SUFFIXES:
         loader = _load_plain
     elif suffix in HTML_SUFFIXES:
         loader = _load_html
-    elif suffix == ".pdf":
-        loader = _load_pdf
     else:
         loader = _load_docx
     text = loader(data, name)
     if not text.strip():
         raise CorpusError(f"Bestand {name} bevat alleen witruimte en geen leesbare tekst.")
-    return text
+    return Content(text)
 
 
 # --- plain text -----------------------------------------------------------------------------
@@ -314,61 +348,6 @@ def text_layer_problem(text: str) -> str | None:
             "tekenkoppeling); exporteer de pdf opnieuw of gebruik een andere versie"
         )
     return None
-
-
-def _load_pdf(data: bytes, name: str) -> str:
-    import io
-
-    import pdfplumber
-
-    if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise CorpusError(f"Bestand {name} is geen geldige pdf.")
-    pages: list[str] = []
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for page in pdf.pages:
-                pages.append(_pdf_page_text(page))
-    except CorpusError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files
-        if "password" in type(exc).__name__.lower() or "encrypt" in str(exc).lower():
-            raise CorpusError(f"Pdf {name} is met een wachtwoord beveiligd.") from None
-        raise CorpusError(f"Pdf {name} is beschadigd of niet te lezen.") from None
-    text = "\n\n".join(p for p in pages if p.strip())
-    problem = text_layer_problem(text)
-    if problem:
-        raise CorpusError(f"Pdf {name} {problem}.")
-    return text
-
-
-def _pdf_page_text(page) -> str:
-    """Text lines and tables of one page in reading order (top to bottom); characters inside
-    a table are left out of the running text so the table is not duplicated."""
-    tables = [t for t in page.find_tables() if _usable_table(t)]
-    boxes = [t.bbox for t in tables]
-
-    def outside(obj) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        cx = (obj["x0"] + obj["x1"]) / 2
-        cy = (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
-
-    body = page.filter(outside) if boxes else page
-    items: list[tuple[float, str]] = [
-        (line["top"], line["text"]) for line in body.extract_text_lines() if line["text"].strip()
-    ]
-    for table in tables:
-        lines = _rows_to_lines(table.extract())
-        if lines:
-            items.append((table.bbox[1], "\n".join(lines)))
-    items.sort(key=lambda item: item[0])
-    return "\n".join(text for _, text in items)
-
-
-def _usable_table(table) -> bool:
-    rows = table.extract()
-    return len(rows) >= 2 and max((len(r) for r in rows), default=0) >= 2
 
 
 # --- docx -----------------------------------------------------------------------------------

@@ -57,6 +57,19 @@ class Document:
     text: str
     meta: DocumentMeta
     fingerprint: str
+    # PDF only: offset in `text` where each page starts (page_starts[0] is page 1), the tables
+    # the loader read from word positions (offsets into `text`), and pages read with OCR.
+    page_starts: tuple[int, ...] = ()
+    tables: tuple["Table", ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page of a text offset; None for documents without pages."""
+        if not self.page_starts:
+            return None
+        import bisect
+
+        return max(1, bisect.bisect_right(self.page_starts, offset))
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,7 @@ class Chunk:
     text: str
     kind: str = "text"
     context: str = ""
+    page: int | None = None
 
     @staticmethod
     def make_id(doc_id: str, start: int, end: int, text: str) -> str:
@@ -128,6 +142,7 @@ class Table:
     multiplier: int | None = None
     # Footnotes printed under the table: (marker, text), e.g. ("*", "De verwachte onttrekking ...").
     footnotes: tuple[tuple[str, str], ...] = ()
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -162,3 +177,5 @@ class BudgetFact:
     sentence: str = ""
     footnote: str = ""
     extra: tuple[tuple[str, str], ...] = field(default=())
+    page: int | None = None
+    ocr: bool = False

@@ -21,7 +21,7 @@ from typing import Iterable
 
 from corpus.errors import CorpusError
 from corpus.files import atomic_write
-from corpus.loaders import SUPPORTED_SUFFIXES, load_text
+from corpus.loaders import SUPPORTED_SUFFIXES, Content, load_content
 from corpus.manifest import MANIFEST_NAME, ManifestEntry, read_manifest, write_manifest
 from corpus.metadata import MAX_YEAR, MIN_YEAR, detect_metadata
 from corpus.models import DOC_TYPES, Document, DocumentMeta
@@ -132,11 +132,9 @@ def _merge(detected: DocumentMeta, entry: ManifestEntry | None) -> DocumentMeta:
     return replace(detected, **entry.given())
 
 
-def _make_document(path: Path, text: str, entry: ManifestEntry | None) -> Document:
-    meta = _merge(detect_metadata(text, path.name), entry)
-    return Document(
-        id=path.stem, path=path.name, text=text, meta=meta, fingerprint=fingerprint(path.read_bytes(), meta)
-    )
+def _make_document(path: Path, content: Content, entry: ManifestEntry | None) -> Document:
+    meta = _merge(detect_metadata(content.text, path.name), entry)
+    return content.document(path.stem, path.name, meta, fingerprint(path.read_bytes(), meta))
 
 
 def load_corpus(corpus_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusLoad:
@@ -169,11 +167,11 @@ def load_corpus(corpus_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusL
             )
             continue
         try:
-            text = load_text(path, max_bytes)
+            content = load_content(path, max_bytes)
         except CorpusError as exc:
             problems.append((path.name, str(exc)))
             continue
-        documents[path.stem] = _make_document(path, text, manifest.get(path.name))
+        documents[path.stem] = _make_document(path, content, manifest.get(path.name))
     return CorpusLoad(sorted(documents.values(), key=lambda d: d.id), problems)
 
 
@@ -260,10 +258,10 @@ def add_documents(
     manifest = read_manifest(corpus_dir) if corpus_dir.is_dir() else {}
 
     problems: list[tuple[str, str]] = []
-    loaded: list[tuple[Path, str, bytes]] = []
+    loaded: list[tuple[Path, Content, bytes]] = []
     for path in paths:
         try:
-            loaded.append((path, load_text(path, max_bytes), path.read_bytes()))
+            loaded.append((path, load_content(path, max_bytes), path.read_bytes()))
         except CorpusError as exc:
             problems.append((path.name, str(exc)))
     if problems:
@@ -276,7 +274,7 @@ def add_documents(
 
     existing = {_sha(p): p.stem for p in _corpus_files(corpus_dir)}
     taken = {p.stem for p in _corpus_files(corpus_dir)}
-    plan: list[tuple[Path, str, bytes, str]] = []  # source, text, bytes, target name
+    plan: list[tuple[Path, Content, bytes, str]] = []  # source, content, bytes, target name
     already: list[tuple[str, str]] = []
     for path, text, data in loaded:
         digest = hashlib.sha256(data).hexdigest()
@@ -299,21 +297,16 @@ def add_documents(
     documents: list[Document] = []
     entries = dict(manifest)
     try:
-        for source, text, data, target in plan:
+        for source, content, data, target in plan:
             atomic_write(corpus_dir / target, data)
             written.append(corpus_dir / target)
-            detected = detect_metadata(text, source.name)
+            detected = detect_metadata(content.text, source.name)
             meta = replace(detected, **clean) if clean else detected
             entries[target] = ManifestEntry(
                 file=target, title=meta.title, municipality=meta.municipality, year=meta.year,
                 doc_type=meta.doc_type, program=meta.program, source=source.name,
             )
-            documents.append(
-                Document(
-                    id=Path(target).stem, path=target, text=text, meta=meta,
-                    fingerprint=fingerprint(data, meta),
-                )
-            )
+            documents.append(content.document(Path(target).stem, target, meta, fingerprint(data, meta)))
         write_manifest(corpus_dir, entries.values())
     except BaseException:
         for path in written:  # all or nothing
@@ -343,9 +336,9 @@ def update_metadata(
     entry = manifest.get(path.name) or ManifestEntry(file=path.name)
     entry = replace(entry, **clean)
     manifest[path.name] = entry
-    text = load_text(path, max_bytes)
+    content = load_content(path, max_bytes)
     write_manifest(corpus_dir, manifest.values())
-    return _make_document(path, text, entry)
+    return _make_document(path, content, entry)
 
 
 def remove_document(corpus_dir: Path, doc_id: str) -> str:

@@ -204,6 +204,7 @@ def _chunk_from_json(d: dict[str, Any]) -> Chunk:
         text=str(d["text"]),
         kind=str(d.get("kind", "text")),
         context=str(d.get("context", "")),
+        page=int(d["page"]) if isinstance(d.get("page"), int) else None,
     )
 
 

@@ -1,0 +1,317 @@
+"""PDF pages in, citable text with pages and tables out.
+
+`extract_pdf(data, name)` reads every page with pdfplumber: its text lines in reading order,
+its tables read from word positions (`corpus.pdftables`) and rendered as pipe lines
+(`label | cell | cell |`), running headers and footers dropped. Pages without a usable text
+layer are read with Tesseract (Dutch) when it is installed. The result keeps each page's
+start offset in the text and every table with exact cell offsets, so a chunk, a table cell and
+an amount all know their page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from corpus.errors import CorpusError
+from corpus.models import Table, TableRow, stable_id
+from corpus.pdftables import GridTable, Line, Word, make_lines, read_table
+
+# Lines in the top or bottom band of the page (share of its height) that recur on at least
+# this share of the pages (digits ignored) are running headers and footers.
+MARGIN_BAND = 0.08
+RUNNING_SHARE = 0.3
+OCR_DPI = 300
+PAGE_SEPARATOR = "\n\n"
+_CAPTION = re.compile(r"^(tabel|table|overzicht|tab\.)\s*\d", re.I)
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class PdfContent:
+    """text: the document text; page_starts[i]: offset where page i+1 starts; tables with
+    offsets into text (doc_id left empty: the corpus store fills it); ocr_pages: 1-based."""
+
+    text: str
+    page_starts: tuple[int, ...]
+    tables: tuple[Table, ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+    unreadable_pages: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+
+def _words(page) -> list[Word]:
+    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
+    return [Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])) for w in raw]
+
+
+def _running_key(line: Line) -> str:
+    return _DIGITS.sub("#", line.text.strip().casefold())
+
+
+def _table_regions(page, lines: list[Line]) -> list[tuple[float, float]]:
+    """Vertical extents (top, bottom) of table regions: pdfplumber's ruled tables, plus runs
+    of three or more lines with figures in two or more columns (unruled tables). A region is
+    extended upwards over the header lines right above it."""
+    regions: list[tuple[float, float]] = []
+    try:
+        found = page.find_tables()
+    except Exception:  # noqa: BLE001 - a malformed drawing on one page must not stop the document
+        found = []
+    for t in found:
+        x0, top, x1, bottom = t.bbox
+        if bottom - top > 10:
+            regions.append((top, bottom))
+    run: list[Line] = []
+
+    def close_run() -> None:
+        if len(run) >= 3:
+            regions.append((run[0].top, run[-1].bottom))
+        run.clear()
+
+    for line in lines:
+        values = sum(p.is_value for p in line.phrases)
+        has_label_and_values = values >= 2 or (values >= 1 and len(line.phrases) >= 2 and line.phrases[-1].is_value)
+        if has_label_and_values and (not run or line.top - run[-1].bottom < 14):
+            run.append(line)
+        else:
+            close_run()
+            if has_label_and_values:
+                run.append(line)
+    close_run()
+    regions.sort()
+    merged: list[list[float]] = []
+    for top, bottom in regions:
+        if merged and top <= merged[-1][1] + 2:
+            merged[-1][1] = max(merged[-1][1], bottom)
+        else:
+            merged.append([top, bottom])
+    # Header lines just above a region (no figures but years, closely stacked) belong to it.
+    out = []
+    for top, bottom in merged:
+        above = [ln for ln in lines if ln.bottom <= top + 1]
+        while above:
+            ln = above[-1]
+            if top - ln.bottom > 12 or _CAPTION.match(ln.text) or any(
+                p.is_value and not re.match(r"^(19|20)\d\d$", p.text) for p in ln.phrases
+            ):
+                break
+            top = ln.top
+            above.pop()
+        out.append((top, bottom))
+    return out
+
+
+def _caption_for(lines: list[Line], top: float) -> str:
+    """The line right above a table (within 40 pt), when it reads as a caption."""
+    above = [ln for ln in lines if ln.bottom <= top + 0.5 and top - ln.bottom < 40]
+    if above:
+        text = above[-1].text.strip()
+        if _CAPTION.match(text) or len(text) < 120:
+            return text
+    return ""
+
+
+class _Builder:
+    """Accumulates the document text and the tables with their offsets."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.tables: list[Table] = []
+
+    def add(self, text: str) -> tuple[int, int]:
+        start = self.length
+        self.parts.append(text)
+        self.length += len(text)
+        return start, self.length
+
+    def add_table(self, grid: GridTable, caption: str, unit_line: str, page_no: int) -> None:
+        from corpus.tables import parse_unit
+
+        columns = tuple(" › ".join(p) if p else f"kolom {i + 1}" for i, p in enumerate(grid.columns))
+        unit_text, multiplier = None, None
+        for source in (*grid.header_lines, caption, unit_line, *(" ".join(c) for c in grid.columns)):
+            unit_text, multiplier = parse_unit(source or "")
+            if unit_text:
+                break
+        start = self.length
+        head = " | ".join([" ".join(grid.header_lines) or "", *columns]) + " |"
+        hs, he = self.add(head)
+        self.add("\n")
+        rows = []
+        for r in grid.rows:
+            label = " › ".join(r.label)
+            row_start = self.length
+            self.add(label + " | " if label else "| ")
+            spans = []
+            for cell in r.cells:
+                if cell:
+                    spans.append(self.add(cell))
+                else:
+                    spans.append((-1, -1))
+                self.add(" | ")
+            row_end = self.length - 1
+            self.parts[-1] = " |"
+            self.length -= 1
+            row_end = self.length
+            self.add("\n")
+            rows.append(TableRow(label=r.label, cells=r.cells, start=row_start, end=row_end,
+                                 cell_spans=tuple(spans), is_total=r.is_total))
+        end = self.length - 1
+        self.tables.append(Table(
+            id=stable_id(page_no, start, caption), doc_id="", caption=caption or "Tabel", section=(),
+            columns=columns, rows=tuple(rows), start=start, end=end, header_span=(hs, he),
+            unit_text=unit_text, multiplier=multiplier, page=page_no,
+        ))
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _page_items(page, lines: list[Line]):
+    """(top, kind, payload) of a page in reading order: "line" items and "table" items."""
+    regions = _table_regions(page, lines)
+    items = []
+    used: set[int] = set()
+    for top, bottom in regions:
+        inside = [i for i, ln in enumerate(lines) if ln.top >= top - 1 and ln.bottom <= bottom + 1]
+        grid = read_table([lines[i] for i in inside]) if inside else None
+        if grid is None:
+            continue
+        used.update(inside)
+        caption = _caption_for(lines, top)
+        below = [ln for ln in lines if ln.top >= bottom and ln.top - bottom < 20]
+        items.append((top, "table", (grid, caption, below[0].text if below else "")))
+    for i, ln in enumerate(lines):
+        if i not in used:
+            items.append((ln.top, "line", ln.text))
+    items.sort(key=lambda item: (item[0], item[1] != "line"))
+    return items
+
+
+def extract_pdf(data: bytes, name: str, ocr: bool = True) -> PdfContent:
+    """Read a PDF's bytes (see the module docstring). Raises CorpusError (Dutch) for a file
+    that is not a PDF, is password protected or damaged, or has no readable page at all."""
+    import pdfplumber
+
+    from corpus.loaders import text_layer_problem
+
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise CorpusError(f"Bestand {name} is geen geldige pdf.")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files
+        if "password" in type(exc).__name__.lower() or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise CorpusError(f"Pdf {name} is beveiligd met een wachtwoord; verwijder de beveiliging en probeer opnieuw.") from None
+        raise CorpusError(f"Pdf {name} is beschadigd of niet te lezen.") from None
+    try:
+        with pdf:
+            pages = list(pdf.pages)
+            per_page: list[tuple[float, list[Line]]] = []
+            for page in pages:
+                try:
+                    per_page.append((float(page.height), make_lines(_words(page))))
+                except Exception:  # noqa: BLE001 - one broken page is reported, the rest is read
+                    per_page.append((float(page.height), []))
+            running = _running_lines(per_page)
+            builder = _Builder()
+            page_starts: list[int] = []
+            ocr_pages: list[int] = []
+            unreadable: list[int] = []
+            for number, (page, (height, lines)) in enumerate(zip(pages, per_page), start=1):
+                if number > 1:
+                    builder.add(PAGE_SEPARATOR)
+                page_starts.append(builder.length)
+                kept = [ln for ln in lines if not _is_running(ln, height, running)]
+                if text_layer_problem(" ".join(ln.text for ln in kept)):
+                    text = _ocr_page(page) if ocr else None
+                    if text:
+                        ocr_pages.append(number)
+                        builder.add(text)
+                    else:
+                        unreadable.append(number)
+                    continue
+                first = True
+                for _top, kind, payload in _page_items(page, kept):
+                    if not first:
+                        builder.add("\n")
+                    first = False
+                    if kind == "line":
+                        builder.add(payload)
+                    else:
+                        builder.add_table(payload[0], payload[1], payload[2], number)
+                        builder.parts[-1] = ""  # the table's last newline: items are joined with "\n"
+                        builder.length -= 1
+    except CorpusError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise CorpusError(f"Pdf {name} is beveiligd met een wachtwoord; verwijder de beveiliging en probeer opnieuw.") from None
+        raise CorpusError(f"Pdf {name} is beschadigd of niet te lezen.") from None
+    text = builder.text
+    if len(unreadable) == len(page_starts):
+        problem = text_layer_problem(text) or "heeft geen leesbare pagina's"
+        hint = "" if tesseract_available() else " (installeer tesseract-ocr en tesseract-ocr-nld voor tekstherkenning)"
+        raise CorpusError(f"Pdf {name} {problem}{hint}.")
+    return PdfContent(text, tuple(page_starts), tuple(builder.tables), tuple(ocr_pages), tuple(unreadable))
+
+
+def _running_lines(per_page: list[tuple[float, list[Line]]]) -> set[str]:
+    counts: Counter[str] = Counter()
+    for height, lines in per_page:
+        keys = {_running_key(ln) for ln in lines if _in_margin(ln, height)}
+        counts.update(keys)
+    n = len(per_page)
+    if n < 3:
+        return set()
+    return {k for k, c in counts.items() if c >= max(3, RUNNING_SHARE * n)}
+
+
+def _in_margin(line: Line, height: float) -> bool:
+    return line.bottom < MARGIN_BAND * height or line.top > (1 - MARGIN_BAND) * height
+
+
+def _is_running(line: Line, height: float, running: set[str]) -> bool:
+    if not _in_margin(line, height):
+        return False
+    key = _running_key(line)
+    # A bare page number ("12", "- 12 -", "Pagina 12 van 121") in the margin is a footer too.
+    return key in running or bool(re.fullmatch(r"[-–\s]*(pagina|page|blz\.?)?\s*#(\s*(van|of|/)\s*#)?[-–\s]*", key))
+
+
+def tesseract_available() -> bool:
+    try:
+        import pytesseract
+
+        pytesseract.get_tesseract_version()
+        return "nld" in pytesseract.get_languages(config="")
+    except Exception:  # noqa: BLE001 - missing binding, binary or language model
+        return False
+
+
+def _ocr_page(page) -> str | None:
+    """Text of a scanned page via Tesseract (Dutch), lines in reading order; None when OCR is
+    not installed or reads nothing usable."""
+    if not tesseract_available():
+        return None
+    import pytesseract
+
+    from corpus.loaders import text_layer_problem
+
+    try:
+        image = page.to_image(resolution=OCR_DPI).original
+        text = pytesseract.image_to_string(image, lang="nld", config="--psm 3")
+    except Exception:  # noqa: BLE001 - a page OCR cannot read is reported by the caller
+        return None
+    lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in text.splitlines()]
+    out: list[str] = []
+    for ln in lines:
+        if not ln and (not out or not out[-1]):
+            continue
+        out.append(ln)
+    result = "\n".join(out).strip()
+    return result if result and not text_layer_problem(result) else None
