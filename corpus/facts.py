@@ -79,6 +79,8 @@ def table_frame(table: Table) -> "pd.DataFrame":
 def _fact_unit(multiplier: int | None, raw: str) -> str:
     if raw.rstrip().endswith("%"):
         return "%"
+    if multiplier is None and "€" in raw:
+        return "€"  # the cell states its own unit ("€ 334")
     return unit_label(multiplier)
 
 
@@ -89,14 +91,15 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
     # which Table.columns leaves out: kept as context words for the cells.
     hs, he = table.header_span
     header = " ".join(doc.text[hs:he].replace("|", " ").split())[:300] if 0 <= hs < he <= len(doc.text) else ""
+    column_units = table.column_units or (None,) * len(table.columns)
     for r in table.rows:
-        for col, raw, (start, end) in zip(table.columns, r.cells, r.cell_spans):
+        for col, col_unit, raw, (start, end) in zip(table.columns, column_units, r.cells, r.cell_spans):
             if not raw:
                 continue
             number = parse_dutch_number(raw)
             if number is None:
                 continue
-            unit = _fact_unit(table.multiplier, raw)
+            unit = col_unit or _fact_unit(table.multiplier, raw)
             value = number * table.multiplier if table.multiplier and unit != "%" else number
             facts.append(
                 BudgetFact(

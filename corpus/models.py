@@ -143,6 +143,8 @@ class Table:
     # Footnotes printed under the table: (marker, text), e.g. ("*", "De verwachte onttrekking ...").
     footnotes: tuple[tuple[str, str], ...] = ()
     page: int | None = None
+    # Per column, a unit its header states ("%" for "Wassenaar (%)"), else None; () when none do.
+    column_units: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)

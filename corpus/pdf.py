@@ -27,6 +27,7 @@ OCR_DPI = 300
 PAGE_SEPARATOR = "\n\n"
 _CAPTION = re.compile(r"^(tabel|table|overzicht|tab\.)\s*\d", re.I)
 _DIGITS = re.compile(r"\d+")
+_BOLD = re.compile(r"bold|black|heavy|,b\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,14 @@ class PdfContent:
 
 
 def _words(page) -> list[Word]:
-    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
-    return [Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])) for w in raw]
+    raw = page.extract_words(
+        x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname"]
+    )
+    return [
+        Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
+             bold=bool(_BOLD.search(str(w.get("fontname", "")))))
+        for w in raw
+    ]
 
 
 def _running_key(line: Line) -> str:
@@ -131,12 +138,25 @@ class _Builder:
     def add_table(self, grid: GridTable, caption: str, unit_line: str, page_no: int) -> None:
         from corpus.tables import parse_unit
 
-        columns = tuple(" › ".join(p) if p else f"kolom {i + 1}" for i, p in enumerate(grid.columns))
-        unit_text, multiplier = None, None
-        for source in (*grid.header_lines, caption, unit_line, *(" ".join(c) for c in grid.columns)):
-            unit_text, multiplier = parse_unit(source or "")
-            if unit_text:
-                break
+        previous = self.tables[-1] if self.tables else None
+        if (
+            not any(grid.columns) and previous is not None and previous.page == page_no - 1
+            and len(previous.columns) == len(grid.columns)
+        ):
+            # A table continued from the previous page repeats no header: it keeps the
+            # previous part's columns, caption and unit.
+            columns = previous.columns
+            caption = caption if _CAPTION.match(caption or "") else previous.caption
+            unit_text, multiplier = previous.unit_text, previous.multiplier
+        else:
+            columns = tuple(" › ".join(p) if p else f"kolom {i + 1}" for i, p in enumerate(grid.columns))
+            unit_text, multiplier = None, None
+            for source in (*grid.header_lines, caption, unit_line, *(" ".join(c) for c in grid.columns)):
+                unit_text, multiplier = parse_unit(source or "")
+                if unit_text:
+                    break
+        # A column whose header says "%" ("Wassenaar (%)") holds percentages.
+        column_units = tuple("%" if re.search(r"%|\bprocent\b", c, re.I) else None for c in columns)
         start = self.length
         head = " | ".join([" ".join(grid.header_lines) or "", *columns]) + " |"
         hs, he = self.add(head)
@@ -165,6 +185,7 @@ class _Builder:
             id=stable_id(page_no, start, caption), doc_id="", caption=caption or "Tabel", section=(),
             columns=columns, rows=tuple(rows), start=start, end=end, header_span=(hs, he),
             unit_text=unit_text, multiplier=multiplier, page=page_no,
+            column_units=column_units if any(column_units) else (),
         ))
 
     @property

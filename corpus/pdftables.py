@@ -48,6 +48,7 @@ class Word:
     x1: float
     top: float
     bottom: float
+    bold: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Phrase:
     top: float
     bottom: float
     is_value: bool
+    bold: bool = False
 
     @property
     def center(self) -> float:
@@ -145,8 +147,12 @@ def phrases(words: Sequence[Word]) -> list[Phrase]:
         out.append([w])
     result = []
     for group in out:
+        # A figure's year note ("6,1% (2021)": the year the figure was measured) is printed
+        # beside it; the cell holds the figure.
+        if len(group) > 1 and _YEAR_NOTE.match(group[-1].text) and is_value_text(" ".join(w.text for w in group[:-1])):
+            group = group[:-1]
         text = " ".join(w.text for w in group)
-        value_part = _YEAR_NOTE.sub("", text.rsplit(" (", 1)[0] if _YEAR_NOTE.search(text.split()[-1]) else text)
+        value_part = text
         result.append(Phrase(
             text=text,
             x0=min(w.x0 for w in group),
@@ -154,6 +160,7 @@ def phrases(words: Sequence[Word]) -> list[Phrase]:
             top=min(w.top for w in group),
             bottom=max(w.bottom for w in group),
             is_value=is_value_text(value_part),
+            bold=all(w.bold for w in group),
         ))
     return result
 
@@ -201,51 +208,78 @@ def _column_of(p: Phrase, cols: Sequence[Column]) -> int | None:
     return best
 
 
+def _zone(x: float, cols: Sequence[Column]) -> int:
+    """The column whose zone holds x; zones meet halfway between neighbouring columns."""
+    for i in range(len(cols) - 1):
+        if x < (cols[i].x1 + cols[i + 1].x0) / 2:
+            return i
+    return len(cols) - 1
+
+
 def header_paths(header: Sequence[Line], cols: Sequence[Column], label_right: float) -> list[tuple[str, ...]]:
     """Header path of every column from the header lines (top first).
 
-    In each line a phrase names the columns it overlaps; a phrase that overlaps some columns
-    and is centred over a longer run of columns that have no phrase of their own in that line
-    names the whole run (a group header such as "Rekening" over baten/lasten/saldo). Lines of
-    one wrapped header cell (closer than WRAP_GAP) form one part of the path.
+    Each word right of the labels belongs to the column whose zone holds its centre. A line
+    that names some columns but not their neighbours holds group headers ("Rekening" centred
+    over baten / lasten / saldo): a group spreads to the empty neighbours on both sides while
+    it stays centred over them. A line that is the first half of a wrapped header cell (the
+    next line is closer than WRAP_GAP and continues the same columns) is not a group line,
+    and its text joins the next line's in one part of the path.
     """
     parts: list[list[str]] = [[] for _ in cols]
-    prev_bottom: float | None = None
-    last_part_line: list[int] = [-1] * len(cols)
-    for li, line in enumerate(header):
-        wrapped = prev_bottom is not None and line.top - prev_bottom < WRAP_GAP
-        prev_bottom = line.bottom
+    groups_per_line: list[dict[int, list[Phrase]]] = []
+    for line in header:
+        groups: dict[int, list[Phrase]] = {}
+        for p in line.phrases:
+            for w in _split_words(p):
+                if w.x1 <= label_right + 1:
+                    continue
+                groups.setdefault(_zone(w.center, cols), []).append(w)
+        groups_per_line.append(groups)
+    last_line_of: list[int] = [-1] * len(cols)
+    for li, (line, groups) in enumerate(zip(header, groups_per_line)):
+        nxt = header[li + 1] if li + 1 < len(header) else None
+        wraps_on = nxt is not None and nxt.top - line.bottom < WRAP_GAP and all(
+            i in groups_per_line[li + 1] for i in groups
+        )
+        joined_prev = li > 0 and line.top - header[li - 1].bottom < WRAP_GAP
         owned: dict[int, str] = {}
-        items = [p for p in line.phrases if p.x1 > label_right]
-        direct: dict[int, list[int]] = {}
-        for pi, p in enumerate(items):
-            direct[pi] = [i for i, c in enumerate(cols) if min(p.x1, c.x1 + 2) - max(p.x0, c.x0 - 2) > 0]
-            if not direct[pi]:
-                nearest = min(range(len(cols)), key=lambda i: abs(cols[i].center - p.center), default=None)
-                if nearest is not None:
-                    direct[pi] = [nearest]
-        taken = {i for v in direct.values() for i in v}
-        for pi, p in enumerate(items):
-            run = sorted(direct[pi])
-            if not run:
-                continue
-            lo, hi = run[0], run[-1]
-            # Grow symmetrically while the run stays centred under the phrase.
-            while lo - 1 >= 0 and hi + 1 < len(cols) and lo - 1 not in taken and hi + 1 not in taken:
-                span_center = (cols[lo - 1].x0 + cols[hi + 1].x1) / 2
-                width = cols[hi + 1].x1 - cols[lo - 1].x0
-                if abs(span_center - p.center) > 0.15 * width:
-                    break
-                lo, hi = lo - 1, hi + 1
-            for i in range(lo, hi + 1):
-                owned[i] = (owned[i] + " " + p.text) if i in owned else p.text
+        for i, words in groups.items():
+            owned[i] = " ".join(w.text for w in words)
+        if len(groups) >= 2 and not wraps_on:
+            for i, words in groups.items():
+                center = (min(w.x0 for w in words) + max(w.x1 for w in words)) / 2
+                lo = hi = i
+                while lo - 1 >= 0 and hi + 1 < len(cols) and lo - 1 not in groups and hi + 1 not in groups:
+                    span_center = (cols[lo - 1].x0 + cols[hi + 1].x1) / 2
+                    if abs(span_center - center) > 0.15 * (cols[hi + 1].x1 - cols[lo - 1].x0):
+                        break
+                    lo, hi = lo - 1, hi + 1
+                for j in range(lo, hi + 1):
+                    owned.setdefault(j, owned[i])
         for i, text in owned.items():
-            if wrapped and last_part_line[i] == li - 1 and parts[i]:
+            if joined_prev and last_line_of[i] == li - 1 and parts[i]:
                 parts[i][-1] = parts[i][-1] + " " + text
             else:
                 parts[i].append(text)
-            last_part_line[i] = li
+            last_line_of[i] = li
     return [tuple(p) for p in parts]
+
+
+def _split_words(p: Phrase) -> list[Phrase]:
+    """A header phrase back into words, with positions spread over its width in proportion
+    to their length (header words of neighbouring columns can come out as one phrase)."""
+    words = p.text.split()
+    if len(words) <= 1:
+        return [p]
+    total = sum(len(w) for w in words) + len(words) - 1
+    out, pos = [], p.x0
+    width = p.x1 - p.x0
+    for w in words:
+        w_width = width * len(w) / total
+        out.append(Phrase(w, pos, pos + w_width, p.top, p.bottom, False))
+        pos += w_width + width / total
+    return out
 
 
 def read_table(lines: Sequence[Line]) -> GridTable | None:
@@ -263,22 +297,37 @@ def read_table(lines: Sequence[Line]) -> GridTable | None:
     if not cols:
         return None
     label_right = cols[0].x0 - 1
+    # Label-only lines at the foot of the header are the first row's wrapped label.
+    while header and all(p.x1 <= label_right + 1 for p in header[-1].phrases) and \
+            body[0].top - header[-1].bottom < WRAP_GAP:
+        body.insert(0, header.pop())
+    label_limit = _first_label_column_right(body, label_right)
     rows: list[GridRow] = []
     pending: list[Line] = []  # label-only lines waiting for their figures or children
     parent: str | None = None
+    parent_bold = False
     collisions = 0
-    for ln in body:
-        labels = [p for p in ln.phrases if p.x1 <= label_right + 1 and not (p.is_value and p.x0 > left + 1)]
-        values = [p for p in ln.phrases if p not in labels]
+    for li, ln in enumerate(body):
+        in_label = [p for p in ln.phrases if p.x1 <= label_right + 1 and not (p.is_value and p.x0 > left + 1)]
+        labels = [p for p in in_label if p.x0 < label_limit]
+        values = [p for p in ln.phrases if p not in in_label]
         if not any(p.is_value or is_placeholder(p.text) for p in values):
-            if labels and rows and not rows[-1].label[-1:] == () and pending == [] and ln.top - rows[-1].bottom < WRAP_GAP \
-                    and _wrapped_after_values(rows[-1]):
-                # The tail of a label wrapped around vertically centred figures.
-                last = rows[-1]
-                rows[-1] = GridRow(last.label[:-1] + (last.label[-1] + " " + _text(labels),), last.cells, last.top, ln.bottom, last.is_total or bool(_TOTAL.match(last.label[-1] + " " + _text(labels))))
+            if not labels:
                 continue
-            if labels:
-                pending.append(ln)
+            nxt = body[li + 1] if li + 1 < len(body) else None
+            gap_before = ln.top - rows[-1].bottom if rows else None
+            gap_after = nxt.top - ln.bottom if nxt is not None else None
+            # A label line between two rows wraps the closer one.
+            heads_next = gap_after is not None and gap_after < WRAP_GAP and any(
+                p.is_value for p in nxt.phrases
+            ) and (gap_before is None or gap_after < gap_before)
+            if rows and not pending and gap_before is not None and gap_before < WRAP_GAP and rows[-1].label and not heads_next:
+                # The tail of a label that wrapped below its row's figures.
+                last = rows[-1]
+                label = last.label[:-1] + (last.label[-1] + " " + _text(labels),)
+                rows[-1] = GridRow(label, last.cells, last.top, ln.bottom, last.is_total)
+                continue
+            pending.append(ln)
             continue
         cells = [""] * len(cols)
         for p in values:
@@ -291,23 +340,27 @@ def read_table(lines: Sequence[Line]) -> GridTable | None:
             else:
                 cells[i] = p.text
         label_text = _text(labels)
-        lead = [pl for pl in pending]
-        pending = []
-        if lead and lead[-1].bottom + WRAP_GAP > ln.top and not label_text:
-            # Figures centred beside a wrapped label: the label lines above are this row's.
-            label_text = " ".join(_text([p for p in pl.phrases]) for pl in lead)
-            lead = []
-        elif lead and label_text and lead[-1].bottom + WRAP_GAP > ln.top:
-            label_text = " ".join([_text(list(lead[-1].phrases)), label_text])
-            lead = lead[:-1]
+        lead, pending = pending, []
+        # Label lines right above (closer than WRAP_GAP) are this row's wrapped label.
+        tight: list[Line] = []
+        while lead and (tight[0] if tight else ln).top - lead[-1].bottom < WRAP_GAP:
+            tight.insert(0, lead.pop())
+        if tight:
+            head = " ".join(_text([p for p in t.phrases if p.x0 < label_limit]) for t in tight)
+            label_text = f"{head} {label_text}".strip()
         if lead:
-            parent = _text(list(lead[-1].phrases))
-        if not label_text and parent is None and rows:
-            label = ()
+            parent = _text([p for p in lead[-1].phrases if p.x0 < label_limit])
+            parent_bold = all(p.bold for p in lead[-1].phrases)
+        elif parent is not None and parent_bold and labels and all(p.bold for p in labels):
+            parent = None  # a bold row of its own after a bold group heading ends the group
+        if label_text and parent:
+            label: tuple[str, ...] = (parent, label_text)
+        elif label_text:
+            label = (label_text,)
         else:
-            label = (parent, label_text) if parent and label_text else ((label_text,) if label_text else ((parent,) if parent else ()))
+            label = (parent,) if parent else ()
         is_total = bool(label_text and _TOTAL.match(label_text))
-        rows.append(GridRow(tuple(label), tuple(cells), ln.top, ln.bottom, is_total))
+        rows.append(GridRow(label, tuple(cells), ln.top, ln.bottom, is_total))
         if is_total:
             parent = None
     filled = sum(1 for r in rows for c in r.cells if c)
@@ -324,8 +377,25 @@ def read_table(lines: Sequence[Line]) -> GridTable | None:
     return GridTable(tuple(paths), tuple(rows), tuple(h for h in header_left if h), bbox)
 
 
-def _wrapped_after_values(row: GridRow) -> bool:
-    return bool(row.label)
+def _first_label_column_right(body: Sequence[Line], label_right: float) -> float:
+    """Where the first label column ends. Tables such as a risk register print several text
+    columns left of the figures (risk, description, measures); the row label is the first.
+    Text columns are found as clusters of phrase starts with a gap of at least 30 pt; a
+    later text column of short phrases (a sub-label such as "Lasten") stays part of the label."""
+    starts = sorted({round(p.x0) for ln in body for p in ln.phrases if p.x1 <= label_right + 1})
+    if not starts:
+        return label_right
+    clusters = [[starts[0]]]
+    for x in starts[1:]:
+        if x - clusters[-1][-1] >= 30:
+            clusters.append([x])
+        else:
+            clusters[-1].append(x)
+    for cluster in clusters[1:]:
+        texts = [p.text for ln in body for p in ln.phrases if round(p.x0) in cluster and p.x1 <= label_right + 1]
+        if texts and sum(len(t.split()) for t in texts) / len(texts) > 3:
+            return cluster[0] - 1
+    return label_right + 1
 
 
 def _text(items: Sequence[Phrase]) -> str:
