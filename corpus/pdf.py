@@ -62,7 +62,7 @@ def _table_regions(page, lines: list[Line]) -> list[tuple[float, float]]:
     """Vertical extents (top, bottom) of table regions: pdfplumber's ruled tables, plus runs
     of three or more lines with figures in two or more columns (unruled tables). A region is
     extended upwards over the header lines right above it."""
-    regions: list[tuple[float, float]] = []
+    ruled: list[tuple[float, float]] = []
     try:
         found = page.find_tables()
     except Exception:  # noqa: BLE001 - a malformed drawing on one page must not stop the document
@@ -70,12 +70,13 @@ def _table_regions(page, lines: list[Line]) -> list[tuple[float, float]]:
     for t in found:
         x0, top, x1, bottom = t.bbox
         if bottom - top > 10:
-            regions.append((top, bottom))
+            ruled.append((top, bottom))
+    unruled: list[tuple[float, float]] = []
     run: list[Line] = []
 
     def close_run() -> None:
         if len(run) >= 3:
-            regions.append((run[0].top, run[-1].bottom))
+            unruled.append((run[0].top, run[-1].bottom))
         run.clear()
 
     for line in lines:
@@ -88,20 +89,21 @@ def _table_regions(page, lines: list[Line]) -> list[tuple[float, float]]:
             if has_label_and_values:
                 run.append(line)
     close_run()
-    regions.sort()
     merged: list[list[float]] = []
-    for top, bottom in regions:
+    for top, bottom in sorted(ruled + unruled):
         if merged and top <= merged[-1][1] + 2:
             merged[-1][1] = max(merged[-1][1], bottom)
         else:
             merged.append([top, bottom])
-    # Header lines just above a region (no figures but years, closely stacked) belong to it.
     out = []
     for top, bottom in merged:
+        # Header lines right above (no figures but years, several cells, closely stacked).
         above = [ln for ln in lines if ln.bottom <= top + 1]
         while above:
             ln = above[-1]
-            if top - ln.bottom > 12 or _CAPTION.match(ln.text) or any(
+            # A header line holds short cells; running text is one long phrase.
+            short = all(len(p.text) <= 40 for p in ln.phrases) and (len(ln.phrases) >= 2 or len(ln.text) <= 25)
+            if top - ln.bottom > 12 or _CAPTION.match(ln.text) or not short or any(
                 p.is_value and not re.match(r"^(19|20)\d\d$", p.text) for p in ln.phrases
             ):
                 break

@@ -7,10 +7,10 @@ labels left of them, and a header of one to three rows above them (a group such 
 
 1. `group_lines` puts words on lines; `phrases` joins the words of a line that belong together
    (a label, "x € 1.000"), never two figures.
-2. Value columns are clusters of the figures' right edges over the body lines (`columns`).
+2. Value columns are the figures of the body lines whose extents overlap (`columns`).
 3. Each body line becomes a row: label phrases left of the first column (a label that wraps
    over two lines is joined; a label line without figures followed by rows is their parent),
-   figures in the column whose right edge they share.
+   figures in the column they overlap.
 4. Each column's header path comes from the lines above the body: per header line the phrase
    over the column, or the phrase centred over a run of columns that includes it (`header_paths`).
 
@@ -31,8 +31,6 @@ from corpus.numbers import parse_dutch_number
 LINE_TOLERANCE = 2.5
 # Words on a line closer than this belong to one phrase (a space is ~2-3 pt at 9 pt).
 PHRASE_GAP = 4.0
-# Right edges of figures in one column differ by less than this (right alignment).
-COLUMN_TOLERANCE = 6.0
 # Lines of one wrapped cell are closer than this (gap between bottom and next top).
 WRAP_GAP = 3.0
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -178,34 +176,49 @@ def _is_header_line(line: Line) -> bool:
     return not any(p.is_value and not _YEAR.match(p.text) for p in line.phrases)
 
 
-def columns(body: Sequence[Line], min_label_x: float = 0.0) -> list[Column]:
-    """Value columns: clusters of the right edges of the body's figures and placeholders
-    (right-aligned figures of one column share their right edge within COLUMN_TOLERANCE)."""
-    edges: list[tuple[float, float]] = sorted(
-        (p.x1, p.x0) for line in body for p in line.phrases
+# Right edges of right-aligned figures in one column differ by less than this (points).
+RIGHT_EDGE_TOLERANCE = 6.0
+
+
+def columns(body: Sequence[Line], min_label_x: float = 0.0, by: str = "right") -> list[Column]:
+    """Value columns from the figures (and placeholders) of the body lines.
+
+    by="right": figures whose right edges lie within RIGHT_EDGE_TOLERANCE form a column (the
+    right alignment of budget tables; robust when a wide total bleeds into its neighbour).
+    by="overlap": figures whose horizontal extents overlap form a column (left-aligned or
+    centred figures). `read_table` tries both and keeps the better reading."""
+    spans = sorted(
+        (p.x0, p.x1) for line in body for p in line.phrases
         if (p.is_value or is_placeholder(p.text)) and p.x0 >= min_label_x
     )
-    clusters: list[list[tuple[float, float]]] = []
-    for x1, x0 in edges:
-        if clusters and x1 - clusters[-1][-1][0] <= COLUMN_TOLERANCE:
-            clusters[-1].append((x1, x0))
+    merged: list[list[float]] = []
+    if by == "right":
+        for x0, x1 in sorted(spans, key=lambda s: s[1]):
+            if merged and x1 - merged[-1][2] <= RIGHT_EDGE_TOLERANCE:
+                merged[-1][0] = min(merged[-1][0], x0)
+                merged[-1][1] = max(merged[-1][1], x1)
+                merged[-1][2] = x1
+            else:
+                merged.append([x0, x1, x1])
+        return [Column(x0, x1) for x0, x1, _ in merged]
+    for x0, x1 in spans:
+        if merged and x0 < merged[-1][1] - 0.5:
+            merged[-1][1] = max(merged[-1][1], x1)
         else:
-            clusters.append([(x1, x0)])
-    return [Column(min(x0 for _, x0 in c), max(x1 for x1, _ in c)) for c in clusters]
+            merged.append([x0, x1])
+    return [Column(x0, x1) for x0, x1 in merged]
 
 
-def _column_of(p: Phrase, cols: Sequence[Column]) -> int | None:
-    best, best_d = None, None
-    for i, c in enumerate(cols):
-        d = abs(p.x1 - c.x1)
-        if best_d is None or d < best_d:
-            best, best_d = i, d
-    if best is None or best_d is None or best_d > COLUMN_TOLERANCE * 2:
-        # Not right-aligned with a column: take the column it overlaps most, if any.
-        overlaps = [(min(p.x1, c.x1) - max(p.x0, c.x0), i) for i, c in enumerate(cols)]
-        size, i = max(overlaps, default=(0.0, None))
-        return i if size > 0 else None
-    return best
+def _column_of(p: Phrase, cols: Sequence[Column], by: str = "overlap") -> int | None:
+    """The column of a body phrase: by="right", the one whose right edge is nearest (within
+    twice RIGHT_EDGE_TOLERANCE); otherwise, or failing that, the one it overlaps most."""
+    if by == "right" and cols:
+        i = min(range(len(cols)), key=lambda j: abs(cols[j].x1 - p.x1))
+        if abs(cols[i].x1 - p.x1) <= 2 * RIGHT_EDGE_TOLERANCE:
+            return i
+    overlaps = [(min(p.x1, c.x1) - max(p.x0, c.x0), i) for i, c in enumerate(cols)]
+    size, i = max(overlaps, default=(0.0, None))
+    return i if size > 0 else None  # text beside the columns is not a cell
 
 
 def _zone(x: float, cols: Sequence[Column]) -> int:
@@ -283,7 +296,19 @@ def _split_words(p: Phrase) -> list[Phrase]:
 
 
 def read_table(lines: Sequence[Line]) -> GridTable | None:
-    """A table from the lines of one table region (see the module docstring), or None."""
+    """A table from the lines of one table region (see the module docstring), or None.
+
+    Columns are found by right edges and, when that reading fails validation, by overlap
+    (`columns`): right alignment is the convention of budget tables."""
+    for by in ("right", "overlap"):
+        reading = _read_table(lines, by)
+        if reading is not None:
+            return reading[0]
+    return None
+
+
+def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
+    """One reading of a table with columns found `by` "right" or "overlap"; (table, collisions)."""
     first_body = next((i for i, ln in enumerate(lines) if not _is_header_line(ln)), None)
     if first_body is None:
         return None
@@ -293,9 +318,13 @@ def read_table(lines: Sequence[Line]) -> GridTable | None:
     value_lines = [ln for ln in body if any(p.is_value and p.x0 > left + 1 for p in ln.phrases)]
     if len(value_lines) < 2:
         return None
-    cols = columns(value_lines, min_label_x=left + 1)
+    cols = columns(value_lines, min_label_x=left + 1, by=by)
     if not cols:
         return None
+    if by == "right" and any(
+        min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0) for a, b in zip(cols, cols[1:])
+    ):
+        return None  # columns that lie on top of each other: the figures are not right-aligned
     label_right = cols[0].x0 - 1
     # Label-only lines at the foot of the header are the first row's wrapped label.
     while header and all(p.x1 <= label_right + 1 for p in header[-1].phrases) and \
@@ -331,7 +360,7 @@ def read_table(lines: Sequence[Line]) -> GridTable | None:
             continue
         cells = [""] * len(cols)
         for p in values:
-            i = _column_of(p, cols)
+            i = _column_of(p, cols, by)
             if i is None:
                 continue
             if cells[i]:
@@ -374,7 +403,7 @@ def read_table(lines: Sequence[Line]) -> GridTable | None:
         max(p.x1 for ln in lines for p in ln.phrases),
         lines[-1].bottom,
     )
-    return GridTable(tuple(paths), tuple(rows), tuple(h for h in header_left if h), bbox)
+    return GridTable(tuple(paths), tuple(rows), tuple(h for h in header_left if h), bbox), collisions
 
 
 def _first_label_column_right(body: Sequence[Line], label_right: float) -> float:
