@@ -27,6 +27,7 @@ OCR_DPI = 300
 PAGE_SEPARATOR = "\n\n"
 _CAPTION = re.compile(r"^(tabel|table|overzicht|tab\.)\s*\d", re.I)
 _DIGITS = re.compile(r"\d+")
+_PASSWORD = re.compile(r"password|encrypt", re.I)
 _BOLD = re.compile(r"bold|black|heavy|,b\b", re.I)
 
 
@@ -75,7 +76,8 @@ def _table_regions(page, lines: list[Line]) -> list[tuple[float, float]]:
     run: list[Line] = []
 
     def close_run() -> None:
-        if len(run) >= 3:
+        # Two lines of figures already make a table; one line is a sentence with amounts.
+        if len(run) >= 2 and sum(p.is_value for ln in run for p in ln.phrases) >= 4:
             unruled.append((run[0].top, run[-1].bottom))
         run.clear()
 
@@ -228,7 +230,7 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True) -> PdfContent:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files
-        if "password" in type(exc).__name__.lower() or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        if _PASSWORD.search(repr(exc)):
             raise CorpusError(f"Pdf {name} is beveiligd met een wachtwoord; verwijder de beveiliging en probeer opnieuw.") from None
         raise CorpusError(f"Pdf {name} is beschadigd of niet te lezen.") from None
     try:
@@ -272,7 +274,7 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True) -> PdfContent:
     except CorpusError:
         raise
     except Exception as exc:  # noqa: BLE001
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        if _PASSWORD.search(repr(exc)):
             raise CorpusError(f"Pdf {name} is beveiligd met een wachtwoord; verwijder de beveiliging en probeer opnieuw.") from None
         raise CorpusError(f"Pdf {name} is beschadigd of niet te lezen.") from None
     text = builder.text
@@ -289,9 +291,9 @@ def _running_lines(per_page: list[tuple[float, list[Line]]]) -> set[str]:
         keys = {_running_key(ln) for ln in lines if _in_margin(ln, height)}
         counts.update(keys)
     n = len(per_page)
-    if n < 3:
+    if n < 2:
         return set()
-    return {k for k, c in counts.items() if c >= max(3, RUNNING_SHARE * n)}
+    return {k for k, c in counts.items() if c >= max(2, RUNNING_SHARE * n)}
 
 
 def _in_margin(line: Line, height: float) -> bool:

@@ -260,14 +260,27 @@ def header_paths(header: Sequence[Line], cols: Sequence[Column], label_right: fl
         for i, words in groups.items():
             owned[i] = " ".join(w.text for w in words)
         if len(groups) >= 2 and not wraps_on:
+            centers = {i: (min(w.x0 for w in ws) + max(w.x1 for w in ws)) / 2 for i, ws in groups.items()}
+
+            def nearest_group(j: int) -> int:
+                return min(centers, key=lambda g: abs(centers[g] - cols[j].center))
+
             for i, words in groups.items():
-                center = (min(w.x0 for w in words) + max(w.x1 for w in words)) / 2
+                center = centers[i]
                 lo = hi = i
-                while lo - 1 >= 0 and hi + 1 < len(cols) and lo - 1 not in groups and hi + 1 not in groups:
-                    span_center = (cols[lo - 1].x0 + cols[hi + 1].x1) / 2
-                    if abs(span_center - center) > 0.15 * (cols[hi + 1].x1 - cols[lo - 1].x0):
-                        break
-                    lo, hi = lo - 1, hi + 1
+                # The widest run of columns without a header of their own in this line over
+                # which the group is centred (two, three … columns under one group).
+                left = i
+                while left - 1 >= 0 and left - 1 not in groups and nearest_group(left - 1) == i:
+                    left -= 1
+                right = i
+                while right + 1 < len(cols) and right + 1 not in groups and nearest_group(right + 1) == i:
+                    right += 1
+                for a in range(left, i + 1):
+                    for b in range(i, right + 1):
+                        width = cols[b].x1 - cols[a].x0
+                        if b - a > hi - lo and abs((cols[a].x0 + cols[b].x1) / 2 - center) <= 0.15 * width:
+                            lo, hi = a, b
                 for j in range(lo, hi + 1):
                     owned.setdefault(j, owned[i])
         for i, text in owned.items():
@@ -326,7 +339,7 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
     ):
         return None  # columns that lie on top of each other: the figures are not right-aligned
     label_right = cols[0].x0 - 1
-    # Label-only lines at the foot of the header are the first row's wrapped label.
+    # Label-only lines at the foot of the header, close above the first row, are its label.
     while header and all(p.x1 <= label_right + 1 for p in header[-1].phrases) and \
             body[0].top - header[-1].bottom < WRAP_GAP:
         body.insert(0, header.pop())

@@ -1,0 +1,162 @@
+"""PDFs the tests make (fpdf2): tables with their cells, units and pages; footers; OCR."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus.chunking import chunk_document, document_tables
+from corpus.errors import CorpusError
+from corpus.facts import extract_facts
+from corpus.loaders import load_content
+from corpus.models import DocumentMeta
+from corpus.pdf import tesseract_available
+
+MB = 20 * 1024 * 1024
+
+
+def _pdf():
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.core_fonts_encoding = "windows-1252"  # the core fonts then have "€"
+    pdf.set_auto_page_break(False)
+    return pdf
+
+
+def _footer(pdf, number: int, total: int) -> None:
+    pdf.set_font("helvetica", size=8)
+    pdf.set_xy(20, 285)
+    pdf.cell(0, 5, f"Programmabegroting 2025 - pagina {number} van {total}")
+
+
+def _unruled_table(pdf, y: float) -> None:
+    """Three header rows (group, year, baten/lasten) over right-aligned figures, no rules;
+    the unit stands in the header's label cell."""
+    pdf.set_font("helvetica", size=9)
+
+    def right(x: float, text: str) -> None:
+        pdf.set_xy(x - 30, pdf.get_y())
+        pdf.cell(30, 5, text, align="R")
+
+    groups = (("Rekening", "2023", 110), ("Begroting", "2025", 160))
+    pdf.set_xy(20, y)
+    pdf.cell(60, 5, "Programma")
+    for name, _, x in groups:
+        pdf.set_xy(x - 32, y)
+        pdf.cell(40, 5, name, align="C")
+    pdf.set_xy(20, y + 5)
+    pdf.cell(60, 5, "bedragen x € 1.000")
+    for _, year, x in groups:
+        pdf.set_xy(x - 32, y + 5)
+        pdf.cell(40, 5, year, align="C")
+    pdf.set_y(y + 10)
+    for _, _, x in groups:
+        right(x - 20, "baten")
+        right(x + 8, "lasten")
+    rows = (("Sociaal domein", "8.892", "-33.359", "11.652", "-38.934"), ("Wonen", "1.972", "-5.234", "102", "-4.204"))
+    for i, (label, *figures) in enumerate(rows):
+        pdf.set_xy(20, y + 17 + 6 * i)
+        pdf.cell(60, 5, label)
+        for (_, _, x), pair in zip(groups, (figures[:2], figures[2:])):
+            pdf.set_y(y + 17 + 6 * i)
+            right(x - 20, pair[0])
+            right(x + 8, pair[1])
+
+
+def _make(path: Path, pages: int = 2) -> Path:
+    pdf = _pdf()
+    for n in range(1, pages + 1):
+        pdf.add_page()
+        pdf.set_font("helvetica", size=11)
+        pdf.set_xy(20, 30)
+        pdf.multi_cell(170, 6, f"Hoofdstuk {n}. De gemeente Zwolle investeert in het sociaal domein en in wonen.")
+        if n == 2:
+            pdf.set_xy(20, 60)
+            pdf.cell(0, 6, "Tabel 2.1 - Baten en lasten per programma")
+            _unruled_table(pdf, 70)
+        _footer(pdf, n, pages)
+    pdf.output(str(path))
+    return path
+
+
+def _document(path: Path):
+    content = load_content(path, MB)
+    return content.document(path.stem, path.name, DocumentMeta(title=path.stem), "x"), content
+
+
+def test_unruled_table_with_three_header_rows_gives_each_cell_its_column_path_unit_and_page(tmp_path: Path) -> None:
+    doc, _ = _document(_make(tmp_path / "begroting.pdf"))
+    tables = document_tables(doc)
+    assert len(tables) == 1
+    facts = {(f.row, f.column): f for f in extract_facts(doc, tables) if f.table_id}
+    fact = facts[("Sociaal domein", "Rekening › 2023 › lasten")]
+    assert (fact.raw, fact.value, fact.unit, fact.page) == ("-33.359", -33_359_000, "x € 1.000", 2)
+    assert facts[("Wonen", "Begroting › 2025 › baten")].raw == "102"
+    assert len(facts) == 8
+    assert doc.text[fact.start:fact.end] == "-33.359"
+
+
+def test_running_footer_is_dropped_and_chunks_know_their_page(tmp_path: Path) -> None:
+    doc, content = _document(_make(tmp_path / "begroting.pdf", pages=3))
+    assert "pagina" not in doc.text
+    assert len(content.page_starts) == 3
+    chunks = chunk_document(doc)
+    first = next(c for c in chunks if "Hoofdstuk 1." in c.text)
+    table = next(c for c in chunks if "-33.359" in c.text)
+    assert (first.page, table.page) == (1, 2)
+
+
+def test_password_protected_pdf_is_refused_as_protected(tmp_path: Path) -> None:
+    pytest.importorskip("cryptography")
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.cell(0, 6, "Vertrouwelijk: de begroting van de gemeente Zwolle voor 2025.")
+    pdf.set_encryption(owner_password="eigenaar", user_password="geheim")
+    path = tmp_path / "beveiligd.pdf"
+    pdf.output(str(path))
+    with pytest.raises(CorpusError, match="wachtwoord"):
+        load_content(path, MB)
+
+
+def _scanned_pdf(tmp_path: Path) -> Path:
+    """A page rendered to an image (pypdfium2, 200 dpi) and put in a PDF without text."""
+    import pypdfium2
+
+    source = _pdf()
+    source.add_page()
+    source.set_font("helvetica", size=16)
+    source.set_xy(20, 30)
+    source.multi_cell(170, 10, "De rapportagegrens is 400.000 euro.\nDe commissie vergadert op 4 december 2024.")
+    text_pdf = tmp_path / "bron.pdf"
+    source.output(str(text_pdf))
+    image = pypdfium2.PdfDocument(str(text_pdf))[0].render(scale=200 / 72).to_pil()
+    image_path = tmp_path / "scan.png"
+    image.save(image_path)
+    scan = _pdf()
+    scan.add_page()
+    scan.image(str(image_path), x=0, y=0, w=210)
+    path = tmp_path / "brief-scan.pdf"
+    scan.output(str(path))
+    return path
+
+
+def test_scanned_page_is_read_with_ocr_and_marked(tmp_path: Path) -> None:
+    if not tesseract_available():
+        pytest.skip("Tesseract met het Nederlandse model ontbreekt (apt-get install tesseract-ocr tesseract-ocr-nld)")
+    doc, content = _document(_scanned_pdf(tmp_path))
+    assert content.ocr_pages == (1,)
+    assert "rapportagegrens" in doc.text and "4 december 2024" in doc.text
+    amounts = [f for f in extract_facts(doc, document_tables(doc)) if f.raw.startswith("400.000")]
+    assert amounts and amounts[0].ocr and amounts[0].page == 1
+
+
+def test_scanned_pdf_without_ocr_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The subject is the refusal message when Tesseract is absent, so its absence is simulated.
+    import corpus.pdf
+
+    monkeypatch.setattr(corpus.pdf, "tesseract_available", lambda: False)
+    with pytest.raises(CorpusError, match="tesseract-ocr"):
+        load_content(_scanned_pdf(tmp_path), MB)
