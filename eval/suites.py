@@ -91,7 +91,6 @@ def check_page_quotes(
         if pages is None or b.page is None or not 1 <= b.page <= len(pages):
             problems.append(f"{q.id}: bedrag zonder geldig document of geldige pagina.")
             continue
-        quotes = [_squash(e.quote) for e in q.evidence]
         for cell in list(b.operands_raw) + ([b.raw] if b.raw else []):
             operand_pages = [e.page for e in q.evidence if _squash(cell) in _squash(e.quote)]
             if not operand_pages:
@@ -100,5 +99,4 @@ def check_page_quotes(
                 problems.append(f"{q.id}: bedrag {cell!r} staat niet op de pagina van zijn citaat.")
         if b.raw and _squash(b.raw) not in _squash(pages[b.page - 1]):
             problems.append(f"{q.id}: bedrag {b.raw!r} staat niet op p. {b.page}.")
-        del quotes
     return problems
