@@ -195,10 +195,10 @@ def _print_answer(answer, as_json: bool) -> None:  # noqa: ANN001
         print(answer.notice)
     if answer.citations:
         print("\nBronnen:")
+        from assistant.render import source_text
+
         for c in answer.citations:
-            m = c.passage.meta
-            section = " › ".join(c.passage.chunk.section)
-            print(f"[{c.n}] {m.title} — {m.municipality or '?'} {m.year or ''} — {section}")
+            print(f"[{c.n}] {source_text(c.passage)}")
     elif answer.abstained and answer.passages:
         print("\nMogelijk relevant:")
         for p in answer.passages[:3]:

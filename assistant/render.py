@@ -78,8 +78,15 @@ def citation_highlight(citation: Citation) -> tuple[int, int]:
     return citation.sentence_start - chunk.start, citation.sentence_end - chunk.start
 
 
-def source_label(passage: Passage, n: int | None = None) -> str:
-    """Expander label "[n] title — municipality year — section path", Markdown-escaped."""
+def page_label(page: int | None, ocr: bool = False) -> str:
+    """How a citation names its page: "p. 29", "p. 2, via tekstherkenning"; "" without pages."""
+    if page is None:
+        return ""
+    return f"p. {page}, via tekstherkenning" if ocr else f"p. {page}"
+
+
+def source_text(passage: Passage) -> str:
+    """"title — municipality year — section path — p. N" as plain text (CLI, export)."""
     meta = passage.meta
     where = " ".join(str(p) for p in (meta.municipality, meta.year) if p)
     parts = [meta.title or passage.chunk.doc_id]
@@ -87,7 +94,14 @@ def source_label(passage: Passage, n: int | None = None) -> str:
         parts.append(where)
     if passage.chunk.section:
         parts.append(" › ".join(passage.chunk.section))
-    label = escape_markdown(" — ".join(parts))
+    if passage.chunk.page is not None:
+        parts.append(page_label(passage.chunk.page))
+    return " — ".join(parts)
+
+
+def source_label(passage: Passage, n: int | None = None) -> str:
+    """Expander label "[n] title — municipality year — section path — p. N", Markdown-escaped."""
+    label = escape_markdown(source_text(passage))
     return f"\\[{n}\\] {label}" if n is not None else label
 
 
