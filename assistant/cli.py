@@ -129,19 +129,15 @@ def cmd_add(args: argparse.Namespace) -> int:
     prepare_corpus(settings)
     overrides = {"municipality": args.municipality, "year": args.year, "doc_type": args.type, "title": args.title}
     given = {k: v for k, v in overrides.items() if v is not None}
-    added = add_documents(settings.corpus_dir, [Path(p) for p in args.paths], given, max_bytes=settings.max_file_bytes)
     # Adding a file that is already there with metadata flags is how a user corrects the
-    # detected municipality/year/type (the hint printed below says so).
-    updated = []
-    for name, existing in getattr(added, "already_present", []):
-        if given:
-            updated.append(update_metadata(settings.corpus_dir, existing, settings.max_file_bytes, **given))
-        else:
-            print(f"Al aanwezig: {name} is hetzelfde als document {existing}; niet opnieuw toegevoegd.")
-    if not added and not updated:
+    # detected municipality/year/type (the hint printed below says so); the store does it.
+    added = add_documents(settings.corpus_dir, [Path(p) for p in args.paths], given, max_bytes=settings.max_file_bytes)
+    for name, existing in added.already_present:
+        print(f"Al aanwezig: {name} is hetzelfde als document {existing}; er is niets gewijzigd.")
+    if not added and not added.updated:
         return 0
     _reindex(settings, args, "Het document staat wel in de documentenmap")
-    for verb, docs in (("Toegevoegd", added), ("Bijgewerkt", updated)):
+    for verb, docs in (("Toegevoegd", list(added)), ("Bijgewerkt", added.updated)):
         for doc in docs:
             m = doc.meta
             print(f"{verb}: {doc.id} — {m.title} ({m.municipality or 'gemeente onbekend'}, {m.year or 'jaar onbekend'}, {m.doc_type})")
