@@ -49,10 +49,14 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _load(args: argparse.Namespace):  # noqa: ANN202 - returns assistant.service.Assistant
+def _load(args: argparse.Namespace, writer: bool = False):  # noqa: ANN202 - returns assistant.service.Assistant
+    """The assistant; when its index is a previous version, says so once (even with --quiet)."""
     from assistant.service import Assistant
 
-    return Assistant.load(_settings(args), progress=_Progress(quiet=getattr(args, "quiet", False)))
+    assistant = Assistant.load(_settings(args), progress=_Progress(quiet=getattr(args, "quiet", False)), writer=writer)
+    if assistant.stale_reason:
+        print(f"Let op: {assistant.stale_reason}", file=sys.stderr)
+    return assistant
 
 
 def _filters(args: argparse.Namespace, assistant=None) -> Filters:  # noqa: ANN001
@@ -93,7 +97,7 @@ def _filters(args: argparse.Namespace, assistant=None) -> Filters:  # noqa: ANN0
 # ---------------------------------------------------------------- verbs
 def cmd_index(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    assistant = _load(args)
+    assistant = _load(args, writer=True)
     docs = assistant.documents()
     print(
         f"Index klaar: {len(docs)} documenten, {sum(d.chunks for d in docs)} fragmenten, "
@@ -108,13 +112,13 @@ def _reindex(settings: Settings, args: argparse.Namespace, done: str) -> None:
     from corpus.errors import CorpusError
 
     try:
-        Assistant.load(settings, progress=_Progress(quiet=args.quiet))
+        Assistant.load(settings, progress=_Progress(quiet=args.quiet), writer=True)
     except CorpusError as exc:
         raise _UserError(f"{exc} {done}; 'assistant index' werkt de index later bij.") from None
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from corpus.store import add_documents, update_metadata
+    from corpus.store import add_documents
 
     # The store validates every file and override before it writes anything, and the index
     # is only touched afterwards: a refused upload leaves corpus and index as they were.

@@ -1,0 +1,143 @@
+"""The service and the command line under faults (findings #12.3, 4).
+
+All with the fake embedder: the CLI's model loader is pointed at it, and subprocess tests
+(for what only a real terminal encoding shows) load it in the worker.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import embeddings
+from assistant.service import Assistant
+from assistant.settings import Settings
+from tests.assistant.test_cli import SMALL_DOC, run, snapshot
+from tests.fakes import FakeEmbedder
+from tests.workers import FAKE_EMBEDDER, PROJECT_DIR
+
+QUESTION = "Wat doet Zwolle aan schulden?"
+EDE = "Jaarverslag 2023 gemeente Ede\nBibliotheek\nDe bibliotheek in Ede kreeg meer bezoekers in de wijken.\n"
+
+
+@pytest.fixture(autouse=True)
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every model the service loads here is the fake one; settings only from the flags."""
+    for key in list(os.environ):
+        if key.startswith("ASSISTANT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setattr(embeddings, "load_embedder", lambda name: FakeEmbedder())
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> dict:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "zwolle-begroting-2024.txt").write_text(SMALL_DOC, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "data")
+    Assistant.load(settings)
+    flags = ["--corpus", str(corpus), "--index-dir", str(settings.index_dir), "--quiet"]
+    return {"root": tmp_path, "corpus": corpus, "index": settings.index_dir, "settings": settings, "flags": flags}
+
+
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", fail)
+
+
+def cli_process(args: list[str], stdin: bytes = b"") -> subprocess.CompletedProcess:
+    """The CLI in a real process with a strict UTF-8 terminal encoding (as nl_NL.UTF-8 has)."""
+    code = "import sys\n" + FAKE_EMBEDDER + "from assistant.cli import main\nraise SystemExit(main(sys.argv[1:]))\n"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=PROJECT_DIR, input=stdin, capture_output=True, env=env, timeout=120
+    )
+
+
+# ------------------------------------------------------------------ 12.3 a failed write
+def test_failed_index_write_keeps_the_previous_index_answering(tiny, monkeypatch):
+    (tiny["corpus"] / "ede-jaarverslag.txt").write_text(EDE, encoding="utf-8")
+    full_disk(monkeypatch)
+    assistant = Assistant.load(tiny["settings"])
+    assert "kon niet worden bijgewerkt (No space left on device)" in assistant.stale_reason
+    answer = assistant.ask(QUESTION)
+    assert "Stadsbank" in answer.text and not answer.abstained
+    assert not answer.notice  # said once per session by the interface, not per answer
+    assert [d.id for d in assistant.documents()] == ["zwolle-begroting-2024"]  # what the index holds
+
+
+def test_cli_says_once_that_the_index_is_stale(tiny, monkeypatch, capsys, tmp_path):
+    (tiny["corpus"] / "ede-jaarverslag.txt").write_text(EDE, encoding="utf-8")
+    full_disk(monkeypatch)
+    questions = tmp_path / "vragen.jsonl"
+    questions.write_text("\n".join(json.dumps({"id": n, "question": QUESTION}) for n in range(3)) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "batch", str(questions), *tiny["flags"])
+    assert code == 0, err
+    assert len(out.splitlines()) == 3 and all("Stadsbank" in json.loads(line)["answer"] for line in out.splitlines())
+    assert err.count("Let op: De index kon niet worden bijgewerkt") == 1
+    code, out, err = run(capsys, "index", *tiny["flags"])  # a writer is told it failed
+    assert code == 1 and "kon niet worden weggeschreven" in err
+
+
+# ------------------------------------------------------------------ 12.4 read paths change nothing
+def test_empty_corpus_folder_leaves_the_index_alone(tiny, capsys, tmp_path):
+    empty = tmp_path / "leeg"
+    empty.mkdir()
+    before = snapshot(tiny["index"])
+    code, out, err = run(capsys, "ask", QUESTION, "--corpus", str(empty), "--index-dir", str(tiny["index"]), "--quiet")
+    assert code == 1 and out == ""
+    assert "bevat geen bruikbare documenten; de bestaande index (1 documenten) is niet gewijzigd" in err
+    assert snapshot(tiny["index"]) == before
+    code, out, err = run(capsys, "ask", QUESTION, *tiny["flags"])
+    assert code == 0 and "Stadsbank" in out
+
+
+def test_missing_corpus_folder_leaves_everything_alone(tiny, capsys, tmp_path):
+    before = snapshot(tiny["index"], tmp_path)
+    code, out, err = run(capsys, "ask", QUESTION, "--corpus", str(tmp_path / "weg"), "--index-dir", str(tiny["index"]))
+    assert code == 1 and "bestaat niet" in err
+    assert snapshot(tiny["index"], tmp_path) == before
+
+
+def test_damaged_manifest_is_kept_and_its_metadata_still_answers(tiny, capsys):
+    from corpus.store import add_documents
+
+    upload = tiny["root"] / "ede.txt"
+    upload.write_text(EDE, encoding="utf-8")
+    add_documents(tiny["corpus"], [upload], {"municipality": "Wageningen", "year": 2021})  # the user's correction
+    Assistant.load(tiny["settings"])
+    manifest = tiny["corpus"] / "manifest.json"
+    damaged = manifest.read_bytes().replace(b'"Wageningen"', b'"Wageningen\xff', 1)  # one broken byte
+    manifest.write_bytes(damaged)
+    index_before = snapshot(tiny["index"])
+
+    embedder = FakeEmbedder()
+    assistant = Assistant.load(tiny["settings"], embedder=embedder)
+    assert embedder.passages_embedded == 0  # nothing re-embedded under detected metadata
+    assert "manifest.json in corpus is beschadigd" in assistant.stale_reason
+    assert {d.meta.municipality for d in assistant.documents()} == {"Zwolle", "Wageningen"}
+    assert manifest.read_bytes() == damaged  # kept as it was
+    [copy] = tiny["corpus"].glob(".manifest.beschadigd-*.json")
+    assert copy.read_bytes() == damaged
+    assert snapshot(tiny["index"]) == index_before
+    code, out, err = run(capsys, "ask", "Wat zegt Wageningen over de bibliotheek?", "--municipality", "Wageningen", *tiny["flags"])
+    assert code == 0 and "bibliotheek" in out and "Let op: manifest.json in corpus is beschadigd" in err
+
+
+def test_index_path_that_is_a_file_is_refused_and_left_alone(tiny, capsys):
+    path = tiny["root"] / "aantekeningen.txt"
+    path.write_text("niet overschrijven", encoding="utf-8")
+    code, out, err = run(capsys, "ask", QUESTION, "--corpus", str(tiny["corpus"]), "--index-dir", str(path))
+    assert code == 1 and out == ""
+    assert f"De indexmap {path} is geen map maar een bestand" in err
+    assert path.read_text(encoding="utf-8") == "niet overschrijven"
+    assert sorted(p.name for p in tiny["root"].iterdir()) == ["aantekeningen.txt", "corpus", "index"]
