@@ -320,12 +320,20 @@ class Assistant:
         history: Sequence[str] = (),
         filters: Filters | None = None,
     ) -> Answer:
-        """Answer `question` (Dutch or English) given earlier user questions and explicit filters."""
-        question = (question or "").strip()
+        """Answer `question` (Dutch or English) given earlier user questions and explicit filters.
+
+        The question and history are cleaned first (assistant/questions.py); a question over
+        the length limit is answered with the refusal naming the limit.
+        """
+        from assistant.questions import QuestionError, clean_question, clean_text
+
+        try:
+            question = clean_question(question)
+        except QuestionError as exc:
+            return Answer(question=clean_text(question), resolved_question="", text=exc.message, abstained=True)
         if not question:
             return Answer(question="", resolved_question="", text="Stel een vraag over de documenten.", abstained=True)
-        if len(question) > 2000:
-            question = question[:2000]
+        history = [h for h in (clean_text(h) for h in history) if h]
         explicit = filters or Filters()
         plan = self.plan(question, history, explicit)
         # A year in a question is a cue, not a filter: planning-and-control documents report

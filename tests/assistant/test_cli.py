@@ -294,18 +294,15 @@ def test_add_odd_file_name_is_accepted_under_a_safe_name_then_removed(
 
 
 # ------------------------------------------------------------------ batch and argument refusals
-VALID_LINE = json.dumps({"id": 1, "question": "Wat doet Zwolle aan schulden?"})
-
-
 @pytest.mark.parametrize(
     ("content", "pattern"),
     [
-        (VALID_LINE + "\nniet json\n", r"Regel 2 .*geen geldige JSON"),
+        ("niet json\n", r"Regel 1 .*geen geldige JSON"),
         ("[1, 2]\n", r"Regel 1 .*geen JSON-object"),
         ('{"id": 1}\n', r"Regel 1 .*\"question\""),
         ('{"question": "   "}\n', r"Regel 1 .*\"question\""),
         ('{"question": 5}\n', r"Regel 1 .*\"question\""),
-        (VALID_LINE + '\n\n{"question": "En in 2024?", "history": "Wat doet Zwolle?"}\n', r"Regel 3 .*\"history\""),
+        ('\n\n{"question": "En in 2024?", "history": "Wat doet Zwolle?"}\n', r"Regel 3 .*\"history\""),
         ('{"question": "En in 2024?", "history": [1, 2]}\n', r"Regel 1 .*\"history\""),
         ("[" * 100_000 + "\n", r"Regel 1 .*geen geldige JSON"),
         ("\n  \n", r"bevat geen vragen"),
@@ -317,6 +314,8 @@ VALID_LINE = json.dumps({"id": 1, "question": "Wat doet Zwolle aan schulden?"})
 def test_batch_refuses_malformed_file_before_loading_anything(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | bytes, pattern: str
 ) -> None:
+    """A file without a single answerable line is refused whole; a file with some is answered
+    line by line (tests/assistant/test_reliability.py)."""
     questions = tmp_path / "vragen.jsonl"
     questions.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     corpus, index = tmp_path / "corpus", tmp_path / "index"

@@ -1,4 +1,4 @@
-"""The service and the command line under faults (findings #12.3, 4).
+"""The service and the command line under faults and hostile input (findings #12.3, 4, 6, 7).
 
 All with the fake embedder: the CLI's model loader is pointed at it, and subprocess tests
 (for what only a real terminal encoding shows) load it in the worker.
@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import embeddings
+from assistant.questions import MAX_QUESTION_CHARS
 from assistant.service import Assistant
 from assistant.settings import Settings
 from tests.assistant.test_cli import SMALL_DOC, run, snapshot
@@ -141,3 +142,75 @@ def test_index_path_that_is_a_file_is_refused_and_left_alone(tiny, capsys):
     assert f"De indexmap {path} is geen map maar een bestand" in err
     assert path.read_text(encoding="utf-8") == "niet overschrijven"
     assert sorted(p.name for p in tiny["root"].iterdir()) == ["aantekeningen.txt", "corpus", "index"]
+
+
+# ------------------------------------------------------------------ 12.6 hostile characters
+class RecordingEmbedder(FakeEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries: list[str] = []
+
+    def embed_queries(self, texts):  # noqa: ANN001, ANN201
+        self.queries.extend(texts)
+        return super().embed_queries(texts)
+
+
+def test_nul_and_control_characters_never_reach_the_engine(tiny):
+    embedder = RecordingEmbedder()
+    assistant = Assistant.load(tiny["settings"], embedder=embedder)
+    clean = assistant.ask(QUESTION)
+    dirty = assistant.ask("Wat doet\x00 Zwolle\x07 aan\u200b schulden?\x1b[31m", history=["\x00"])
+    assert embedder.queries and not any(ch in q for q in embedder.queries for ch in "\x00\x07\x1b\u200b")
+    assert dirty.question == "Wat doet Zwolle aan schulden?[31m"
+    assert dirty.text == clean.text
+
+
+def test_ask_with_undecodable_bytes_answers(tiny):
+    result = cli_process(["ask", "Wat doet Zwolle aan schulden\udcff?", "--json", *tiny["flags"]])
+    assert result.returncode == 0, result.stderr.decode()
+    answer = json.loads(result.stdout)
+    assert answer["question"] == "Wat doet Zwolle aan schulden\ufffd?" and "Stadsbank" in answer["answer"]
+
+
+def test_chat_survives_a_line_that_is_not_utf8(tiny):
+    result = cli_process(["chat", *tiny["flags"]], stdin=b"Wat doet Zwolle aan\xff schulden?\n" + QUESTION.encode() + b"\nstop\n")
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().count("Stadsbank") == 2
+    assert b"onverwachts" not in result.stderr
+
+
+def test_batch_answers_every_valid_line_and_reports_each_bad_one(tiny, tmp_path, capsys):
+    lines = [
+        json.dumps({"id": "a", "question": QUESTION}).encode(),
+        b"niet json",
+        b'{"id": "c", "question": "Wat doet Zwolle\\ud800 aan schulden?"}',  # lone surrogate
+        b'{"id": "d", "question": "Wat doet Zwolle\\u0000 aan schulden?"}',  # NUL
+        b'{"id": "e", "question": "Wat doet Zwolle\xff aan schulden?"}',  # invalid UTF-8
+        json.dumps({"id": "f", "question": "x" * (MAX_QUESTION_CHARS + 1)}).encode(),
+        json.dumps({"id": "g", "question": QUESTION, "history": "geen lijst"}).encode(),
+        json.dumps({"id": "h", "question": QUESTION}, ensure_ascii=False).replace("?", "\u2028?").encode(),
+    ]
+    path = tmp_path / "vragen.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    code, out, err = run(capsys, "batch", str(path), *tiny["flags"])
+    items = [json.loads(line) for line in out.splitlines()]
+    assert [i["id"] for i in items] == ["a", None, "c", "d", "e", "f", "g", "h"]  # one line out per line in
+    by_line = dict(zip(range(1, 9), items))
+    for n in (1, 3, 4, 5, 8):
+        assert "Stadsbank" in by_line[n]["answer"], (n, by_line[n])
+    for n, needle in ((2, "geen geldige JSON"), (6, "het maximum is 2.000 tekens"), (7, '"history"')):
+        assert by_line[n]["line"] == n and f"Regel {n} " in by_line[n]["error"] and needle in by_line[n]["error"]
+    assert code == 1
+    assert err.strip() == 'Fout: 3 van de 8 regels zijn niet beantwoord (regel 2, 6, 7); zie het veld "error".'
+
+
+# ------------------------------------------------------------------ 12.7 too long
+def test_too_long_question_is_refused_with_its_limit(tiny, capsys):
+    assistant = Assistant.load(tiny["settings"])
+    long_question = QUESTION + " " + "schulden " * 300
+    answer = assistant.ask(long_question)
+    assert answer.abstained and answer.text.startswith(f"De vraag is {len(long_question.strip()):,} tekens lang".replace(",", "."))
+    assert "het maximum is 2.000 tekens" in answer.text and not answer.citations
+    assert assistant.ask(long_question[: MAX_QUESTION_CHARS]).abstained is False  # at the limit: answered
+    code, out, err = run(capsys, "ask", long_question, *tiny["flags"])
+    assert code == 1 and out == "" and "het maximum is 2.000 tekens" in err
