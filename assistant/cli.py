@@ -49,10 +49,24 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _load(args: argparse.Namespace):  # noqa: ANN202 - returns assistant.service.Assistant
+def _load(args: argparse.Namespace, writer: bool = False):  # noqa: ANN202 - returns assistant.service.Assistant
+    """The assistant; when its index is a previous version, says so once (even with --quiet)."""
     from assistant.service import Assistant
 
-    return Assistant.load(_settings(args), progress=_Progress(quiet=getattr(args, "quiet", False)))
+    assistant = Assistant.load(_settings(args), progress=_Progress(quiet=getattr(args, "quiet", False)), writer=writer)
+    if assistant.stale_reason:
+        print(f"Let op: {assistant.stale_reason}", file=sys.stderr)
+    return assistant
+
+
+def _question(text: str) -> str:
+    """The cleaned question (assistant/questions.py); a refusal becomes a user error."""
+    from assistant.questions import QuestionError, clean_question
+
+    try:
+        return clean_question(text)
+    except QuestionError as exc:
+        raise _UserError(exc.message) from None
 
 
 def _filters(args: argparse.Namespace, assistant=None) -> Filters:  # noqa: ANN001
@@ -93,7 +107,7 @@ def _filters(args: argparse.Namespace, assistant=None) -> Filters:  # noqa: ANN0
 # ---------------------------------------------------------------- verbs
 def cmd_index(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    assistant = _load(args)
+    assistant = _load(args, writer=True)
     docs = assistant.documents()
     print(
         f"Index klaar: {len(docs)} documenten, {sum(d.chunks for d in docs)} fragmenten, "
@@ -108,13 +122,13 @@ def _reindex(settings: Settings, args: argparse.Namespace, done: str) -> None:
     from corpus.errors import CorpusError
 
     try:
-        Assistant.load(settings, progress=_Progress(quiet=args.quiet))
+        Assistant.load(settings, progress=_Progress(quiet=args.quiet), writer=True)
     except CorpusError as exc:
         raise _UserError(f"{exc} {done}; 'assistant index' werkt de index later bij.") from None
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from corpus.store import add_documents, update_metadata
+    from corpus.store import add_documents
 
     # The store validates every file and override before it writes anything, and the index
     # is only touched afterwards: a refused upload leaves corpus and index as they were.
@@ -129,19 +143,15 @@ def cmd_add(args: argparse.Namespace) -> int:
     prepare_corpus(settings)
     overrides = {"municipality": args.municipality, "year": args.year, "doc_type": args.type, "title": args.title}
     given = {k: v for k, v in overrides.items() if v is not None}
-    added = add_documents(settings.corpus_dir, [Path(p) for p in args.paths], given, max_bytes=settings.max_file_bytes)
     # Adding a file that is already there with metadata flags is how a user corrects the
-    # detected municipality/year/type (the hint printed below says so).
-    updated = []
-    for name, existing in getattr(added, "already_present", []):
-        if given:
-            updated.append(update_metadata(settings.corpus_dir, existing, settings.max_file_bytes, **given))
-        else:
-            print(f"Al aanwezig: {name} is hetzelfde als document {existing}; niet opnieuw toegevoegd.")
-    if not added and not updated:
+    # detected municipality/year/type (the hint printed below says so); the store does it.
+    added = add_documents(settings.corpus_dir, [Path(p) for p in args.paths], given, max_bytes=settings.max_file_bytes)
+    for name, existing in added.already_present:
+        print(f"Al aanwezig: {name} is hetzelfde als document {existing}; er is niets gewijzigd.")
+    if not added and not added.updated:
         return 0
     _reindex(settings, args, "Het document staat wel in de documentenmap")
-    for verb, docs in (("Toegevoegd", added), ("Bijgewerkt", updated)):
+    for verb, docs in (("Toegevoegd", list(added)), ("Bijgewerkt", added.updated)):
         for doc in docs:
             m = doc.meta
             print(f"{verb}: {doc.id} — {m.title} ({m.municipality or 'gemeente onbekend'}, {m.year or 'jaar onbekend'}, {m.doc_type})")
@@ -207,10 +217,11 @@ def _print_answer(answer, as_json: bool) -> None:  # noqa: ANN001
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    if not args.question.strip():
+    question = _question(args.question)
+    if not question:
         raise _UserError("De vraag is leeg; geef een vraag tussen aanhalingstekens.")
     assistant = _load(args)
-    _print_answer(assistant.ask(args.question, filters=_filters(args, assistant)), args.json)
+    _print_answer(assistant.ask(question, filters=_filters(args, assistant)), args.json)
     return 0
 
 
@@ -218,12 +229,21 @@ def cmd_chat(args: argparse.Namespace) -> int:
     assistant = _load(args)
     filters = _filters(args, assistant)
     history: list[str] = []
+    # Bytes that are not UTF-8 arrive as lone surrogates, which the cleaning replaces,
+    # instead of ending the conversation with a decoding error.
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="surrogateescape")
     print("Stel uw vraag over de documenten (leeg of 'stop' om te stoppen, 'nieuw' voor een nieuw gesprek).")
     while True:
         try:
-            question = input("\nVraag: ").strip()
+            typed = input("\nVraag: ")
         except EOFError:
             break
+        try:
+            question = _question(typed)
+        except _UserError as exc:
+            print(f"Fout: {exc}", file=sys.stderr)
+            continue
         if question.lower() in ("", "stop", "exit", "quit"):
             break
         if question.lower() == "nieuw":
@@ -235,56 +255,89 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_line(n: int, raw: bytes) -> dict[str, Any]:
+    """One line of a question file: {"line", "id", "question", "history"} or {"line", "id", "error"}."""
+    from assistant.questions import QuestionError, clean_question, clean_text
+
+    try:
+        line = raw.decode("utf-8")
+        decodable = True
+    except UnicodeDecodeError:
+        line, decodable = raw.decode("utf-8", "replace"), False
+    try:
+        item = json.loads(line)
+    except (json.JSONDecodeError, RecursionError):
+        what = "geen UTF-8-tekst" if not decodable else "geen geldige JSON"
+        return {"line": n, "id": None, "error": f"Regel {n} van het vragenbestand is {what}."}
+    if not isinstance(item, dict):
+        return {"line": n, "id": None, "error": f"Regel {n} van het vragenbestand is geen JSON-object met een veld \"question\"."}
+    qid = item.get("id")
+    if not isinstance(qid, (str, int, float, bool, type(None))):
+        qid = None
+    question = item.get("question")
+    try:
+        question = clean_question(question) if isinstance(question, str) else ""
+    except QuestionError as exc:
+        return {"line": n, "id": qid, "error": f"Regel {n} van het vragenbestand: {exc.message}"}
+    if not question:
+        return {"line": n, "id": qid, "error": f"Regel {n} van het vragenbestand mist een niet-lege tekst in het veld \"question\"."}
+    history = item.get("history", [])
+    if history is None:
+        history = []
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        return {
+            "line": n, "id": qid,
+            "error": f"Regel {n} van het vragenbestand: \"history\" moet een lijst met eerdere vragen (teksten) zijn.",
+        }
+    return {"line": n, "id": qid, "question": question, "history": [clean_text(h) for h in history]}
+
+
 def _read_questions(file: str) -> list[dict[str, Any]]:
-    """Parse and check a JSON-lines question file ("-" = stdin) before any model is loaded.
+    """Parse a JSON-lines question file ("-" = stdin) before any model is loaded.
 
     Each line: {"id": ..., "question": "...", "history": ["...", ...]} (id and history
-    optional). Raises _UserError naming the first bad line.
+    optional). Every line is parsed on its own: a bad line becomes an item with "error"
+    (and its line number), the others are answered. Raises _UserError when the file is
+    missing or holds no line that can be answered (naming the first bad line).
     """
     if file == "-":
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8", "surrogateescape")
     else:
         path = Path(file)
         if not path.is_file():
             raise _UserError(f"Vragenbestand {path} bestaat niet.")
         data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _UserError("Het vragenbestand is geen UTF-8-tekst; sla het op als UTF-8 (JSON lines).") from None
-    items: list[dict[str, Any]] = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except (json.JSONDecodeError, RecursionError):
-            raise _UserError(f"Regel {n} van het vragenbestand is geen geldige JSON.") from None
-        if not isinstance(item, dict):
-            raise _UserError(f"Regel {n} van het vragenbestand is geen JSON-object met een veld \"question\".")
-        question = item.get("question")
-        if not isinstance(question, str) or not question.strip():
-            raise _UserError(f"Regel {n} van het vragenbestand mist een niet-lege tekst in het veld \"question\".")
-        history = item.get("history", [])
-        if history is None:
-            history = []
-        if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-            raise _UserError(f"Regel {n} van het vragenbestand: \"history\" moet een lijst met eerdere vragen (teksten) zijn.")
-        items.append({**item, "history": history})
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    # Split on newline bytes only: a JSON string may hold U+2028, which str.splitlines breaks on.
+    items = [_parse_line(n, raw) for n, raw in enumerate(data.split(b"\n"), start=1) if raw.strip()]
     if not items:
         raise _UserError("Het vragenbestand bevat geen vragen.")
+    if all("error" in item for item in items):
+        raise _UserError(items[0]["error"])
     return items
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from assistant.contract import answer_json
+    from assistant.contract import answer_json, error_json
 
     items = _read_questions(args.file)
     assistant = _load(args)
     filters = _filters(args, assistant)
+    failed: list[int] = []
     for item in items:
-        answer = assistant.ask(item["question"], history=item["history"], filters=filters)
-        print(json.dumps(answer_json(answer, item.get("id")), ensure_ascii=False), flush=True)
+        if "error" not in item:
+            try:
+                answer = assistant.ask(item["question"], history=item["history"], filters=filters)
+                print(json.dumps(answer_json(answer, item["id"]), ensure_ascii=False), flush=True)
+                continue
+            except Exception:  # noqa: BLE001 - one question must not cost the rest of the file
+                item = {**item, "error": f"Regel {item['line']} van het vragenbestand kon niet worden beantwoord door een interne fout."}
+        failed.append(item["line"])
+        print(json.dumps(error_json(item["line"], item["error"], item["id"]), ensure_ascii=False), flush=True)
+    if failed:
+        lines = ", ".join(str(n) for n in failed)
+        raise _UserError(f"{len(failed)} van de {len(items)} regels zijn niet beantwoord (regel {lines}); zie het veld \"error\".")
     return 0
 
 

@@ -89,3 +89,9 @@ def answer_json(answer: Answer, qid: Any = None) -> dict[str, Any]:
         ),
         "notice": answer.notice,
     }
+
+
+def error_json(line: int, message: str, qid: Any = None) -> dict[str, Any]:
+    """A batch output line for an input line that could not be answered: {"id", "line",
+    "error"} (Dutch message naming the line), printed where its answer would be."""
+    return {"id": qid, "line": line, "error": message}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from assistant.budget import FactStore
     from assistant.query import CorpusInfo, QueryPlan
+    from corpus.store import AddResult
     from embeddings.base import Embedder
     from embeddings.index import HybridIndex
 
@@ -93,6 +94,12 @@ class Assistant:
         self.settings = settings
         self._documents = {d.id: d for d in documents}
         self.index = index
+        # Dutch reason when the index is a previous version (it could not be brought up to
+        # date); interfaces show it once per session. None when the index is current.
+        self.stale_reason: str | None = getattr(index, "stale_reason", None)
+        # Grows with every build of the index directory: of two loaded assistants, the one
+        # with the higher version has seen the newer corpus.
+        self.version: int = getattr(index, "version", 0)
         self.embedder = embedder
         self.facts = facts
         self.info = info
@@ -122,8 +129,15 @@ class Assistant:
         embedder: "Embedder | None" = None,
         retrieval_mode: str = "hybrid",
         understanding: bool = True,
+        writer: bool = False,
     ) -> "Assistant":
         """Load (building or updating as needed) the index for `settings.corpus_dir`.
+
+        writer=False (asking, listing, the app's start): never waits for another writer and
+        never fails on a failed write while a previous index exists; that index answers and
+        `stale_reason` says why. A damaged manifest.json or an empty corpus folder never
+        changes the index. writer=True (after add/remove, `assistant index`): waits for the
+        writer lock and raises when the index cannot be written.
 
         Raises corpus.errors.CorpusError with a Dutch message when the corpus cannot be read.
         """
@@ -138,13 +152,10 @@ class Assistant:
 
         settings = settings or Settings.from_env()
         prepare_corpus(settings)
-        if not Path(settings.corpus_dir).is_dir():
-            raise CorpusError(f"De documentenmap {settings.corpus_dir} bestaat niet.")
-        loaded = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
-        documents = list(loaded.documents)
-        if progress:
-            for file, message in loaded.problems:
-                progress(f"Overgeslagen: {file}: {message}", None)
+        corpus_dir, index_dir = Path(settings.corpus_dir), Path(settings.index_dir)
+        if not corpus_dir.is_dir():
+            what = "is geen map" if corpus_dir.exists() else "bestaat niet"
+            raise CorpusError(f"De documentenmap {corpus_dir} {what}.")
         embedder = embedder or load_embedder(settings.embedding_model)
 
         def on_index_event(event) -> None:  # noqa: ANN001 - embeddings.index.ProgressEvent
@@ -152,9 +163,45 @@ class Assistant:
                 fraction = event.done / event.total if getattr(event, "total", 0) else None
                 progress(format_progress(event), fraction)
 
-        index = HybridIndex.open(
-            settings.index_dir, documents, embedder, chunk_document, on_index_event, chunker_version=CHUNKER_VERSION
-        )
+        # The corpus is read again under the index's writer lock before a build (see
+        # HybridIndex.open); the last reading is the one the assistant serves.
+        readings = []
+
+        def read_documents() -> list[Document]:
+            readings.append(load_corpus(corpus_dir, max_bytes=settings.max_file_bytes))
+            return list(readings[-1].documents)
+
+        documents = read_documents()
+        loaded = readings[-1]
+        if loaded.manifest_problem:
+            # Detected metadata instead of the user's would re-embed every document under
+            # wrong labels; the previous index answers until the manifest is repaired.
+            index = HybridIndex.read(
+                index_dir, embedder.name, f"{loaded.manifest_problem} Tot dan komen de antwoorden uit de vorige index."
+            )
+            if index is None:
+                raise CorpusError(f"{loaded.manifest_problem} Er is nog geen index om vragen mee te beantwoorden.")
+        elif not documents and (held := HybridIndex.stored_document_count(index_dir)):
+            # An empty folder is far more often the wrong folder than a corpus emptied on purpose.
+            raise CorpusError(
+                f"De documentenmap {corpus_dir} bevat geen bruikbare documenten; de bestaande index "
+                f"({held} documenten) is niet gewijzigd. Kies de juiste map met ASSISTANT_CORPUS_DIR "
+                "of --corpus, of een lege indexmap."
+            )
+        else:
+            index = HybridIndex.open(
+                index_dir, read_documents, embedder, chunk_document, on_index_event,
+                chunker_version=CHUNKER_VERSION, stale_ok=not writer,
+            )
+            loaded = readings[-1]
+            documents = list(loaded.documents)
+        if progress:
+            for file, message in loaded.problems:
+                progress(f"Overgeslagen: {file}: {message}", None)
+        if index.stale_reason:
+            # Serve what the index holds, with the metadata it was built with: facts and
+            # filters must agree with the passages that can be cited.
+            documents = [replace(d, meta=index.documents[d.id]) for d in documents if d.id in index.documents]
         tables = []
         facts: list[BudgetFact] = []
         for doc in documents:
@@ -164,6 +211,16 @@ class Assistant:
         store = FactStore(facts, tables, {d.id: d.meta for d in documents})
         info = CorpusInfo.from_documents(documents)
         return cls(settings, documents, index, embedder, store, info, loaded.problems, retrieval_mode, understanding)
+
+    def index_changed(self) -> bool:
+        """True when a newer index version was published since this assistant was loaded (by
+        another process, or after a failed or busy update). Cheap: reads the index pointer."""
+        from embeddings.storage import IndexProblem, current_dir, version_number
+
+        try:
+            return version_number(current_dir(Path(self.settings.index_dir))) > self.version
+        except (IndexProblem, OSError):
+            return False
 
     # ------------------------------------------------------------------ corpus views
     def documents(self) -> list[DocumentInfo]:
@@ -193,32 +250,60 @@ class Assistant:
         return table_frame(table) if table is not None else None
 
     def detect_metadata(self, path: Path) -> DocumentMeta:
+        """The metadata an upload form starts from: for a file already in the corpus (same
+        bytes) its current metadata, so re-uploading corrects rather than resets it;
+        otherwise what detection finds."""
+        import hashlib
+
         from corpus.loaders import load_text
         from corpus.metadata import detect_metadata
 
-        text = load_text(Path(path), self.settings.max_file_bytes)
-        return detect_metadata(text, Path(path).name)
+        path = Path(path)
+        text = load_text(path, self.settings.max_file_bytes)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        for doc in self._documents.values():
+            existing = Path(self.settings.corpus_dir) / doc.path
+            try:
+                if existing.stat().st_size == path.stat().st_size and hashlib.sha256(existing.read_bytes()).hexdigest() == digest:
+                    return doc.meta
+            except OSError:
+                continue
+        return detect_metadata(text, path.name)
 
     def add_documents(
         self, paths: Sequence[Path], overrides: dict | None = None, progress: Progress | None = None
-    ) -> "tuple[list[Document], Assistant]":
-        """Copy documents into the corpus and update the index incrementally.
+    ) -> "tuple[AddResult, Assistant]":
+        """Copy documents into the corpus (or correct the metadata of ones already there) and
+        update the index incrementally.
 
-        Returns the added documents and a freshly loaded assistant over the new corpus (this
-        one stays valid for the old corpus). Raises CorpusError; nothing changes on error.
+        Returns the store's AddResult (added documents, `.updated`, `.already_present`) and a
+        freshly loaded assistant over the new corpus (this one stays valid for the old
+        corpus). Raises CorpusError; a refused upload changes nothing.
         """
+        from corpus.errors import CorpusError
         from corpus.store import add_documents
 
         added = add_documents(
             self.settings.corpus_dir, list(paths), overrides or {}, max_bytes=self.settings.max_file_bytes
         )
-        return added, Assistant.load(self.settings, progress, embedder=self.embedder, retrieval_mode=self.retriever.mode)
+        try:
+            return added, self._reload(progress)
+        except CorpusError as exc:
+            # The corpus did change: say so, or the user uploads again and gets "already there".
+            raise CorpusError(
+                f"{exc} Het document staat wel in de documentenmap; de index wordt bijgewerkt zodra dat lukt."
+            ) from exc
 
     def remove_document(self, doc_id: str, progress: Progress | None = None) -> "Assistant":
         from corpus.store import remove_document
 
         remove_document(self.settings.corpus_dir, doc_id)
-        return Assistant.load(self.settings, progress, embedder=self.embedder, retrieval_mode=self.retriever.mode)
+        return self._reload(progress)
+
+    def _reload(self, progress: Progress | None) -> "Assistant":
+        return Assistant.load(
+            self.settings, progress, embedder=self.embedder, retrieval_mode=self.retriever.mode, writer=True
+        )
 
     # ------------------------------------------------------------------ asking
     def plan(self, question: str, history: Sequence[str] = (), filters: Filters | None = None) -> "QueryPlan":
@@ -235,12 +320,20 @@ class Assistant:
         history: Sequence[str] = (),
         filters: Filters | None = None,
     ) -> Answer:
-        """Answer `question` (Dutch or English) given earlier user questions and explicit filters."""
-        question = (question or "").strip()
+        """Answer `question` (Dutch or English) given earlier user questions and explicit filters.
+
+        The question and history are cleaned first (assistant/questions.py); a question over
+        the length limit is answered with the refusal naming the limit.
+        """
+        from assistant.questions import QuestionError, clean_question, clean_text
+
+        try:
+            question = clean_question(question)
+        except QuestionError as exc:
+            return Answer(question=clean_text(question), resolved_question="", text=exc.message, abstained=True)
         if not question:
             return Answer(question="", resolved_question="", text="Stel een vraag over de documenten.", abstained=True)
-        if len(question) > 2000:
-            question = question[:2000]
+        history = [h for h in (clean_text(h) for h in history) if h]
         explicit = filters or Filters()
         plan = self.plan(question, history, explicit)
         # A year in a question is a cue, not a filter: planning-and-control documents report

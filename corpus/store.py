@@ -4,6 +4,9 @@
 - `load_corpus(corpus_dir)` reads every supported file; a bad file is reported, not fatal.
 - `add_documents`, `update_metadata`, `remove_document` change the folder; each validates
   first and leaves the folder untouched when it refuses.
+
+Every change holds the corpus folder's writer lock (corpus.locks) from reading the manifest
+to writing it, so two uploads or two `assistant add` at once both land; reading takes no lock.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from typing import Iterable
 from corpus.errors import CorpusError
 from corpus.files import atomic_write
 from corpus.loaders import SUPPORTED_SUFFIXES, Content, load_content
-from corpus.manifest import MANIFEST_NAME, ManifestEntry, read_manifest, write_manifest
+from corpus.locks import writer_lock
+from corpus.manifest import MANIFEST_NAME, ManifestDamaged, ManifestEntry, read_manifest, write_manifest
 from corpus.metadata import MAX_YEAR, MIN_YEAR, detect_metadata
 from corpus.models import DOC_TYPES, Document, DocumentMeta
 from corpus.municipalities import Municipalities
@@ -39,11 +43,18 @@ _RESERVED_STEMS = {"con", "prn", "aux", "nul", "manifest"} | {f"com{i}" for i in
 class CorpusLoad(list):
     """The documents of a corpus (a list of Document, sorted by id, so it can be used
     wherever `list[Document]` is expected) plus `problems`: (file name, Dutch message) for
-    every file that was skipped."""
+    every file that was skipped, and `manifest_problem`: the Dutch message when manifest.json
+    is damaged (the documents then carry detected metadata only)."""
 
-    def __init__(self, documents: Iterable[Document] = (), problems: Iterable[tuple[str, str]] = ()):
+    def __init__(
+        self,
+        documents: Iterable[Document] = (),
+        problems: Iterable[tuple[str, str]] = (),
+        manifest_problem: str | None = None,
+    ):
         super().__init__(documents)
         self.problems: list[tuple[str, str]] = list(problems)
+        self.manifest_problem = manifest_problem
 
     @property
     def documents(self) -> list[Document]:
@@ -51,12 +62,19 @@ class CorpusLoad(list):
 
 
 class AddResult(list):
-    """The Documents that were added (a list of Document) plus `already_present`:
-    (uploaded file name, id of the identical document already in the corpus)."""
+    """The Documents that were added (a list of Document) plus `updated`: documents already
+    in the corpus whose metadata this upload changed, and `already_present`: (uploaded file
+    name, id of the identical document already in the corpus) for those left as they were."""
 
-    def __init__(self, documents: Iterable[Document] = (), already_present: Iterable[tuple[str, str]] = ()):
+    def __init__(
+        self,
+        documents: Iterable[Document] = (),
+        already_present: Iterable[tuple[str, str]] = (),
+        updated: Iterable[Document] = (),
+    ):
         super().__init__(documents)
         self.already_present: list[tuple[str, str]] = list(already_present)
+        self.updated: list[Document] = list(updated)
 
 
 # --- names --------------------------------------------------------------------------------
@@ -94,25 +112,44 @@ def _corpus_files(corpus_dir: Path) -> list[Path]:
 
 def ensure_default_corpus(corpus_dir: Path, shipped_dir: Path = SHIPPED_DIR) -> bool:
     """Copy the shipped documents and manifest into `corpus_dir` when it is absent or has no
-    visible files. The copy goes to a temporary sibling folder that is then renamed, so an
-    interrupted copy never leaves a half corpus. Returns True when it copied."""
+    visible files. Returns True when it copied.
+
+    An absent folder is made as a temporary sibling and renamed, so an interrupted copy never
+    leaves a half corpus. An existing empty folder (it may be a mount point, which cannot be
+    replaced) is filled under its writer lock, the manifest last.
+    """
     corpus_dir = Path(corpus_dir)
-    if corpus_dir.is_dir() and any(not p.name.startswith(".") for p in corpus_dir.iterdir()):
+    shipped = [p for p in sorted(Path(shipped_dir).iterdir()) if p.is_file() and not p.name.startswith(".")]
+
+    def has_files() -> bool:
+        return corpus_dir.is_dir() and any(not p.name.startswith(".") for p in corpus_dir.iterdir())
+
+    if has_files():
         return False
-    corpus_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{corpus_dir.name}-", dir=corpus_dir.parent))
-    try:
-        tmp.chmod(0o755)  # mkdtemp makes it private; the corpus is an ordinary folder
-        for src in sorted(Path(shipped_dir).iterdir()):
-            if src.is_file() and not src.name.startswith("."):
+    if not corpus_dir.exists():
+        corpus_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{corpus_dir.name}-", dir=corpus_dir.parent))
+        try:
+            tmp.chmod(0o755)  # mkdtemp makes it private; the corpus is an ordinary folder
+            for src in shipped:
                 # copyfile, not copy2: the shipped files are read-only, the working copy is not.
                 shutil.copyfile(src, tmp / src.name)
-        if corpus_dir.is_dir():
-            shutil.rmtree(corpus_dir)  # only hidden leftovers, checked above
-        os.replace(tmp, corpus_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            os.rename(tmp, corpus_dir)
+            return True
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not corpus_dir.is_dir():
+                raise
+            # Another process made the folder meanwhile: treat it as an existing one below.
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    with writer_lock(corpus_dir):
+        if has_files():
+            return False
+        ordered = [p for p in shipped if p.name != MANIFEST_NAME] + [p for p in shipped if p.name == MANIFEST_NAME]
+        for src in ordered:
+            atomic_write(corpus_dir / src.name, src.read_bytes())
     return True
 
 
@@ -140,16 +177,20 @@ def _make_document(path: Path, content: Content, entry: ManifestEntry | None) ->
 def load_corpus(corpus_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusLoad:
     """Every supported file in `corpus_dir` as a Document, sorted by id. Manifest fields win;
     detection fills the rest. Files that cannot be read, unsupported files and duplicate ids
-    are skipped and listed in `.problems`; a broken manifest is reported and ignored."""
+    are skipped and listed in `.problems`. A damaged manifest is left as it is (a copy is set
+    aside), reported in `.problems` and `.manifest_problem`, and its metadata not used: the
+    caller decides whether detected metadata may be indexed (the service does not)."""
     corpus_dir = Path(corpus_dir)
     problems: list[tuple[str, str]] = []
     if not corpus_dir.is_dir():
         return CorpusLoad([], [(str(corpus_dir), f"De map {corpus_dir} bestaat niet.")])
+    manifest_problem = None
     try:
         manifest = read_manifest(corpus_dir)
-    except CorpusError as exc:
+    except ManifestDamaged as exc:
         manifest = {}
-        problems.append((MANIFEST_NAME, str(exc)))
+        manifest_problem = str(exc)
+        problems.append((MANIFEST_NAME, manifest_problem))
     files = _corpus_files(corpus_dir)
     # Two files with one stem would share an id; the one the manifest names is kept.
     files.sort(key=lambda p: (p.stem, p.name not in manifest, p.name))
@@ -172,7 +213,7 @@ def load_corpus(corpus_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusL
             problems.append((path.name, str(exc)))
             continue
         documents[path.stem] = _make_document(path, content, manifest.get(path.name))
-    return CorpusLoad(sorted(documents.values(), key=lambda d: d.id), problems)
+    return CorpusLoad(sorted(documents.values(), key=lambda d: d.id), problems, manifest_problem)
 
 
 # --- validation of user-given metadata -----------------------------------------------------
@@ -241,9 +282,11 @@ def add_documents(
     and record detected (+ override) metadata in the manifest so the user can correct it.
 
     overrides: municipality / year / doc_type / title / program for all files of this upload.
-    Returns the added Documents; identical files already in the corpus are listed in
-    `.already_present` instead. Raises CorpusError, with nothing written, when any file or
-    override is invalid.
+    A file identical to one already in the corpus is not copied again; with overrides that
+    change its metadata, its manifest entry is updated (that is how a user corrects detected
+    metadata: upload or `assistant add` the same file again with the right values).
+    Returns the added Documents, with `.updated` and `.already_present`. Raises CorpusError,
+    with nothing written, when any file or override is invalid. Holds the corpus writer lock.
     """
     corpus_dir = Path(corpus_dir)
     paths = [Path(p) for p in paths]
@@ -255,7 +298,6 @@ def add_documents(
         if v is not None and not (isinstance(v, str) and not v.strip())
     }
     clean = validate_fields(given)
-    manifest = read_manifest(corpus_dir) if corpus_dir.is_dir() else {}
 
     problems: list[tuple[str, str]] = []
     loaded: list[tuple[Path, Content, bytes]] = []
@@ -272,14 +314,28 @@ def add_documents(
             problems=tuple(problems),
         )
 
-    existing = {_sha(p): p.stem for p in _corpus_files(corpus_dir)}
-    taken = {p.stem for p in _corpus_files(corpus_dir)}
+    with writer_lock(corpus_dir):
+        return _add_locked(corpus_dir, loaded, clean)
+
+
+def _add_locked(corpus_dir: Path, loaded: list[tuple[Path, Content, bytes]], clean: dict[str, object]) -> AddResult:
+    manifest = read_manifest(corpus_dir)
+    files = _corpus_files(corpus_dir)
+    existing = {_sha(p): p for p in files}
+    taken = {p.stem for p in files}
     plan: list[tuple[Path, Content, bytes, str]] = []  # source, content, bytes, target name
     already: list[tuple[str, str]] = []
-    for path, text, data in loaded:
+    updates: dict[str, tuple[ManifestEntry, Content]] = {}  # file name -> (new entry, content)
+    for path, content, data in loaded:
         digest = hashlib.sha256(data).hexdigest()
         if digest in existing:
-            already.append((path.name, existing[digest]))
+            present = existing[digest]
+            entry = manifest.get(present.name) or ManifestEntry(file=present.name)
+            changed = replace(entry, **clean) if clean else entry
+            if changed != entry:
+                updates[present.name] = (changed, content)
+            else:
+                already.append((path.name, present.stem))
             continue
         name = safe_file_name(path.name)
         stem, suffix = Path(name).stem, Path(name).suffix
@@ -287,10 +343,10 @@ def add_documents(
         while candidate in taken:
             candidate, n = f"{stem}-{n}", n + 1
         taken.add(candidate)
-        existing[digest] = candidate
-        plan.append((path, text, data, candidate + suffix))
+        existing[digest] = corpus_dir / (candidate + suffix)
+        plan.append((path, content, data, candidate + suffix))
 
-    if not plan:
+    if not plan and not updates:
         return AddResult([], already)
     corpus_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -307,12 +363,15 @@ def add_documents(
                 doc_type=meta.doc_type, program=meta.program, source=source.name,
             )
             documents.append(content.document(Path(target).stem, target, meta, fingerprint(data, meta)))
+        for name, (entry, _) in updates.items():
+            entries[name] = entry
         write_manifest(corpus_dir, entries.values())
     except BaseException:
         for path in written:  # all or nothing
             path.unlink(missing_ok=True)
         raise
-    return AddResult(documents, already)
+    updated = [_make_document(corpus_dir / name, content, entry) for name, (entry, content) in updates.items()]
+    return AddResult(documents, already, updated)
 
 
 def _find_file(corpus_dir: Path, doc_id: str) -> Path:
@@ -330,14 +389,15 @@ def update_metadata(
     """Correct a document's metadata (title, municipality, year, doc_type, program; None
     clears a field so detection fills it again). Returns the Document as it now loads."""
     corpus_dir = Path(corpus_dir)
-    path = _find_file(corpus_dir, doc_id)
     clean = validate_fields(fields)
-    manifest = read_manifest(corpus_dir)
-    entry = manifest.get(path.name) or ManifestEntry(file=path.name)
-    entry = replace(entry, **clean)
-    manifest[path.name] = entry
-    content = load_content(path, max_bytes)
-    write_manifest(corpus_dir, manifest.values())
+    with writer_lock(corpus_dir):
+        path = _find_file(corpus_dir, doc_id)
+        manifest = read_manifest(corpus_dir)
+        entry = manifest.get(path.name) or ManifestEntry(file=path.name)
+        entry = replace(entry, **clean)
+        manifest[path.name] = entry
+        content = load_content(path, max_bytes)
+        write_manifest(corpus_dir, manifest.values())
     return _make_document(path, content, entry)
 
 
@@ -345,11 +405,13 @@ def remove_document(corpus_dir: Path, doc_id: str) -> str:
     """Delete a document's file and its manifest entry; returns the removed file name.
     Unknown id -> CorpusError naming the known ids."""
     corpus_dir = Path(corpus_dir)
-    path = _find_file(corpus_dir, doc_id)
-    manifest = read_manifest(corpus_dir)
-    path.unlink()
-    # A manifest entry without a file is ignored by load_corpus, so dropping it second is safe.
-    if path.name in manifest:
-        del manifest[path.name]
-        write_manifest(corpus_dir, manifest.values())
+    _find_file(corpus_dir, doc_id)  # refuse an unknown id without creating a lock file
+    with writer_lock(corpus_dir):
+        path = _find_file(corpus_dir, doc_id)
+        manifest = read_manifest(corpus_dir)
+        path.unlink()
+        # A manifest entry without a file is ignored by load_corpus, so dropping it second is safe.
+        if path.name in manifest:
+            del manifest[path.name]
+            write_manifest(corpus_dir, manifest.values())
     return path.name

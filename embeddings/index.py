@@ -1,6 +1,6 @@
 """The persisted hybrid index: FAISS vectors + BM25 tokens over the same chunks.
 
-An index is a directory of plain files (no pickle):
+An index version is a directory of plain files (no pickle):
     meta.json        format_version, embedding_model, dim, chunk_count, corpus_fingerprint,
                      documents {doc_id: {"fingerprint", "chunks"}}
     chunks.jsonl     one Chunk per line, grouped per document, in index order
@@ -8,12 +8,15 @@ An index is a directory of plain files (no pickle):
                      row i belongs to line i of chunks.jsonl
     bm25_tokens.json the BM25 token list of each chunk, same order (postings rebuilt on load)
     documents.json   doc_id -> path + DocumentMeta fields
+How versions sit in the index directory (a `current` pointer, builds in progress, the
+writer lock) is embeddings/storage.py.
 
-`HybridIndex.open` loads the directory when it matches the documents and embedder, and
-otherwise updates it incrementally: unchanged documents (same fingerprint, same model) reuse
-their stored vectors (read back from the flat FAISS index), new and changed documents are
-chunked and embedded, removed ones dropped. Every build is written to `<dir>.tmp-<pid>` and
-swapped in by renames, so a crash or an exception leaves the previous index usable.
+`HybridIndex.open` loads the current version when it matches the documents and embedder and
+passes the content check (embeddings/integrity.py), and otherwise updates it incrementally
+under the writer lock: unchanged, undamaged documents reuse their stored vectors (read back
+from the flat FAISS index), new, changed and damaged ones are chunked and embedded, removed
+ones dropped. A build is written to its own directory and made current atomically, so a
+crash, an exception or a full disk leaves the previous version answering.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ import dataclasses
 import hashlib
 import json
 import os
-import shutil
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -31,10 +34,24 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from corpus.errors import CorpusError
+from corpus.locks import LockBusy, writer_lock
 from corpus.models import Chunk, Document, DocumentMeta
-from embeddings.base import Embedder
 from corpus.sentences import split_sentences
+from embeddings.base import Embedder
 from embeddings.bm25 import BM25, tokenize
+from embeddings.integrity import chunk_matches, damaged_documents
+from embeddings.storage import (
+    IndexPathError,
+    IndexProblem,
+    check_index_path,
+    current_dir,
+    new_build,
+    publish,
+    recover,
+    version_number,
+)
+
+__all__ = ["HybridIndex", "IndexPathError", "IndexProblem", "IndexWriteError", "ProgressEvent", "format_progress"]
 
 # 2: sentence vectors (sentences.faiss) beside the chunk vectors.
 FORMAT_VERSION = 2
@@ -102,16 +119,33 @@ def _format_seconds(seconds: float) -> str:
 
 
 class IndexWriteError(CorpusError):
-    """The new index could not be written (disk full, no permission); the old one is intact."""
+    """The new index could not be written (disk full, no permission); the old one is intact.
+    `reason`: the operating system's words ("No space left on device")."""
 
-
-class IndexProblem(Exception):
-    """The stored index cannot be used; `message` is the Dutch reason shown to the user."""
-
-    def __init__(self, message: str, kind: str = "corrupt") -> None:
+    def __init__(self, message: str, reason: str = "") -> None:
         super().__init__(message)
-        self.message = message
-        self.kind = kind  # "corrupt" or "incompatible"
+        self.reason = reason
+
+
+def _write_error(index_dir: Path, exc: OSError) -> IndexWriteError:
+    reason = exc.strerror or str(exc)
+    return IndexWriteError(
+        f"De index kon niet worden weggeschreven naar {index_dir} ({reason}); de vorige index is ongewijzigd.",
+        reason,
+    )
+
+
+STALE_BUSY = (
+    "De index wordt op dit moment door een andere gebruiker of een ander proces bijgewerkt; "
+    "de antwoorden komen uit de vorige versie van de index."
+)
+
+
+def stale_write_message(reason: str) -> str:
+    return (
+        f"De index kon niet worden bijgewerkt ({reason}); de antwoorden komen uit de vorige versie "
+        "van de index, en nieuwe of gewijzigde documenten doen nog niet mee."
+    )
 
 
 def passage_text(chunk: Chunk, meta: DocumentMeta | None = None) -> str:
@@ -183,6 +217,8 @@ class _Stored:
     tokens: list[list[str]]
     documents: dict[str, dict[str, Any]]
     sentence_index: Any
+    version: int = 0  # 3 for <index_dir>/v3, 0 for the layout before versions
+    units: list[tuple[int, int, int]] | None = None  # sentence_units(chunks), computed once
 
 
 def _read_json(path: Path) -> Any:
@@ -265,9 +301,10 @@ def _load_stored(index_dir: Path) -> _Stored:
     ):
         raise IndexProblem("De documentenlijst van de index is niet consistent.")
     si = _read_faiss(index_dir / SENTENCES_FAISS_FILE)
-    if int(si.ntotal) != len(sentence_units(chunks)) or int(si.d) != int(meta["dim"]):
+    units = sentence_units(chunks)
+    if int(si.ntotal) != len(units) or int(si.d) != int(meta["dim"]):
         raise IndexProblem("De zinsvectoren in sentences.faiss passen niet bij de fragmenten.")
-    return _Stored(meta, chunks, fi, tokens, documents, si)
+    return _Stored(meta, chunks, fi, tokens, documents, si, units=units)
 
 
 def _read_faiss(path: Path) -> Any:
@@ -290,52 +327,92 @@ def _write_file(path: Path, data: str | bytes) -> None:
         os.fsync(fh.fileno())
 
 
-def _sibling(index_dir: Path, suffix: str) -> Path:
-    return index_dir.with_name(index_dir.name + suffix)
+def _read_current(index_dir: Path) -> tuple[_Stored | None, IndexProblem | None]:
+    """The current version (None when there is none) or the problem that makes it unusable.
 
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def recover(index_dir: Path) -> None:
-    """Clean up after an interrupted build or swap.
-
-    - `<dir>.tmp-<pid>` of a process that no longer runs (or of this process): removed.
-    - only `<dir>.old` exists: the swap stopped between its two renames; it is moved back.
-    - both exist: the swap completed; `<dir>.old` is removed.
+    Reads without any lock: a writer that publishes a new version meanwhile may remove the
+    one being read, so a failure is retried while the pointer keeps moving.
     """
-    parent = index_dir.parent
-    if not parent.is_dir():
-        return
-    for tmp in parent.glob(index_dir.name + ".tmp-*"):
-        pid_text = tmp.name.rsplit("-", 1)[-1]
-        pid = int(pid_text) if pid_text.isdigit() else -1
-        if pid == os.getpid() or pid <= 0 or not _pid_alive(pid):
-            shutil.rmtree(tmp, ignore_errors=True)
-    old = _sibling(index_dir, ".old")
-    if old.is_dir():
-        if index_dir.exists():
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(old, index_dir)
+    problem: IndexProblem | None = None
+    for _ in range(5):
+        try:
+            version = current_dir(index_dir)
+        except IndexProblem as exc:
+            return None, exc
+        if version is None:
+            return None, None
+        try:
+            stored = _load_stored(version)
+        except IndexProblem as exc:
+            problem = exc
+            try:
+                if current_dir(index_dir) != version:
+                    continue  # a new version was published while this one was read
+            except IndexProblem:
+                pass
+            return None, problem
+        stored.version = version_number(version)
+        return stored, None
+    return None, problem
 
 
-def _swap_in(tmp: Path, index_dir: Path) -> None:
-    """Replace index_dir by tmp with two renames; `recover` repairs a crash in between."""
-    old = _sibling(index_dir, ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if index_dir.exists():
-        os.rename(index_dir, old)
-    os.rename(tmp, index_dir)
-    shutil.rmtree(old, ignore_errors=True)
+def _without(stored: _Stored, doc_ids: set[str]) -> _Stored:
+    """The stored index minus these documents, built in memory (nothing is embedded)."""
+    import faiss
+
+    if not doc_ids:
+        return stored
+    dim = int(stored.meta["dim"])
+    keep = [i for i, c in enumerate(stored.chunks) if c.doc_id not in doc_ids]
+    units = stored.units if stored.units is not None else sentence_units(stored.chunks)
+    keep_sent = [j for j, (pos, _, _) in enumerate(units) if stored.chunks[pos].doc_id not in doc_ids]
+
+    def subset(index: Any, rows: list[int]) -> Any:
+        out = faiss.IndexFlatIP(dim)
+        if rows:
+            vecs = np.asarray(index.reconstruct_n(0, int(index.ntotal)), dtype=np.float32)[rows]
+            out.add(np.ascontiguousarray(vecs))
+        return out
+
+    meta = dict(stored.meta)
+    meta["documents"] = {k: v for k, v in stored.meta["documents"].items() if k not in doc_ids}
+    meta["chunk_count"] = len(keep)
+    return _Stored(
+        meta,
+        [stored.chunks[i] for i in keep],
+        subset(stored.faiss_index, keep),
+        [stored.tokens[i] for i in keep],
+        {k: v for k, v in stored.documents.items() if k not in doc_ids},
+        subset(stored.sentence_index, keep_sent),
+        version=stored.version,
+    )
+
+
+def _prepare(documents: Sequence[Document], chunker_version: str) -> list[Document]:
+    docs = [_versioned(d, chunker_version) for d in documents]
+    ids = [d.id for d in docs]
+    if len(set(ids)) != len(ids):
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        raise ValueError(f"Dubbele document-id's: {', '.join(dupes)}.")
+    return docs
+
+
+def _up_to_date(stored: _Stored, docs: list[Document], embedder: Embedder) -> bool:
+    return stored.meta["embedding_model"] == embedder.name and {
+        k: v.get("fingerprint") for k, v in stored.meta["documents"].items()
+    } == {d.id: d.fingerprint for d in docs}
+
+
+def _damage(stored: _Stored | None, docs: list[Document], embedder: Embedder) -> dict[str, str]:
+    """Content damage in the documents whose stored version would be reused."""
+    if stored is None or stored.meta["embedding_model"] != embedder.name:
+        return {}
+    reused = {
+        d.id: d for d in docs if stored.meta["documents"].get(d.id, {}).get("fingerprint") == d.fingerprint
+    }
+    return damaged_documents(
+        stored.chunks, reused, stored.faiss_index, stored.sentence_index, stored.units or sentence_units(stored.chunks)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -357,16 +434,25 @@ class HybridIndex:
         embedder_name: str,
         corpus_fingerprint: str,
         sentence_index: Any = None,
+        version: int = 0,
+        stale_reason: str | None = None,
+        sentences: list[tuple[int, int, int]] | None = None,
     ) -> None:
         self._chunks = chunks
         self._faiss = faiss_index
         self._sentence_faiss = sentence_index
-        self._sentences = sentence_units(chunks)
+        self._sentences = sentences if sentences is not None else sentence_units(chunks)
         self._bm25 = BM25(tokens)
         self._documents = documents
         self._paths = document_paths
         self._embedder_name = embedder_name
         self._corpus_fingerprint = corpus_fingerprint
+        # The stored version this was read from or written as (grows with every build of the
+        # directory, so the newest of two loaded indexes is known); 0 before versions.
+        self.version = version
+        # Dutch reason when this is the previous version served because the index could not
+        # be brought up to date (another writer busy, writing failed); None when up to date.
+        self.stale_reason = stale_reason
 
     # -- properties ---------------------------------------------------------------------------
     @property
@@ -514,14 +600,14 @@ class HybridIndex:
         Reads meta.json and counts lines of chunks.jsonl; a damaged index.faiss is only found
         by `open`. "stale" also covers an index made with another model or format.
         """
-        index_dir = Path(index_dir)
-        if not (index_dir / META_FILE).exists():
-            return "stale" if _sibling(index_dir, ".old").is_dir() else "missing"
         try:
-            meta = _read_meta(index_dir)
-            with open(index_dir / CHUNKS_FILE, encoding="utf-8") as fh:
+            version = current_dir(Path(index_dir))
+            if version is None:
+                return "missing"
+            meta = _read_meta(version)
+            with open(version / CHUNKS_FILE, encoding="utf-8") as fh:
                 lines = sum(1 for line in fh if line.strip())
-            if lines != int(meta["chunk_count"]) or not (index_dir / FAISS_FILE).is_file():
+            if lines != int(meta["chunk_count"]) or not (version / FAISS_FILE).is_file():
                 return "corrupt"
             stored = {k: str(v["fingerprint"]) for k, v in meta["documents"].items()}
         except IndexProblem as problem:
@@ -533,46 +619,88 @@ class HybridIndex:
         current = {d.id: _versioned(d, chunker_version).fingerprint for d in documents}
         return "ok" if current == stored else "stale"
 
+    @staticmethod
+    def stored_document_count(index_dir: Path) -> int:
+        """How many documents the current version holds (0 when there is none or it is unreadable)."""
+        try:
+            version = current_dir(Path(index_dir))
+            return len(_read_meta(version)["documents"]) if version is not None else 0
+        except (IndexProblem, OSError, ValueError, KeyError, TypeError):
+            return 0
+
     # -- open / build -------------------------------------------------------------------------
+    @classmethod
+    def read(cls, index_dir: Path, embedder_name: str, stale_reason: str) -> "HybridIndex | None":
+        """The current version as it is, marked stale with `stale_reason`: no build, no lock,
+        nothing written. None when there is no usable index (absent, damaged, other model)."""
+        index_dir = Path(index_dir)
+        check_index_path(index_dir)
+        stored, _ = _read_current(index_dir)
+        if stored is None or stored.meta["embedding_model"] != embedder_name:
+            return None
+        return cls._from_stored(stored, stale_reason)
+
     @classmethod
     def open(
         cls,
         index_dir: Path,
-        documents: Sequence[Document],
+        documents: Sequence[Document] | Callable[[], Sequence[Document]],
         embedder: Embedder,
         chunker: Chunker,
         progress: ProgressFn | None = None,
         chunker_version: str = "",
+        stale_ok: bool = False,
     ) -> "HybridIndex":
         """Load the index in `index_dir` for these documents, building or updating it as needed.
 
-        `chunker_version` is folded into every document's fingerprint, so a change in how
-        documents are chunked re-chunks and re-embeds them instead of serving stale chunks.
+        documents: the documents, or a function returning them. A function is called again
+            under the writer lock before a build, so a build never writes an older corpus
+            than the one on disk when the lock was taken.
+        chunker_version: folded into every document's fingerprint, so a change in how
+            documents are chunked re-chunks and re-embeds them instead of serving stale chunks.
+        stale_ok: for readers. When a build is needed but another writer holds the lock, or
+            writing fails (read-only folder, full disk), return the previous version with
+            `stale_reason` set instead of waiting or raising. Without a usable previous
+            version it waits for the lock and raises like a writer.
 
-        Unchanged documents keep their vectors; only new or changed ones are chunked and
-        embedded. With nothing changed, nothing is embedded (a lazy embedder is not even
+        Unchanged documents keep their vectors; only new, changed or damaged ones are chunked
+        and embedded. With nothing changed, nothing is embedded (a lazy embedder is not even
         loaded) and nothing is written. A damaged or incompatible index is rebuilt after a
         Dutch message through `progress`. An exception while chunking or embedding
-        propagates, and the index on disk stays as it was.
+        propagates, and the index on disk stays as it was. An index path that is not a
+        directory raises IndexPathError and is left alone.
         """
         index_dir = Path(index_dir)
+        check_index_path(index_dir)
         report = progress or (lambda event: None)
-        docs = [_versioned(d, chunker_version) for d in documents]
-        ids = [d.id for d in docs]
-        if len(set(ids)) != len(ids):
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            raise ValueError(f"Dubbele document-id's: {', '.join(dupes)}.")
+        read_documents = documents if callable(documents) else (lambda: documents)
+        docs = _prepare(read_documents(), chunker_version)
 
-        recover(index_dir)
-        stored: _Stored | None = None
-        # An empty or absent directory is simply "no index yet"; anything else must load.
-        if index_dir.is_dir() and any(index_dir.iterdir()):
-            try:
-                stored = _load_stored(index_dir)
-            except IndexProblem as problem:
-                report(ProgressEvent("melding", message=f"{problem.message} De index wordt opnieuw opgebouwd."))
-            else:
-                if stored.meta["embedding_model"] != embedder.name:
+        stored, problem = _read_current(index_dir)
+        damaged = _damage(stored, docs, embedder)
+        if stored is not None and not damaged and _up_to_date(stored, docs, embedder):
+            return cls._from_stored(stored)
+        previous = stored if stored is not None and stored.meta["embedding_model"] == embedder.name else None
+
+        try:
+            with ExitStack() as stack:
+                try:
+                    stack.enter_context(writer_lock(index_dir, wait=not (stale_ok and previous is not None)))
+                    recover(index_dir)
+                except OSError as exc:
+                    raise _write_error(index_dir, exc) from exc
+                if callable(documents):
+                    docs = _prepare(read_documents(), chunker_version)
+                # Another writer may have published while this one waited for the lock.
+                stored, problem = _read_current(index_dir)
+                damaged = _damage(stored, docs, embedder)
+                if stored is not None and not damaged and _up_to_date(stored, docs, embedder):
+                    return cls._from_stored(stored)
+                if stored is not None and stored.meta["embedding_model"] == embedder.name:
+                    previous = stored
+                if problem is not None:
+                    report(ProgressEvent("melding", message=f"{problem.message} De index wordt opnieuw opgebouwd."))
+                if stored is not None and stored.meta["embedding_model"] != embedder.name:
                     report(
                         ProgressEvent(
                             "melding",
@@ -584,16 +712,25 @@ class HybridIndex:
                         )
                     )
                     stored = None
-
-        fingerprints = {d.id: d.fingerprint for d in docs}
-        if stored is not None and {
-            k: v.get("fingerprint") for k, v in stored.meta["documents"].items()
-        } == fingerprints:
-            return cls._from_stored(stored)
-        return cls._build(index_dir, docs, embedder, chunker, stored, report)
+                for doc_id, reason in sorted(damaged.items()):
+                    report(
+                        ProgressEvent(
+                            "melding",
+                            message=f"De index van document {doc_id} is beschadigd ({reason}); dat document wordt opnieuw ingebed.",
+                        )
+                    )
+                return cls._build(index_dir, docs, embedder, chunker, stored, report, set(damaged))
+        except LockBusy:
+            if not stale_ok or previous is None:
+                raise
+            return cls._from_stored(_without(previous, set(damaged)), STALE_BUSY)
+        except IndexWriteError as exc:
+            if not stale_ok or previous is None:
+                raise
+            return cls._from_stored(_without(previous, set(damaged)), stale_write_message(exc.reason or str(exc)))
 
     @classmethod
-    def _from_stored(cls, stored: _Stored) -> "HybridIndex":
+    def _from_stored(cls, stored: _Stored, stale_reason: str | None = None) -> "HybridIndex":
         documents = {k: _meta_from_json(v.get("meta", {})) for k, v in stored.documents.items()}
         paths = {k: str(v.get("path", "")) for k, v in stored.documents.items()}
         return cls(
@@ -605,6 +742,9 @@ class HybridIndex:
             str(stored.meta["embedding_model"]),
             str(stored.meta.get("corpus_fingerprint", "")),
             stored.sentence_index,
+            version=stored.version,
+            stale_reason=stale_reason,
+            sentences=stored.units,
         )
 
     @classmethod
@@ -616,10 +756,14 @@ class HybridIndex:
         chunker: Chunker,
         stored: _Stored | None,
         report: ProgressFn,
+        damaged: frozenset[str] | set[str] = frozenset(),
     ) -> "HybridIndex":
+        """Chunk and embed what cannot be reused, write a new version and publish it.
+        Caller holds the writer lock of `index_dir`."""
         import faiss
 
-        # What can be reused: per document, its stored chunk positions (same fingerprint).
+        # What can be reused: per document, its stored chunk positions (same fingerprint,
+        # and no damage found by the content check).
         reusable: dict[str, list[int]] = {}
         if stored is not None:
             current = {d.id: d.fingerprint for d in docs}
@@ -627,7 +771,7 @@ class HybridIndex:
             for pos, chunk in enumerate(stored.chunks):
                 by_doc.setdefault(chunk.doc_id, []).append(pos)
             for doc_id, info in stored.meta["documents"].items():
-                if current.get(doc_id) == info.get("fingerprint"):
+                if current.get(doc_id) == info.get("fingerprint") and doc_id not in damaged:
                     reusable[doc_id] = by_doc.get(doc_id, [])
         todo = [d for d in docs if d.id not in reusable]
 
@@ -656,6 +800,10 @@ class HybridIndex:
             for c in chunks:
                 if c.doc_id != doc.id:
                     raise ValueError(f"chunker returned a chunk of {c.doc_id!r} for {doc.id!r}")
+                # The content check on load holds every chunk to this; a chunker that broke
+                # it would have its documents rebuilt on every start.
+                if not chunk_matches(c, doc):
+                    raise ValueError(f"chunker returned chunk {c.id!r} that is not the slice of {doc.id!r} it claims")
             new_chunks[doc.id] = chunks
             report(ProgressEvent("fragmenteren", i + 1, len(todo), i + 1, len(todo)))
 
@@ -700,7 +848,7 @@ class HybridIndex:
                 if n_sent
                 else np.zeros((0, dim), np.float32)
             )
-            for i, (pos, _, _) in enumerate(sentence_units(stored.chunks)):
+            for i, (pos, _, _) in enumerate(stored.units or sentence_units(stored.chunks)):
                 stored_sent_by_doc.setdefault(stored.chunks[pos].doc_id, []).append(i)
         chunks: list[Chunk] = []
         tokens: list[list[str]] = []
@@ -748,34 +896,23 @@ class HybridIndex:
         }
         documents_json = {d.id: {"path": d.path, "meta": asdict(d.meta)} for d in docs}
 
-        # 4. Write a complete new directory, then swap it in.
-        tmp = _sibling(index_dir, f".tmp-{os.getpid()}")
+        # 4. Write a complete new version in a directory of its own, then make it current.
         try:
-            index_dir.parent.mkdir(parents=True, exist_ok=True)
-            shutil.rmtree(tmp, ignore_errors=True)
-            tmp.mkdir()
-            _write_file(
-                tmp / CHUNKS_FILE,
-                "".join(json.dumps(_chunk_to_json(c), ensure_ascii=False) + "\n" for c in chunks),
-            )
-            _write_file(tmp / TOKENS_FILE, json.dumps(tokens, ensure_ascii=False))
-            _write_file(tmp / DOCUMENTS_FILE, json.dumps(documents_json, ensure_ascii=False, indent=1))
-            # Serialised here so a full disk surfaces as an OSError like the other files.
-            _write_file(tmp / FAISS_FILE, faiss.serialize_index(faiss_index).tobytes())
-            _write_file(tmp / SENTENCES_FAISS_FILE, faiss.serialize_index(sentence_index).tobytes())
-            # meta.json last: a directory without it is never taken for an index.
-            _write_file(tmp / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
-            _swap_in(tmp, index_dir)
+            with new_build(index_dir) as build:
+                _write_file(
+                    build / CHUNKS_FILE,
+                    "".join(json.dumps(_chunk_to_json(c), ensure_ascii=False) + "\n" for c in chunks),
+                )
+                _write_file(build / TOKENS_FILE, json.dumps(tokens, ensure_ascii=False))
+                _write_file(build / DOCUMENTS_FILE, json.dumps(documents_json, ensure_ascii=False, indent=1))
+                # Serialised here so a full disk surfaces as an OSError like the other files.
+                _write_file(build / FAISS_FILE, faiss.serialize_index(faiss_index).tobytes())
+                _write_file(build / SENTENCES_FAISS_FILE, faiss.serialize_index(sentence_index).tobytes())
+                # meta.json last: a directory without it is never taken for an index.
+                _write_file(build / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
+                version = version_number(publish(index_dir, build))
         except OSError as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
-            reason = exc.strerror or str(exc)
-            raise IndexWriteError(
-                f"De index kon niet worden weggeschreven naar {index_dir} ({reason}); "
-                "de vorige index is ongewijzigd."
-            ) from exc
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+            raise _write_error(index_dir, exc) from exc
         report(
             ProgressEvent(
                 "klaar",
@@ -798,6 +935,7 @@ class HybridIndex:
             embedder.name,
             fingerprint,
             sentence_index,
+            version=version,
         )
 
 

@@ -255,12 +255,16 @@ def test_add_odd_file_name_is_accepted_under_a_safe_name_then_removed(
     source = tiny["uploads"] / odd
     data = "Kadernota 2024 gemeente Zwolle\nWe investeren in de opvang van dak- en thuislozen.\n".encode("utf-8")
     source.write_bytes(data)
-    before_files = {p.name for p in tiny["corpus"].iterdir()}
+
+    def visible() -> set[str]:  # the hidden writer-lock file is not a document
+        return {p.name for p in tiny["corpus"].iterdir() if not p.name.startswith(".")}
+
+    before_files = visible()
     outside_before = {p for p in tiny["root"].rglob("*") if tiny["corpus"] not in p.parents and tiny["index"] not in p.parents}
     # The path itself also walks through "../".
     code, out, err = run(capsys, "add", str(tiny["uploads"] / ".." / "uploads" / odd), *_flags(tiny))
     assert code == 0, err
-    new = {p.name for p in tiny["corpus"].iterdir()} - before_files - {"manifest.json"}
+    new = visible() - before_files - {"manifest.json"}
     assert len(new) == 1
     name = new.pop()
     assert re.fullmatch(r"[a-z0-9][a-z0-9-]*\.txt", name), name
@@ -286,22 +290,19 @@ def test_add_odd_file_name_is_accepted_under_a_safe_name_then_removed(
     code, out, err = run(capsys, "remove", doc_id, *_flags(tiny))
     assert code == 0, err
     assert f"Verwijderd: {doc_id}" in out
-    assert {p.name for p in tiny["corpus"].iterdir()} - {"manifest.json"} == before_files - {"manifest.json"}
+    assert visible() - {"manifest.json"} == before_files - {"manifest.json"}
 
 
 # ------------------------------------------------------------------ batch and argument refusals
-VALID_LINE = json.dumps({"id": 1, "question": "Wat doet Zwolle aan schulden?"})
-
-
 @pytest.mark.parametrize(
     ("content", "pattern"),
     [
-        (VALID_LINE + "\nniet json\n", r"Regel 2 .*geen geldige JSON"),
+        ("niet json\n", r"Regel 1 .*geen geldige JSON"),
         ("[1, 2]\n", r"Regel 1 .*geen JSON-object"),
         ('{"id": 1}\n', r"Regel 1 .*\"question\""),
         ('{"question": "   "}\n', r"Regel 1 .*\"question\""),
         ('{"question": 5}\n', r"Regel 1 .*\"question\""),
-        (VALID_LINE + '\n\n{"question": "En in 2024?", "history": "Wat doet Zwolle?"}\n', r"Regel 3 .*\"history\""),
+        ('\n\n{"question": "En in 2024?", "history": "Wat doet Zwolle?"}\n', r"Regel 3 .*\"history\""),
         ('{"question": "En in 2024?", "history": [1, 2]}\n', r"Regel 1 .*\"history\""),
         ("[" * 100_000 + "\n", r"Regel 1 .*geen geldige JSON"),
         ("\n  \n", r"bevat geen vragen"),
@@ -313,6 +314,8 @@ VALID_LINE = json.dumps({"id": 1, "question": "Wat doet Zwolle aan schulden?"})
 def test_batch_refuses_malformed_file_before_loading_anything(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | bytes, pattern: str
 ) -> None:
+    """A file without a single answerable line is refused whole; a file with some is answered
+    line by line (tests/assistant/test_reliability.py)."""
     questions = tmp_path / "vragen.jsonl"
     questions.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     corpus, index = tmp_path / "corpus", tmp_path / "index"

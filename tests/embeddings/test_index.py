@@ -20,6 +20,7 @@ from embeddings.index import (
     format_progress,
     sentence_units,
 )
+from embeddings.storage import current_dir
 from tests.fakes import FakeEmbedder
 
 
@@ -81,8 +82,9 @@ def open_index(index_dir: Path, docs, embedder, events=None) -> HybridIndex:
     return HybridIndex.open(index_dir, docs, embedder, paragraph_chunker, progress=(events.append if events is not None else None))
 
 
-def dir_snapshot(index_dir: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(index_dir.iterdir())}
+def dir_snapshot(index_dir: Path) -> dict[str, bytes | None]:
+    """Every file (bytes) and folder (None) under the index directory."""
+    return {str(p.relative_to(index_dir)): None if p.is_dir() else p.read_bytes() for p in sorted(index_dir.rglob("*"))}
 
 
 def test_build_then_reopen_embeds_nothing(tmp_path):
@@ -91,7 +93,7 @@ def test_build_then_reopen_embeds_nothing(tmp_path):
     idx = open_index(index_dir, DOCS, first)
     assert first.passages_embedded == embedded_for(DOCS) == 12  # 6 chunks, 6 sentences
     assert len(idx.chunks) == 6
-    meta = json.loads((index_dir / META_FILE).read_text())
+    meta = json.loads((current_dir(index_dir) / META_FILE).read_text())
     assert meta["embedding_model"] == "fake-bow" and meta["dim"] == 64
     assert {k: v["chunks"] for k, v in meta["documents"].items()} == {"utrecht": 2, "enschede": 2, "deventer": 2}
 
@@ -202,8 +204,8 @@ def test_interrupted_build_leaves_previous_index(tmp_path, fail_on_call):
     many = [make_doc(f"nieuw{i}", "\n\n".join(f"Alinea {i} {j}" for j in range(40))) for i in range(2)]
     with pytest.raises(RuntimeError, match="embedder crashed"):
         open_index(index_dir, DOCS + many, RaisingEmbedder(fail_on_call))
-    assert dir_snapshot(index_dir) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]  # no temp dir left behind
+    assert dir_snapshot(index_dir) == before  # no build directory left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]  # nothing written beside it
     emb = FakeEmbedder()
     idx = open_index(index_dir, DOCS, emb)
     assert emb.calls == 0 and len(idx.chunks) == 6
@@ -270,7 +272,7 @@ def _documents_json_entry_without_meta(d: Path) -> None:
 def test_damaged_index_is_rebuilt_with_message(tmp_path, damage, status):
     index_dir = tmp_path / "index"
     open_index(index_dir, DOCS, FakeEmbedder())
-    damage(index_dir)
+    damage(current_dir(index_dir))
     assert HybridIndex.status(index_dir, DOCS, "fake-bow") == status
     events: list[ProgressEvent] = []
     emb = FakeEmbedder()
@@ -282,20 +284,25 @@ def test_damaged_index_is_rebuilt_with_message(tmp_path, damage, status):
     assert HybridIndex.status(index_dir, DOCS, "fake-bow") == "ok"
 
 
-def test_stale_tmp_dir_is_cleaned_and_half_swap_recovered(tmp_path):
+def test_next_build_removes_dead_builds_and_orphan_versions_only(tmp_path):
     index_dir = tmp_path / "index"
     open_index(index_dir, DOCS, FakeEmbedder())
     # A crashed build of a process that no longer exists (pid far above any real one) ...
-    stale = tmp_path / "index.tmp-999999999"
-    stale.mkdir()
-    (stale / "chunks.jsonl").write_text("half")
-    # ... and a swap that stopped between its two renames: only index.old is left.
-    os.rename(index_dir, tmp_path / "index.old")
-    assert HybridIndex.status(index_dir, DOCS, "fake-bow") == "stale"
+    dead = index_dir / ".build-999999999-abc"
+    dead.mkdir()
+    (dead / "chunks.jsonl").write_text("half")
+    # ... a version renamed into place by a build that crashed before the pointer moved ...
+    orphan = index_dir / "v99"
+    orphan.mkdir()
+    # ... and a build in progress of a live process (this one's parent), which must survive.
+    live = index_dir / f".build-{os.getppid()}-xyz"
+    live.mkdir()
+    assert HybridIndex.status(index_dir, DOCS, "fake-bow") == "ok"  # the pointer still names v1
     emb = FakeEmbedder()
-    idx = open_index(index_dir, DOCS, emb)
-    assert emb.calls == 0 and len(idx.chunks) == 6
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]
+    idx = open_index(index_dir, DOCS[:2], emb)
+    assert emb.calls == 0 and len(idx.chunks) == 4
+    assert sorted(p.name for p in index_dir.iterdir()) == sorted([".lock", "current", live.name, "v2"])
+    assert idx.version == 2
 
 
 def test_missing_and_empty_directory(tmp_path):
@@ -394,7 +401,7 @@ def test_full_disk_gives_dutch_error_and_keeps_old_index(tmp_path, monkeypatch):
     with pytest.raises(IndexWriteError, match="niet worden weggeschreven.*vorige index is ongewijzigd"):
         open_index(index_dir, DOCS[:2], FakeEmbedder())
     monkeypatch.undo()
-    assert dir_snapshot(index_dir) == before
+    assert dir_snapshot(index_dir) == before  # no half version, no build directory
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]
     emb = FakeEmbedder()
     assert len(open_index(index_dir, DOCS, emb).chunks) == 6 and emb.calls == 0
