@@ -17,6 +17,8 @@ import importlib
 import logging
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -91,19 +93,30 @@ def assistant_slot(factory_spec: str, settings: Settings) -> dict:
     return {"assistant": None, "lock": threading.Lock()}
 
 
-def get_assistant(settings: Settings) -> Any | None:
-    """The loaded assistant, building/updating the index with visible progress on first use.
+def _outdated(assistant: Any) -> bool:
+    check = getattr(assistant, "index_changed", None)
+    return bool(check()) if callable(check) else False
 
-    Returns None (after showing a Dutch error) when loading fails.
+
+def get_assistant(settings: Settings) -> Any | None:
+    """The loaded assistant, building/updating the index with visible progress on first use,
+    and loading again when another process published a newer index (an `assistant add` in
+    a terminal, or the end of an update this server could not wait for).
+
+    Returns None (after showing a Dutch error) when the first load fails; a failed reload
+    keeps the assistant that was loaded.
     """
     spec = settings.app_factory.strip()
     slot = assistant_slot(spec, settings)
-    if slot["assistant"] is not None:
-        return slot["assistant"]
+    current = slot["assistant"]
+    if current is not None and not _outdated(current):
+        return current
     with slot["lock"]:
-        if slot["assistant"] is not None:  # another session finished loading meanwhile
-            return slot["assistant"]
-        with st.status("De documenten en de index worden geladen…", expanded=True) as status:
+        current = slot["assistant"]
+        if current is not None and not _outdated(current):  # another session loaded it meanwhile
+            return current
+        label = "De documenten en de index worden geladen…" if current is None else "De bijgewerkte index wordt geladen…"
+        with st.status(label, expanded=True) as status:
             bar = st.progress(0.0)
             line = st.empty()
 
@@ -117,20 +130,34 @@ def get_assistant(settings: Settings) -> Any | None:
             except (CorpusError, SettingsError) as exc:
                 status.update(label="Laden mislukt", state="error")
                 st.error(escape_markdown(str(exc)))
-                return None
+                return current
             except Exception:  # noqa: BLE001 - the page must show Dutch text, never a trace
                 log.exception("loading the assistant failed")
                 status.update(label="Laden mislukt", state="error")
                 st.error(LOAD_ERROR)
-                return None
+                return current
             status.update(label="De assistent is klaar.", state="complete", expanded=False)
     return slot["assistant"]
 
 
 def replace_assistant(settings: Settings, assistant: Any) -> None:
-    """Put a reloaded assistant (after adding documents) in the server-wide slot."""
+    """Put a reloaded assistant (after adding documents) in the server-wide slot, unless the
+    slot already holds a newer one: two sessions that upload at once finish in any order,
+    and the assistant over the later index version (the one that has both documents) wins."""
     spec = settings.app_factory.strip()
-    assistant_slot(spec, settings)["assistant"] = assistant
+    slot = assistant_slot(spec, settings)
+    with slot["lock"]:
+        current = slot["assistant"]
+        if current is None or getattr(assistant, "version", 0) >= getattr(current, "version", 0):
+            slot["assistant"] = assistant
+
+
+def show_stale_notice(assistant: Any) -> None:
+    """Say once per session that the index is a previous version, and why."""
+    reason = getattr(assistant, "stale_reason", None)
+    if reason and st.session_state.get("stale_notice_shown") != reason:
+        st.session_state["stale_notice_shown"] = reason
+        st.warning(escape_markdown(reason))
 
 
 # ---------------------------------------------------------------------------- state
@@ -205,19 +232,21 @@ def sidebar_documents(assistant: Any) -> None:
             st.caption(escape_markdown(" · ".join(details)))
 
 
-def _staged_file(uploaded: Any) -> Path:
-    """Write an uploaded file under a per-session temp folder with a sanitised name."""
-    folder = st.session_state.get("upload_dir")
-    if not folder or not Path(folder).is_dir():
-        folder = tempfile.mkdtemp(prefix="assistant-upload-")
-        st.session_state["upload_dir"] = folder
-    data = uploaded.getvalue()
-    digest = hashlib.sha256(data).hexdigest()[:8]
-    target = Path(folder) / digest / safe_file_name(uploaded.name)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    return target
+@contextmanager
+def staged(uploaded: Any) -> Iterator[Path]:
+    """The uploaded file on disk, under its sanitised name, for the duration of the block.
+
+    The folder is removed when the block ends, whatever the outcome: Streamlit keeps the
+    upload's bytes between reruns, so nothing needs to stay on disk.
+    """
+    with tempfile.TemporaryDirectory(prefix="assistant-upload-") as folder:
+        path = Path(folder) / safe_file_name(uploaded.name)
+        path.write_bytes(uploaded.getvalue())
+        yield path
+
+
+def _upload_key(uploaded: Any) -> str:
+    return hashlib.sha256(uploaded.getvalue()).hexdigest()[:16] + "/" + safe_file_name(uploaded.name)
 
 
 def sidebar_upload(assistant: Any, settings: Settings) -> None:
@@ -237,31 +266,34 @@ def sidebar_upload(assistant: Any, settings: Settings) -> None:
         if problem:
             st.error(problem)
             return
-        staged: list[tuple[Path, Any]] = []
+        ready: list[tuple[Any, Any]] = []
         for uploaded in files:
             problem = upload_file_problem(uploaded.name, uploaded.size, limits)
             if problem:
                 st.error(problem)
                 continue
-            path = _staged_file(uploaded)
             cache = st.session_state.setdefault("detected", {})
-            if str(path) not in cache:
+            key = _upload_key(uploaded)
+            if key not in cache:
                 try:
-                    cache[str(path)] = assistant.detect_metadata(path)
+                    with staged(uploaded) as path:
+                        cache[key] = assistant.detect_metadata(path)
                 except CorpusError as exc:
-                    cache[str(path)] = exc
-            detected = cache[str(path)]
+                    cache[key] = exc
+            detected = cache[key]
+            name = safe_file_name(uploaded.name)
             if isinstance(detected, CorpusError):
-                st.error(f"{escape_markdown(path.name)}: {escape_markdown(str(detected))}")
+                st.error(f"{escape_markdown(name)}: {escape_markdown(str(detected))}")
                 continue
-            staged.append((path, detected))
-        if not staged:
+            ready.append((uploaded, detected))
+        if not ready:
             return
         with st.form("upload_form"):
             entries = []
-            for i, (path, meta) in enumerate(staged):
-                st.markdown(f"**{escape_markdown(path.name)}**")
-                title = st.text_input("Titel", value=meta.title or path.stem, key=f"up_title_{i}")
+            for i, (uploaded, meta) in enumerate(ready):
+                name = safe_file_name(uploaded.name)
+                st.markdown(f"**{escape_markdown(name)}**")
+                title = st.text_input("Titel", value=meta.title or Path(name).stem, key=f"up_title_{i}")
                 municipality = st.text_input("Gemeente", value=meta.municipality or "", key=f"up_mun_{i}")
                 year = st.text_input("Jaar", value=str(meta.year or ""), key=f"up_year_{i}")
                 doc_type = st.selectbox(
@@ -270,22 +302,28 @@ def sidebar_upload(assistant: Any, settings: Settings) -> None:
                     index=DOC_TYPES.index(meta.doc_type) if meta.doc_type in DOC_TYPES else len(DOC_TYPES) - 1,
                     key=f"up_type_{i}",
                 )
-                entries.append((path, title, municipality, year, doc_type))
+                entries.append((uploaded, title, municipality, year, doc_type))
             submitted = st.form_submit_button("Toevoegen")
         if submitted:
             add_uploaded(assistant, settings, entries)
 
 
 def add_uploaded(assistant: Any, settings: Settings, entries: list) -> None:
-    """Index the staged files one by one (a rejected file does not block the others)."""
-    added = 0
+    """Index the uploaded files one by one (a rejected file does not block the others).
+
+    A file that is already in the corpus with other metadata in the form has its metadata
+    corrected (as `assistant add` does); one that is there with the same metadata changes
+    nothing and is reported as such.
+    """
+    added = updated = 0
     with st.status("Documenten toevoegen…", expanded=True) as status:
         bar = st.progress(0.0)
         line = st.empty()
-        for i, (path, title, municipality, year, doc_type) in enumerate(entries):
+        for i, (uploaded, title, municipality, year, doc_type) in enumerate(entries):
+            name = safe_file_name(uploaded.name)
             year = year.strip()
             if year and not (year.isdigit() and len(year) == 4):
-                st.error(f"{escape_markdown(path.name)}: het jaar moet vier cijfers zijn (bijvoorbeeld 2024).")
+                st.error(f"{escape_markdown(name)}: het jaar moet vier cijfers zijn (bijvoorbeeld 2024).")
                 continue
             overrides = {
                 k: v
@@ -304,27 +342,37 @@ def add_uploaded(assistant: Any, settings: Settings, entries: list) -> None:
                     bar.progress(min(max((_i + float(fraction)) / len(entries), 0.0), 1.0))
 
             try:
-                result = assistant.add_documents([path], overrides, progress=progress)
+                with staged(uploaded) as path:
+                    result = assistant.add_documents([path], overrides, progress=progress)
             except CorpusError as exc:
-                st.error(f"{escape_markdown(path.name)}: {escape_markdown(str(exc))}")
+                st.error(f"{escape_markdown(name)}: {escape_markdown(str(exc))}")
                 continue
             except Exception:  # noqa: BLE001
-                log.exception("adding %s failed", path)
-                st.error(f"{escape_markdown(path.name)}: het toevoegen is mislukt door een onverwachte fout.")
+                log.exception("adding %s failed", name)
+                st.error(f"{escape_markdown(name)}: het toevoegen is mislukt door een onverwachte fout.")
                 continue
-            # The service returns (added documents, reloaded assistant); keep the new one.
-            if isinstance(result, tuple) and len(result) == 2:
-                assistant = result[1]
-                replace_assistant(settings, assistant)
-            added += 1
+            # The service returns (AddResult, reloaded assistant); keep the new one.
+            documents, assistant = result
+            replace_assistant(settings, assistant)
             bar.progress((i + 1) / len(entries))
-        if added:
-            status.update(label=f"{added} document(en) toegevoegd en geïndexeerd.", state="complete")
+            if len(documents):
+                added += 1
+            elif getattr(documents, "updated", None):
+                updated += 1
+            else:
+                existing = ", ".join(doc_id for _, doc_id in getattr(documents, "already_present", []))
+                st.info(
+                    f"{escape_markdown(name)} staat al in de documenten ({escape_markdown(existing)}) met deze "
+                    "gegevens; er is niets gewijzigd."
+                )
+        done = [f"{n} document(en) {verb}" for n, verb in ((added, "toegevoegd"), (updated, "bijgewerkt")) if n]
+        if done:
+            status.update(label=" en ".join(done) + " en geïndexeerd.", state="complete")
             st.session_state["uploader_seq"] += 1
             st.session_state.pop("detected", None)
-            st.success(f"{added} document(en) toegevoegd. Ze doen mee vanaf de volgende vraag.")
+            st.success(" en ".join(done) + ". Ze doen mee vanaf de volgende vraag.")
         else:
-            status.update(label="Er is niets toegevoegd.", state="error")
+            status.update(label="Er is niets toegevoegd of gewijzigd.", state="error")
 
 
 # ---------------------------------------------------------------------------- answers
@@ -488,6 +536,7 @@ def main() -> None:
     assistant = get_assistant(settings)
     if assistant is None:
         st.stop()
+    show_stale_notice(assistant)
 
     with st.sidebar:
         filters = sidebar_filters(assistant)

@@ -305,6 +305,24 @@ def test_next_build_removes_dead_builds_and_orphan_versions_only(tmp_path):
     assert idx.version == 2
 
 
+def test_index_in_the_layout_before_versions_is_read_then_replaced(tmp_path):
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder())
+    # The layout before versions: the index files directly in the directory, no pointer.
+    version = current_dir(index_dir)
+    for f in version.iterdir():
+        os.rename(f, index_dir / f.name)
+    version.rmdir()
+    (index_dir / "current").unlink()
+    assert HybridIndex.status(index_dir, DOCS, "fake-bow") == "ok"
+    emb = FakeEmbedder()
+    assert len(open_index(index_dir, DOCS, emb).chunks) == 6 and emb.calls == 0  # read as it is
+    emb = FakeEmbedder()
+    idx = open_index(index_dir, DOCS[:2], emb)  # the next build reuses its vectors ...
+    assert emb.calls == 0 and len(idx.chunks) == 4
+    assert sorted(p.name for p in index_dir.iterdir()) == [".lock", "current", "v1"]  # ... and replaces it
+
+
 def test_missing_and_empty_directory(tmp_path):
     index_dir = tmp_path / "nieuw" / "index"
     assert HybridIndex.status(index_dir, DOCS, "fake-bow") == "missing"
