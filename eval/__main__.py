@@ -393,7 +393,10 @@ def run(args: argparse.Namespace, suite: Any, settings: Any, questions: list, ca
     if sections:
         head, _, rest = markdown.partition("## Overall")
         markdown = head + "\n".join(sections) + "\n## Overall" + rest
-    run_dir = _write_outputs(args.out / suite.name, payload, markdown)
+    # The seed (or a custom) suite reports where it always did; the real suite beside it.
+    out_root = args.out / suite.name if suite.name == "real" else args.out
+    run_dir = _write_outputs(out_root, payload, markdown)
+    atomic_write(args.out / "latest.md", markdown)  # the last run of any suite
     print(f"## Suite {suite.name}\n\n" + runner.overview_table(results) + "\n")
     print(runner.headline_table(runner.headline_rows(suite.name, results)))
     if cells_text:
