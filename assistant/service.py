@@ -166,14 +166,14 @@ class Assistant:
 
         # The corpus is read again under the index's writer lock before a build (see
         # HybridIndex.open); the last reading is the one the assistant serves.
-        readings = []
+        readings = [load_corpus(corpus_dir, max_bytes=settings.max_file_bytes)]
 
-        def read_documents() -> list[Document]:
+        def reread() -> list[Document]:
             readings.append(load_corpus(corpus_dir, max_bytes=settings.max_file_bytes))
             return list(readings[-1].documents)
 
-        documents = read_documents()
         loaded = readings[-1]
+        documents = list(loaded.documents)
         if loaded.manifest_problem and writer:
             raise CorpusError(f"{loaded.manifest_problem} De index is niet bijgewerkt.")
         if loaded.manifest_problem:
@@ -194,8 +194,8 @@ class Assistant:
             )
         else:
             index = HybridIndex.open(
-                index_dir, read_documents, embedder, chunk_document, on_index_event,
-                chunker_version=CHUNKER_VERSION, stale_ok=not writer,
+                index_dir, documents, embedder, chunk_document, on_index_event,
+                chunker_version=CHUNKER_VERSION, stale_ok=not writer, reread=reread,
             )
             loaded = readings[-1]
             documents = list(loaded.documents)
