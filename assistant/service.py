@@ -135,9 +135,10 @@ class Assistant:
 
         writer=False (asking, listing, the app's start): never waits for another writer and
         never fails on a failed write while a previous index exists; that index answers and
-        `stale_reason` says why. A damaged manifest.json or an empty corpus folder never
-        changes the index. writer=True (after add/remove, `assistant index`): waits for the
-        writer lock and raises when the index cannot be written.
+        `stale_reason` says why. A damaged manifest.json (the previous index answers) or an
+        empty corpus folder (refused) never changes the index. writer=True (after add/remove,
+        `assistant index`): waits for the writer lock, raises when the index cannot be
+        written or the manifest is damaged, and may empty the index.
 
         Raises corpus.errors.CorpusError with a Dutch message when the corpus cannot be read.
         """
@@ -165,14 +166,16 @@ class Assistant:
 
         # The corpus is read again under the index's writer lock before a build (see
         # HybridIndex.open); the last reading is the one the assistant serves.
-        readings = []
+        readings = [load_corpus(corpus_dir, max_bytes=settings.max_file_bytes)]
 
-        def read_documents() -> list[Document]:
+        def reread() -> list[Document]:
             readings.append(load_corpus(corpus_dir, max_bytes=settings.max_file_bytes))
             return list(readings[-1].documents)
 
-        documents = read_documents()
         loaded = readings[-1]
+        documents = list(loaded.documents)
+        if loaded.manifest_problem and writer:
+            raise CorpusError(f"{loaded.manifest_problem} De index is niet bijgewerkt.")
         if loaded.manifest_problem:
             # Detected metadata instead of the user's would re-embed every document under
             # wrong labels; the previous index answers until the manifest is repaired.
@@ -181,8 +184,9 @@ class Assistant:
             )
             if index is None:
                 raise CorpusError(f"{loaded.manifest_problem} Er is nog geen index om vragen mee te beantwoorden.")
-        elif not documents and (held := HybridIndex.stored_document_count(index_dir)):
-            # An empty folder is far more often the wrong folder than a corpus emptied on purpose.
+        elif not documents and not writer and (held := HybridIndex.stored_document_count(index_dir)):
+            # An empty folder is far more often the wrong folder than a corpus emptied on
+            # purpose; only a writer (removing the last document) may empty the index.
             raise CorpusError(
                 f"De documentenmap {corpus_dir} bevat geen bruikbare documenten; de bestaande index "
                 f"({held} documenten) is niet gewijzigd. Kies de juiste map met ASSISTANT_CORPUS_DIR "
@@ -190,8 +194,8 @@ class Assistant:
             )
         else:
             index = HybridIndex.open(
-                index_dir, read_documents, embedder, chunk_document, on_index_event,
-                chunker_version=CHUNKER_VERSION, stale_ok=not writer,
+                index_dir, documents, embedder, chunk_document, on_index_event,
+                chunker_version=CHUNKER_VERSION, stale_ok=not writer, reread=reread,
             )
             loaded = readings[-1]
             documents = list(loaded.documents)

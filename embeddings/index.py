@@ -644,18 +644,19 @@ class HybridIndex:
     def open(
         cls,
         index_dir: Path,
-        documents: Sequence[Document] | Callable[[], Sequence[Document]],
+        documents: Sequence[Document],
         embedder: Embedder,
         chunker: Chunker,
         progress: ProgressFn | None = None,
         chunker_version: str = "",
         stale_ok: bool = False,
+        reread: Callable[[], Sequence[Document]] | None = None,
     ) -> "HybridIndex":
         """Load the index in `index_dir` for these documents, building or updating it as needed.
 
-        documents: the documents, or a function returning them. A function is called again
-            under the writer lock before a build, so a build never writes an older corpus
-            than the one on disk when the lock was taken.
+        reread: returns the documents as they are now; called under the writer lock before a
+            build, so a build never writes an older corpus than the one on disk when the lock
+            was taken (another writer may have added a document meanwhile).
         chunker_version: folded into every document's fingerprint, so a change in how
             documents are chunked re-chunks and re-embeds them instead of serving stale chunks.
         stale_ok: for readers. When a build is needed but another writer holds the lock, or
@@ -673,8 +674,7 @@ class HybridIndex:
         index_dir = Path(index_dir)
         check_index_path(index_dir)
         report = progress or (lambda event: None)
-        read_documents = documents if callable(documents) else (lambda: documents)
-        docs = _prepare(read_documents(), chunker_version)
+        docs = _prepare(documents, chunker_version)
 
         stored, problem = _read_current(index_dir)
         damaged = _damage(stored, docs, embedder)
@@ -689,8 +689,8 @@ class HybridIndex:
                     recover(index_dir)
                 except OSError as exc:
                     raise _write_error(index_dir, exc) from exc
-                if callable(documents):
-                    docs = _prepare(read_documents(), chunker_version)
+                if reread is not None:
+                    docs = _prepare(reread(), chunker_version)
                 # Another writer may have published while this one waited for the lock.
                 stored, problem = _read_current(index_dir)
                 damaged = _damage(stored, docs, embedder)

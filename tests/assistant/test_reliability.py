@@ -134,6 +134,22 @@ def test_damaged_manifest_is_kept_and_its_metadata_still_answers(tiny, capsys):
     assert code == 0 and "bibliotheek" in out and "Let op: manifest.json in corpus is beschadigd" in err
 
 
+def test_writers_refuse_a_damaged_manifest_and_may_empty_the_index(tiny, capsys):
+    from embeddings.index import HybridIndex
+
+    manifest = tiny["corpus"] / "manifest.json"
+    manifest.write_bytes(b'{"documents": [\xff')
+    before = snapshot(tiny["index"])
+    code, out, err = run(capsys, "index", *tiny["flags"])
+    assert code == 1 and "manifest.json in corpus is beschadigd" in err and "De index is niet bijgewerkt" in err
+    assert snapshot(tiny["index"]) == before
+    manifest.unlink()
+    # Removing the last document is a deliberate write: the index follows the corpus.
+    code, out, err = run(capsys, "remove", "zwolle-begroting-2024", *tiny["flags"])
+    assert code == 0, err
+    assert HybridIndex.stored_document_count(tiny["index"]) == 0
+
+
 def test_index_path_that_is_a_file_is_refused_and_left_alone(tiny, capsys):
     path = tiny["root"] / "aantekeningen.txt"
     path.write_text("niet overschrijven", encoding="utf-8")
