@@ -27,6 +27,7 @@ OCR_DPI = 300
 PAGE_SEPARATOR = "\n\n"
 _CAPTION = re.compile(r"^(tabel|table|overzicht|tab\.)\s*\d", re.I)
 _DIGITS = re.compile(r"\d+")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _PASSWORD = re.compile(r"password|encrypt", re.I)
 _BOLD = re.compile(r"bold|black|heavy|,b\b", re.I)
 
@@ -103,6 +104,9 @@ def _table_regions(page, lines: list[Line]) -> list[tuple[float, float]]:
         above = [ln for ln in lines if ln.bottom <= top + 1]
         while above:
             ln = above[-1]
+            if top - ln.bottom <= 12 and _CAPTION.match(ln.text) and sum(_YEAR.match(p.text) is not None for p in ln.phrases) >= 2:
+                top = ln.top  # a caption that carries the year columns' headers on its line
+                break
             # A header line holds short cells; running text is one long phrase.
             short = all(len(p.text) <= 40 for p in ln.phrases) and (len(ln.phrases) >= 2 or len(ln.text) <= 25)
             if top - ln.bottom > 12 or _CAPTION.match(ln.text) or not short or any(
@@ -208,7 +212,12 @@ def _page_items(page, lines: list[Line]):
         if grid is None:
             continue
         used.update(inside)
-        caption = _caption_for(lines, top)
+        first = lines[inside[0]]
+        if _CAPTION.match(first.text):
+            # The caption shares its line with the year headers: its words left of them.
+            caption = " ".join(p.text for p in first.phrases if not _YEAR.match(p.text))
+        else:
+            caption = _caption_for(lines, top)
         below = [ln for ln in lines if ln.top >= bottom and ln.top - bottom < 20]
         items.append((top, "table", (grid, caption, below[0].text if below else "")))
     for i, ln in enumerate(lines):

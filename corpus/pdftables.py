@@ -114,13 +114,24 @@ def is_placeholder(text: str) -> bool:
 
 
 def group_lines(words: Iterable[Word]) -> list[list[Word]]:
-    """Words in reading order, grouped by line (similar `top`), each line sorted by x."""
+    """Words in reading order, grouped by line, each line sorted by x.
+
+    A word joins the current line when its top is within LINE_TOLERANCE of the line's, or
+    when it overlaps the line vertically by more than half its height (figures set in another
+    font size sit a little higher or lower than the label they belong to)."""
     out: list[list[Word]] = []
+    span: list[float] = []
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        if out and abs(out[-1][0].top - w.top) <= LINE_TOLERANCE:
-            out[-1].append(w)
-        else:
-            out.append([w])
+        if out:
+            top, bottom = span
+            overlap = min(bottom, w.bottom) - max(top, w.top)
+            height = min(w.bottom - w.top, bottom - top) or 1.0
+            if abs(out[-1][0].top - w.top) <= LINE_TOLERANCE or overlap > 0.5 * height:
+                out[-1].append(w)
+                span[:] = [min(top, w.top), max(bottom, w.bottom)]
+                continue
+        out.append([w])
+        span = [w.top, w.bottom]
     return [sorted(line, key=lambda w: w.x0) for line in out]
 
 
@@ -348,6 +359,19 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
     pending: list[Line] = []  # label-only lines waiting for their figures or children
     parent: str | None = None
     parent_bold = False
+    # When the body repeats the header as a band per group, the header's own label line is
+    # the first group's name (per-taakveld overviews: "Programma: P1 …" above its rows).
+    def column_text(ln: Line) -> str:
+        return " ".join(p.text for p in ln.phrases if p.x1 > label_right + 1).casefold()
+
+    header_texts = {column_text(ln) for ln in header} - {""}
+    has_bands = any(
+        column_text(ln) in header_texts and any(p.x1 <= label_right + 1 for p in ln.phrases) for ln in body
+    )
+    header_labels = [_text([p for p in ln.phrases if p.x1 <= label_right + 1]) for ln in header]
+    header_labels = [h for h in header_labels if h]
+    if has_bands and header_labels:
+        parent = header_labels[0]
     collisions = 0
     for li, ln in enumerate(body):
         in_label = [p for p in ln.phrases if p.x1 <= label_right + 1 and not (p.is_value and p.x0 > left + 1)]
@@ -363,7 +387,12 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
             heads_next = gap_after is not None and gap_after < WRAP_GAP and any(
                 p.is_value for p in nxt.phrases
             ) and (gap_before is None or gap_after < gap_before)
-            if rows and not pending and gap_before is not None and gap_before < WRAP_GAP and rows[-1].label and not heads_next:
+            # Dutch row labels start with a capital or a digit: a label line that starts in
+            # lower case continues the label above ("Wegen en" / "kunstwerken").
+            continues = _text(labels)[:1].islower()
+            if rows and not pending and rows[-1].label and not heads_next and (
+                continues or (gap_before is not None and gap_before < WRAP_GAP)
+            ):
                 # The tail of a label that wrapped below its row's figures.
                 last = rows[-1]
                 label = last.label[:-1] + (last.label[-1] + " " + _text(labels),)
@@ -391,7 +420,11 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
             head = " ".join(_text([p for p in t.phrases if p.x0 < label_limit]) for t in tight)
             label_text = f"{head} {label_text}".strip()
         if lead:
-            parent = _text([p for p in lead[-1].phrases if p.x0 < label_limit])
+            # A repeated header band inside the body ("Programma: P2 …" over "Baten Lasten
+            # Saldo") names its group in its first line; otherwise the nearest heading does.
+            band = [pl for pl in lead if any(p.x1 > label_right + 1 for p in pl.phrases)]
+            heading = band[0] if band else lead[-1]
+            parent = _text([p for p in heading.phrases if p.x0 < label_limit])
             parent_bold = all(p.bold for p in lead[-1].phrases)
         elif parent is not None and parent_bold and labels and all(p.bold for p in labels):
             parent = None  # a bold row of its own after a bold group heading ends the group
