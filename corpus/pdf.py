@@ -148,11 +148,11 @@ class _Builder:
 
         previous = self.tables[-1] if self.tables else None
         if (
-            not any(grid.columns) and previous is not None and previous.page == page_no - 1
+            not any(grid.columns) and previous is not None and previous.page in (page_no - 1, page_no)
             and len(previous.columns) == len(grid.columns)
         ):
-            # A table continued from the previous page repeats no header: it keeps the
-            # previous part's columns, caption and unit.
+            # A table continued on the next page, or after a gap on the same page, repeats
+            # no header: it keeps the previous part's columns, caption and unit.
             columns = previous.columns
             caption = caption if _CAPTION.match(caption or "") else previous.caption
             unit_text, multiplier = previous.unit_text, previous.multiplier
