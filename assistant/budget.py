@@ -550,7 +550,11 @@ def score_fact(
 
 # ----------------------------------------------------------------- results and the store
 
-AMBIGUITY_MARGIN = 0.3  # scores this close with different values are "equally good"
+# Candidates with another value scoring this close to the best "also fit": listed under the
+# answer (one point is about one content word of the question less in the row or column).
+ALSO_FITS_MARGIN = 1.0
+# Only candidates this close to the best are a tie: then the answer asks which one is meant.
+TIE_MARGIN = 0.05
 MIN_SCORE = 2.0  # below this the best candidate is not a match, whatever its rank
 MIN_COVERAGE = 0.5  # share of the question's topic words the best cell must match
 DECLINE_COVERAGE = 0.75  # a best cell this well matched but of another year/flow: say so, abstain
@@ -747,7 +751,18 @@ class FactStore:
             return BudgetResult((), False, None, NOT_FOUND_TEXT, best_score, False,
                                 tuple((s, f) for s, _, f in ranked[:5]))
         rivals = _rivals(ranked)
-        if len(rivals) > 1:
+        tied = len(rivals) > 1 and _score_of(ranked, rivals[1]) >= best_score - TIE_MARGIN
+        if len(rivals) > 1 and not tied:
+            # The best-supported figure answers; the others that also fit are listed under it.
+            others = rivals[1:4]
+            lines = [f"- {format_figure(f)} — {describe_source(f, self.documents.get(f.doc_id))}" for f in others]
+            text = f"{format_figure(best)}. Bron: {describe_source(best, self.documents.get(best.doc_id))}."
+            if best.footnote:
+                text += f" Voetnoot: {best.footnote}"
+            text += "\nAndere bedragen die ook passen:\n" + "\n".join(lines)
+            return BudgetResult((best, *others), False, None, text, best_score, True,
+                                tuple((s, f) for s, _, f in ranked[:10]))
+        if tied:
             lines = [f"- {format_figure(f)} — {describe_source(f, self.documents.get(f.doc_id))}" for f in rivals]
             text = "Meerdere bedragen passen even goed bij uw vraag. Welke bedoelt u?\n" + "\n".join(lines)
             return BudgetResult(tuple(rivals), True, None, text, best_score, True,
@@ -957,13 +972,17 @@ def _slot_name(f: BudgetFact) -> str:
     return f"‘{f.row}’"
 
 
+def _score_of(ranked: list[tuple[float, float, BudgetFact]], fact: BudgetFact) -> float:
+    return next(score for score, _, f in ranked if f is fact)
+
+
 def _rivals(ranked: list[tuple[float, float, BudgetFact]], limit: int = 4) -> list[BudgetFact]:
     """The top fact plus every near-tied candidate with a different value (one per value)."""
     top = ranked[0][0]
     out: list[BudgetFact] = []
     seen: set[float] = set()
     for score, _, f in ranked:
-        if score < top - AMBIGUITY_MARGIN or len(out) >= limit:
+        if score < top - ALSO_FITS_MARGIN or len(out) >= limit:
             break
         key = round(f.value, 6)
         if key in seen:
