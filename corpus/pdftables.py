@@ -69,6 +69,7 @@ class Line:
     top: float
     bottom: float
     phrases: tuple[Phrase, ...]
+    words: tuple[Word, ...] = ()
 
     @property
     def text(self) -> str:
@@ -178,7 +179,7 @@ def make_lines(words: Iterable[Word]) -> list[Line]:
     lines = []
     for group in group_lines(words):
         ph = phrases(group)
-        lines.append(Line(min(p.top for p in ph), max(p.bottom for p in ph), tuple(ph)))
+        lines.append(Line(min(p.top for p in ph), max(p.bottom for p in ph), tuple(ph), tuple(group)))
     return lines
 
 
@@ -254,11 +255,10 @@ def header_paths(header: Sequence[Line], cols: Sequence[Column], label_right: fl
     groups_per_line: list[dict[int, list[Phrase]]] = []
     for line in header:
         groups: dict[int, list[Phrase]] = {}
-        for p in line.phrases:
-            for w in _split_words(p):
-                if w.x1 <= label_right + 1:
-                    continue
-                groups.setdefault(_zone(w.center, cols), []).append(w)
+        for w in line.words or [w for p in line.phrases for w in _split_words(p)]:
+            if w.x1 <= label_right + 1:
+                continue
+            groups.setdefault(_zone((w.x0 + w.x1) / 2, cols), []).append(w)
         groups_per_line.append(groups)
     last_line_of: list[int] = [-1] * len(cols)
     for li, (line, groups) in enumerate(zip(header, groups_per_line)):
@@ -424,7 +424,7 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
             # Saldo") names its group in its first line; otherwise the nearest heading does.
             band = [pl for pl in lead if any(p.x1 > label_right + 1 for p in pl.phrases)]
             heading = band[0] if band else lead[-1]
-            parent = _text([p for p in heading.phrases if p.x0 < label_limit])
+            parent = _text([p for p in heading.phrases if p.x0 < label_limit and p.x1 <= label_right + 1])
             parent_bold = all(p.bold for p in lead[-1].phrases)
         elif parent is not None and parent_bold and labels and all(p.bold for p in labels):
             parent = None  # a bold row of its own after a bold group heading ends the group
