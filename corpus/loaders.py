@@ -99,12 +99,9 @@ def load_content(path: Path, max_bytes: int) -> Content:
         )
     data = path.read_bytes()
     if suffix == ".pdf":
-        from corpus.pdf import extract_pdf
+        from corpus.extracted import cached
 
-        pdf = extract_pdf(data, name)
-        if not pdf.text.strip():
-            raise CorpusError(f"Bestand {name} bevat alleen witruimte en geen leesbare tekst.")
-        return Content(pdf.text, pdf.page_starts, pdf.tables, pdf.ocr_pages, pdf.unreadable_pages)
+        return cached(path, data, lambda: _load_pdf(data, name))
     loader: Callable[[bytes, str], str]
     if suffix in TEXT_SUFFIXES:
         loader = _load_plain
@@ -116,6 +113,15 @@ def load_content(path: Path, max_bytes: int) -> Content:
     if not text.strip():
         raise CorpusError(f"Bestand {name} bevat alleen witruimte en geen leesbare tekst.")
     return Content(text)
+
+
+def _load_pdf(data: bytes, name: str) -> Content:
+    from corpus.pdf import extract_pdf
+
+    pdf = extract_pdf(data, name)
+    if not pdf.text.strip():
+        raise CorpusError(f"Bestand {name} bevat alleen witruimte en geen leesbare tekst.")
+    return Content(pdf.text, pdf.page_starts, pdf.tables, pdf.ocr_pages, pdf.unreadable_pages)
 
 
 # --- plain text -----------------------------------------------------------------------------

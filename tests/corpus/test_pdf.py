@@ -160,3 +160,28 @@ def test_scanned_pdf_without_ocr_says_how_to_install_it(tmp_path: Path, monkeypa
     monkeypatch.setattr(corpus.pdf, "tesseract_available", lambda: False)
     with pytest.raises(CorpusError, match="tesseract-ocr"):
         load_content(_scanned_pdf(tmp_path), MB)
+
+
+def test_a_read_pdf_is_cached_beside_it_and_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import corpus.pdf
+
+    path = _make(tmp_path / "begroting.pdf")
+    first = load_content(path, MB)
+    assert list((tmp_path / ".extracted").glob("*.json"))
+
+    def no_second_read(*args, **kwargs):  # the reader, not the cache, is what must not run
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(corpus.pdf, "extract_pdf", no_second_read)
+    assert load_content(path, MB) == first
+    path.write_bytes(path.read_bytes() + b"\n% changed\n")  # other bytes: read again
+    with pytest.raises(AssertionError, match="read again"):
+        load_content(path, MB)
+
+
+def test_a_damaged_cache_file_is_read_again(tmp_path: Path) -> None:
+    path = _make(tmp_path / "begroting.pdf")
+    first = load_content(path, MB)
+    for cache in (tmp_path / ".extracted").glob("*.json"):
+        cache.write_text("{kapot", encoding="utf-8")
+    assert load_content(path, MB) == first

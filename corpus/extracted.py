@@ -1,0 +1,64 @@
+"""A cache of what the PDF reader extracted, so a document is read once, not at every start.
+
+Reading a 121-page budget (word positions, tables, OCR of scanned pages) takes a minute; the
+result depends only on the file's bytes and the reader's version. It is kept as plain JSON in
+a hidden `.extracted/` folder beside the document, named by the sha256 of the bytes and
+`EXTRACTOR_VERSION`, written atomically. A folder that cannot be written just means no cache;
+a damaged cache file is ignored and read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable
+
+from corpus.models import Table, TableRow
+
+# Bump when the PDF reader's output changes (text, pages or tables).
+EXTRACTOR_VERSION = "1"
+CACHE_DIR = ".extracted"
+
+
+def _table_from_json(d: dict) -> Table:
+    rows = tuple(
+        TableRow(
+            label=tuple(r["label"]), cells=tuple(r["cells"]), start=r["start"], end=r["end"],
+            cell_spans=tuple(tuple(s) for s in r["cell_spans"]), is_total=r["is_total"],
+        )
+        for r in d["rows"]
+    )
+    return Table(
+        id=d["id"], doc_id=d["doc_id"], caption=d["caption"], section=tuple(d["section"]),
+        columns=tuple(d["columns"]), rows=rows, start=d["start"], end=d["end"],
+        header_span=tuple(d["header_span"]), unit_text=d["unit_text"], multiplier=d["multiplier"],
+        footnotes=tuple(tuple(f) for f in d["footnotes"]), page=d["page"],
+        column_units=tuple(d["column_units"]),
+    )
+
+
+def cached(path: Path, data: bytes, read: Callable[[], "Content"]) -> "Content":  # noqa: F821
+    """The content of `path` (bytes `data`) from the cache, else `read()` and cache it."""
+    from corpus.files import atomic_write
+    from corpus.loaders import Content
+
+    digest = hashlib.sha256(data).hexdigest()
+    cache = Path(path).parent / CACHE_DIR / f"{digest}-v{EXTRACTOR_VERSION}.json"
+    try:
+        d = json.loads(cache.read_text(encoding="utf-8"))
+        return Content(
+            text=d["text"], page_starts=tuple(d["page_starts"]),
+            tables=tuple(_table_from_json(t) for t in d["tables"]),
+            ocr_pages=tuple(d["ocr_pages"]), unreadable_pages=tuple(d["unreadable_pages"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    content = read()
+    try:
+        cache.parent.mkdir(exist_ok=True)
+        atomic_write(cache, json.dumps(asdict(content), ensure_ascii=False))
+    except OSError:
+        pass  # a read-only folder: no cache, the document was still read
+    return content
