@@ -72,6 +72,9 @@ class DocumentInfo:
     meta: DocumentMeta
     chunks: int
     tables: int
+    pages: int = 0  # 0 for documents without pages (txt, md, html, docx)
+    facts: int = 0
+    ocr_pages: tuple[int, ...] = ()
 
 
 class Assistant:
@@ -230,8 +233,12 @@ class Assistant:
     def documents(self) -> list[DocumentInfo]:
         chunk_counts = Counter(c.doc_id for c in self.index.chunks)
         table_counts = Counter(t.doc_id for t in self.facts.tables)
+        fact_counts = Counter(f.doc_id for f in self.facts.facts)
         return [
-            DocumentInfo(d.id, d.path, d.meta, chunk_counts.get(d.id, 0), table_counts.get(d.id, 0))
+            DocumentInfo(
+                d.id, d.path, d.meta, chunk_counts.get(d.id, 0), table_counts.get(d.id, 0),
+                len(d.page_starts), fact_counts.get(d.id, 0), d.ocr_pages,
+            )
             for d in sorted(self._documents.values(), key=lambda d: d.id)
         ]
 

@@ -560,3 +560,21 @@ def test_chat_keeps_the_conversation_until_nieuw(real_assistant, real_settings, 
     assert len(searched) == 1 and "Enschede" in searched[0] and "mantelzorg" in searched[0].lower()
     # ... and after 'nieuw' there is no earlier topic to carry.
     assert "Gezocht op" not in after and "geen antwoord" in after
+
+
+def test_documents_lists_pages_figures_and_ocr_pages_of_a_pdf(tiny: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.assistant.test_service import _budget_pdf
+
+    tiny["uploads"].mkdir()
+    pdf = _budget_pdf(tiny["uploads"] / "Begroting Zwolle 2024.pdf")
+    code, out, err = run(capsys, "add", str(pdf), *_flags(tiny))
+    assert code == 0, err
+    code, out, err = run(capsys, "documents", *_flags(tiny))
+    assert code == 0, err
+    header, *rows = out.splitlines()
+    assert header.split()[4:9] == ["fragmenten", "tabellen", "pagina's", "bedragen", "OCR-pagina's"]
+    row = next(r.split() for r in rows if r.startswith("begroting-zwolle-2024"))
+    assert row[5:7] == ["1", "1"]  # one table, one page
+    assert int(row[7]) >= 4 and row[8] == "-"  # its four cells at least; no page needed OCR
+    text_row = next(r.split() for r in rows if r.startswith("zwolle-begroting-2024"))
+    assert text_row[6] == "-"  # a text document has no pages
