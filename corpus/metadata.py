@@ -49,6 +49,9 @@ _TYPE_KEYWORDS: tuple[tuple[str, str, float], ...] = (
     (r"voortgangsrapportage|voortgangsrapportages|voortgang|stand van zaken", "voortgangsrapportage", 1.5),
     (r"kadernota|voorjaarsnota", "kadernota", 0.8),
     (r"beleidsnota|beleidsplan|beleidskader|beleidsvisie", "beleidsnota", 0.5),
+    # A letter of the college to the council or a committee: its salutation says so.
+    (r"raadsinformatiebrief|raadsbrief|geachte (?:raads|commissie)leden|geachte leden van de (?:raad|commissie)",
+     "raadsbrief", 12.0),
 )
 _TYPE_REGEXES = tuple(
     (re.compile(r"\b(?:" + pat + r")\b", re.IGNORECASE), kind, weight)
@@ -61,10 +64,14 @@ _NOT_A_TITLE = re.compile(
     r"|wat gaan we (?:daarvoor )?doen|wat mag het kosten|deze pagina is gebouwd.*)$",
     re.IGNORECASE,
 )
+# One line only ([ \t], not \s): a table header cell "Programma" above a caption is no name.
 _PROGRAM_LINE = re.compile(
-    r"^\s*[Pp]rogramma\s*(?:\d+[.:]?\s*)?[:\-–]?\s*[\"'“‘]?(?P<name>[A-Z0-9][^|\n\"”’]{2,80}?)[\"'”’]?\s*$",
+    r"^[ \t]*[Pp]rogramma[ \t]*(?:\d+[.:]?[ \t]*)?[:\-–]?[ \t]*[\"'“‘]?(?P<name>[A-Z0-9][^|\n\"”’]{2,80}?)[\"'”’]?[ \t]*$",
     re.MULTILINE,
 )
+_MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+_DATE = re.compile(r"\b\d{1,2}\s+(?:" + _MONTHS + r")\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+_SUBJECT = re.compile(r"^\s*(?:onderwerp|betreft)\s*:?\s*$", re.IGNORECASE)
 FILE_NAME_WEIGHT = 3  # a file name chosen by a person is a strong hint, worth a few mentions
 
 
@@ -172,7 +179,17 @@ def detect_municipality(
 
 
 def detect_title(text: str, file_name: str = "") -> str:
-    """The first meaningful line (at most 150 characters), else a title made of the file name."""
+    """The document's name for itself: a letter's subject line ("onderwerp"), else the first
+    short line in the opening that names a document kind ("Programmabegroting 2024"), else the
+    first meaningful line (at most 150 characters), else a title made of the file name."""
+    lines = [ln.strip().strip("|").strip() for ln in text.splitlines()[:80]]
+    lines = [ln for ln in lines if ln]
+    for i, line in enumerate(lines[:-1]):
+        if _SUBJECT.match(line) and sum(ch.isalpha() for ch in lines[i + 1]) >= 3:
+            return lines[i + 1].strip("‘’'\" ")[:150]
+    for line in lines:
+        if len(line) <= 100 and any(regex.search(line) for regex, _, _ in _TYPE_REGEXES[:6]) and _YEAR.search(line):
+            return line
     for raw in text.splitlines()[:60]:
         line = raw.strip().strip("|").strip()
         letters = sum(ch.isalpha() for ch in line)
@@ -194,11 +211,16 @@ def detect_program(text: str) -> str | None:
 def detect_metadata(text: str, file_name: str = "") -> DocumentMeta:
     """All detected metadata of one document (text as loaded, file name with extension)."""
     year = detect_year(text, file_name)
+    doc_type = detect_doc_type(text, file_name, year)
+    if doc_type == "raadsbrief":
+        # A letter is of the year it is dated, whatever budget years it discusses.
+        dated = _DATE.search(text)
+        year = int(dated.group(1)) if dated else year
     return DocumentMeta(
         title=detect_title(text, file_name),
         municipality=detect_municipality(text, file_name),
         year=year,
-        doc_type=detect_doc_type(text, file_name, year),
+        doc_type=doc_type,
         program=detect_program(text),
         export_date=find_export_date(text),
     )

@@ -18,6 +18,7 @@ DOC_TYPES = (
     "voortgangsrapportage",
     "kadernota",
     "beleidsnota",
+    "raadsbrief",
     "onbekend",
 )
 

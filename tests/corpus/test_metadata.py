@@ -152,3 +152,23 @@ def test_long_first_line_is_shortened_at_a_word() -> None:
 )
 def test_detect_program(text: str, expected: str | None) -> None:
     assert detect_program(text) == expected
+
+
+def test_a_letter_to_the_council_is_a_raadsbrief_of_the_year_it_is_dated() -> None:
+    text = (
+        "Gemeente Zwolle\nPostbus 10007\n\ndatum\n3 maart 2025\nonderwerp\n\nToezeggingen begroting 2026\n\n"
+        "Geachte raadsleden,\n\nIn de begroting 2026 staat een hogere afvalstoffenheffing; de begroting 2026 "
+        "wordt in november behandeld.\n"
+    )
+    meta = detect_metadata(text, "brief.pdf")
+    assert (meta.doc_type, meta.year, meta.title) == ("raadsbrief", 2025, "Toezeggingen begroting 2026")
+
+
+def test_title_is_the_opening_line_that_names_the_document() -> None:
+    text = "Gemeente\n5\nZwolle\nPROGRAMMABEGROTING 2025\nInhoudsopgave\nInleiding\n"
+    assert detect_metadata(text, "x.pdf").title == "PROGRAMMABEGROTING 2025"
+
+
+def test_a_table_header_cell_programma_is_not_a_programme_name() -> None:
+    text = "Programma\nTabel 1.2 - Baten en lasten\nLasten | 1.234 |\n"
+    assert detect_metadata(text, "x.pdf").program is None
