@@ -181,10 +181,11 @@ def cmd_documents(args: argparse.Namespace) -> int:
     assistant = _load(args)
     rows = [
         (d.id, d.meta.municipality or "?", str(d.meta.year or "?"), d.meta.doc_type, str(d.chunks),
-         str(d.tables), str(d.pages or "-"), str(d.facts), ",".join(map(str, d.ocr_pages)) or "-", d.meta.title)
+         str(d.tables), str(d.pages or "-"), str(d.facts), ",".join(map(str, d.ocr_pages)) or "-",
+         str(d.skipped_tables), d.meta.title)
         for d in assistant.documents()
     ]
-    header = ("document", "gemeente", "jaar", "type", "fragmenten", "tabellen", "pagina's", "bedragen", "OCR-pagina's", "titel")
+    header = ("document", "gemeente", "jaar", "type", "fragmenten", "tabellen", "pagina's", "bedragen", "OCR-pagina's", "overgeslagen", "titel")
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header) - 1)]
     for r in [header] + rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])

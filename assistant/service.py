@@ -75,6 +75,7 @@ class DocumentInfo:
     pages: int = 0  # 0 for documents without pages (txt, md, html, docx)
     facts: int = 0
     ocr_pages: tuple[int, ...] = ()
+    skipped_tables: int = 0  # tables the PDF reader kept as text only
 
 
 class Assistant:
@@ -237,7 +238,7 @@ class Assistant:
         return [
             DocumentInfo(
                 d.id, d.path, d.meta, chunk_counts.get(d.id, 0), table_counts.get(d.id, 0),
-                len(d.page_starts), fact_counts.get(d.id, 0), d.ocr_pages,
+                len(d.page_starts), fact_counts.get(d.id, 0), d.ocr_pages, d.skipped_tables,
             )
             for d in sorted(self._documents.values(), key=lambda d: d.id)
         ]

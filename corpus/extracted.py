@@ -18,7 +18,7 @@ from typing import Callable
 from corpus.models import Table, TableRow
 
 # Bump when the PDF reader's output changes (text, pages or tables).
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 CACHE_DIR = ".extracted"
 
 
@@ -52,6 +52,7 @@ def cached(path: Path, data: bytes, read: Callable[[], "Content"]) -> "Content":
             text=d["text"], page_starts=tuple(d["page_starts"]),
             tables=tuple(_table_from_json(t) for t in d["tables"]),
             ocr_pages=tuple(d["ocr_pages"]), unreadable_pages=tuple(d["unreadable_pages"]),
+            skipped_tables=int(d["skipped_tables"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
         pass

@@ -51,6 +51,7 @@ class Content:
     tables: tuple[Table, ...] = ()
     ocr_pages: tuple[int, ...] = ()
     unreadable_pages: tuple[int, ...] = ()
+    skipped_tables: int = 0
 
     def document(self, doc_id: str, path: str, meta: DocumentMeta, fingerprint: str) -> Document:
         """The Document of this content; the tables get the document's id."""
@@ -60,6 +61,7 @@ class Content:
         return Document(
             id=doc_id, path=path, text=self.text, meta=meta, fingerprint=fingerprint,
             page_starts=self.page_starts, tables=tables, ocr_pages=self.ocr_pages,
+            skipped_tables=self.skipped_tables,
         )
 
 
@@ -121,7 +123,7 @@ def _load_pdf(data: bytes, name: str) -> Content:
     pdf = extract_pdf(data, name)
     if not pdf.text.strip():
         raise CorpusError(f"Bestand {name} bevat alleen witruimte en geen leesbare tekst.")
-    return Content(pdf.text, pdf.page_starts, pdf.tables, pdf.ocr_pages, pdf.unreadable_pages)
+    return Content(pdf.text, pdf.page_starts, pdf.tables, pdf.ocr_pages, pdf.unreadable_pages, pdf.skipped_tables)
 
 
 # --- plain text -----------------------------------------------------------------------------

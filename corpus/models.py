@@ -63,6 +63,8 @@ class Document:
     page_starts: tuple[int, ...] = ()
     tables: tuple["Table", ...] = ()
     ocr_pages: tuple[int, ...] = ()
+    # Table regions the PDF reader could not read reliably (kept as text, no figures).
+    skipped_tables: int = 0
 
     def page_at(self, offset: int) -> int | None:
         """1-based page of a text offset; None for documents without pages."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -42,7 +43,8 @@ class PdfContent:
     tables: tuple[Table, ...] = ()
     ocr_pages: tuple[int, ...] = ()
     unreadable_pages: tuple[int, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
+    # Table regions that did not read as a table: kept as text for search, no figures.
+    skipped_tables: int = 0
 
 
 def _words(page) -> list[Word]:
@@ -60,10 +62,10 @@ def _running_key(line: Line) -> str:
     return _DIGITS.sub("#", line.text.strip().casefold())
 
 
-def _table_regions(page, lines: list[Line]) -> list[tuple[float, float]]:
-    """Vertical extents (top, bottom) of table regions: pdfplumber's ruled tables, plus runs
-    of three or more lines with figures in two or more columns (unruled tables). A region is
-    extended upwards over the header lines right above it."""
+def _table_regions(page, lines: list[Line]) -> list[tuple[float, float, str]]:
+    """Vertical extents (top, bottom, method) of table regions: pdfplumber's ruled tables
+    ("ruled"), plus runs of lines with figures in two or more columns ("unruled"). A region
+    is extended upwards over the header lines right above it."""
     ruled: list[tuple[float, float]] = []
     try:
         found = page.find_tables()
@@ -92,14 +94,17 @@ def _table_regions(page, lines: list[Line]) -> list[tuple[float, float]]:
             if has_label_and_values:
                 run.append(line)
     close_run()
-    merged: list[list[float]] = []
-    for top, bottom in sorted(ruled + unruled):
+    merged: list[list] = []
+    found_by = [(t, b, "ruled") for t, b in ruled] + [(t, b, "unruled") for t, b in unruled]
+    for top, bottom, method in sorted(found_by):
         if merged and top <= merged[-1][1] + 2:
             merged[-1][1] = max(merged[-1][1], bottom)
+            if method == "ruled":
+                merged[-1][2] = "ruled"
         else:
-            merged.append([top, bottom])
+            merged.append([top, bottom, method])
     out = []
-    for top, bottom in merged:
+    for top, bottom, method in merged:
         # Header lines right above (no figures but years, several cells, closely stacked).
         above = [ln for ln in lines if ln.bottom <= top + 1]
         while above:
@@ -115,7 +120,7 @@ def _table_regions(page, lines: list[Line]) -> list[tuple[float, float]]:
                 break
             top = ln.top
             above.pop()
-        out.append((top, bottom))
+        out.append((top, bottom, method))
     return out
 
 
@@ -201,16 +206,35 @@ class _Builder:
         return "".join(self.parts)
 
 
-def _page_items(page, lines: list[Line]):
-    """(top, kind, payload) of a page in reading order: "line" items and "table" items."""
+@dataclass
+class ExtractStats:
+    """What reading a PDF took and found, for `python -m corpus.bench` (mutable: counters)."""
+
+    pages: int = 0
+    regions: dict = field(default_factory=lambda: {"ruled": 0, "unruled": 0})
+    tables_read: dict = field(default_factory=lambda: {"ruled": 0, "unruled": 0})
+    tables_rejected: int = 0
+    cells: int = 0
+    ocr_pages: int = 0
+    seconds: dict = field(default_factory=lambda: {"text": 0.0, "tables": 0.0, "ocr": 0.0})
+
+
+def _page_items(page, lines: list[Line], stats: ExtractStats):
+    """(top, kind, payload) of a page in reading order: "line" items and "table" items. A
+    region that does not read as a table stays text (searchable, no figures)."""
+    started = time.perf_counter()
     regions = _table_regions(page, lines)
     items = []
     used: set[int] = set()
-    for top, bottom in regions:
+    for top, bottom, method in regions:
+        stats.regions[method] += 1
         inside = [i for i, ln in enumerate(lines) if ln.top >= top - 1 and ln.bottom <= bottom + 1]
         grid = read_table([lines[i] for i in inside]) if inside else None
         if grid is None:
+            stats.tables_rejected += 1
             continue
+        stats.tables_read[method] += 1
+        stats.cells += sum(1 for r in grid.rows for c in r.cells if c)
         used.update(inside)
         first = lines[inside[0]]
         if _CAPTION.match(first.text):
@@ -224,12 +248,15 @@ def _page_items(page, lines: list[Line]):
         if i not in used:
             items.append((ln.top, "line", ln.text))
     items.sort(key=lambda item: (item[0], item[1] != "line"))
+    stats.seconds["tables"] += time.perf_counter() - started
     return items
 
 
-def extract_pdf(data: bytes, name: str, ocr: bool = True) -> PdfContent:
+def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | None = None) -> PdfContent:
     """Read a PDF's bytes (see the module docstring). Raises CorpusError (Dutch) for a file
-    that is not a PDF, is password protected or damaged, or has no readable page at all."""
+    that is not a PDF, is password protected or damaged, or has no readable page at all.
+    stats: filled with counts and timings when given (the benchmark)."""
+    stats = stats if stats is not None else ExtractStats()
     import pdfplumber
 
     from corpus.loaders import text_layer_problem
@@ -245,12 +272,15 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True) -> PdfContent:
     try:
         with pdf:
             pages = list(pdf.pages)
+            stats.pages = len(pages)
             per_page: list[tuple[float, list[Line]]] = []
+            started = time.perf_counter()
             for page in pages:
                 try:
                     per_page.append((float(page.height), make_lines(_words(page))))
                 except Exception:  # noqa: BLE001 - one broken page is reported, the rest is read
                     per_page.append((float(page.height), []))
+            stats.seconds["text"] += time.perf_counter() - started
             running = _running_lines(per_page)
             builder = _Builder()
             page_starts: list[int] = []
@@ -262,15 +292,18 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True) -> PdfContent:
                 page_starts.append(builder.length)
                 kept = [ln for ln in lines if not _is_running(ln, height, running)]
                 if text_layer_problem(" ".join(ln.text for ln in kept)):
+                    started = time.perf_counter()
                     text = _ocr_page(page) if ocr else None
+                    stats.seconds["ocr"] += time.perf_counter() - started
                     if text:
                         ocr_pages.append(number)
+                        stats.ocr_pages += 1
                         builder.add(text)
                     else:
                         unreadable.append(number)
                     continue
                 first = True
-                for _top, kind, payload in _page_items(page, kept):
+                for _top, kind, payload in _page_items(page, kept, stats):
                     if not first:
                         builder.add("\n")
                     first = False
@@ -291,7 +324,10 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True) -> PdfContent:
         problem = text_layer_problem(text) or "heeft geen leesbare pagina's"
         hint = "" if tesseract_available() else " (installeer tesseract-ocr en tesseract-ocr-nld voor tekstherkenning)"
         raise CorpusError(f"Pdf {name} {problem}{hint}.")
-    return PdfContent(text, tuple(page_starts), tuple(builder.tables), tuple(ocr_pages), tuple(unreadable))
+    return PdfContent(
+        text, tuple(page_starts), tuple(builder.tables), tuple(ocr_pages), tuple(unreadable),
+        skipped_tables=stats.tables_rejected,
+    )
 
 
 def _running_lines(per_page: list[tuple[float, list[Line]]]) -> set[str]:
