@@ -3,8 +3,11 @@
 Reading a 121-page budget (word positions, tables, OCR of scanned pages) takes a minute; the
 result depends only on the file's bytes and the reader's version. It is kept as plain JSON in
 a hidden `.extracted/` folder beside the document, named by the sha256 of the bytes and
-`EXTRACTOR_VERSION`, written atomically. A folder that cannot be written just means no cache;
+the reader version, written atomically. A folder that cannot be written just means no cache;
 a damaged cache file is ignored and read again.
+
+The reader's version is a hash of its own source files, so any change to how PDFs are read
+invalidates the cache without anyone having to remember to bump a number.
 """
 
 from __future__ import annotations
@@ -17,9 +20,18 @@ from typing import Callable
 
 from corpus.models import Table, TableRow
 
-# Bump when the PDF reader's output changes (text, pages or tables).
-EXTRACTOR_VERSION = "2"
 CACHE_DIR = ".extracted"
+# The modules whose code decides what a PDF reads as.
+_READER_SOURCES = ("pdf.py", "pdftables.py", "numbers.py", "tables.py", "loaders.py", "extracted.py", "models.py")
+
+
+def reader_version() -> str:
+    """sha256 (12 hex digits) over the reader's source files."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _READER_SOURCES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _table_from_json(d: dict) -> Table:
@@ -45,7 +57,7 @@ def cached(path: Path, data: bytes, read: Callable[[], "Content"]) -> "Content":
     from corpus.loaders import Content
 
     digest = hashlib.sha256(data).hexdigest()
-    cache = Path(path).parent / CACHE_DIR / f"{digest}-v{EXTRACTOR_VERSION}.json"
+    cache = Path(path).parent / CACHE_DIR / f"{digest}-{reader_version()}.json"
     try:
         d = json.loads(cache.read_text(encoding="utf-8"))
         return Content(
