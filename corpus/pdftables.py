@@ -266,6 +266,10 @@ def header_paths(header: Sequence[Line], cols: Sequence[Column], label_right: fl
         wraps_on = nxt is not None and nxt.top - line.bottom < WRAP_GAP and all(
             i in groups_per_line[li + 1] for i in groups
         )
+        # A line whose every cell ends in a hyphen ("Stijgings-") is the first half of
+        # hyphenated header cells, however far below the rest follows.
+        hyphenated = bool(groups) and all(ws[-1].text.endswith("-") for ws in groups.values())
+        wraps_on = wraps_on or hyphenated
         joined_prev = li > 0 and line.top - header[li - 1].bottom < WRAP_GAP
         owned: dict[int, str] = {}
         for i, words in groups.items():
@@ -295,7 +299,8 @@ def header_paths(header: Sequence[Line], cols: Sequence[Column], label_right: fl
                 for j in range(lo, hi + 1):
                     owned.setdefault(j, owned[i])
         for i, text in owned.items():
-            if joined_prev and last_line_of[i] == li - 1 and parts[i]:
+            after_hyphen = bool(parts[i]) and parts[i][-1].endswith("-") and last_line_of[i] == li - 1
+            if (joined_prev or after_hyphen) and last_line_of[i] == li - 1 and parts[i]:
                 parts[i][-1] = parts[i][-1] + " " + text
             else:
                 parts[i].append(text)

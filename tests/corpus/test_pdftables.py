@@ -115,3 +115,22 @@ def test_running_text_is_not_a_table() -> None:
         115, (50, "Daarnaast komt er geld voor het zwembad.")
     )
     assert read_table(make_lines(lines)) is None
+
+
+def test_hyphenated_header_cell_is_one_column_name_and_not_a_group() -> None:
+    # Two groups of (2023, 2024, Stijgingspercentage); "Stijgings-" is wrapped, not a group.
+    xs = (270, 326, 390, 448, 504, 581)
+    header = (
+        words_at(110, (266, "Eenpersoons"), (451, "Meerpersoons"))
+        + words_at(130, (341, "Stijgings-"), (532, "Stijgings-"))
+        + words_at(150, (245, "2023"), (301, "2024"), (333, "percentage"), (422, "2023"), (478, "2024"), (524, "percentage"))
+    )
+    body = row(170, "OZB woningen", "333,55", "344,22", "3,2%", "333,55", "344,22", "3,2%", xs=xs) + row(
+        190, "Afvalstoffenheffing", "341,28", "352,20", "3,2%", "491,40", "507,12", "3,2%", xs=xs
+    )
+    table = read_table(make_lines(header + body))
+    assert table is not None
+    assert table.columns == (
+        ("Eenpersoons", "2023"), ("Eenpersoons", "2024"), ("Eenpersoons", "Stijgings- percentage"),
+        ("Meerpersoons", "2023"), ("Meerpersoons", "2024"), ("Meerpersoons", "Stijgings- percentage"),
+    )
