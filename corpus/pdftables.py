@@ -421,6 +421,10 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
         tight: list[Line] = []
         while lead and (tight[0] if tight else ln).top - lead[-1].bottom < WRAP_GAP:
             tight.insert(0, lead.pop())
+        # A row label that starts in lower case continues the plain label line above it
+        # ("% inwoners met" / "schuldenproblematiek"), however the rows are spaced.
+        if lead and not tight and label_text[:1].islower() and not all(p.bold for p in lead[-1].phrases):
+            tight.insert(0, lead.pop())
         if tight:
             head = " ".join(_text([p for p in t.phrases if p.x0 < label_limit]) for t in tight)
             label_text = f"{head} {label_text}".strip()

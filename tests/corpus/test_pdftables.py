@@ -134,3 +134,14 @@ def test_hyphenated_header_cell_is_one_column_name_and_not_a_group() -> None:
         ("Eenpersoons", "2023"), ("Eenpersoons", "2024"), ("Eenpersoons", "Stijgings- percentage"),
         ("Meerpersoons", "2023"), ("Meerpersoons", "2024"), ("Meerpersoons", "Stijgings- percentage"),
     )
+
+
+def test_lower_case_row_label_continues_the_plain_line_above_even_at_row_spacing() -> None:
+    lines = (
+        words_at(100, (50, "% inwoners met"))
+        + row(116, "schuldenproblematiek", "6,1%", "6,0%", xs=(300, 400))
+        + row(133, "% eenzaamheid", "49%", "48%", xs=(300, 400))
+    )
+    table = read_table(make_lines(lines))
+    assert table is not None
+    assert [r.label for r in table.rows] == [("% inwoners met schuldenproblematiek",), ("% eenzaamheid",)]
