@@ -355,9 +355,15 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
     ):
         return None  # columns that lie on top of each other: the figures are not right-aligned
     label_right = cols[0].x0 - 1
-    # Label-only lines at the foot of the header, close above the first row, are its label.
-    while header and all(p.x1 <= label_right + 1 for p in header[-1].phrases) and \
-            body[0].top - header[-1].bottom < WRAP_GAP:
+    # Label-only lines at the foot of the header are the first row's label when close above
+    # it, or when that row's label starts in lower case (it continues them).
+    def first_label() -> str:
+        return _text([p for p in body[0].phrases if p.x1 <= label_right + 1])
+
+    while header and all(p.x1 <= label_right + 1 for p in header[-1].phrases) and (
+        body[0].top - header[-1].bottom < WRAP_GAP
+        or (first_label()[:1].islower() and not all(p.bold for p in header[-1].phrases))
+    ):
         body.insert(0, header.pop())
     label_limit = _first_label_column_right(body, label_right)
     rows: list[GridRow] = []
