@@ -233,12 +233,15 @@ def _column_of(p: Phrase, cols: Sequence[Column], by: str = "overlap") -> int | 
     return i if size > 0 else None  # text beside the columns is not a cell
 
 
-def _zone(x: float, cols: Sequence[Column]) -> int:
-    """The column whose zone holds x; zones meet halfway between neighbouring columns."""
-    for i in range(len(cols) - 1):
-        if x < (cols[i].x1 + cols[i + 1].x0) / 2:
+def _header_column(w, cols: Sequence[Column]) -> int:
+    """The column a header word stands over. Figures and their headers are right-aligned in
+    budget tables, and a header is often wider than the figures below it: the word belongs
+    to the column whose right edge is nearest to its own. A word that lies wholly inside one
+    column's extent belongs to that column."""
+    for i, c in enumerate(cols):
+        if c.x0 - 1 <= w.x0 and w.x1 <= c.x1 + 1:
             return i
-    return len(cols) - 1
+    return min(range(len(cols)), key=lambda i: abs(cols[i].x1 - w.x1))
 
 
 def header_paths(header: Sequence[Line], cols: Sequence[Column], label_right: float) -> list[tuple[str, ...]]:
@@ -258,7 +261,7 @@ def header_paths(header: Sequence[Line], cols: Sequence[Column], label_right: fl
         for w in line.words or [w for p in line.phrases for w in _split_words(p)]:
             if w.x1 <= label_right + 1:
                 continue
-            groups.setdefault(_zone((w.x0 + w.x1) / 2, cols), []).append(w)
+            groups.setdefault(_header_column(w, cols), []).append(w)
         groups_per_line.append(groups)
     last_line_of: list[int] = [-1] * len(cols)
     for li, (line, groups) in enumerate(zip(header, groups_per_line)):
