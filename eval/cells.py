@@ -10,7 +10,6 @@ unit. Matching is a pure function of the two lists, so it is tested on hand-made
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from corpus.numbers import parse_dutch_number
-from eval.gold import SPLITS, GoldFormatError
+from eval.gold import SPLITS, GoldFormatError, json_lines
 from eval.metrics import same_unit
 
 PATH_SEPARATOR = " › "
@@ -71,19 +70,9 @@ def _path(obj: Mapping, key: str, line_no: int, allow_empty: bool = False) -> tu
 def load_cells(path: str | Path) -> list[GoldCell]:
     """Read a cells file; GoldFormatError (Dutch, with the line number) on a malformed line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise GoldFormatError(f"Het cellenbestand {path.name} bestaat niet of is geen UTF-8.") from None
     cells: list[GoldCell] = []
     seen: set[str] = set()
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldFormatError(f"Regel {line_no}: geen geldige JSON ({exc.msg}).") from None
+    for line_no, obj in json_lines(path, "cellenbestand"):
         if not isinstance(obj, dict):
             raise GoldFormatError(f"Regel {line_no}: elke regel moet één JSON-object zijn.")
         unknown = set(obj) - _FIELDS

@@ -282,6 +282,36 @@ def parse_question(obj: object, line_no: int = 0) -> GoldQuestion:
     )
 
 
+def json_lines(path: str | Path, what: str = "vragenbestand") -> list[tuple[int, object]]:
+    """(line number, decoded object) of every non-blank line of a JSON-lines file (UTF-8).
+
+    Raises GoldFormatError (Dutch, naming the file or the line) on a missing, oversized or
+    undecodable file or invalid JSON. `what` names the file to the user ("cellenbestand").
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise GoldFormatError(f"Het {what} {path.name} bestaat niet of is niet leesbaar.") from None
+    if size > MAX_FILE_BYTES:
+        raise GoldFormatError(f"Het {what} {path.name} is te groot ({size} bytes, maximaal {MAX_FILE_BYTES}).")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GoldFormatError(
+            f"Het {what} {path.name} is geen UTF-8 (fout bij byte {exc.start}); sla het op als UTF-8."
+        ) from None
+    out: list[tuple[int, object]] = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append((line_no, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise _fail(line_no, f"geen geldige JSON ({exc.msg}, kolom {exc.colno}).") from None
+    return out
+
+
 def load_gold(path: str | Path) -> list[GoldQuestion]:
     """Read a JSON-lines gold file (UTF-8, one object per line, blank lines allowed).
 
@@ -289,29 +319,9 @@ def load_gold(path: str | Path) -> list[GoldQuestion]:
     undecodable file, invalid JSON, a malformed question, or a duplicate id.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise GoldFormatError(f"Het vragenbestand {path.name} bestaat niet of is niet leesbaar.") from None
-    if size > MAX_FILE_BYTES:
-        raise GoldFormatError(
-            f"Het vragenbestand {path.name} is te groot ({size} bytes, maximaal {MAX_FILE_BYTES})."
-        )
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise GoldFormatError(
-            f"Het vragenbestand {path.name} is geen UTF-8 (fout bij byte {exc.start}); sla het op als UTF-8."
-        ) from None
     questions: list[GoldQuestion] = []
     seen: dict[str, int] = {}
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise _fail(line_no, f"geen geldige JSON ({exc.msg}, kolom {exc.colno}).") from None
+    for line_no, obj in json_lines(path):
         question = parse_question(obj, line_no)
         if question.id in seen:
             raise _fail(line_no, f"id {question.id!r} komt al voor op regel {seen[question.id]}.")
