@@ -41,7 +41,18 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print("Gebruik: python -m corpus.bench BESTAND.pdf …", file=sys.stderr)
         return 2
-    rows = [bench(p) for p in paths]
+    from corpus.errors import CorpusError
+
+    rows = []
+    for p in paths:
+        try:
+            rows.append(bench(p))
+        except CorpusError as exc:
+            print(str(exc), file=sys.stderr)
+        except OSError:
+            print(f"Bestand {p.name} bestaat niet of is niet leesbaar.", file=sys.stderr)
+    if not rows:
+        return 1
     keys = list(rows[0])
     print("| " + " | ".join(keys) + " |")
     print("|" + "---|" * len(keys))
