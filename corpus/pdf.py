@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from corpus.errors import CorpusError
 from corpus.models import Table, TableRow, stable_id
+from corpus.numbers import is_year_like
 from corpus.pdftables import GridTable, Line, Word, make_lines, read_table
 
 # Lines in the top or bottom band of the page (share of its height) that recur on at least
@@ -28,7 +29,6 @@ OCR_DPI = 300
 PAGE_SEPARATOR = "\n\n"
 _CAPTION = re.compile(r"^(tabel|table|overzicht|tab\.)\s*\d", re.I)
 _DIGITS = re.compile(r"\d+")
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _PASSWORD = re.compile(r"password|encrypt", re.I)
 _BOLD = re.compile(r"bold|black|heavy|,b\b", re.I)
 
@@ -109,13 +109,13 @@ def _table_regions(page, lines: list[Line]) -> list[tuple[float, float, str]]:
         above = [ln for ln in lines if ln.bottom <= top + 1]
         while above:
             ln = above[-1]
-            if top - ln.bottom <= 12 and _CAPTION.match(ln.text) and sum(_YEAR.match(p.text) is not None for p in ln.phrases) >= 2:
+            if top - ln.bottom <= 12 and _CAPTION.match(ln.text) and sum(is_year_like(p.text) for p in ln.phrases) >= 2:
                 top = ln.top  # a caption that carries the year columns' headers on its line
                 break
             # A header line holds short cells; running text is one long phrase.
             short = all(len(p.text) <= 40 for p in ln.phrases) and (len(ln.phrases) >= 2 or len(ln.text) <= 25)
             if top - ln.bottom > 12 or _CAPTION.match(ln.text) or not short or any(
-                p.is_value and not re.match(r"^(19|20)\d\d$", p.text) for p in ln.phrases
+                p.is_value and not is_year_like(p.text) for p in ln.phrases
             ):
                 break
             top = ln.top
@@ -173,27 +173,19 @@ class _Builder:
         start = self.length
         head = " | ".join([" ".join(grid.header_lines) or "", *columns]) + " |"
         hs, he = self.add(head)
-        self.add("\n")
         rows = []
         for r in grid.rows:
+            self.add("\n")
             label = " › ".join(r.label)
             row_start = self.length
             self.add(label + " | " if label else "| ")
             spans = []
-            for cell in r.cells:
-                if cell:
-                    spans.append(self.add(cell))
-                else:
-                    spans.append((-1, -1))
-                self.add(" | ")
-            row_end = self.length - 1
-            self.parts[-1] = " |"
-            self.length -= 1
-            row_end = self.length
-            self.add("\n")
-            rows.append(TableRow(label=r.label, cells=r.cells, start=row_start, end=row_end,
+            for i, cell in enumerate(r.cells):
+                spans.append(self.add(cell) if cell else (-1, -1))
+                self.add(" |" if i == len(r.cells) - 1 else " | ")
+            rows.append(TableRow(label=r.label, cells=r.cells, start=row_start, end=self.length,
                                  cell_spans=tuple(spans), is_total=r.is_total))
-        end = self.length - 1
+        end = self.length
         self.tables.append(Table(
             id=stable_id(page_no, start, caption), doc_id="", caption=caption or "Tabel", section=(),
             columns=columns, rows=tuple(rows), start=start, end=end, header_span=(hs, he),
@@ -239,7 +231,7 @@ def _page_items(page, lines: list[Line], stats: ExtractStats):
         first = lines[inside[0]]
         if _CAPTION.match(first.text):
             # The caption shares its line with the year headers: its words left of them.
-            caption = " ".join(p.text for p in first.phrases if not _YEAR.match(p.text))
+            caption = " ".join(p.text for p in first.phrases if not is_year_like(p.text))
         else:
             caption = _caption_for(lines, top)
         below = [ln for ln in lines if ln.top >= bottom and ln.top - bottom < 20]
@@ -266,9 +258,7 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files
-        if _PASSWORD.search(repr(exc)):
-            raise CorpusError(f"Pdf {name} is beveiligd met een wachtwoord; verwijder de beveiliging en probeer opnieuw.") from None
-        raise CorpusError(f"Pdf {name} is beschadigd of niet te lezen.") from None
+        raise _unreadable(exc, name) from None
     try:
         with pdf:
             pages = list(pdf.pages)
@@ -311,14 +301,10 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
                         builder.add(payload)
                     else:
                         builder.add_table(payload[0], payload[1], payload[2], number)
-                        builder.parts[-1] = ""  # the table's last newline: items are joined with "\n"
-                        builder.length -= 1
     except CorpusError:
         raise
-    except Exception as exc:  # noqa: BLE001
-        if _PASSWORD.search(repr(exc)):
-            raise CorpusError(f"Pdf {name} is beveiligd met een wachtwoord; verwijder de beveiliging en probeer opnieuw.") from None
-        raise CorpusError(f"Pdf {name} is beschadigd of niet te lezen.") from None
+    except Exception as exc:  # noqa: BLE001 - an encrypted page raises only when it is read
+        raise _unreadable(exc, name) from None
     text = builder.text
     if len(unreadable) == len(page_starts):
         problem = text_layer_problem(text) or "heeft geen leesbare pagina's"
@@ -328,6 +314,13 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
         text, tuple(page_starts), tuple(builder.tables), tuple(ocr_pages), tuple(unreadable),
         skipped_tables=stats.tables_rejected,
     )
+
+
+def _unreadable(exc: Exception, name: str) -> CorpusError:
+    """The Dutch refusal for a PDF pdfminer cannot read: protected, else damaged."""
+    if _PASSWORD.search(repr(exc)):
+        return CorpusError(f"Pdf {name} is beveiligd met een wachtwoord; verwijder de beveiliging en probeer opnieuw.")
+    return CorpusError(f"Pdf {name} is beschadigd of niet te lezen.")
 
 
 def _running_lines(per_page: list[tuple[float, list[Line]]]) -> set[str]:

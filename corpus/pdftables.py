@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from corpus.numbers import parse_dutch_number
+from corpus.numbers import is_year_like, parse_dutch_number
 
 # Words whose tops differ by less than this share a line (points; body text is 8-10 pt).
 LINE_TOLERANCE = 2.5
@@ -33,7 +33,6 @@ LINE_TOLERANCE = 2.5
 PHRASE_GAP = 4.0
 # Lines of one wrapped cell are closer than this (gap between bottom and next top).
 WRAP_GAP = 3.0
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _YEAR_NOTE = re.compile(r"^\((?:19|20)\d\d(?:[-/]\d{2,4})?\)$")
 _PLACEHOLDER = {"-", "–", "—", "n.v.t.", "nvt", "pm", "p.m.", "nihil", "x", "n.b."}
 _TOTAL = re.compile(r"^(sub)?\s?totaa?l|^saldo\b|^generaal totaal|^eindtotaal|^geraamd(e)? resultaat|^netto\b|^total\b", re.I)
@@ -150,10 +149,15 @@ def phrases(words: Sequence[Word]) -> list[Phrase]:
             sign_then_value = joined in ("€", "-€", "- €") and is_value_text(w.text)
             value_then_note = is_value_text(joined) and _YEAR_NOTE.match(w.text)
             value_then_scale = is_value_text(joined) and w.text.lower() in ("mln", "mln.", "miljoen", "miljard", "%")
-            if gap < PHRASE_GAP and not both_values or sign_then_value or value_then_note or value_then_scale:
-                if not (gap >= PHRASE_GAP * 3 and not (sign_then_value or value_then_note)):
-                    prev.append(w)
-                    continue
+            # Neighbours join unless both are figures; a sign or a year note always joins its
+            # figure, a scale word ("mln", "%") within three gaps.
+            if (
+                sign_then_value or value_then_note
+                or (gap < PHRASE_GAP and not both_values)
+                or (value_then_scale and gap < PHRASE_GAP * 3)
+            ):
+                prev.append(w)
+                continue
         out.append([w])
     result = []
     for group in out:
@@ -162,14 +166,13 @@ def phrases(words: Sequence[Word]) -> list[Phrase]:
         if len(group) > 1 and _YEAR_NOTE.match(group[-1].text) and is_value_text(" ".join(w.text for w in group[:-1])):
             group = group[:-1]
         text = " ".join(w.text for w in group)
-        value_part = text
         result.append(Phrase(
             text=text,
             x0=min(w.x0 for w in group),
             x1=max(w.x1 for w in group),
             top=min(w.top for w in group),
             bottom=max(w.bottom for w in group),
-            is_value=is_value_text(value_part),
+            is_value=is_value_text(text),
             bold=all(w.bold for w in group),
         ))
     return result
@@ -185,7 +188,7 @@ def make_lines(words: Iterable[Word]) -> list[Line]:
 
 def _is_header_line(line: Line) -> bool:
     """No figures other than years: a header line ("Rekening", "2022", "baten lasten saldo")."""
-    return not any(p.is_value and not _YEAR.match(p.text) for p in line.phrases)
+    return not any(p.is_value and not is_year_like(p.text) for p in line.phrases)
 
 
 # Right edges of right-aligned figures in one column differ by less than this (points).
