@@ -155,9 +155,9 @@ class Assistant:
         """
         from assistant.budget import FactStore
         from assistant.query import CorpusInfo
-        from corpus.chunking import CHUNKER_VERSION, chunk_document, document_tables
+        from corpus.chunking import CHUNKER_VERSION, chunk_document
         from corpus.errors import CorpusError
-        from corpus.facts import extract_facts
+        from corpus.facts import tables_and_facts
         from corpus.store import load_corpus
         from embeddings import load_embedder
         from embeddings.index import HybridIndex, format_progress
@@ -217,12 +217,7 @@ class Assistant:
             # Serve what the index holds, with the metadata it was built with: facts and
             # filters must agree with the passages that can be cited.
             documents = [replace(d, meta=index.documents[d.id]) for d in documents if d.id in index.documents]
-        tables = []
-        facts: list[BudgetFact] = []
-        for doc in documents:
-            doc_tables = document_tables(doc)
-            tables.extend(doc_tables)
-            facts.extend(extract_facts(doc, doc_tables))
+        tables, facts = tables_and_facts(documents)
         store = FactStore(facts, tables, {d.id: d.meta for d in documents})
         info = CorpusInfo.from_documents(documents)
         return cls(settings, documents, index, embedder, store, info, loaded.problems, retrieval_mode, understanding)

@@ -254,6 +254,20 @@ def extract_facts(doc: Document, tables: Iterable[Table]) -> list[BudgetFact]:
     return [replace(f, page=doc.page_at(f.start), ocr=doc.page_at(f.start) in ocr) for f in facts]
 
 
+def tables_and_facts(documents: Iterable[Document]) -> tuple[list[Table], list[BudgetFact]]:
+    """Every table (with its section path, as the chunker sees it) and every fact of the
+    documents: what the budget layer and the cell evaluation read."""
+    from corpus.chunking import document_tables
+
+    tables: list[Table] = []
+    facts: list[BudgetFact] = []
+    for doc in documents:
+        doc_tables = document_tables(doc)
+        tables.extend(doc_tables)
+        facts.extend(extract_facts(doc, doc_tables))
+    return tables, facts
+
+
 def fact_footnote_marker(raw: str) -> str:
     """The footnote marker of a raw cell ("-1.291*" -> "*")."""
     return split_footnote(raw)[1]

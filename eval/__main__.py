@@ -195,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from assistant.settings import Settings, SettingsError
     from corpus.errors import CorpusError
-    from eval.gold import GoldFormatError, load_gold
+    from eval.gold import GoldFormatError
     from eval.suites import SUITES, Suite
 
     try:
@@ -217,7 +217,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise GoldFormatError(f"Suite {suite.name} heeft geen vragen in split {args.split}.")
             suite_settings = _suite_settings(settings, suite, args.out / "cache")
             runs.append((suite, suite_settings, questions[: args.limit] if args.limit else questions))
-        del load_gold
     except (GoldFormatError, CorpusError, SettingsError) as exc:
         _err(str(exc))
         return 2
@@ -263,17 +262,13 @@ def _safe(name: str) -> str:
 
 def suite_facts(settings: Any) -> list:
     """Budget facts of a suite's corpus from the corpus layer alone (no index, no model)."""
-    from corpus.chunking import document_tables
-    from corpus.facts import extract_facts
+    from corpus.facts import tables_and_facts
     from corpus.store import load_corpus
 
     loaded = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
     for file, message in loaded.problems:
         _err(f"  Overgeslagen: {file}: {message}")
-    facts = []
-    for doc in loaded.documents:
-        facts.extend(extract_facts(doc, document_tables(doc)))
-    return facts
+    return tables_and_facts(loaded.documents)[1]
 
 
 def cells_section(cells_file: Path, facts: Sequence[Any], split: str | None, failures: int = 40) -> tuple[dict, str]:
@@ -301,8 +296,8 @@ def cells_only(split: str | None, failures: int) -> int:
     return 0
 
 
-def run(args: argparse.Namespace, suite: Any, settings: Any, questions: list, cache_dir: Path) -> tuple[int, str]:
-    """One suite: evaluate, write the report, print the overview; (exit status, overview)."""
+def run(args: argparse.Namespace, suite: Any, settings: Any, questions: list, cache_dir: Path) -> tuple[int, list]:
+    """One suite: evaluate, write the report, print the overview; (exit status, headline rows)."""
     from assistant.service import Assistant
     from eval import run as runner
     from eval.baseline import LangChainBaseline, corpus_fingerprint
@@ -396,9 +391,11 @@ def run(args: argparse.Namespace, suite: Any, settings: Any, questions: list, ca
     # The seed (or a custom) suite reports where it always did; the real suite beside it.
     out_root = args.out / suite.name if suite.name == "real" else args.out
     run_dir = _write_outputs(out_root, payload, markdown)
-    atomic_write(args.out / "latest.md", markdown)  # the last run of any suite
+    if out_root != args.out:
+        atomic_write(args.out / "latest.md", markdown)  # the last run of any suite
+    headline = runner.headline_rows(suite.name, results)
     print(f"## Suite {suite.name}\n\n" + runner.overview_table(results) + "\n")
-    print(runner.headline_table(runner.headline_rows(suite.name, results)))
+    print(runner.headline_table(headline))
     if cells_text:
         print(cells_text)
     n_fail = len(data["failures"])
@@ -407,8 +404,8 @@ def run(args: argparse.Namespace, suite: Any, settings: Any, questions: list, ca
     if errors:
         # An exception is a bug in the system under test, not a wrong answer: say so loudly.
         _err(f"{len(errors)} vragen gaven een fout, bijvoorbeeld {errors[0].id}: {errors[0].detail.get('error')}")
-        return 1, runner.headline_rows(suite.name, results)
-    return 0, runner.headline_rows(suite.name, results)
+        return 1, headline
+    return 0, headline
 
 
 if __name__ == "__main__":
