@@ -120,10 +120,10 @@ def load_content(path: Path, max_bytes: int) -> Content:
 def _load_pdf(data: bytes, name: str) -> Content:
     from corpus.pdf import extract_pdf
 
-    pdf = extract_pdf(data, name)
-    if not pdf.text.strip():
+    content = extract_pdf(data, name)
+    if not content.text.strip():
         raise CorpusError(f"Bestand {name} bevat alleen witruimte en geen leesbare tekst.")
-    return Content(pdf.text, pdf.page_starts, pdf.tables, pdf.ocr_pages, pdf.unreadable_pages, pdf.skipped_tables)
+    return content
 
 
 # --- plain text -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """PDF pages in, citable text with pages and tables out.
 
-`extract_pdf(data, name)` reads every page with pdfplumber: its text lines in reading order,
+`extract_pdf(data, name) -> corpus.loaders.Content` reads every page with pdfplumber: its text lines in reading order,
 its tables read from word positions (`corpus.pdftables`) and rendered as pipe lines
 (`label | cell | cell |`), running headers and footers dropped. Pages without a usable text
 layer are read with Tesseract (Dutch) when it is installed. The result keeps each page's
@@ -31,20 +31,6 @@ _CAPTION = re.compile(r"^(tabel|table|overzicht|tab\.)\s*\d", re.I)
 _DIGITS = re.compile(r"\d+")
 _PASSWORD = re.compile(r"password|encrypt", re.I)
 _BOLD = re.compile(r"bold|black|heavy|,b\b", re.I)
-
-
-@dataclass(frozen=True)
-class PdfContent:
-    """text: the document text; page_starts[i]: offset where page i+1 starts; tables with
-    offsets into text (doc_id left empty: the corpus store fills it); ocr_pages: 1-based."""
-
-    text: str
-    page_starts: tuple[int, ...]
-    tables: tuple[Table, ...] = ()
-    ocr_pages: tuple[int, ...] = ()
-    unreadable_pages: tuple[int, ...] = ()
-    # Table regions that did not read as a table: kept as text for search, no figures.
-    skipped_tables: int = 0
 
 
 def _words(page) -> list[Word]:
@@ -244,14 +230,14 @@ def _page_items(page, lines: list[Line], stats: ExtractStats):
     return items
 
 
-def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | None = None) -> PdfContent:
+def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | None = None) -> "Content":
     """Read a PDF's bytes (see the module docstring). Raises CorpusError (Dutch) for a file
     that is not a PDF, is password protected or damaged, or has no readable page at all.
     stats: filled with counts and timings when given (the benchmark)."""
     stats = stats if stats is not None else ExtractStats()
     import pdfplumber
 
-    from corpus.loaders import text_layer_problem
+    from corpus.loaders import Content, text_layer_problem
 
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise CorpusError(f"Bestand {name} is geen geldige pdf.")
@@ -310,7 +296,8 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
         problem = text_layer_problem(text) or "heeft geen leesbare pagina's"
         hint = "" if tesseract_available() else " (installeer tesseract-ocr en tesseract-ocr-nld voor tekstherkenning)"
         raise CorpusError(f"Pdf {name} {problem}{hint}.")
-    return PdfContent(
+    # Tables leave doc_id empty: the corpus store gives them the document's id.
+    return Content(
         text, tuple(page_starts), tuple(builder.tables), tuple(ocr_pages), tuple(unreadable),
         skipped_tables=stats.tables_rejected,
     )
