@@ -1,7 +1,7 @@
 """PDF pages in, citable text with pages and tables out.
 
-`extract_pdf(data, name) -> corpus.loaders.Content` reads every page with pdfplumber: its text lines in reading order,
-its tables read from word positions (`corpus.pdftables`) and rendered as pipe lines
+`extract_pdf(data, name) -> corpus.loaders.Content` reads every page with pdfplumber: its
+text lines in reading order, its tables read from word positions (`corpus.pdftables`) and rendered as pipe lines
 (`label | cell | cell |`), running headers and footers dropped. Pages without a usable text
 layer are read with Tesseract (Dutch) when it is installed. The result keeps each page's
 start offset in the text and every table with exact cell offsets, so a chunk, a table cell and

@@ -68,7 +68,7 @@ class Line:
     top: float
     bottom: float
     phrases: tuple[Phrase, ...]
-    words: tuple[Word, ...] = ()
+    words: tuple[Word, ...]
 
     @property
     def text(self) -> str:
@@ -261,7 +261,7 @@ def header_paths(header: Sequence[Line], cols: Sequence[Column], label_right: fl
     groups_per_line: list[dict[int, list[Phrase]]] = []
     for line in header:
         groups: dict[int, list[Phrase]] = {}
-        for w in line.words or [w for p in line.phrases for w in _split_words(p)]:
+        for w in line.words:
             if w.x1 <= label_right + 1:
                 continue
             groups.setdefault(_header_column(w, cols), []).append(w)
@@ -312,22 +312,6 @@ def header_paths(header: Sequence[Line], cols: Sequence[Column], label_right: fl
                 parts[i].append(text)
             last_line_of[i] = li
     return [tuple(p) for p in parts]
-
-
-def _split_words(p: Phrase) -> list[Phrase]:
-    """A header phrase back into words, with positions spread over its width in proportion
-    to their length (header words of neighbouring columns can come out as one phrase)."""
-    words = p.text.split()
-    if len(words) <= 1:
-        return [p]
-    total = sum(len(w) for w in words) + len(words) - 1
-    out, pos = [], p.x0
-    width = p.x1 - p.x0
-    for w in words:
-        w_width = width * len(w) / total
-        out.append(Phrase(w, pos, pos + w_width, p.top, p.bottom, False))
-        pos += w_width + width / total
-    return out
 
 
 def read_table(lines: Sequence[Line]) -> GridTable | None:
