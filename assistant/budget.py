@@ -751,26 +751,23 @@ class FactStore:
             return BudgetResult((), False, None, NOT_FOUND_TEXT, best_score, False,
                                 tuple((s, f) for s, _, f in ranked[:5]))
         rivals = _rivals(ranked)
-        tied = len(rivals) > 1 and _score_of(ranked, rivals[1]) >= best_score - TIE_MARGIN
-        if len(rivals) > 1 and not tied:
-            # The best-supported figure answers; the others that also fit are listed under it.
-            others = rivals[1:4]
-            lines = [f"- {format_figure(f)} — {describe_source(f, self.documents.get(f.doc_id))}" for f in others]
-            text = f"{format_figure(best)}. Bron: {describe_source(best, self.documents.get(best.doc_id))}."
-            if best.footnote:
-                text += f" Voetnoot: {best.footnote}"
-            text += "\nAndere bedragen die ook passen:\n" + "\n".join(lines)
-            return BudgetResult((best, *others), False, None, text, best_score, True,
-                                tuple((s, f) for s, _, f in ranked[:10]))
-        if tied:
-            lines = [f"- {format_figure(f)} — {describe_source(f, self.documents.get(f.doc_id))}" for f in rivals]
-            text = "Meerdere bedragen passen even goed bij uw vraag. Welke bedoelt u?\n" + "\n".join(lines)
-            return BudgetResult(tuple(rivals), True, None, text, best_score, True,
-                                tuple((s, f) for s, _, f in ranked[:10]))
+        candidates = tuple((s, f) for s, _, f in ranked[:10])
+
+        def listed(facts: Sequence[BudgetFact]) -> str:
+            return "\n".join(f"- {format_figure(f)} — {describe_source(f, self.documents.get(f.doc_id))}" for f in facts)
+
+        if len(rivals) > 1 and rivals[1][0] >= best_score - TIE_MARGIN:
+            facts = [f for _, f in rivals]
+            text = "Meerdere bedragen passen even goed bij uw vraag. Welke bedoelt u?\n" + listed(facts)
+            return BudgetResult(tuple(facts), True, None, text, best_score, True, candidates)
+        # The best-supported figure answers; the others that also fit are listed under it.
+        others = [f for _, f in rivals[1:4]]
         text = f"{format_figure(best)}. Bron: {describe_source(best, self.documents.get(best.doc_id))}."
         if best.footnote:
             text += f" Voetnoot: {best.footnote}"
-        return BudgetResult((best,), False, None, text, best_score, True, tuple((s, f) for s, _, f in ranked[:10]))
+        if others:
+            text += "\nAndere bedragen die ook passen:\n" + listed(others)
+        return BudgetResult((best, *others), False, None, text, best_score, True, candidates)
 
     @staticmethod
     def _decline_text(q: QueryTerms, fact: BudgetFact) -> str:
@@ -972,14 +969,11 @@ def _slot_name(f: BudgetFact) -> str:
     return f"‘{f.row}’"
 
 
-def _score_of(ranked: list[tuple[float, float, BudgetFact]], fact: BudgetFact) -> float:
-    return next(score for score, _, f in ranked if f is fact)
-
-
-def _rivals(ranked: list[tuple[float, float, BudgetFact]], limit: int = 4) -> list[BudgetFact]:
-    """The top fact plus every near-tied candidate with a different value (one per value)."""
+def _rivals(ranked: list[tuple[float, float, BudgetFact]], limit: int = 4) -> list[tuple[float, BudgetFact]]:
+    """(score, fact) of the top fact plus every candidate with another value within
+    ALSO_FITS_MARGIN of it (one per value, best first)."""
     top = ranked[0][0]
-    out: list[BudgetFact] = []
+    out: list[tuple[float, BudgetFact]] = []
     seen: set[float] = set()
     for score, _, f in ranked:
         if score < top - ALSO_FITS_MARGIN or len(out) >= limit:
@@ -988,5 +982,5 @@ def _rivals(ranked: list[tuple[float, float, BudgetFact]], limit: int = 4) -> li
         if key in seen:
             continue
         seen.add(key)
-        out.append(f)
+        out.append((score, f))
     return out
