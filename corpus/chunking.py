@@ -16,7 +16,7 @@ every piece after the first repeats caption, unit and header row in `chunk.conte
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from corpus.models import Chunk, Document, Table
@@ -56,16 +56,12 @@ def chunk_document(
     chunks = _Packer(doc, max_chars, by_span).run(blocks)
     if not doc.page_starts:
         return chunks
-    from dataclasses import replace
-
     return [replace(c, page=doc.page_at(c.start)) for c in chunks]
 
 
 def document_tables(doc: Document) -> list[Table]:
     """The document's tables with their section paths: what the chunker keeps whole and the
     budget layer reads, so both name a table the same way."""
-    from dataclasses import replace
-
     from corpus.tables import find_tables  # imported here: structure tests need no table finder
 
     # Tables get the heading path they stand under from a table-less parse of the text.
