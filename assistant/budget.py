@@ -19,53 +19,26 @@ from typing import Iterable, Mapping, Sequence
 from assistant.models import Calculation, Filters
 from corpus.models import BudgetFact, DocumentMeta, Table
 from corpus.numbers import format_dutch_number, parse_dutch_number
+from corpus.lexicon import (
+    AMOUNT_CHANGE,
+    CHANGE_PHASES,
+    LIFECYCLE,
+    REFERENCE,
+    column_phase,
+    content_words,
+    flows,
+    flows_compatible,
+    phases,
+    stem,
+    words,
+    year_span,
+    years,
+)
 from corpus.text import fold
 
-# ----------------------------------------------------------------- question recognition
+tokens = content_words
 
-_MONEY_RE = re.compile(
-    r"€|\beuro|\bbedrag|\bbudget|\blasten\b|\bbaten\b|\bsaldo|\bgeraamd|\braming|\bbegroot"
-    r"|\bkosten|\bkost\b|\buitgaven|\buitgegeven|\brealisatie|\bgerealiseerd|\bbesteding|\bbesteed"
-    r"|\bgeld\b|\bmiljoen|\bsubsidie|\breserve|\bonttrekking|\bstorting|\bfinancieel|\btekort|\boverschot"
-    r"|\bvoordeel|\bnadeel|\boverschrijding|\bbijdrage|\brijksbijdrage|\bschuldenlast|\bvangnet|\bfonds\b|\bputting"
-    r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b|\bfund\b",
-)
-# "Hoe hoog / hoe groot is het risico": a size question; an amount when a fact fits it well
-# (the lookup still has to find one, else the passage answer is used).
-# "Wat gaat er in 2023 af?", "Wat komt er bij?": a change in an amount.
-_AMOUNT_CHANGE_RE = re.compile(
-    r"\b(?:gaat|gaan|ging|gingen) er\b[^.?!]*\baf\b|\b(?:komt|komen|kwam|kwamen) er\b[^.?!]*\bbij\b\s*(?:[?.!]|$|in\s)"
-)
-_SIZE_RE = re.compile(r"\bhoe (?:hoog|groot)\b|\bhow (?:high|large|big)\b")
-_HOEVEEL_RE = re.compile(r"\bhoeveel\b(?:\s+(\w+))?(?:\s+(\w+))?")
-# "hoeveel mensen / jaar / procent" asks for a count, not an amount.
-_COUNT_NOUNS = {
-    "mensen", "inwoners", "personen", "jongeren", "kinderen", "clienten", "klanten", "aanvragen",
-    "meldingen", "woningen", "jaar", "jaren", "maanden", "weken", "dagen", "keer", "procent",
-    "uur", "deelnemers", "huishoudens", "gezinnen", "plekken", "plaatsen", "fte", "medewerkers",
-    "trajecten", "bezoekers", "leerlingen", "gemeenten", "indicatoren", "acties",
-}
-
-
-def is_budget_question(question: str) -> bool:
-    """True when the question asks for an amount of money (Dutch or English)."""
-    q = fold(question)
-    if _MONEY_RE.search(q) or _SIZE_RE.search(q) or _AMOUNT_CHANGE_RE.search(q):
-        return True
-    if re.search(r"\b(?:som|totaal) van\b.*\ben\b", q):
-        return True
-    if len(years(q)) >= 2 and re.search(r"verschil|\bsom\b|totaal|stijging|daling|toename|afname", q):
-        return True
-    for m in _HOEVEEL_RE.finditer(q):
-        following = [w for w in m.groups() if w]
-        if following and following[0] in ("er", "is", "wordt", "werd", "was", "zijn") and len(following) > 1:
-            following = following[1:]
-        if not following or following[0] not in _COUNT_NOUNS:
-            return True
-    return False
-
-
-# ----------------------------------------------------------------- tokens and aspects
+# ----------------------------------------------------------------- tokens
 
 # English budget vocabulary -> Dutch words the tables and sentences use (topic words of other
 # subjects come from the shared glossary through the search text).
@@ -85,64 +58,9 @@ def gloss_budget_english(question: str) -> str:
     """Dutch budget words for the English budget words in a question ("provisional" -> "voorlopig")."""
     return " ".join(_EN_BUDGET[m.group(1)] for m in _EN_BUDGET_RE.finditer(question.lower()))
 
-_STOPWORDS = set(
-    """de het een en of van voor in op aan met bij naar om tot uit over door als dat die dit deze
-    wat welke wie hoe hoeveel hoog hoge is zijn was waren wordt worden werd er nog ook al dan te
-    we wij u jij ik ze zij hun ons onze mijn the of a an to for in on at is are was what how much
-    many which does did do geef noem vertel graag totale gemeente jaar bedrag bedragen euro
-    bedraagt hebben heeft had tussen tijdens per via zo nu wel niet geen bij
-    verschil stijging daling toename afname procentuele procent percentage som opgeteld samen
-    meer minder hoger lager groei gestegen gedaald gegroeid veranderd verandering
-    veranderen verandert ten opzichte volgens overzicht staat staan gemeld vermeld genoemd
-    groot grote waardoor waarmee hoefde hoeven moest moeten kunnen kan gaat gaan af rond
-    omtrent ongeveer circa welk na zit zitten periode kregen krijgt krijgen bedroeg
-    did does goes go into much money the and for on of""".split()
-)
 # Words that say something about money but name no topic: they count a little.
 _WEAK = {"budget", "geld", "middelen", "kosten", "post", "programma", "begroting", "totaal"}
 
-# "in deze kwartaalrapportage" / "dit kwartaal" name the reporting period of the document the
-# question is about: its "wijzigingen deze periode" column. English phrasings are included
-# because English questions are answered from the same Dutch tables.
-_PHASES: tuple[tuple[str, str], ...] = (
-    ("deze_periode", r"(?:\w*wijziging\w* )?(?:in )?deze (?:periode|(?:kwartaal|voortgangs)?rapportage|berap)"
-                     r"|dit kwartaal|this (?:period|quarter(?:ly report)?|report)"),
-    ("na_wijzigingen", r"na (?:begrotings)?wijziging\w*|gewijzigde begroting|bijgestelde begroting|actuele begroting"
-                       r"|after (?:budget )?(?:changes|amendments)|amended budget"),
-    ("primitief", r"primitiev\w*|primaire begroting|oorspronkelijke begroting|originele begroting"
-                  r"|original budget|initial budget"),
-    ("cumulatief", r"cumulatie\w*|cumulative\w*"),
-    ("wijzigingen", r"\w*wijziging\w*|mutatie\w*"),
-    ("realisatie", r"realisatie|gerealiseerd\w*|werkelijk\w*|besteed|uitgegeven|jaarrekening"
-                   r"|actual\w*|reali[sz]ed|spent"),
-    ("prognose", r"prognose\w*|geprogn\w*|verwacht\w*|forecast\w*|projected|expected"),
-    ("begroot", r"begroot|begrote?\w*|begroting\w*|geraamd\w*|raming\w*|budgeted"),
-)
-# "budget" alone names money, not a phase: "het Buig budget" is a row, not a budgeted column.
-# "... ten opzichte van de begroting na wijzigingen": that phase is the reference point of a
-# change, not the column asked for.
-_REFERENCE_RE = re.compile(
-    r"(?:ten opzichte van|t\.?o\.?v\.?|vergeleken met|in vergelijking met|compared (?:to|with)|relative to)\s+(?P<ref>[^?.,;]*)"
-)
-_LIFECYCLE = ("primitief", "begroot", "wijzigingen", "na_wijzigingen", "deze_periode", "cumulatief", "prognose", "realisatie")
-_FLOWS: tuple[tuple[str, str], ...] = (
-    ("lasten", r"\blasten\b|\buitgaven\b|\bkosten\b|\bexpenditure\w*|\bexpenses\b|\bcosts?\b"),
-    ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*|\brevenues?\b|\bincome\b"),
-    ("saldo", r"\bsaldo\b|\bbalance\b"),
-    ("onttrekking", r"onttrekking\w*|onttrokken|\bputting\b|\bwithdraw\w*"),
-    ("storting", r"\bstorting\w*|\bgestort\b|\bdotatie\w*|\bdeposit\w*"),
-    ("besteding", r"\bbesteding\w*|\bbesteed\b|\buitgegeven\b|\bspen[dt]\w*"),
-)
-# Flows that name the same money from two sides: spending is expenditure.
-_FLOW_KIN = {"lasten": {"besteding"}, "besteding": {"lasten"}}
-
-
-def flows_compatible(asked: set[str] | frozenset[str], named: set[str]) -> bool:
-    """True when a cell's flows (row and column) agree with the flows a question asks for."""
-    return bool(named & asked) or any(named & _FLOW_KIN.get(a, set()) for a in asked)
-_ASPECT_WORDS = re.compile("|".join(p for _, p in _PHASES + _FLOWS))
-_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-_TOKEN_RE = re.compile(r"[a-z0-9]+")
 # Small synonym groups for budget vocabulary; each token of a group matches the others.
 _SYNONYMS: tuple[frozenset[str], ...] = tuple(
     frozenset(g.split())
@@ -158,59 +76,6 @@ _SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "besluit besluiten besloten besluitvorming",
     )
 )
-
-
-def phases(text: str) -> set[str]:
-    """Budget phases named in text (begroot, na_wijzigingen, realisatie, ...); earlier, more
-    specific patterns consume their words so "na begrotingswijzigingen" is not also "wijzigingen"."""
-    t = fold(text)
-    found = set()
-    for name, pattern in _PHASES:
-        if re.search(pattern, t):
-            found.add(name)
-            t = re.sub(pattern, " ", t)
-    return found
-
-
-def column_phase(text: str) -> str | None:
-    """The single phase a column header names (first, most specific pattern wins)."""
-    t = fold(text)
-    for name, pattern in _PHASES:
-        if re.search(pattern, t):
-            return name
-    return None
-
-
-def flows(text: str) -> set[str]:
-    """Money flows named in text: lasten, baten, saldo, onttrekking, storting, besteding."""
-    t = fold(text)
-    return {name for name, pattern in _FLOWS if re.search(pattern, t)}
-
-
-def years(text: str) -> set[int]:
-    return {int(y) for y in _YEAR_RE.findall(text)}
-
-
-def stem(token: str) -> str:
-    """Light Dutch stemming: plural/inflection endings off for longer words."""
-    if len(token) > 5 and token.endswith("s") and not token.endswith("ss"):
-        token = token[:-1]  # "reserves" -> "reserve" -> "reserv", like "reserve"
-    for suffix in ("en", "e"):
-        if len(token) > 5 and token.endswith(suffix):
-            return token[: -len(suffix)]
-    return token
-
-
-@functools.lru_cache(maxsize=50_000)
-def _tokens(text: str) -> tuple[str, ...]:
-    t = _ASPECT_WORDS.sub(" ", _YEAR_RE.sub(" ", fold(text)))
-    return tuple(w for w in _TOKEN_RE.findall(t) if w not in _STOPWORDS and not w.isdigit() and len(w) > 1)
-
-
-def tokens(text: str) -> list[str]:
-    """Content tokens: folded, no stopwords, no years, no aspect words (memoised per text:
-    every lookup re-reads the same row labels and captions)."""
-    return list(_tokens(text))
 
 
 def _compound(word: str, parts: set[str]) -> bool:
@@ -303,7 +168,7 @@ class QueryTerms:
             topic, context = context, ()
         q = fold(question)
         main, reference = q, frozenset()
-        m = _REFERENCE_RE.search(q)
+        m = REFERENCE.search(q)
         if m:
             reference = frozenset(phases(m.group("ref")))
             main = q[: m.start()] + " " + q[m.end():]
@@ -315,7 +180,7 @@ class QueryTerms:
             wants_total=bool(re.search(r"\btota(a)?le?\b", q)),
             wants_change=bool(
                 re.search(r"wijziging|mutatie|verschil|extra|toegevoegd|bijgesteld|verhoging|verlaging|verander\w*|\bchange", q)
-                or _AMOUNT_CHANGE_RE.search(q)
+                or AMOUNT_CHANGE.search(q)
             ),
             soft_year=soft_year,
             reference=reference,
@@ -324,18 +189,6 @@ class QueryTerms:
 
 
 _CHANGE_TABLE_RE = re.compile(r"wijziging|mutatie|specificatie")
-_CHANGE_PHASES = ("wijzigingen", "deze_periode")
-_RANGE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:[-–/]|t/m|tot en met)\s*((?:19|20)\d\d)(?!\d)")
-
-
-def year_span(text: str) -> set[int]:
-    """Years a label covers: single years and ranges ("Meerjarenbegroting 2023-2026" -> 2023..2026)."""
-    found = years(text)
-    for a, b in _RANGE_RE.findall(text):
-        lo, hi = int(a), int(b)
-        if lo <= hi <= lo + 15:
-            found |= set(range(lo, hi + 1))
-    return found
 
 
 def fact_years(fact: BudgetFact) -> tuple[str, set[int]]:
@@ -521,7 +374,7 @@ def score_fact(
             score += 0.75 if phase_from == "caption" else 1.5  # a column says it more precisely
         elif phase and asked_phases == {"begroot"} and phase in ("primitief", "na_wijzigingen", "cumulatief"):
             score += 0.5
-        elif phase in _CHANGE_PHASES and asked_phases & set(_CHANGE_PHASES):
+        elif phase in CHANGE_PHASES and asked_phases & set(CHANGE_PHASES):
             score += 0.75  # "de wijzigingen" asked, a cell of the changes of this period
         elif phase and phase_from != "caption":
             score -= 1.0  # (a table of changes is penalised below, once)
@@ -530,7 +383,7 @@ def score_fact(
     else:
         if phase == "prognose":
             score -= 0.5  # a forecast answers only when one is asked for
-        if q.wants_change and phase in _CHANGE_PHASES:
+        if q.wants_change and phase in CHANGE_PHASES:
             score += 1.0
             if q.reference and fact.column in columns:
                 i = list(columns).index(fact.column)
@@ -540,8 +393,8 @@ def score_fact(
     if q.flows and named_flows:
         score += 1.5 if flows_compatible(q.flows, named_flows) else -1.0
 
-    change_cell = phase in _CHANGE_PHASES or bool(_CHANGE_TABLE_RE.search(fold(fact.table)))
-    if change_cell and not in_text and not q.wants_change and not (q.phases & set(_CHANGE_PHASES)):
+    change_cell = phase in CHANGE_PHASES or bool(_CHANGE_TABLE_RE.search(fold(fact.table)))
+    if change_cell and not in_text and not q.wants_change and not (q.phases & set(CHANGE_PHASES)):
         score -= 1.5
     if ("is_total", "1") in fact.extra:
         score += 0.5 if q.wants_total else -0.3
@@ -693,7 +546,7 @@ class FactStore:
         drop = set(self._names)
         if filters.municipality:
             drop.add(filters.municipality)
-        drop |= {w for n in drop for w in _TOKEN_RE.findall(n)}
+        drop |= {w for n in drop for w in words(n)}
         soft = filters.year if filters.year is not None and not years(question) else None
         if language != "en":
             return QueryTerms.parse(question, topic_hint, soft_year=soft, drop=drop, context_hint=context_hint)
@@ -817,7 +670,7 @@ class FactStore:
             slots = [_replace(q, years=frozenset({y})) for y in (ys[0], ys[-1])]
         elif len(q.phases) >= 2:
             # Earlier stage first, so the difference reads "later minus earlier" (realisatie − begroot).
-            ordered = [p for p in _LIFECYCLE if p in q.phases]
+            ordered = [p for p in LIFECYCLE if p in q.phases]
             slots = [_replace(q, phases=frozenset({p})) for p in (ordered[0], ordered[-1])] if len(ordered) >= 2 else []
         if len(slots) < 2:
             return None

@@ -29,6 +29,7 @@ from assistant.glossary import (
     AMBIGUOUS_PLACE_WORDS,
 )
 from assistant.models import Filters
+from corpus.lexicon import RELATIVE_YEAR, RELATIVE_YEAR_OFFSET, YEAR, Asked, asked
 
 if TYPE_CHECKING:
     from corpus.models import Document
@@ -207,7 +208,7 @@ class QueryPlan:
     topic: the content part of the resolved question (no question words, municipality, year).
     is_followup: resolved against earlier turns.
     compare_all: the question asks across municipalities.
-    is_budget: the question asks for an amount (lasten, baten, budget, how much money ...).
+    asked: what kind of answer the resolved question asks for (money, an amount, a quantity).
     """
 
     question: str
@@ -220,22 +221,11 @@ class QueryPlan:
     topic: str = ""
     is_followup: bool = False
     compare_all: bool = False
-    is_budget: bool = False
+    asked: Asked = Asked(money=False, amount=False, quantity=False)
 
 
 # --------------------------------------------------------------------------- patterns
 
-_YEAR = re.compile(r"(?<![\d.,€])((?:19[5-9]|20[0-9])\d)(?![\d]|[.,]\d)")
-_RELATIVE = re.compile(
-    r"\b(?:(volgend|komend|aankomend|vorig|afgelopen|dit|huidig|lopend)e?\s+jaar"
-    r"|(next|coming|last|previous|this|current)\s+year)\b",
-    re.IGNORECASE,
-)
-_RELATIVE_OFFSET = {
-    "volgend": 1, "komend": 1, "aankomend": 1, "next": 1, "coming": 1,
-    "vorig": -1, "afgelopen": -1, "last": -1, "previous": -1,
-    "dit": 0, "huidig": 0, "lopend": 0, "this": 0, "current": 0,
-}  # fmt: skip
 # Bare "begroting" is also a table column ("primitieve begroting"), so it only selects the
 # document type when a year follows it ("begroting 2024").
 _DOC_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -270,12 +260,6 @@ _MEASURES = {
 }  # fmt: skip
 _MEASURE = re.compile(r"\b(" + "|".join(sorted(_MEASURES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _MEASURE_EN = {"lasten": "expenses", "baten": "income", "saldo": "balance"}
-_BUDGET = re.compile(
-    r"\b(?:hoeveel\s+(?:geld|euro|budget)|budget\w*|begroot|begroting\w*|bedrag\w*|euro|miljoen|"
-    r"lasten|baten|saldo|kosten|kost|uitgaven|inkomsten|reserve\w*|how\s+much|spen[dt]\w*|costs?|"
-    r"expenses?|expenditures?|income|revenues?|million)\b",
-    re.IGNORECASE,
-)
 # "daarvoor", "hiervan", "ervoor" … → the preposition to put before the previous topic.
 _ANAPHOR = re.compile(
     r"\b(?:daar|hier|er)(voor|van|aan|in|mee|op|over|bij|uit|naar|onder|binnen|tegen|door)\b"
@@ -400,11 +384,11 @@ def _analyse(text: str, info: CorpusInfo, gazetteer: Gazetteer) -> _Slots:
     if bound:
         year, year_span = int(bound.group(1)), bound.span(1)
     else:
-        hits = [m for m in _YEAR.finditer(text) if free(*m.span())]
+        hits = [m for m in YEAR.finditer(text) if free(*m.span())]
         if len({m.group(1) for m in hits}) == 1:
             year, year_span = int(hits[0].group(1)), hits[0].span()
-    rel = _RELATIVE.search(text)
-    relative = _RELATIVE_OFFSET[(rel.group(1) or rel.group(2)).lower()] if rel else None
+    rel = RELATIVE_YEAR.search(text)
+    relative = RELATIVE_YEAR_OFFSET[(rel.group(1) or rel.group(2)).lower()] if rel else None
     doc_type = doc_type_span = None
     for name, pattern in _DOC_TYPES:
         m = pattern.search(text)
@@ -874,7 +858,7 @@ def understand(
             turn = _new_turn(q, info, gaz, explicit)
         prev = turn
     if turn is None or not question.strip():
-        return QueryPlan(question=question, resolved_question=question.strip(), search_text=question.strip())
+        return QueryPlan(question=question, resolved_question=question.strip(), search_text=question.strip(), asked=asked(question))
     final_slots = _analyse(question, info, gaz)
     filters = explicit.merged_over(turn.filters)
     if turn.filters.year is None and (final_slots.relative is not None or (turn.is_followup and turn.relative is not None)):
@@ -902,5 +886,5 @@ def understand(
         topic=turn.topic,
         is_followup=turn.is_followup,
         compare_all=compare,
-        is_budget=bool(_BUDGET.search(turn.resolved)),
+        asked=asked(turn.resolved),
     )

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from assistant.models import Citation, Filters, Passage
+from corpus.lexicon import years
 from corpus.models import BudgetFact, DocumentMeta
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; escaping all of it is simpler
 # and safer than guessing which characters start Markdown syntax in which position.
 _MD_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
-_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 ALL_LABEL = "Alle"
@@ -155,7 +155,7 @@ def fact_figure(fact: BudgetFact) -> str:
 
 def year_columns(columns: Iterable[object]) -> list[object]:
     """Columns whose header names exactly one year ("2024", "Begroting 2025")."""
-    return [c for c in columns if len(_YEAR.findall(str(c))) == 1]
+    return [c for c in columns if len(years(str(c))) == 1]
 
 
 def year_series(frame, row_label: str):

@@ -17,6 +17,7 @@ from assistant import answer as compose_mod
 from assistant.models import Answer, Citation, Filters, Passage
 from assistant.retrieval import Retriever, soft_year
 from assistant.settings import DEFAULT_CORPUS_DIR, SHIPPED_CORPUS_DIR, Settings
+from corpus.lexicon import asked, has_quantity
 from corpus.models import BudgetFact, Document, DocumentMeta
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class Assistant:
         retrieval_mode: str = "hybrid",
         understanding: bool = True,
     ) -> None:
-        from embeddings.bm25 import tokenize
+        from corpus.lexicon import tokenize
 
         self.settings = settings
         self._documents = {d.id: d for d in documents}
@@ -325,7 +326,7 @@ class Assistant:
 
         if not self.understanding:
             # The baseline searches the literal question with only the user's own filters.
-            return QueryPlan(question=question, resolved_question=question, search_text=question, filters=filters or Filters())
+            return QueryPlan(question=question, resolved_question=question, search_text=question, filters=filters or Filters(), asked=asked(question))
         return understand(question, list(history), self.info, filters or Filters())
 
     def ask(
@@ -379,13 +380,11 @@ class Assistant:
         ranked = self.retriever.ranked(text, self.retriever.mask(scope), TOP_PASSAGES, query_vec, sentence_scores)
         passages = self.retriever.passages(ranked)
 
-        from assistant.budget import is_budget_question
-
-        if is_budget_question(plan.resolved_question):
+        if plan.asked.money:
             budget = self._budget_answer(question, plan, budget_scope, passages)
             if budget is not None:
                 return budget
-            if compose_mod.asks_for_amount(plan.resolved_question):
+            if plan.asked.amount:
                 # Every amount in the documents is in the fact store (table cells and amounts
                 # in sentences). When none matches an amount question, a passage answer could
                 # only quote some other amount: say the documents do not hold it.
@@ -486,10 +485,10 @@ class Assistant:
         evidence = compose_mod.best_sentences(
             self._query_tokens(plan), passages, self._tokenize, self._stats, dense=dense
         )
-        if compose_mod.asks_for_quantity(plan.resolved_question):
+        if plan.asked.quantity:
             # "Hoeveel …?" is answered by a sentence about the subject that states a number
             # (not just a year or a date), or not at all.
-            evidence = [e for e in evidence if e.coverage > 0 and compose_mod.has_quantity(e.sentence.text)]
+            evidence = [e for e in evidence if e.coverage > 0 and has_quantity(e.sentence.text)]
         text, citations = compose_mod.compose(evidence)
         if not citations:
             return self._abstain(question, plan, scope, passages)

@@ -8,7 +8,6 @@ from assistant.budget import (
     FactStore,
     QueryTerms,
     format_figure,
-    is_budget_question,
     score_fact,
 )
 from assistant.grounding import ungrounded_numbers
@@ -31,43 +30,6 @@ def _store(docs: list[Document]) -> FactStore:
 @pytest.fixture(scope="module")
 def store(seed_documents) -> FactStore:
     return _store(seed_documents)
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Wat zijn de lasten na begrotingswijzigingen?",
-        "Hoeveel is er in 2026 geraamd voor de integrale jongerenaanpak?",
-        "Hoe hoog is het voorlopige BUIG-budget 2024?",
-        "Wat kost de schuldhulp?",
-        "Hoeveel euro gaat naar armoedebeleid?",
-        "Hoeveel is er uitgegeven aan jeugdzorg?",
-        "Wat is het saldo van de exploitatie?",
-        "How much is the budget for youth care?",
-        "What was the spending on debt relief in 2022?",
-        "Hoeveel geld krijgt Stichting Leergeld?",
-        "Wat is het verschil tussen 2024 en 2025?",
-        "Wat is de som van armoedebeleid en impuls integraal werken in 2024?",
-    ],
-)
-def test_money_questions_are_recognised(question):
-    assert is_budget_question(question)
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Hoeveel mensen hebben een uitkering?",
-        "Hoeveel jongeren doen mee aan de Twentse Belofte?",
-        "Hoe lang duurt een schuldregeling?",
-        "Wat is het doel van de transformatieagenda?",
-        "Hoeveel procent van de doelgroep wordt bereikt?",
-        "Hoeveel cliënten stonden onder bewind bij het BAD?",
-        "",
-    ],
-)
-def test_other_questions_are_not_budget_questions(question):
-    assert not is_budget_question(question)
 
 
 # (question, filters, expected row substring, expected column; "" for an in-text amount)
@@ -362,15 +324,6 @@ def test_english_question_uses_glosses_and_budget_vocabulary(wonen):
         language="en",
     )
     assert (result.facts[0].row, result.facts[0].column) == ("Lasten", "Begroting na wijzigingen")
-
-
-@pytest.mark.parametrize(
-    "question",
-    ["Hoe groot is het nadeel op de bouwleges?", "Wat gaat er in 2025 af?", "Hoe hoog is het vangnet 2022?",
-     "Welk voordeel verwacht de gemeente?"],
-)
-def test_more_money_questions_are_recognised(question):
-    assert is_budget_question(question)
 
 
 @pytest.mark.parametrize(
