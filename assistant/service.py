@@ -23,7 +23,7 @@ from corpus.models import BudgetFact, Document, DocumentMeta
 if TYPE_CHECKING:
     import pandas as pd
 
-    from assistant.budget import FactStore
+    from assistant.figures import FactStore
     from assistant.query import CorpusInfo, QueryPlan
     from corpus.store import AddResult
     from embeddings.base import Embedder
@@ -154,7 +154,7 @@ class Assistant:
 
         Raises corpus.errors.CorpusError with a Dutch message when the corpus cannot be read.
         """
-        from assistant.budget import FactStore
+        from assistant.figures import FactStore
         from assistant.query import CorpusInfo
         from corpus.chunking import CHUNKER_VERSION, chunk_document
         from corpus.errors import CorpusError

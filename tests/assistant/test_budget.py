@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.budget import (
+from assistant.figures import (
     FactStore,
     QueryTerms,
     format_figure,
@@ -331,7 +331,7 @@ def test_english_question_uses_glosses_and_budget_vocabulary(wonen):
     [("ondermijning", ["ondermijnende"], 0.6), ("schulden", ["schuldenlast"], 0.7), ("jeugdzorg", ["jeugdhulp"], 0.8)],
 )
 def test_token_match_relates_derivations(q, candidates, low):
-    from assistant.budget import token_match
+    from assistant.figures import token_match
 
     assert token_match(q, candidates) >= low
     assert token_match(q, ["wegenonderhoud"]) == 0.0
