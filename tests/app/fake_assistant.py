@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from assistant.answer import ABSTAIN_TEXT  # the real text: the fake cannot drift
 from assistant.models import Answer, Calculation, Citation, Filters, Passage
 from corpus.errors import CorpusError
 from corpus.models import BudgetFact, Chunk, Document, DocumentMeta, stable_id
-
-ABSTAIN_TEXT = "De documenten bevatten hierover geen antwoord."
 
 POLICY_TEXT = (
     "Armoedebeleid\n"
