@@ -19,7 +19,7 @@ from assistant.retrieval import Retriever
 from corpus.lexicon import tokenize
 
 if TYPE_CHECKING:
-    from assistant.query import CorpusInfo, QueryPlan
+    from assistant.understanding import CorpusInfo, QueryPlan
     from embeddings.index import HybridIndex
 
 TOP_PASSAGES = 10
@@ -111,7 +111,7 @@ class Evidence:
         ]
         if plan.language == "en":
             from assistant.glossary import ENGLISH_MARKERS
-            from assistant.query import gloss_english
+            from assistant.understanding import gloss_english
 
             tokens = [t for t in tokens if t in self.stats.idf]
             for word in _ENGLISH_WORD.findall(plan.question):

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from assistant.figures import FactStore
-    from assistant.query import CorpusInfo, QueryPlan
+    from assistant.understanding import CorpusInfo, QueryPlan
     from corpus.store import AddResult
     from embeddings.base import Embedder
     from embeddings.index import HybridIndex
@@ -116,7 +116,7 @@ class Assistant:
         Raises corpus.errors.CorpusError with a Dutch message when the corpus cannot be read.
         """
         from assistant.figures import FactStore
-        from assistant.query import CorpusInfo
+        from assistant.understanding import CorpusInfo
         from corpus.chunking import CHUNKER_VERSION, chunk_document
         from corpus.errors import CorpusError
         from corpus.facts import tables_and_facts
@@ -283,7 +283,7 @@ class Assistant:
 
     # ------------------------------------------------------------------ asking
     def plan(self, question: str, history: Sequence[str] = (), filters: Filters | None = None) -> "QueryPlan":
-        from assistant.query import QueryPlan, understand
+        from assistant.understanding import QueryPlan, understand
 
         if not self.understanding:
             # The baseline searches the literal question with only the user's own filters.

@@ -12,7 +12,7 @@ from assistant.grounding import guarded
 from assistant.models import Answer, Citation, Filters, Passage
 
 if TYPE_CHECKING:
-    from assistant.query import QueryPlan
+    from assistant.understanding import QueryPlan
 
 # "de gemeenten" is the comparison, not the subject: searched, it favours any passage that
 # happens to mention municipalities.

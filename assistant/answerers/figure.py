@@ -11,7 +11,7 @@ from assistant.models import Answer, Citation, Filters, Passage
 
 if TYPE_CHECKING:
     from assistant.figures import FactStore
-    from assistant.query import QueryPlan
+    from assistant.understanding import QueryPlan
 
 
 def answer_from_facts(

@@ -17,7 +17,7 @@ from assistant.models import Answer, Filters, Passage
 from corpus.lexicon import has_quantity
 
 if TYPE_CHECKING:
-    from assistant.query import QueryPlan
+    from assistant.understanding import QueryPlan
 
 # Abstention: the best of the top passages must cover at least this IDF-weighted share of
 # the question's content terms. Deliberately low: paraphrased questions share few words

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.models import Filters
-from assistant.query import (
+from assistant.understanding import (
     CorpusInfo,
     detect_language,
     expand_abbreviations,
