@@ -57,6 +57,8 @@ def _doc(doc_id: str, text: str, meta: DocumentMeta) -> Document:
 
 
 class FakeAssistant:
+    stale_reason: str | None = None
+
     def __init__(self, settings) -> None:  # noqa: ANN001
         self.settings = settings
         self.calls: list[tuple[str, list[str], Filters]] = []
@@ -72,6 +74,9 @@ class FakeAssistant:
                 DocumentMeta(title="Kwartaalrapportage", municipality="Noorderhaven", year=2023, doc_type="kwartaalrapportage"),
             ),
         }
+
+    def index_changed(self) -> bool:
+        return False
 
     # -- corpus views -------------------------------------------------------------
     def documents(self) -> list[FakeDocumentInfo]:
