@@ -8,10 +8,13 @@ question's content terms (`query_tokens`), how well the best passages cover them
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from assistant import answer as compose
 from assistant.models import Filters, Passage
@@ -144,6 +147,24 @@ class Evidence:
             for (pos, start, _), score in zip(self.index.sentences, scores)
             if chunks[pos].id in wanted
         }
+
+    def sentence_units(self, spans: Sequence[tuple[str, int]]) -> np.ndarray:
+        """For each (document id, offset), the position of the indexed sentence holding it in
+        `index.sentences` (and in `sentence_scores`), or -1 when no sentence vector covers it."""
+        chunks = self.index.chunks
+        by_doc: dict[str, list[tuple[int, int, int]]] = {}
+        for i, (pos, start, end) in enumerate(self.index.sentences):
+            by_doc.setdefault(chunks[pos].doc_id, []).append((start, end, i))
+        starts = {d: [u[0] for u in units] for d, units in by_doc.items()}
+        out = np.full(len(spans), -1, dtype=np.int64)
+        for k, (doc_id, offset) in enumerate(spans):
+            units = by_doc.get(doc_id)
+            if not units:
+                continue
+            j = bisect.bisect_right(starts[doc_id], offset) - 1
+            if j >= 0 and units[j][0] <= offset < units[j][1]:
+                out[k] = units[j][2]
+        return out
 
     def passage_for(self, doc_id: str, offset: int) -> Passage | None:
         """The passage whose chunk holds this document offset (the cell a figure came from)."""

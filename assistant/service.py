@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.answerers.comparison import answer_per_organization
-from assistant.answerers.figure import answer_from_facts
+from assistant.answerers.figure import answer_from_facts, fact_meaning
 from assistant.answerers.passage import abstain, answer_from_passages
 from assistant.answerers.unknown import unknown_organization
 from assistant.evidence import Evidence
@@ -92,6 +92,9 @@ class Assistant:
         # False: search the literal question with explicit filters only (evaluation baseline).
         self.understanding = understanding
         self.evidence = Evidence(index, self.retriever, info)
+        # Each fact's sentence in the index: its row line or sentence, whose vector says how
+        # close a question is to it in meaning (facts found by meaning, not only by words).
+        self._fact_units = self.evidence.sentence_units([(f.doc_id, f.start) for f in facts.facts])
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -328,7 +331,8 @@ class Assistant:
         search = self.evidence.search(self.evidence.search_text(plan, scope), scope)
         if plan.asked.money:
             budget_scope = plan.filters if explicit.year is not None else soft_year(plan.filters, self.index.documents)
-            figure = answer_from_facts(self.evidence, self.facts, question, plan, budget_scope, search.passages)
+            meaning = fact_meaning(self.facts, self._fact_units, search.sentence_scores)
+            figure = answer_from_facts(self.evidence, self.facts, question, plan, budget_scope, search.passages, meaning)
             if figure is not None:
                 return figure
             if plan.asked.amount:

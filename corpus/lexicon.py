@@ -53,7 +53,7 @@ FRAME_WORDS = STOPWORDS | frozenset(
     verandering veranderen verandert opzichte volgens overzicht staat staan gemeld vermeld genoemd
     waardoor waarmee hoefde hoeven moest kun kunt gaat gaan ging af rond omtrent ongeveer circa
     zit zitten periode kregen krijgt krijgen doet doen deed gebeurt geregeld gedaan ingezet
-    gepland leveren levert zeg ten eigenlijk precies idem nou daarvoor daaraan daarin
+    gepland kost kostte leveren levert zeg ten eigenlijk precies idem nou daarvoor daaraan daarin
     daarmee daarop daarover daarbij hiervoor hieraan ervoor ervan eraan erin ermee erop erover
     erbij stad geeft geven gaf gegeven
     a an what which how why when where who whom are were does do did has have will would can

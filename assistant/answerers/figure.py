@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from assistant.evidence import TOP_PASSAGES, Evidence
 from assistant.grounding import guarded
@@ -14,8 +16,21 @@ if TYPE_CHECKING:
     from assistant.understanding import QueryPlan
 
 
+def fact_meaning(facts: "FactStore", units: np.ndarray, sentence_scores: Any) -> dict[int, float]:
+    """The question's cosine with each fact's row or sentence vector, keyed by id(fact).
+
+    units: for each fact of the store, its sentence's position in the index (-1: none), from
+    `Evidence.sentence_units`; sentence_scores: the index's scores for the query (None: none)."""
+    if sentence_scores is None or not len(units):
+        return {}
+    have = units >= 0
+    values = np.where(have, np.asarray(sentence_scores)[np.where(have, units, 0)], np.nan)
+    return {id(f): float(v) for f, v, ok in zip(facts.facts, values, have) if ok}
+
+
 def answer_from_facts(
-    evidence: Evidence, facts: "FactStore", question: str, plan: "QueryPlan", scope: Filters, passages: Sequence[Passage]
+    evidence: Evidence, facts: "FactStore", question: str, plan: "QueryPlan", scope: Filters,
+    passages: Sequence[Passage], meaning: dict[int, float] | None = None,
 ) -> Answer | None:
     """The figure answer; an abstention saying why when the budget line exists but not for the
     asked year or flow; None when no fact fits (the caller decides what then)."""
@@ -26,6 +41,7 @@ def answer_from_facts(
         context_hint=plan.search_text,
         language=plan.language,
         own_question=question,
+        meaning=meaning,
     )
     if not result.found:
         if result.declined:

@@ -116,7 +116,7 @@ def _sum(store: "FactStore", rest: str, q: QueryTerms, filters: Filters) -> Budg
         return None
     picked = []
     for part in parts:
-        best = store.best(_replace(q, topic=tuple(tokens(part))), filters)
+        best = store.best(_replace(q, topic=tuple(tokens(part)), meaning={}), filters)  # the whole question's meaning names no part
         if best is None:
             return None
         picked.append(best)

@@ -100,13 +100,37 @@ def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
     return True
 
 
+# Meaning: how close the question is to a fact's row in the embedding space (the index's
+# vector of the row line with its table's caption and header, or of the amount's sentence),
+# relative to the closest fact of the question. It lets "jeugdzorg" find a row "Jeugdhulp"
+# without a synonym list, and orders rows that share the question's words.
+W_MEANING = 2.0
+MEANING_SPAN = 0.04  # cosine below the closest fact at which the meaning bonus is gone
+# A fact this close to the question (absolute cosine) and the closest of all counts as covering
+# the topic by meaning (MEANING_COVERAGE × closeness), even with no word in common.
+MEANING_FLOOR = 0.87
+MEANING_COVERAGE = 0.6
+
+
+def closeness(similarity: float | None, best: float | None) -> float:
+    """0..1: 1 for the fact closest to the question, falling linearly to 0 at MEANING_SPAN below it."""
+    if similarity is None or best is None:
+        return 0.0
+    return max(0.0, 1.0 - (best - similarity) / MEANING_SPAN)
+
+
 def score_fact(
     q: QueryTerms,
     fact: BudgetFact,
     document_tokens: Sequence[str] = (),
     columns: Sequence[str] = (),
+    similarity: float | None = None,
+    best_similarity: float | None = None,
 ) -> tuple[float, float]:
     """Score one fact for a question; returns (score, topic coverage 0..1). Pure.
+
+    `similarity`: cosine of the question and the fact's row or sentence vector (None without
+    vectors); `best_similarity`: the highest of the candidates' similarities.
 
     `document_tokens` are the document's title, programme and type words; `columns` the
     headers of the fact's table in order (for "change relative to column X").
@@ -137,6 +161,8 @@ def score_fact(
     - a change cell (change column, or a table of changes: caption "wijziging",
       "specificatie") when the question asks no change -1.5.
     - total rows: +0.5 when the question says "totaal", -0.3 otherwise.
+    - meaning: + W_MEANING × closeness (see `closeness`); a fact at least MEANING_FLOOR close
+      covers the topic by meaning up to MEANING_COVERAGE × closeness.
     """
     extra = dict(fact.extra)
     in_text = not fact.table_id
@@ -224,4 +250,8 @@ def score_fact(
         score -= 1.5
     if ("is_total", "1") in fact.extra:
         score += 0.5 if q.wants_total else -0.3
+    near = closeness(similarity, best_similarity)
+    score += W_MEANING * near
+    if near and similarity is not None and similarity >= MEANING_FLOOR:
+        coverage = max(coverage, MEANING_COVERAGE * near)
     return score, coverage

@@ -77,8 +77,10 @@ class FactStore:
         return True
 
     def _terms(self, question: str, filters: Filters, topic_hint: str = "", context_hint: str = "",
-               language: str = "nl", own_question: str = "") -> QueryTerms:
+               language: str = "nl", own_question: str = "", meaning: Mapping[int, float] | None = None) -> QueryTerms:
         q = self._parse_terms(question, filters, topic_hint, context_hint, language)
+        if meaning:
+            q = _replace(q, meaning=meaning)
         # A year that names a document ("in de 3e kwartaalrapportage 2023") is the document's
         # year, not a column year: it becomes soft.
         doc_years = {int(y) for y in self._doc_year_re.findall(fold(question))}
@@ -116,10 +118,12 @@ class FactStore:
 
     def rank(self, q: QueryTerms, filters: Filters) -> list[tuple[float, float, BudgetFact]]:
         """(score, coverage, fact) for every allowed fact, best first (ties: document order)."""
+        allowed = [f for f in self.facts if self._allowed(f, filters)]
+        sims = [q.meaning.get(id(f)) for f in allowed]
+        best = max((s for s in sims if s is not None), default=None)
         scored = [
-            (*score_fact(q, f, self._doc_tokens.get(f.doc_id, ()), self._columns.get(f.table_id, ())), f)
-            for f in self.facts
-            if self._allowed(f, filters)
+            (*score_fact(q, f, self._doc_tokens.get(f.doc_id, ()), self._columns.get(f.table_id, ()), sim, best), f)
+            for f, sim in zip(allowed, sims)
         ]
         scored.sort(key=lambda x: (-x[0], x[2].doc_id, x[2].start))
         return scored
@@ -134,17 +138,19 @@ class FactStore:
 
     # -- the conversation
     def lookup(self, question: str, filters: Filters = Filters(), topic_hint: str = "",
-               context_hint: str = "", language: str = "nl", own_question: str = "") -> BudgetResult:
+               context_hint: str = "", language: str = "nl", own_question: str = "",
+               meaning: Mapping[int, float] | None = None) -> BudgetResult:
         """Answer a money question from the facts (see module docstring).
 
         question: the resolved question; topic_hint: its content words (QueryPlan.topic);
         context_hint: the search text (previous topic of a follow-up, glosses of an English
         question); language "nl"/"en"; own_question: the words the user typed this turn (a
-        follow-up's flow, year or phase override the resolved ones).
+        follow-up's flow, year or phase override the resolved ones); meaning: the cosine of
+        the question and each fact's row or sentence vector, keyed by id(fact).
         """
         if not question or not question.strip():
             return BudgetResult((), False, None, NOT_FOUND_TEXT, 0.0, False)
-        q = self._terms(question, filters, topic_hint, context_hint, language, own_question)
+        q = self._terms(question, filters, topic_hint, context_hint, language, own_question, meaning)
         calc = calculation(self, question, q, filters)
         if calc is not None:
             return calc

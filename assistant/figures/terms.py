@@ -11,8 +11,8 @@ import difflib
 import functools
 import os
 import re
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
 
 from corpus.lexicon import AMOUNT_CHANGE, REFERENCE, content_words, flows, phases, stem, years
 from corpus.text import fold
@@ -40,23 +40,6 @@ def gloss_budget_english(question: str) -> str:
 # Words that say something about money but name no topic: they count a little.
 _WEAK = {"budget", "geld", "middelen", "kosten", "post", "programma", "begroting", "totaal"}
 
-# Small synonym groups for budget vocabulary; each token of a group matches the others.
-_SYNONYMS: tuple[frozenset[str], ...] = tuple(
-    frozenset(g.split())
-    for g in (
-        "buig bijstand uitkeringen inkomensvoorziening",
-        "jeugdhulp jeugdzorg",
-        "schuldhulp schuldhulpverlening schulddienstverlening schulden schuld",
-        "armoede armoedebeleid minima minimabeleid armoedebestrijding",
-        "wmo maatschappelijke",
-        "inburgering nieuwkomers statushouders",
-        "participatie arbeidsparticipatie",
-        "jongeren jongerenaanpak jeugd",
-        "besluit besluiten besloten besluitvorming",
-    )
-)
-
-
 def _compound(word: str, parts: set[str]) -> bool:
     """word is two known parts glued ("jongerenaanpak" = "jongeren" + "aanpak"; a linking s allowed)."""
     for i in range(3, len(word) - 2):
@@ -81,7 +64,7 @@ def _token_match(q: str, candidates: tuple[str, ...]) -> float:
     """How well question token q is matched by candidate tokens, 0..1.
 
     1.0 equal or equal after stemming, or a compound of two candidate tokens (and the reverse);
-    0.8 synonym; 0.7 shared prefix of at least 5 letters where one word starts the other
+    0.7 shared prefix of at least 5 letters where one word starts the other
     ("schulden" / "schuldenlast"); 0.6 near-identical spelling (difflib ratio >= 0.85, 6+ letters)
     or a shared stem of 8+ letters ("ondermijning" / "ondermijnende").
     """
@@ -98,9 +81,6 @@ def _token_match(q: str, candidates: tuple[str, ...]) -> float:
     for c in cset:
         if len(c) > 6 and _compound(c, qparts | {stem(q)}):
             best = max(best, 0.7)
-    for group in _SYNONYMS:
-        if (q in group or stem(q) in group) and (cset & group or stems & group):
-            best = max(best, 0.8)
     for c in cset:
         short, long_ = sorted((q, c), key=len)
         if len(short) >= 5 and long_.startswith(short):
@@ -134,6 +114,8 @@ class QueryTerms:
     soft_year: int | None = None
     reference: frozenset[str] = frozenset()
     context: tuple[str, ...] = ()
+    # Cosine of the question and each fact's row or sentence vector, keyed by id(fact).
+    meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def parse(cls, question: str, topic_hint: str = "", soft_year: int | None = None,
