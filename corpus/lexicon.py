@@ -24,8 +24,8 @@ from corpus.text import fold
 
 __all__ = [
     "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "STOPWORDS",
-    "YEAR", "YEAR_RANGE", "asked", "column_phase", "content_words", "flows", "flows_compatible",
-    "fold", "has_quantity", "phases", "stem", "tokenize", "words", "year_span", "years",
+    "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "column_phase", "content_words", "flows", "flows_compatible",
+    "fold", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
 ]  # fmt: skip
 
 # ----------------------------------------------------------------------------- words
@@ -265,6 +265,42 @@ def flows(text: str) -> set[str]:
 def flows_compatible(asked_flows: set[str] | frozenset[str], named: set[str]) -> bool:
     """True when a cell's flows (row and column) agree with the flows a question asks for."""
     return bool(named & asked_flows) or any(named & _FLOW_KIN.get(a, set()) for a in asked_flows)
+
+
+# ----------------------------------------------------------------------------- Iv3 taakvelden
+
+# The taakvelden of Iv3 (Informatie voor derden), in which every municipality reports its
+# budget to the CBS; per-taakveld tables label their rows with these codes and names.
+TAAKVELDEN: dict[str, str] = {
+    "0.1": "Bestuur", "0.2": "Burgerzaken", "0.3": "Beheer overige gebouwen en gronden",
+    "0.4": "Overhead", "0.5": "Treasury", "0.61": "OZB woningen", "0.62": "OZB niet-woningen",
+    "0.63": "Parkeerbelasting", "0.64": "Belastingen overig",
+    "0.7": "Algemene uitkering en overige uitkeringen gemeentefonds", "0.8": "Overige baten en lasten",
+    "0.9": "Vennootschapsbelasting", "0.10": "Mutaties reserves",
+    "0.11": "Resultaat van de rekening van baten en lasten",
+    "1.1": "Crisisbeheersing en brandweer", "1.2": "Openbare orde en veiligheid",
+    "2.1": "Verkeer en vervoer", "2.2": "Parkeren", "2.3": "Recreatieve havens",
+    "2.4": "Economische havens en waterwegen", "2.5": "Openbaar vervoer",
+    "3.1": "Economische ontwikkeling", "3.2": "Fysieke bedrijfsinfrastructuur",
+    "3.3": "Bedrijvenloket en bedrijfsregelingen", "3.4": "Economische promotie",
+    "4.1": "Openbaar basisonderwijs", "4.2": "Onderwijshuisvesting", "4.3": "Onderwijsbeleid en leerlingzaken",
+    "5.1": "Sportbeleid en activering", "5.2": "Sportaccommodaties",
+    "5.3": "Cultuurpresentatie, cultuurproductie en cultuurparticipatie", "5.4": "Musea",
+    "5.5": "Cultureel erfgoed", "5.6": "Media", "5.7": "Openbaar groen en (openlucht) recreatie",
+    "6.1": "Samenkracht en burgerparticipatie", "6.2": "Wijkteams", "6.3": "Inkomensregelingen",
+    "6.4": "Begeleide participatie", "6.5": "Arbeidsparticipatie", "6.6": "Maatwerkvoorzieningen (Wmo)",
+    "6.71": "Maatwerkdienstverlening 18+", "6.72": "Maatwerkdienstverlening 18-",
+    "6.81": "Geëscaleerde zorg 18+", "6.82": "Geëscaleerde zorg 18-",
+    "7.1": "Volksgezondheid", "7.2": "Riolering", "7.3": "Afval", "7.4": "Milieubeheer",
+    "7.5": "Begraafplaatsen en crematoria",
+    "8.1": "Ruimtelijke ordening", "8.2": "Grondexploitatie (niet bedrijventerreinen)", "8.3": "Wonen en bouwen",
+}  # fmt: skip
+_TAAKVELD_CODE = re.compile(r"\btaakveld(?:en)?\s+(\d\.\d{1,2})\b", re.IGNORECASE)
+
+
+def taakvelden_named(text: str) -> list[str]:
+    """The names of the Iv3 taakvelden a text names by code ("taakveld 7.2" -> "Riolering")."""
+    return [TAAKVELDEN[c] for c in _TAAKVELD_CODE.findall(text) if c in TAAKVELDEN]
 
 
 # ----------------------------------------------------------------------------- what is asked

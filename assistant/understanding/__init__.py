@@ -23,7 +23,7 @@ from assistant.understanding.followup import _Turn, _base_year, _is_followup, _n
 from assistant.understanding.plan import QueryPlan
 from assistant.understanding.search_text import expand_abbreviations, gloss_english, merged_abbreviations
 from assistant.understanding.slots import _analyse, detect_language, extract_topic
-from corpus.lexicon import asked
+from corpus.lexicon import asked, taakvelden_named
 
 __all__ = [
     "CorpusInfo", "QueryPlan", "detect_language", "expand_abbreviations", "extract_topic",
@@ -73,6 +73,9 @@ def understand(
             filters = replace(filters, year=base + offset)  # type: ignore[operator]
     compare = turn.compare and explicit.municipality is None
     search = expand_abbreviations(turn.resolved, merged_abbreviations(info))
+    named = [name for name in taakvelden_named(turn.resolved) if name.lower() not in search.lower()]
+    if named:
+        search = f"{search} {' '.join(named)}"  # "taakveld 7.2": rows may carry only the name
     if turn.context and turn.context.lower() not in turn.resolved.lower():
         search = f"{search} {turn.context}"
     if turn.language == "en":

@@ -537,3 +537,8 @@ def test_follow_up_keeps_the_period_of_the_previous_question():
     plan = understand("En de onttrekking?", history, INFO)
     assert "deze periode" in plan.resolved_question
     assert plan.filters.municipality == "Zwolle"
+
+
+def test_a_taakveld_code_is_searched_with_its_name():
+    plan = understand("Wat zijn de lasten van taakveld 4.2 in Zwolle?", [], INFO)
+    assert "Onderwijshuisvesting" in plan.search_text

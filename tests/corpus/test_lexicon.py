@@ -12,6 +12,7 @@ from corpus.lexicon import (
     flows_compatible,
     has_quantity,
     phases,
+    taakvelden_named,
     tokenize,
     year_span,
     years,
@@ -111,3 +112,9 @@ def test_what_a_question_asks_for(question, money, amount, quantity):
 )
 def test_a_quantity_is_a_number_other_than_a_year_or_date(text, expected):
     assert has_quantity(text) is expected
+
+
+def test_iv3_taakvelden_are_named_by_their_code():
+    assert taakvelden_named("Wat zijn de lasten van taakveld 7.2 in 2025?") == ["Riolering"]
+    assert taakvelden_named("taakveld 6.71") == ["Maatwerkdienstverlening 18+"]
+    assert taakvelden_named("paragraaf 7.2 van de nota") == []  # a code only counts after "taakveld"
