@@ -476,7 +476,7 @@ def deventer_cell(seeds: dict, row_label: str, year: str) -> str:  # noqa: ANN00
 
 @pytest.mark.slow
 def test_ask_json_has_the_contract_fields(real_assistant, real_settings, seeds, capsys) -> None:  # noqa: ANN001
-    question = "Wat is de streefwaarde voor de gemiddelde verblijfsduur in de maatschappelijke opvang?"
+    question = "Voor welke clusters worden haalbaarheidsonderzoeken opgeleverd?"
     code, out, err = run(capsys, "ask", question, "--json", "--municipality", "enschede", *_real_flags(real_settings))
     assert code == 0, err
     item = json.loads(out)
@@ -497,11 +497,11 @@ def test_ask_with_a_municipality_outside_the_corpus_is_refused(real_assistant, r
 
 @pytest.mark.slow
 def test_batch_prints_one_contract_line_per_question(real_assistant, real_settings, seeds, tmp_path, capsys) -> None:  # noqa: ANN001
-    first = "Hoeveel is er in 2024 geraamd voor de integrale jongerenaanpak in Deventer?"
+    first = "Wat kost het armoedebeleid in 2024 in Deventer?"
     questions = [
-        {"id": "opvang", "question": "Wat is de streefwaarde voor de gemiddelde verblijfsduur in de maatschappelijke opvang in Enschede?"},
+        {"id": "samen1", "question": "Wat is het doel van de actiecoalitie Samen1 Enschede?"},
         {"id": 2, "question": first},
-        {"id": "vervolg", "question": "En in 2026?", "history": [first]},
+        {"id": "vervolg", "question": "En in 2023?", "history": [first]},
     ]
     path = tmp_path / "vragen.jsonl"
     path.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in questions) + "\n", encoding="utf-8")
@@ -510,17 +510,17 @@ def test_batch_prints_one_contract_line_per_question(real_assistant, real_settin
     lines = out.splitlines()
     assert len(lines) == 3
     items = [json.loads(line) for line in lines]
-    assert [i["id"] for i in items] == ["opvang", 2, "vervolg"]
+    assert [i["id"] for i in items] == ["samen1", 2, "vervolg"]
     for item, q in zip(items, questions):
         check_contract(item, seeds)
         assert item["question"] == q["question"]
     # The follow-up carried Deventer and the topic from its history and switched the year.
     follow = items[2]
-    assert follow["resolved_question"] != follow["question"] and "2026" in follow["resolved_question"]
+    assert follow["resolved_question"] != follow["question"] and "2023" in follow["resolved_question"]
     assert follow["budget"], follow["answer"]
     top = follow["budget"][0]
-    assert top["column"] == "2026" and top["municipality"] == "Deventer"
-    assert top["raw"] == deventer_cell(seeds, "Integrale jongeren aanpak", "2026")  # gold question q128
+    assert top["column"] == "2023" and top["municipality"] == "Deventer"
+    assert top["raw"] == deventer_cell(seeds, "Armoedebeleid", "2023")
     assert items[1]["budget"] and items[1]["budget"][0]["document"] == "deventer-kwartaalrapportage-2023-q3-inkomensvoorziening"
 
 
@@ -550,14 +550,14 @@ def test_figures_csv_has_a_header_and_document_cells(real_assistant, real_settin
 def test_chat_keeps_the_conversation_until_nieuw(real_assistant, real_settings, capsys, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(
         "sys.stdin",
-        io.StringIO("Wat wil Amersfoort doen voor mantelzorgers?\nEn Enschede?\nnieuw\nEn Enschede?\nstop\n"),
+        io.StringIO("Hoe pakt Enschede eenzaamheid aan?\nEn in Amersfoort?\nnieuw\nEn in Amersfoort?\nstop\n"),
     )
     code, out, err = run(capsys, "chat", *_real_flags(real_settings))
     assert code == 0, err
     before, after = out.split("Nieuw gesprek gestart.")
     searched = re.findall(r"Gezocht op: (.*)$", before, re.M)
     # The follow-up inside the conversation was rewritten with the earlier topic ...
-    assert len(searched) == 1 and "Enschede" in searched[0] and "mantelzorg" in searched[0].lower()
+    assert len(searched) == 1 and "Amersfoort" in searched[0] and "eenzaamheid" in searched[0].lower()
     # ... and after 'nieuw' there is no earlier topic to carry.
     assert "Gezocht op" not in after and "geen antwoord" in after
 
