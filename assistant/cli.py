@@ -231,6 +231,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     assistant = _load(args)
     filters = _filters(args, assistant)
     history: list[str] = []
+    last = None  # the previous answer: a number typed next picks one of its figures
     # Bytes that are not UTF-8 arrive as lone surrogates, which the cleaning replaces,
     # instead of ending the conversation with a decoding error.
     if hasattr(sys.stdin, "reconfigure"):
@@ -249,12 +250,31 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if question.lower() in ("", "stop", "exit", "quit"):
             break
         if question.lower() == "nieuw":
-            history = []
+            history, last = [], None
             print("Nieuw gesprek gestart.")
             continue
-        _print_answer(assistant.ask(question, history=history, filters=filters), False)
+        if last is not None and question.isdigit() and _choices(last):
+            # A number picks one of the figures the previous answer offered.
+            try:
+                _print_answer(assistant.choose(last, int(question)), False)
+            except ValueError as exc:
+                print(f"Fout: {exc}.", file=sys.stderr)
+            continue
+        last = assistant.ask(question, history=history, filters=filters)
+        _print_answer(last, False)
+        if len(_choices(last)) > 1:
+            from assistant.figures import describe_source, format_figure
+
+            print("\nKies een nummer om met dat bedrag te antwoorden:")
+            for n, fact in enumerate(_choices(last), start=1):
+                print(f"  {n}) {format_figure(fact)} — {describe_source(fact, getattr(assistant.document(fact.doc_id), 'meta', None))}")
         history.append(question)
     return 0
+
+
+def _choices(answer) -> tuple:  # noqa: ANN001
+    """The figures an answer offers to choose from (none for a calculation)."""
+    return () if answer.calculation is not None else tuple(answer.facts)
 
 
 def _parse_line(n: int, raw: bytes) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from assistant.grounding import guarded
 from assistant.models import Answer, Citation, Filters, Passage
 
 if TYPE_CHECKING:
-    from assistant.figures import FactStore
+    from assistant.figures import BudgetResult, FactStore
     from assistant.understanding import QueryPlan
 
 
@@ -54,6 +54,13 @@ def answer_from_facts(
                 filters=scope,
             )
         return None
+    return cited_answer(evidence, result, question, plan.resolved_question, scope, passages)
+
+
+def cited_answer(
+    evidence: Evidence, result: "BudgetResult", question: str, resolved: str, scope: Filters, passages: Sequence[Passage]
+) -> Answer:
+    """The answer of a lookup result: the chunks holding the used cells are cited first."""
     # The chunks holding the used cells come first: they are the evidence.
     cited: list[Passage] = []
     for fact in result.facts:
@@ -72,7 +79,7 @@ def answer_from_facts(
     return guarded(
         Answer(
             question=question,
-            resolved_question=plan.resolved_question,
+            resolved_question=resolved,
             text=text,
             citations=tuple(citations),
             passages=tuple(ordered),

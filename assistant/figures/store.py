@@ -176,12 +176,19 @@ class FactStore:
             return BudgetResult(tuple(facts), True, None, text, best_score, True, candidates)
         # The best-supported figure answers; the others that also fit are listed under it.
         others = [f for _, f in rivals[1:4]]
-        text = f"{format_figure(best)}. Bron: {describe_source(best, self.documents.get(best.doc_id))}."
-        if best.footnote:
-            text += f" Voetnoot: {best.footnote}"
+        text = self.figure_text(best)
         if others:
             text += "\nAndere bedragen die ook passen:\n" + listed(others)
         return BudgetResult((best, *others), False, None, text, best_score, True, candidates)
+
+    def figure_text(self, fact: BudgetFact) -> str:
+        """The answer with one figure: the figure, its cell and document, its footnote."""
+        text = f"{format_figure(fact)}. Bron: {describe_source(fact, self.documents.get(fact.doc_id))}."
+        return text + (f" Voetnoot: {fact.footnote}" if fact.footnote else "")
+
+    def answer_with(self, fact: BudgetFact) -> BudgetResult:
+        """The result of answering with this fact (a candidate the user picked)."""
+        return BudgetResult((fact,), False, None, self.figure_text(fact), 0.0, True)
 
     @staticmethod
     def _decline_text(q: QueryTerms, fact: BudgetFact) -> str:

@@ -578,3 +578,27 @@ def test_documents_lists_pages_figures_and_ocr_pages_of_a_pdf(tiny: dict[str, Pa
     assert int(row[7]) >= 4 and row[8] == "-"  # its four cells at least; no page needed OCR
     text_row = next(r.split() for r in rows if r.startswith("zwolle-begroting-2024"))
     assert text_row[6] == "-"  # a text document has no pages
+
+
+@pytest.mark.slow
+def test_chat_answers_with_the_figure_picked_by_number(tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kampen-programmabegroting-2025.md").write_text(
+        "# Programmabegroting 2025 gemeente Kampen\n\n## Openbare ruimte\n\n"
+        "Lasten beheer (bedragen x € 1.000)\n"
+        "Onderdeel | Begroting 2025 |\n---|---|\n"
+        "Onderhoud wegen | 800 |\nOnderhoud bruggen | 650 |\nOnderhoud gebouwen | 420 |\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("Wat kost het onderhoud in 2025?\n9\n2\nstop\n"))
+    code, out, err = run(capsys, "chat", "--corpus", str(corpus), "--index-dir", str(tmp_path / "index"), "--quiet")
+    assert code == 0, err
+    first, picked = out.split("Kies een nummer om met dat bedrag te antwoorden:")
+    options = re.findall(r"^\s+(\d)\) (€ [\d.]+)", picked, re.M)
+    assert len(options) >= 2 and options[0][0] == "1"
+    second = dict(options)["2"]
+    assert first.split("Vraag: ", 1)[1].startswith(options[0][1])  # option 1 is the answer given
+    replies = [seg for seg in picked.split("Vraag: ") if seg.strip()]
+    assert replies[-1].startswith(second)  # "2" answers with the second figure
+    assert "kies een nummer van 1 tot en met" in err  # "9" is out of range: said so, nothing answered
