@@ -329,7 +329,7 @@ class Assistant:
         if plan.compare_all and scope.municipality is None:
             return answer_per_organization(self.evidence, question, plan, scope, list(self.info.municipalities))
         search = self.evidence.search(self.evidence.search_text(plan, scope), scope)
-        if plan.asked.money:
+        if plan.asked.money or plan.asked.value:
             budget_scope = plan.filters if explicit.year is not None else soft_year(plan.filters, self.index.documents)
             meaning = fact_meaning(self.facts, self._fact_units, search.sentence_scores)
             figure = answer_from_facts(self.evidence, self.facts, question, plan, budget_scope, search.passages, meaning)

@@ -24,7 +24,7 @@ from corpus.text import fold
 
 __all__ = [
     "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "STOPWORDS",
-    "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "column_phase", "content_words", "flows", "flows_compatible",
+    "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "calculation_asked", "column_phase", "content_words", "flows", "flows_compatible",
     "fold", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
 ]  # fmt: skip
 
@@ -312,6 +312,7 @@ _MONEY = re.compile(
     r"|\bkosten|\bkost\b|\buitgaven|\buitgegeven|\brealisatie|\bgerealiseerd|\bbesteding|\bbesteed"
     r"|\bgeld\b|\bmiljoen|\bsubsidie|\breserve|\bonttrekking|\bstorting|\bfinancieel|\btekort|\boverschot"
     r"|\bvoordeel|\bnadeel|\boverschrijding|\bbijdrage|\bfonds\b|\bputting"
+    r"|\btarie[fv]\w*|\w*belasting\w*|\w*heffing\w*|\bleges\b|\bozb\b"
     r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b|\bfund\b",
 )
 # "Wat gaat er in 2023 af?", "Wat komt er bij?": a change in an amount.
@@ -347,6 +348,12 @@ _QUANTITY = re.compile(
     r"\b(hoeveel|hoe\s+(?:veel|groot|hoog)|welk\s+(?:percentage|bedrag|aantal)|how\s+(?:many|much)|what\s+(?:percentage|share|amount))\b",
     re.IGNORECASE,
 )
+# A value a table may hold is asked for: a target, a percentage, a ratio, a rate, a count
+# ("Wat is de streefwaarde …", "Welk percentage …", "Hoe hoog is de schuldquote …").
+_VALUE = re.compile(
+    r"\b(?:wat|welk|welke|hoe hoog|hoe groot)\b[^?]*?(?:streefwaarde\w*|\bwaarde\b|percentage|\bratio\b|quote\b"
+    r"|\btarie[fv]\w*|\baantal\b|\bstand\b|\bomvang\b|\bkengetal\w*|\bindicator\w*)"
+)
 # Dutch number words: "drie wethouders" states a quantity as much as "3 wethouders".
 NUMBER_WORDS = frozenset(
     """
@@ -363,18 +370,47 @@ _NOT_A_QUANTITY = re.compile(
 )
 
 
+# Arithmetic a question asks for: a difference (between years, columns or phases), a change in
+# percent, a sum of named rows.
+_PERCENT = re.compile(r"procent|percentage|%|procentuele|\bper ?cent\b")
+_DIFFERENCE = re.compile(
+    r"verschil|hoeveel (?:meer|minder|hoger|lager)|toename|afname|toegenomen|afgenomen|gestegen|gedaald"
+    r"|stijging|daling|afwijking|afwijkt|\bstijg(?:t|en)\b|\bda(?:alt|len)\b|\bneem?t (?:toe|af)\b|\bnemen (?:toe|af)\b|gegroeid|\bgroei"
+    r"|\bdifference\b|\bris(?:e|es|en)\b|\brose\b|\bfall(?:s|en)?\b|\bfell\b|\bincrease[sd]?\b|\bdecrease[sd]?\b"
+    r"|\bgrow(?:s|n)?\b|\bgrew\b"
+)
+_SUM = re.compile(r"\b(?:totaal|som|samen|opgeteld|in total|together|combined)\b(?: van| of)?(?P<rest>.*)")
+
+
+def calculation_asked(question: str) -> tuple[str, str] | None:
+    """("percent" | "difference", "") or ("sum", the text naming the parts) when the question
+    asks for arithmetic; None otherwise. A sum needs its parts named ("A en B")."""
+    q = fold(question)
+    if _PERCENT.search(q) and _DIFFERENCE.search(q) or _PERCENT.search(q) and len(years(q)) >= 2:
+        return "percent", ""
+    if _DIFFERENCE.search(q):
+        return "difference", ""
+    m = _SUM.search(q)
+    if m and re.search(r"\ben\b|\band\b|,", m.group("rest")):
+        return "sum", m.group("rest")
+    return None
+
+
 @dataclass(frozen=True)
 class Asked:
     """What kind of answer a question asks for.
 
     money: the question is about money (the budget facts are searched first);
     amount: it asks for an amount of money (only a fact answers it: no fact, no answer);
-    quantity: it asks for a number (a passage answer must state one).
+    quantity: it asks for a number (a passage answer must state one);
+    value: it asks for a number a table may hold (a quantity, a target, a percentage, a
+        ratio, a rate): the facts are searched too, the passages answer when none fits.
     """
 
     money: bool
     amount: bool
     quantity: bool
+    value: bool = False
 
 
 def _is_money(q: str) -> bool:
@@ -396,7 +432,10 @@ def _is_money(q: str) -> bool:
 def asked(question: str) -> Asked:
     """The one decision of what a question asks for: money, an amount, a quantity."""
     q = fold(question)
-    return Asked(money=_is_money(q), amount=bool(_AMOUNT.search(q)), quantity=bool(_QUANTITY.search(q)))
+    quantity = bool(_QUANTITY.search(q))
+    return Asked(
+        money=_is_money(q), amount=bool(_AMOUNT.search(q)), quantity=quantity, value=quantity or bool(_VALUE.search(q))
+    )
 
 
 def has_quantity(text: str) -> bool:

@@ -21,7 +21,7 @@ from assistant.figures.present import (
 )
 from assistant.figures.terms import QueryTerms, tokens
 from assistant.models import Calculation, Filters
-from corpus.lexicon import LIFECYCLE
+from corpus.lexicon import LIFECYCLE, calculation_asked
 from corpus.numbers import format_dutch_number
 from corpus.text import fold
 
@@ -31,17 +31,14 @@ if TYPE_CHECKING:
 
 def calculation(store: "FactStore", question: str, q: QueryTerms, filters: Filters) -> BudgetResult | None:
     """A difference, percentage change or sum the question asks for, computed from cited cells; None when it asks none."""
-    fq = fold(question)
-    percent = bool(re.search(r"procent|percentage|%|procentuele", fq))
-    diff = percent or bool(
-        re.search(r"verschil|hoeveel (meer|minder|hoger|lager)|toename|afname|gestegen|gedaald|stijging|daling|gegroeid|groei", fq)
-    )
-    sum_m = re.search(r"\b(?:totaal|som|samen|opgeteld)\b(?: van)?(?P<rest>.*)", fq)
-    if diff:
-        return _difference(store, question, q, filters, percent)
-    if sum_m and re.search(r"\ben\b|,", sum_m.group("rest")):
-        return _sum(store, sum_m.group("rest"), q, filters)
-    return None
+    asked_for = calculation_asked(question)
+    if asked_for is None:
+        return None
+    kind, rest = asked_for
+    if kind == "sum":
+        return _sum(store, rest, q, filters)
+    return _difference(store, question, q, filters, kind == "percent")
+
 
 def _difference(store: "FactStore", question: str, q: QueryTerms, filters: Filters, percent: bool) -> BudgetResult | None:
     ys = sorted(q.years)
@@ -111,7 +108,7 @@ def _difference(store: "FactStore", question: str, q: QueryTerms, filters: Filte
     return BudgetResult((a, b), False, calc, text, min(first[0], second[0]), True)
 
 def _sum(store: "FactStore", rest: str, q: QueryTerms, filters: Filters) -> BudgetResult | None:
-    parts = [p for p in re.split(r"\s+en\s+|,", rest) if tokens(p)]
+    parts = [p for p in re.split(r"\s+(?:en|and)\s+|,", rest) if tokens(p)]
     if len(parts) < 2:
         return None
     picked = []

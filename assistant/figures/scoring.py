@@ -141,7 +141,8 @@ def score_fact(
       header, the sentence or the enclosing table row 0.8, the earlier text of the amount's
       paragraph 0.5, and the document's title, programme or type 0.9: every table of
       "programma Inkomensvoorziening" is about that programme, so "de lasten van
-      Inkomensvoorziening" finds its bare "Lasten" row) + 1.5 × precision (share of the row
+      Inkomensvoorziening" finds its bare "Lasten" row; a row naming only a flow or a total
+      takes its caption as its subject, matched in full) + 1.5 × precision (share of the row
       label's own content words the question names, words of the document's title not
       counted, so "Armoedebeleid" beats "Armoedebeleid (stichting Leergeld)" for
       "armoedebeleid"). Weak words ("budget", "geld") weigh 0.3. Context tokens (previous
@@ -173,14 +174,20 @@ def score_fact(
     sentence_tokens = tokens(fact.sentence) if in_text else []
     paragraph_tokens = tokens(extra.get("paragraph", "")) if in_text else []
     doc_set = list(document_tokens)
+    # A row that names only a flow or a total ("Lasten", "Totaal baten") takes its subject from
+    # its table's caption: in a programme's own table ("Baten en lasten P2 Mens en
+    # Maatschappij") the caption says what the Lasten row is the lasten of.
+    bare_row = bool(fact.table_id) and not [t for t in label_tokens if t not in _WEAK]
+    subject_tokens = tokens(fact.table + " " + extra.get("table", "")) if bare_row else label_tokens
+    caption_weight = 1.0 if bare_row else 0.7
 
     def match(t: str) -> float:
         return max(
-            token_match(t, label_tokens),
+            token_match(t, subject_tokens),
             0.8 * token_match(t, context_tokens),
             0.8 * token_match(t, sentence_tokens),
             0.8 * token_match(t, column_tokens),
-            0.7 * token_match(t, caption_tokens),
+            caption_weight * token_match(t, caption_tokens),
             0.5 * token_match(t, paragraph_tokens),
             0.9 * token_match(t, doc_set),
         )
@@ -188,7 +195,7 @@ def score_fact(
     weights = [0.3 if t in _WEAK else 1.0 for t in q.topic]
     matched = sum(w * match(t) for t, w in zip(q.topic, weights))
     coverage = matched / sum(weights) if weights else 0.0
-    own = [t for t in label_tokens if t not in _WEAK and token_match(t, doc_set) < 1.0]
+    own = [t for t in subject_tokens if t not in _WEAK and token_match(t, doc_set) < 1.0]
     precision = (
         sum(1 for t in own if token_match(t, list(q.topic)) >= 0.6) / len(own) if own and q.topic else 0.0
     )

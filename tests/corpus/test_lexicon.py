@@ -6,6 +6,7 @@ import pytest
 
 from corpus.lexicon import (
     asked,
+    calculation_asked,
     column_phase,
     content_words,
     flows,
@@ -118,3 +119,39 @@ def test_iv3_taakvelden_are_named_by_their_code():
     assert taakvelden_named("Wat zijn de lasten van taakveld 7.2 in 2025?") == ["Riolering"]
     assert taakvelden_named("taakveld 6.71") == ["Maatwerkdienstverlening 18+"]
     assert taakvelden_named("paragraaf 7.2 van de nota") == []  # a code only counts after "taakveld"
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Met hoeveel stijgen de lasten van cultuur van 2025 naar 2026?", "difference"),
+        ("Hoeveel daalt de opbrengst parkeren tussen 2024 en 2027?", "difference"),
+        ("By how much does spending on parks rise between 2025 and 2026?", "difference"),
+        ("Wat is de procentuele stijging van de baten?", "percent"),
+        ("Hoeveel procent nemen de lasten toe van 2024 naar 2025?", "percent"),
+        ("Wat is de som van sport en cultuur in 2025?", "sum"),
+        ("Welk percentage van de wegen is op orde?", None),
+        ("Wat zijn de totale lasten in 2025?", None),  # a total row, not a sum of named rows
+        ("Wat veranderen de baten in deze rapportage?", None),  # the change column, no arithmetic
+    ],
+)
+def test_the_arithmetic_a_question_asks_for(question, kind):
+    found = calculation_asked(question)
+    assert (found[0] if found else None) == kind
+
+
+@pytest.mark.parametrize(
+    "question, money, value",
+    [
+        ("Wat is het tarief van de afvalstoffenheffing in 2025?", True, True),
+        ("Hoeveel bedraagt de toeristenbelasting per nacht?", True, True),
+        ("Wat is de streefwaarde voor het aantal bezoekers van de bibliotheek?", False, True),
+        ("Welk percentage van de inwoners sport wekelijks?", False, True),
+        ("Hoe hoog is de solvabiliteitsratio?", True, True),
+        ("Hoeveel leerlingen krijgen vervoer?", False, True),
+        ("Wat doet de gemeente aan eenzaamheid?", False, False),
+    ],
+)
+def test_a_value_a_table_may_hold(question, money, value):
+    a = asked(question)
+    assert (a.money, a.value) == (money, value)
