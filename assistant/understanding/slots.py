@@ -157,6 +157,9 @@ def _find_municipalities(
     return known, unknown
 
 
+_YEAR_LIST = re.compile(r"\d{4}(?:\s*(?:,|en|and|t/m|tot en met|[-–/])\s*\d{4})+", re.IGNORECASE)
+
+
 def _analyse(text: str, info: CorpusInfo, gazetteer: Gazetteer) -> _Slots:
     known, unknown = _find_municipalities(text, info, gazetteer)
     muni_spans = [(s, e) for _, s, e in known + unknown]
@@ -172,6 +175,10 @@ def _analyse(text: str, info: CorpusInfo, gazetteer: Gazetteer) -> _Slots:
         hits = [m for m in YEAR.finditer(text) if free(*m.span())]
         if len({m.group(1) for m in hits}) == 1:
             year, year_span = int(hits[0].group(1)), hits[0].span()
+        elif hits and _YEAR_LIST.fullmatch(text[hits[0].start() : hits[-1].end()]):
+            # "2024 en 2025", "2024-2027": no single year, but one time phrase a follow-up's
+            # year replaces as a whole.
+            year_span = (hits[0].start(), hits[-1].end())
     rel = RELATIVE_YEAR.search(text)
     relative = RELATIVE_YEAR_OFFSET[(rel.group(1) or rel.group(2)).lower()] if rel else None
     doc_type = doc_type_span = None

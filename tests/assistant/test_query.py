@@ -543,3 +543,10 @@ def test_follow_up_keeps_the_period_of_the_previous_question():
 def test_a_taakveld_code_is_searched_with_its_name():
     plan = understand("Wat zijn de lasten van taakveld 4.2 in Zwolle?", [], INFO)
     assert "Onderwijshuisvesting" in plan.search_text
+
+
+def test_a_follow_up_year_replaces_a_list_of_years():
+    plan = understand("En in 2026?", ["Wat zijn de lasten van de bibliotheek in 2024 en 2025?"], INFO)
+    assert plan.resolved_question == "Wat zijn de lasten van de bibliotheek in 2026?"
+    plan = understand("En voor 2030?", ["Welke investeringen in riolering staan gepland voor 2025-2028?"], INFO)
+    assert "2030" in plan.resolved_question and "2025" not in plan.resolved_question
