@@ -166,6 +166,12 @@ class Evidence:
                 out[k] = units[j][2]
         return out
 
+    def mentions(self, name: str) -> bool:
+        """True when some indexed passage names `name` as a word ("Voorschoten" in a
+        Wassenaar budget about their shared services)."""
+        pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", re.IGNORECASE)
+        return any(pattern.search(c.text) for c in self.index.chunks)
+
     def passage_for(self, doc_id: str, offset: int) -> Passage | None:
         """The passage whose chunk holds this document offset (the cell a figure came from)."""
         for chunk in self.index.chunks:

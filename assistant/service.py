@@ -322,12 +322,23 @@ class Assistant:
         # the user sets explicitly restricts the documents searched; the budget lookup weighs
         # the detected year against table columns itself.
         scope = Filters(plan.filters.municipality, explicit.year, plan.filters.doc_type)
+        about = None
         if plan.unknown_municipality and scope.municipality is None:
-            return unknown_organization(
-                question, plan.resolved_question, plan.unknown_municipality, self.info.municipalities, scope
+            if not self.evidence.mentions(plan.unknown_municipality):
+                return unknown_organization(
+                    question, plan.resolved_question, plan.unknown_municipality, self.info.municipalities, scope
+                )
+            # No document of that organization, but documents that are about it (a partner in
+            # a shared service, a regional plan): answer from those, and say so.
+            about = (
+                f"Er zijn geen documenten van {plan.unknown_municipality} geladen; dit antwoord komt uit "
+                f"documenten die {plan.unknown_municipality} noemen."
             )
         if plan.compare_all and scope.municipality is None:
             return answer_per_organization(self.evidence, question, plan, scope, list(self.info.municipalities))
+        return _noted(self._answer(question, plan, scope, explicit), about)
+
+    def _answer(self, question: str, plan: "QueryPlan", scope: Filters, explicit: Filters) -> Answer:
         search = self.evidence.search(self.evidence.search_text(plan, scope), scope)
         if plan.asked.money or plan.asked.value:
             budget_scope = plan.filters if explicit.year is not None else soft_year(plan.filters, self.index.documents)
@@ -349,3 +360,10 @@ class Assistant:
             raise ValueError(f"kies een nummer van 1 tot en met {len(answer.facts)}")
         result = self.facts.answer_with(answer.facts[n - 1])
         return cited_answer(self.evidence, result, answer.question, answer.resolved_question, answer.filters, answer.passages)
+
+
+def _noted(answer: Answer, notice: str | None) -> Answer:
+    """The answer with a notice above it (kept with any notice it already has)."""
+    if not notice:
+        return answer
+    return replace(answer, notice=f"{notice} {answer.notice}".strip() if answer.notice else notice)

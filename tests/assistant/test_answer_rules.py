@@ -97,3 +97,21 @@ def test_comparison_leaves_out_a_municipality_without_evidence(small_assistant):
     answer = assistant.ask("Welke gemeenten knappen hun sportpark op?")
     towns = [line.split(":")[0] for line in answer.text.splitlines()[1:]]
     assert towns == ["Kampen"]
+
+
+def test_a_place_without_documents_is_answered_from_documents_about_it(small_assistant):
+    shared = (
+        "Programmabegroting 2024 gemeente Wassenaar\n"
+        "Samenwerking\n"
+        "Wassenaar en Voorschoten ontvlechten in 2024 hun gezamenlijke sociale dienst; "
+        "Wassenaar neemt de uitvoering van de bijstand zelf ter hand.\n"
+    )
+    assistant = small_assistant({"wassenaar-begroting-2024.txt": shared, **DOCS})
+    about = assistant.ask("Wat gebeurt er met de sociale dienst van Voorschoten?")
+    assert not about.abstained, about.text
+    assert "geen documenten van Voorschoten" in about.notice
+    assert "ontvlechten" in about.citations[0].passage.chunk.text
+    # A place no document names is still declined, naming the loaded organizations.
+    none = assistant.ask("Wat gebeurt er met de sociale dienst van Leiden?")
+    assert none.abstained and "Over Leiden zijn geen documenten geladen" in none.text
+    assert "Wassenaar" in none.text and "Zwolle" in none.text
