@@ -234,10 +234,11 @@ class FakeAssistant:
         )
         return Passage(chunk=chunk, meta=doc.meta, score=1.0 / rank, rank=rank)
 
-    def _cite(self, n: int, doc_id: str, sentence: str) -> Citation:
+    def _cite(self, n: int, doc_id: str, sentence: str, start: int = 0) -> Citation:
+        """Cite `sentence` in a passage from `start` to the end of the document."""
         doc = self.docs[doc_id]
         s = doc.text.index(sentence)
-        passage = self._passage(doc_id, 0, len(doc.text))
+        passage = self._passage(doc_id, start, len(doc.text))
         return Citation(n=n, passage=passage, sentence_start=s, sentence_end=s + len(sentence))
 
     def ask(self, question: str, history=(), filters: Filters | None = None) -> Answer:  # noqa: ANN001
@@ -282,9 +283,9 @@ class FakeAssistant:
                 citations=(cite,), passages=(cite.passage,), facts=(fact,), filters=filters, calculation=calc,
             )
         sentence = "Daarom verhogen we in 2024 het bereik van het kindpakket naar 80 procent."
-        cite = self._cite(1, "zuiderveen-beleid", sentence)
+        # The passage leaves out the heading, so the source's surrounding text shows more than it.
+        cite = self._cite(1, "zuiderveen-beleid", sentence, start=POLICY_TEXT.index("Zuiderveen wil"))
         return Answer(question, resolved, f"{sentence} [1]", citations=(cite,), passages=(cite.passage,), filters=filters)
-
 
     def _pdf_answer(self, question: str, resolved: str, q: str, filters: Filters) -> Answer:
         """"waarom …jeugd…": a passage on page 2; otherwise the 2025 lasten, with two other
