@@ -2,8 +2,9 @@
 text document, the passage in its surrounding text.
 
 Pages are rendered with pypdfium2 when a source is opened, never for every answer, and the
-plain rendering is kept on disk per document and page (`<cache>/<doc>/<sha of the file>-p<N>.png`,
-written atomically), so the second opening only draws the boxes. Positions come from
+plain rendering and the page's words are kept on disk per document and page
+(`<cache>/<doc>/<sha of the file>-p<N>-x2.png`, `…-p<N>.words.json`, written atomically), so the
+second opening only locates and draws the boxes. Positions come from
 `corpus.pages` at view time. Every failure a user can cause or meet — the original moved
 away, a page the file does not have, a password — is a CorpusError with one Dutch sentence.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +22,16 @@ from pathlib import Path
 from corpus.errors import CorpusError
 from corpus.files import atomic_write
 from corpus.models import BudgetFact, Document, Table
-from corpus.pages import Box, PageWords, locate_cell, locate_text, read_page_words
+from corpus.pages import (
+    Box,
+    PageWords,
+    unreadable,
+    locate_cell,
+    locate_text,
+    read_page_words,
+    words_from_json,
+    words_to_json,
+)
 
 # 2× the PDF's 72 points per inch: 144 dpi, figures in a 9-point table stay readable.
 SCALE = 2.0
@@ -64,11 +75,35 @@ def original_bytes(corpus_dir: Path, document: Document) -> bytes:
         raise CorpusError(f"Het oorspronkelijke bestand '{document.path}' kon niet worden gelezen.") from exc
 
 
-def cache_path(cache_dir: Path, doc_id: str, data: bytes, page: int) -> Path:
-    """Where the plain rendering of `page` of these bytes is kept; a changed file gets new names."""
+def cache_path(cache_dir: Path, doc_id: str, data: bytes, page: int, kind: str = "png") -> Path:
+    """Where the plain rendering ("png") or the words ("json") of `page` of these bytes are
+    kept; a changed file gets new names."""
     digest = hashlib.sha256(data).hexdigest()[:16]
     safe_id = re.sub(r"[^A-Za-z0-9._-]+", "-", doc_id)[:100] or "document"
-    return Path(cache_dir) / safe_id / f"{digest}-p{page}-x{SCALE:g}.png"
+    suffix = f"-x{SCALE:g}.png" if kind == "png" else ".words.json"
+    return Path(cache_dir) / safe_id / f"{digest}-p{page}{suffix}"
+
+
+def _keep(path: Path, data: bytes | str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+    except OSError:  # a full or read-only disk costs the cache, not the view
+        pass
+
+
+def page_words(data: bytes, page: int, cache_dir: Path, doc_id: str, name: str = "") -> PageWords:
+    """The page's words (pdfplumber: most of the time of a first opening), cached like the
+    rendering; a damaged cache file is read again from the PDF."""
+    path = cache_path(cache_dir, doc_id, data, page, "json")
+    if path.is_file():
+        try:
+            return words_from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    words = read_page_words(data, page, name)
+    _keep(path, json.dumps(words_to_json(words)))
+    return words
 
 
 def rendered_page(data: bytes, page: int, cache_dir: Path, doc_id: str, name: str = "") -> tuple[bytes, int]:
@@ -79,9 +114,7 @@ def rendered_page(data: bytes, page: int, cache_dir: Path, doc_id: str, name: st
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise CorpusError(f"Het PDF-bestand {label}is met een wachtwoord beveiligd; de pagina kan niet worden getoond.") from exc
-        raise CorpusError(f"Het PDF-bestand {label}kon niet worden gelezen.") from exc
+        raise unreadable(exc, label) from exc
     try:
         count = len(pdf)
         if not 1 <= page <= count:
@@ -93,11 +126,7 @@ def rendered_page(data: bytes, page: int, cache_dir: Path, doc_id: str, name: st
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", optimize=False)
         png = buffer.getvalue()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, png)
-        except OSError:  # a full or read-only disk costs the cache, not the view
-            pass
+        _keep(path, png)
         return png, count
     finally:
         pdf.close()
@@ -124,13 +153,14 @@ def draw_marks(png: bytes, marks: Sequence[Box], outlines: Sequence[Box] = (), s
         pen.rectangle(px(box), fill=MARK_FILL, outline=MARK_LINE, width=3)
     page = Image.alpha_composite(base, layer).convert("RGB")
     out = io.BytesIO()
-    page.save(out, format="PNG")
+    # Drawn on every opening and never stored: fast compression beats small files here.
+    page.save(out, format="PNG", compress_level=1)
     detail = None
     if marks:
         top = max(0.0, min(b.top for b in marks) - DETAIL_MARGIN) * scale
         bottom = min(page.height, (max(b.bottom for b in marks) + DETAIL_MARGIN) * scale)
         strip = io.BytesIO()
-        page.crop((0, int(top), page.width, int(bottom))).save(strip, format="PNG")
+        page.crop((0, int(top), page.width, int(bottom))).save(strip, format="PNG", compress_level=1)
         detail = strip.getvalue()
     return out.getvalue(), detail
 
@@ -160,7 +190,7 @@ def fact_view(data: bytes, document: Document, fact: BudgetFact, cache_dir: Path
     if fact.page is None:
         raise CorpusError("Bij dit bedrag is geen pagina bekend.")
     png, count = rendered_page(data, fact.page, cache_dir, document.id, document.path)
-    words = read_page_words(data, fact.page, document.path)
+    words = page_words(data, fact.page, cache_dir, document.id, document.path)
     if fact.sentence and not fact.table_id:
         marks = list(locate_text(words.words, fact.sentence))
         match = None
@@ -179,7 +209,7 @@ def fact_view(data: bytes, document: Document, fact: BudgetFact, cache_dir: Path
 def passage_view(data: bytes, document: Document, page: int, sentence: str, cache_dir: Path) -> PageView:
     """The page of a cited passage with the supporting sentence marked, line by line."""
     png, count = rendered_page(data, page, cache_dir, document.id, document.path)
-    words = read_page_words(data, page, document.path)
+    words = page_words(data, page, cache_dir, document.id, document.path)
     marks = list(locate_text(words.words, sentence))
     note = "" if marks else "De geciteerde zin kon op deze pagina niet worden gevonden; de pagina staat hieronder zonder markering."
     if not words.words:

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from corpus.errors import CorpusError
 
@@ -89,17 +90,19 @@ class CellMatch:
     candidates: int
 
 
+@lru_cache(maxsize=16384)
 def _squash(text: str) -> str:
     """Comparable form of printed text: NFKC, dashes as '-', no spaces, case-folded."""
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     return "".join(text.split()).casefold()
 
 
-def tokens(text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def tokens(text: str) -> tuple[str, ...]:
     """Letters-and-digits tokens, case- and accent-folded, soft hyphens dropped."""
     text = unicodedata.normalize("NFKD", text.replace("\u00ad", ""))
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return [t.casefold() for t in _TOKEN.findall(text)]
+    return tuple(t.casefold() for t in _TOKEN.findall(text))
 
 
 def union(words: Iterable[PageWord], pad: float = PAD) -> Box:
@@ -276,19 +279,48 @@ def read_page_words(data: bytes, page: int, name: str = "") -> PageWords:
     import pdfplumber
 
     label = f"'{name}' " if name else ""
+    count = page_count(data, name)
+    if not 1 <= page <= count:
+        raise CorpusError(f"Pagina {page} bestaat niet in {label or 'dit document '}(het heeft {count} pagina's).")
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
+        # Only the one page is parsed: a 121-page budget costs what its page costs.
+        pdf = pdfplumber.open(io.BytesIO(data), pages=[page])
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types; the user needs one sentence
-        if re.search(r"password|encrypt", repr(exc), re.I):  # PdfminerException(PDFPasswordIncorrect())
-            raise CorpusError(f"Het PDF-bestand {label}is met een wachtwoord beveiligd; de pagina kan niet worden getoond.") from exc
-        raise CorpusError(f"Het PDF-bestand {label}kon niet worden gelezen.") from exc
+        raise unreadable(exc, label) from exc
     with pdf:
-        count = len(pdf.pages)
-        if not 1 <= page <= count:
-            raise CorpusError(f"Pagina {page} bestaat niet in {label or 'dit document '}(het heeft {count} pagina's).")
-        p = pdf.pages[page - 1]
+        p = pdf.pages[0]
         raw = p.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
         words = tuple(
             PageWord(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])) for w in raw
         )
         return PageWords(page, count, float(p.width), float(p.height), words)
+
+
+def unreadable(exc: Exception, label: str) -> CorpusError:
+    if re.search(r"password|encrypt", repr(exc), re.I):  # PdfminerException(PDFPasswordIncorrect()), PdfiumError
+        return CorpusError(f"Het PDF-bestand {label}is met een wachtwoord beveiligd; de pagina kan niet worden getoond.")
+    return CorpusError(f"Het PDF-bestand {label}kon niet worden gelezen.")
+
+
+def page_count(data: bytes, name: str = "") -> int:
+    """Number of pages of a PDF (pypdfium2: milliseconds, also for a long budget)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception as exc:  # noqa: BLE001
+        raise unreadable(exc, f"'{name}' " if name else "") from exc
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def words_to_json(words: PageWords) -> dict:
+    return {"page": words.page, "pages": words.pages, "width": words.width, "height": words.height,
+            "words": [[w.text, w.x0, w.x1, w.top, w.bottom] for w in words.words]}
+
+
+def words_from_json(obj: dict) -> PageWords:
+    return PageWords(int(obj["page"]), int(obj["pages"]), float(obj["width"]), float(obj["height"]),
+                     tuple(PageWord(str(t), float(a), float(b), float(c), float(d)) for t, a, b, c, d in obj["words"]))

@@ -106,3 +106,14 @@ def test_text_context_keeps_the_passage_and_says_where_it_was_cut():
     assert before and after and len(snippet) < len(text)
     whole, s, e, before, after = text_context("Kort. De zin. Einde.", 6, 13)
     assert whole == "Kort. De zin. Einde." and whole[s:e] == "De zin." and not before and not after
+
+
+def test_page_words_are_cached_and_a_damaged_cache_is_read_again(pdf, tmp_path):
+    from assistant.pageview import page_words
+
+    _, data = pdf
+    first = page_words(data, 1, tmp_path, fa.PDF_ID)
+    path = cache_path(tmp_path, fa.PDF_ID, data, 1, "json")
+    assert path.is_file() and page_words(data, 1, tmp_path, fa.PDF_ID) == first
+    path.write_text("{kapot", encoding="utf-8")
+    assert page_words(data, 1, tmp_path, fa.PDF_ID) == first
