@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sub.add_argument("--failures", type=int, default=20, help="how many failed boxes to list")
         parsed = sub.parse_args(argv[1:])
         suite = SUITES["real"]
-        return boxes_main(suite.cells_file, suite.corpus_dir, parsed.split, parsed.failures)
+        return boxes_main(suite.cells_file, suite.corpus_dir, parsed.split, parsed.failures, suite.question_files)
     if argv[:1] == ["cells"]:
         sub = argparse.ArgumentParser(prog="python -m eval cells", description="Table-cell accuracy of the corpus layer only (no embeddings).")
         sub.add_argument("--split", choices=("dev", "test"))

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.pages import CellMatch, PageWords, locate_cell, read_page_words, words_in, _squash
+from corpus.pages import CellMatch, PageWords, _squash, locate_cell, locate_text, read_page_words, tokens, words_in
 from eval.cells import GoldCell
 
 
@@ -82,11 +82,84 @@ def boxes_markdown(outcomes: Sequence[BoxOutcome], seconds: float, max_failures:
     return "\n".join(lines) + "\n"
 
 
-def main(cells_file: Path, documents_dir: Path, split: str | None = None, failures: int = 20) -> int:
+@dataclass(frozen=True)
+class QuoteOutcome:
+    """A gold evidence quote marked on its page: the share of its words inside the boxes
+    (`covered`) and the share of the words inside the boxes that are not the quote's (`extra`)."""
+
+    document: str
+    page: int
+    quote: str
+    covered: float
+    extra: float
+
+    @property
+    def ok(self) -> bool:
+        return self.covered >= QUOTE_COVERED and self.extra <= QUOTE_EXTRA
+
+
+# A quote counts as marked when nine in ten of its words are inside its boxes and at most a
+# quarter of what the boxes hold is other text (a line mark holds whole printed lines).
+QUOTE_COVERED = 0.9
+QUOTE_EXTRA = 0.25
+
+
+def check_quote(document: str, page: PageWords, quote: str) -> QuoteOutcome:
+    from collections import Counter
+
+    wanted = Counter(tokens(quote))
+    inside = Counter(t for box in locate_text(page.words, quote) for w in words_in(page.words, box) for t in tokens(w.text))
+    common = sum((wanted & inside).values())
+    covered = common / max(sum(wanted.values()), 1)
+    extra = 1 - common / sum(inside.values()) if inside else 0.0
+    return QuoteOutcome(document, page.page, quote, covered, extra)
+
+
+def quote_accuracy(questions: Sequence, documents_dir: Path) -> list[QuoteOutcome]:
+    """Mark every evidence quote with a page (the questions' own quotes, written from the
+    rendered pages) on its page, as the page view marks a cited sentence."""
+    pages: dict[tuple[str, int], PageWords | None] = {}
+    out = []
+    for q in questions:
+        for ev in q.evidence:
+            if ev.page is None:
+                continue
+            key = (ev.document, ev.page)
+            if key not in pages:
+                path = documents_dir / f"{ev.document}.pdf"
+                pages[key] = read_page_words(path.read_bytes(), ev.page, path.name) if path.is_file() else None
+            page = pages[key]
+            if page is not None and page.words:  # a scanned page has no text layer to mark on
+                out.append(check_quote(ev.document, page, ev.quote))
+    return out
+
+
+def quotes_markdown(outcomes: Sequence[QuoteOutcome], max_failures: int = 10) -> str:
+    n = len(outcomes)
+    ok = sum(o.ok for o in outcomes)
+    lines = [
+        f"| evidence quotes on a text page | marked (≥ {QUOTE_COVERED:.0%} of the words inside, ≤ {QUOTE_EXTRA:.0%} other text) | mean words covered |",
+        "|---|---|---|",
+        f"| {n} | {ok / n:.3f} ({ok}) | {sum(o.covered for o in outcomes) / n:.3f} |" if n else "| 0 | – | – |",
+    ]
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        lines += ["", f"Quotes not marked ({len(failed)}), first {min(len(failed), max_failures)}:", ""]
+    for o in failed[:max_failures]:
+        lines.append(f"- p. {o.page} “{o.quote[:80]}”: covered {o.covered:.2f}, other text {o.extra:.2f}")
+    return "\n".join(lines) + "\n"
+
+
+def main(cells_file: Path, documents_dir: Path, split: str | None = None, failures: int = 20,
+         question_files: Sequence[Path] = ()) -> int:
     from eval.cells import load_cells
+    from eval.gold import load_gold
 
     cells = [c for c in load_cells(cells_file) if split is None or c.split == split]
     started = time.perf_counter()
     outcomes = box_accuracy(cells, documents_dir)
-    print(boxes_markdown(outcomes, time.perf_counter() - started, failures))
+    print("## Table cells\n\n" + boxes_markdown(outcomes, time.perf_counter() - started, failures))
+    questions = [q for f in question_files for q in load_gold(f) if split is None or q.split == split]
+    if questions:
+        print("## Cited sentences (evidence quotes)\n\n" + quotes_markdown(quote_accuracy(questions, documents_dir), failures))
     return 0

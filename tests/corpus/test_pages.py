@@ -118,3 +118,15 @@ def test_page_out_of_range_and_password_are_refused_in_dutch():
         read_page_words(table_pdf(password="geheim"), 1, "slot.pdf")
     with pytest.raises(CorpusError, match="kon niet worden gelezen"):
         read_page_words(b"%PDF-1.4 kapot", 1, "kapot.pdf")
+
+
+def test_quote_check_measures_what_the_marks_hold(page):
+    from eval.boxes import check_quote
+
+    marked = check_quote("d", page, SENTENCE)
+    assert marked.ok and marked.covered == 1.0
+    # The sentence shares its first and last line with its neighbours; the marks start and
+    # end at its own words.
+    assert marked.extra == 0.0
+    absent = check_quote("d", page, "Geen van deze woorden staat op de pagina, zeker niet hier.")
+    assert not absent.ok and absent.covered < 0.5
