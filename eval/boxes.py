@@ -36,6 +36,12 @@ class BoxOutcome:
     def placed(self) -> bool:
         return self.ok and self.match.row_score >= 0.95 and self.match.column_score >= 1.0
 
+    @property
+    def unambiguous(self) -> bool:
+        """The box cannot be in the wrong place: the page prints the figure once, or the
+        row and column labels confirm the chosen one of several."""
+        return self.ok and (self.match.candidates == 1 or self.placed)
+
 
 def check_box(cell: GoldCell, page: PageWords) -> BoxOutcome:
     """Locate `cell` on its page and read back the words inside the box."""
@@ -65,13 +71,21 @@ def boxes_markdown(outcomes: Sequence[BoxOutcome], seconds: float, max_failures:
     n = len(outcomes)
     ok = sum(o.ok for o in outcomes)
     placed = sum(o.placed for o in outcomes)
+    sure = sum(o.unambiguous for o in outcomes)
     lines = [
-        "| cells with a page | box holds the printed cell | … and row label + column header found beside it |",
-        "|---|---|---|",
-        f"| {n} | {ok / n:.3f} ({ok}) | {placed / n:.3f} ({placed}) |" if n else "| 0 | – | – |",
+        "| cells with a page | box holds the printed cell | row label + column header found beside it | printed once on the page, or confirmed by row + column |",
+        "|---|---|---|---|",
+        f"| {n} | {ok / n:.3f} ({ok}) | {placed / n:.3f} ({placed}) | {sure / n:.3f} ({sure}) |" if n else "| 0 | – | – | – |",
         "",
         f"{seconds:.1f} s, {seconds / max(n, 1) * 1000:.0f} ms per cell (pages read once).",
     ]
+    doubtful = [o for o in outcomes if o.ok and not o.unambiguous]
+    if doubtful:
+        lines.append("")
+    for o in doubtful[:max_failures]:
+        c = o.cell
+        lines.append(f"- possibly the other place: {c.id} p. {c.page} `{c.raw}` (printed {o.match.candidates}×) row “{' › '.join(c.row)}”, "
+                     f"column “{' › '.join(c.column)}”: row {o.match.row_score:.2f}, column {o.match.column_score:.2f}")
     failed = [o for o in outcomes if not o.ok]
     if failed:
         lines += ["", f"Boxes without the printed cell ({len(failed)}), first {min(len(failed), max_failures)}:", ""]
