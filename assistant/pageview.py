@@ -41,6 +41,7 @@ OUTLINE = (40, 90, 200, 110)
 # Points of page kept above and below the marks in the close-up.
 DETAIL_MARGIN = 110.0
 PATH_SEPARATOR = " › "
+OCR_NOTE = "Deze pagina is gescand: de markering komt uit tekstherkenning en kan iets naast de tekst liggen."
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,8 @@ def _keep(path: Path, data: bytes | str) -> None:
 
 
 def page_words(data: bytes, page: int, cache_dir: Path, doc_id: str, name: str = "") -> PageWords:
-    """The page's words (pdfplumber: most of the time of a first opening), cached like the
-    rendering; a damaged cache file is read again from the PDF."""
+    """The page's words (pdfplumber, or Tesseract on a scan: most of the time of a first
+    opening), cached like the rendering; a damaged cache file is read again from the PDF."""
     path = cache_path(cache_dir, doc_id, data, page, "json")
     if path.is_file():
         try:
@@ -202,6 +203,8 @@ def fact_view(data: bytes, document: Document, fact: BudgetFact, cache_dir: Path
     note = "" if marks else f"De plek van ‘{fact.raw}’ kon op deze pagina niet worden gevonden; de pagina staat hieronder zonder markering."
     if not words.words:
         note = "Deze pagina is gescand; de plek van het bedrag kan er niet op worden gemarkeerd."
+    elif marks and words.ocr:
+        note = OCR_NOTE
     page_png, detail = draw_marks(png, marks, outlines)
     return PageView(page_png, detail, fact.page, count, len(marks), len(outlines), note)
 
@@ -214,6 +217,8 @@ def passage_view(data: bytes, document: Document, page: int, sentence: str, cach
     note = "" if marks else "De geciteerde zin kon op deze pagina niet worden gevonden; de pagina staat hieronder zonder markering."
     if not words.words:
         note = "Deze pagina is gescand; de zin kan er niet op worden gemarkeerd."
+    elif marks and words.ocr:
+        note = OCR_NOTE
     page_png, detail = draw_marks(png, marks)
     return PageView(page_png, detail, page, count, len(marks), 0, note)
 

@@ -66,13 +66,15 @@ class Box:
 
 @dataclass(frozen=True)
 class PageWords:
-    """The words of one page and the page's size in points."""
+    """The words of one page and the page's size in points; ocr: read with Tesseract from
+    the scanned page (the page has no text layer)."""
 
     page: int
     pages: int
     width: float
     height: float
     words: tuple[PageWord, ...]
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
@@ -270,8 +272,9 @@ def locate_text(words: Sequence[PageWord], text: str, min_share: float = 0.5) ->
     return tuple(union(line) for line in lines_of(chosen))
 
 
-def read_page_words(data: bytes, page: int, name: str = "") -> PageWords:
-    """The words of page `page` (1-based) of a PDF, as pdfplumber reads them.
+def read_page_words(data: bytes, page: int, name: str = "", ocr: bool = True) -> PageWords:
+    """The words of page `page` (1-based) of a PDF, as pdfplumber reads them; for a page
+    without a text layer (a scan), with `ocr` and Tesseract installed, Tesseract's word boxes.
 
     Raises CorpusError with a Dutch sentence for a password-protected or unreadable PDF and
     for a page the document does not have.
@@ -293,7 +296,45 @@ def read_page_words(data: bytes, page: int, name: str = "") -> PageWords:
         words = tuple(
             PageWord(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])) for w in raw
         )
-        return PageWords(page, count, float(p.width), float(p.height), words)
+        width, height = float(p.width), float(p.height)
+    if not words and ocr:
+        scanned = ocr_words(data, page)
+        if scanned:
+            return PageWords(page, count, width, height, scanned, ocr=True)
+    return PageWords(page, count, width, height, words)
+
+
+# The resolution the corpus layer reads scans at (corpus.pdf.OCR_DPI), so the same words come back.
+OCR_DPI = 300
+# Tesseract's confidence (0–100) below which a "word" is noise from the scan.
+OCR_MIN_CONFIDENCE = 30
+
+
+def ocr_words(data: bytes, page: int) -> tuple[PageWord, ...]:
+    """Tesseract's (Dutch) word boxes on a scanned page, in points; () when Tesseract or its
+    Dutch model is not installed or reads nothing."""
+    from corpus.pdf import tesseract_available
+
+    if not tesseract_available():
+        return ()
+    import pypdfium2 as pdfium
+    import pytesseract
+
+    scale = OCR_DPI / 72
+    pdf = pdfium.PdfDocument(data)
+    try:
+        image = pdf[page - 1].render(scale=scale).to_pil()
+    finally:
+        pdf.close()
+    try:
+        found = pytesseract.image_to_data(image, lang="nld", config="--psm 3", output_type=pytesseract.Output.DICT)
+    except Exception:  # noqa: BLE001 - a page OCR cannot read is shown without marks
+        return ()
+    out = []
+    for text, left, top, w, h, conf in zip(found["text"], found["left"], found["top"], found["width"], found["height"], found["conf"]):
+        if str(text).strip() and float(conf) >= OCR_MIN_CONFIDENCE:
+            out.append(PageWord(str(text).strip(), left / scale, (left + w) / scale, top / scale, (top + h) / scale))
+    return tuple(out)
 
 
 def unreadable(exc: Exception, label: str) -> CorpusError:
@@ -317,10 +358,11 @@ def page_count(data: bytes, name: str = "") -> int:
 
 
 def words_to_json(words: PageWords) -> dict:
-    return {"page": words.page, "pages": words.pages, "width": words.width, "height": words.height,
+    return {"page": words.page, "pages": words.pages, "width": words.width, "height": words.height, "ocr": words.ocr,
             "words": [[w.text, w.x0, w.x1, w.top, w.bottom] for w in words.words]}
 
 
 def words_from_json(obj: dict) -> PageWords:
     return PageWords(int(obj["page"]), int(obj["pages"]), float(obj["width"]), float(obj["height"]),
-                     tuple(PageWord(str(t), float(a), float(b), float(c), float(d)) for t, a, b, c, d in obj["words"]))
+                     tuple(PageWord(str(t), float(a), float(b), float(c), float(d)) for t, a, b, c, d in obj["words"]),
+                     ocr=bool(obj.get("ocr", False)))

@@ -106,6 +106,7 @@ class QuoteOutcome:
     quote: str
     covered: float
     extra: float
+    ocr: bool = False
 
     @property
     def ok(self) -> bool:
@@ -126,7 +127,7 @@ def check_quote(document: str, page: PageWords, quote: str) -> QuoteOutcome:
     common = sum((wanted & inside).values())
     covered = common / max(sum(wanted.values()), 1)
     extra = 1 - common / sum(inside.values()) if inside else 0.0
-    return QuoteOutcome(document, page.page, quote, covered, extra)
+    return QuoteOutcome(document, page.page, quote, covered, extra, page.ocr)
 
 
 def quote_accuracy(questions: Sequence, documents_dir: Path) -> list[QuoteOutcome]:
@@ -143,24 +144,24 @@ def quote_accuracy(questions: Sequence, documents_dir: Path) -> list[QuoteOutcom
                 path = documents_dir / f"{ev.document}.pdf"
                 pages[key] = read_page_words(path.read_bytes(), ev.page, path.name) if path.is_file() else None
             page = pages[key]
-            if page is not None and page.words:  # a scanned page has no text layer to mark on
+            if page is not None and page.words:  # a scan without Tesseract has nothing to mark on
                 out.append(check_quote(ev.document, page, ev.quote))
     return out
 
 
 def quotes_markdown(outcomes: Sequence[QuoteOutcome], max_failures: int = 10) -> str:
-    n = len(outcomes)
-    ok = sum(o.ok for o in outcomes)
     lines = [
-        f"| evidence quotes on a text page | marked (≥ {QUOTE_COVERED:.0%} of the words inside, ≤ {QUOTE_EXTRA:.0%} other text) | mean words covered |",
-        "|---|---|---|",
-        f"| {n} | {ok / n:.3f} ({ok}) | {sum(o.covered for o in outcomes) / n:.3f} |" if n else "| 0 | – | – |",
+        f"| evidence quotes | n | marked (≥ {QUOTE_COVERED:.0%} of the words inside, ≤ {QUOTE_EXTRA:.0%} other text) | mean words covered |",
+        "|---|---|---|---|",
     ]
+    for label, group in (("text layer", [o for o in outcomes if not o.ocr]), ("scan (Tesseract's word boxes)", [o for o in outcomes if o.ocr])):
+        n, ok = len(group), sum(o.ok for o in group)
+        lines.append(f"| {label} | {n} | {ok / n:.3f} ({ok}) | {sum(o.covered for o in group) / n:.3f} |" if n else f"| {label} | 0 | – | – |")
     failed = [o for o in outcomes if not o.ok]
     if failed:
         lines += ["", f"Quotes not marked ({len(failed)}), first {min(len(failed), max_failures)}:", ""]
     for o in failed[:max_failures]:
-        lines.append(f"- p. {o.page} “{o.quote[:80]}”: covered {o.covered:.2f}, other text {o.extra:.2f}")
+        lines.append(f"- p. {o.page}{' (scan)' if o.ocr else ''} “{o.quote[:80]}”: covered {o.covered:.2f}, other text {o.extra:.2f}")
     return "\n".join(lines) + "\n"
 
 

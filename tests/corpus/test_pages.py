@@ -130,3 +130,20 @@ def test_quote_check_measures_what_the_marks_hold(page):
     assert marked.extra == 0.0
     absent = check_quote("d", page, "Geen van deze woorden staat op de pagina, zeker niet hier.")
     assert not absent.ok and absent.covered < 0.5
+
+
+def test_a_scanned_page_is_marked_with_tesseracts_word_boxes(tmp_path):
+    from corpus.pdf import tesseract_available
+    from tests.corpus.test_pdf import _scanned_pdf
+
+    if not tesseract_available():
+        pytest.skip("Tesseract met het Nederlandse model ontbreekt (apt-get install tesseract-ocr tesseract-ocr-nld)")
+    data = _scanned_pdf(tmp_path).read_bytes()
+    assert read_page_words(data, 1, ocr=False).words == ()  # no text layer
+    page = read_page_words(data, 1)
+    assert page.ocr
+    match = locate_cell(page.words, "400.000", (), ())
+    assert match is not None and [w.text for w in words_in(page.words, match.box)] == ["400.000"]
+    [line] = locate_text(page.words, "De commissie vergadert op 4 december 2024.")
+    assert "december" in [w.text for w in words_in(page.words, line)]
+    assert "rapportagegrens" not in [w.text for w in words_in(page.words, line)]
