@@ -35,7 +35,6 @@ from assistant.render import (
     candidate_facts,
     chosen_answer,
     citation_highlight,
-    cited_fact,
     dutch_number,
     escape_markdown,
     example_questions,
@@ -484,7 +483,7 @@ def show_page(view: Any) -> None:
 def render_source(assistant: Any, settings: Settings, citation: Any, facts: tuple[BudgetFact, ...], key: str) -> None:
     """The opened source: for a PDF the page with the cell or sentence marked, for a text
     document the passage in its surrounding text; then a download of the original."""
-    from assistant.pageview import fact_view, original_bytes, passage_view, text_context
+    from assistant.pageview import citation_view, original_bytes, text_context
 
     chunk = citation.passage.chunk
     document = find_document(assistant, chunk.doc_id)
@@ -498,20 +497,10 @@ def render_source(assistant: Any, settings: Settings, citation: Any, facts: tupl
         data = None
     if document.path.lower().endswith(".pdf"):
         if data is not None:
-            fact = cited_fact(citation, facts)
-            page = document.page_at(citation.sentence_start) or chunk.page
             try:
                 with st.spinner("De pagina wordt geladen…"):
-                    if fact is not None and fact.page is not None:
-                        view = fact_view(data, document, fact, page_cache_dir(settings))
-                    elif page is not None:
-                        sentence = document.text[citation.sentence_start : citation.sentence_end]
-                        view = passage_view(data, document, page, sentence, page_cache_dir(settings))
-                    else:
-                        view = None
-                        st.info("Bij deze passage is geen pagina bekend.")
-                if view is not None:
-                    show_page(view)
+                    view = citation_view(data, document, citation, facts, page_cache_dir(settings))
+                show_page(view)
             except CorpusError as exc:
                 st.warning(escape_markdown(str(exc)))
             except Exception:  # noqa: BLE001 - a damaged page costs the picture, never the page

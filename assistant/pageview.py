@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.models import Citation
+from assistant.render import cited_fact
 from corpus.errors import CorpusError
 from corpus.files import atomic_write
 from corpus.models import BudgetFact, Document, Table
@@ -221,6 +223,19 @@ def passage_view(data: bytes, document: Document, page: int, sentence: str, cach
         note = OCR_NOTE
     page_png, detail = draw_marks(png, marks)
     return PageView(page_png, detail, page, count, len(marks), 0, note)
+
+
+def citation_view(data: bytes, document: Document, citation: Citation, facts: Sequence[BudgetFact], cache_dir: Path) -> PageView:
+    """The page a citation opens on: its figure's cell marked when it cites one of the
+    answer's figures, else its sentence marked on the page the sentence stands on."""
+    fact = cited_fact(citation, facts)
+    if fact is not None and fact.page is not None:
+        return fact_view(data, document, fact, cache_dir)
+    page = document.page_at(citation.sentence_start) or citation.passage.chunk.page
+    if page is None:
+        raise CorpusError("Bij deze passage is geen pagina bekend.")
+    sentence = document.text[citation.sentence_start : citation.sentence_end]
+    return passage_view(data, document, page, sentence, cache_dir)
 
 
 def text_context(text: str, start: int, end: int, before: int = 700, after: int = 700) -> tuple[str, int, int, bool, bool]:

@@ -127,3 +127,14 @@ def test_password_protected_original_gives_a_dutch_message(at, env):
     answer = last_answer(at)
     assert any("wachtwoord" in plain(w.value) for w in answer.warning)
     assert images(answer) == []
+
+
+def test_page_the_original_no_longer_has_gives_a_dutch_message(at, env):
+    from tests.corpus.test_pages import table_pdf
+
+    ask(at, "Waarom stijgen de lasten voor jeugd?")  # cites page 2
+    (env / "corpus" / f"{fa.PDF_ID}.pdf").write_bytes(table_pdf())  # replaced by a one-page PDF
+    open_source(at, 1)
+    answer = last_answer(at)
+    assert any("Pagina 2 bestaat niet" in plain(w.value) and "1 pagina's" in plain(w.value) for w in answer.warning)
+    assert images(answer) == []
