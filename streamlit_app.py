@@ -35,6 +35,7 @@ from assistant.render import (
     candidate_facts,
     chosen_answer,
     citation_highlight,
+    citation_page,
     dutch_number,
     escape_markdown,
     example_questions,
@@ -532,7 +533,8 @@ def render_passages(answer: Answer, assistant: Any = None, settings: Settings | 
         for citation in answer.citations:
             source_key = f"source_{key}_{citation.n}"
             # Opening the expander reruns the page; only then is the page rendered.
-            with st.expander(source_label(citation.passage, citation.n), key=source_key, on_change="rerun") as box:
+            label = source_label(citation.passage, citation.n, citation_page(citation, answer.facts))
+            with st.expander(label, key=source_key, on_change="rerun") as box:
                 chunk = citation.passage.chunk
                 if chunk.context:
                     st.caption(escape_markdown(chunk.context))

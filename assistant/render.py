@@ -85,8 +85,10 @@ def page_label(page: int | None, ocr: bool = False) -> str:
     return f"p. {page}, via tekstherkenning" if ocr else f"p. {page}"
 
 
-def source_text(passage: Passage) -> str:
-    """"title — municipality year — section path — p. N" as plain text (CLI, export)."""
+def source_text(passage: Passage, page: int | None = None) -> str:
+    """"title — municipality year — section path — p. N" as plain text (CLI, export).
+    page: the page the citation opens on when it is not the passage's first (a cited cell
+    or sentence further on); default the passage's page."""
     meta = passage.meta
     where = " ".join(str(p) for p in (meta.municipality, meta.year) if p)
     parts = [meta.title or passage.chunk.doc_id]
@@ -94,14 +96,15 @@ def source_text(passage: Passage) -> str:
         parts.append(where)
     if passage.chunk.section:
         parts.append(" › ".join(passage.chunk.section))
-    if passage.chunk.page is not None:
-        parts.append(page_label(passage.chunk.page))
+    page = passage.chunk.page if page is None else page
+    if page is not None:
+        parts.append(page_label(page))
     return " — ".join(parts)
 
 
-def source_label(passage: Passage, n: int | None = None) -> str:
+def source_label(passage: Passage, n: int | None = None, page: int | None = None) -> str:
     """Expander label "[n] title — municipality year — section path — p. N", Markdown-escaped."""
-    label = escape_markdown(source_text(passage))
+    label = escape_markdown(source_text(passage, page))
     return f"\\[{n}\\] {label}" if n is not None else label
 
 

@@ -259,3 +259,14 @@ def test_candidates_and_the_chosen_answer():
     assert "9.874" in chosen.text and "rij Baten" in chosen.text and chosen.text.endswith("[1]")
     [cite] = chosen.citations
     assert (cite.sentence_start, cite.sentence_end) == (40, 45) and cite.passage is passage
+
+
+def test_source_label_names_the_page_the_citation_opens_on():
+    from assistant.models import Passage
+    from assistant.render import source_label, source_text
+    from corpus.models import Chunk
+
+    chunk = Chunk(id="c", doc_id="d", section=("Financiën",), start=0, end=10, text="x" * 10, page=28)
+    passage = Passage(chunk, DocumentMeta(title="Begroting", municipality="Wassenaar", year=2024), 1.0, 1)
+    assert source_text(passage) == "Begroting — Wassenaar 2024 — Financiën — p. 28"
+    assert source_label(passage, 2, page=29) == "\\[2\\] Begroting — Wassenaar 2024 — Financiën — p\\. 29"
