@@ -93,7 +93,7 @@ class CellMatch:
 
 
 @lru_cache(maxsize=16384)
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     """Comparable form of printed text: NFKC, dashes as '-', no spaces, case-folded."""
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     return "".join(text.split()).casefold()
@@ -147,7 +147,7 @@ def _containment(wanted: Sequence[str], found: Iterable[str]) -> float:
 
 def _figure_runs(lines: Sequence[Sequence[PageWord]], raw: str) -> list[tuple[int, list[PageWord]]]:
     """Runs of adjacent words on one line that print `raw` (spacing and footnote markers aside)."""
-    target = _squash(raw).rstrip(_FOOTNOTE)
+    target = squash(raw).rstrip(_FOOTNOTE)
     if not target:
         return []
     runs: list[tuple[int, list[PageWord]]] = []
@@ -155,7 +155,7 @@ def _figure_runs(lines: Sequence[Sequence[PageWord]], raw: str) -> list[tuple[in
         for i in range(len(line)):
             joined = ""
             for j in range(i, min(len(line), i + MAX_CELL_WORDS)):
-                joined += _squash(line[j].text)
+                joined += squash(line[j].text)
                 if joined.rstrip(_FOOTNOTE) == target:
                     runs.append((li, line[i : j + 1]))
                     break

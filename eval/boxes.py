@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.pages import CellMatch, PageWords, _squash, locate_cell, locate_text, read_page_words, tokens, words_in
+from corpus.pages import CellMatch, PageWords, locate_cell, locate_text, read_page_words, squash, tokens, words_in
 from eval.cells import GoldCell
 
 
@@ -30,7 +30,7 @@ class BoxOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.match is not None and _squash(self.cell.raw).rstrip("*") in _squash(self.inside)
+        return self.match is not None and squash(self.cell.raw).rstrip("*") in squash(self.inside)
 
     @property
     def placed(self) -> bool:
