@@ -228,6 +228,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.render import candidate_facts, chosen_answer, fact_figure, figure_card
+
     assistant = _load(args)
     filters = _filters(args, assistant)
     history: list[str] = []
@@ -253,28 +255,22 @@ def cmd_chat(args: argparse.Namespace) -> int:
             history, last = [], None
             print("Nieuw gesprek gestart.")
             continue
-        if last is not None and question.isdigit() and _choices(last):
+        if last is not None and question.isdigit() and candidate_facts(last):
             # A number picks one of the figures the previous answer offered.
-            try:
-                _print_answer(assistant.choose(last, int(question)), False)
-            except ValueError as exc:
-                print(f"Fout: {exc}.", file=sys.stderr)
+            options = candidate_facts(last)
+            if 1 <= int(question) <= len(options):
+                _print_answer(chosen_answer(last, options[int(question) - 1]), False)
+            else:
+                print(f"Fout: kies een nummer van 1 tot en met {len(options)}.", file=sys.stderr)
             continue
         last = assistant.ask(question, history=history, filters=filters)
         _print_answer(last, False)
-        if len(_choices(last)) > 1:
-            from assistant.figures import describe_source, format_figure
-
+        if candidate_facts(last):
             print("\nKies een nummer om met dat bedrag te antwoorden:")
-            for n, fact in enumerate(_choices(last), start=1):
-                print(f"  {n}) {format_figure(fact)} — {describe_source(fact, getattr(assistant.document(fact.doc_id), 'meta', None))}")
+            for n, fact in enumerate(candidate_facts(last), start=1):
+                print(f"  {n}) {fact_figure(fact)} — {figure_card(fact) or fact.row}")
         history.append(question)
     return 0
-
-
-def _choices(answer) -> tuple:  # noqa: ANN001
-    """The figures an answer offers to choose from (none for a calculation)."""
-    return () if answer.calculation is not None else tuple(answer.facts)
 
 
 def _parse_line(n: int, raw: bytes) -> dict[str, Any]:

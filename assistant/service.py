@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.answerers.comparison import answer_per_organization
-from assistant.answerers.figure import answer_from_facts, cited_answer, fact_meaning
+from assistant.answerers.figure import answer_from_facts, fact_meaning
 from assistant.answerers.passage import abstain, answer_from_passages
 from assistant.answerers.unknown import unknown_organization
 from assistant.evidence import Evidence
@@ -352,14 +352,6 @@ class Assistant:
                 # only quote some other amount: say the documents do not hold it.
                 return abstain(question, plan, scope, search.passages)
         return answer_from_passages(self.evidence, question, plan, scope, search, self.embedder.name)
-
-    def choose(self, answer: Answer, n: int) -> Answer:
-        """Answer again with the n-th (1-based) of the figures an answer offered (the best one
-        and the others that also fit, or the candidates of a tie)."""
-        if not 1 <= n <= len(answer.facts) or answer.calculation is not None:
-            raise ValueError(f"kies een nummer van 1 tot en met {len(answer.facts)}")
-        result = self.facts.answer_with(answer.facts[n - 1])
-        return cited_answer(self.evidence, result, answer.question, answer.resolved_question, answer.filters, answer.passages)
 
 
 def _noted(answer: Answer, notice: str | None) -> Answer:

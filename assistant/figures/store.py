@@ -186,10 +186,6 @@ class FactStore:
         text = f"{format_figure(fact)}. Bron: {describe_source(fact, self.documents.get(fact.doc_id))}."
         return text + (f" Voetnoot: {fact.footnote}" if fact.footnote else "")
 
-    def answer_with(self, fact: BudgetFact) -> BudgetResult:
-        """The result of answering with this fact (a candidate the user picked)."""
-        return BudgetResult((fact,), False, None, self.figure_text(fact), 0.0, True)
-
     @staticmethod
     def _decline_text(q: QueryTerms, fact: BudgetFact) -> str:
         """Why a clearly named budget line has no answer: the asked year or flow is not there."""
