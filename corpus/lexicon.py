@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from corpus.text import fold
 
 __all__ = [
-    "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "STOPWORDS",
+    "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RESERVE_FLOWS", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "STOPWORDS",
     "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "calculation_asked", "column_phase", "content_words", "flows", "flows_compatible",
     "fold", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
 ]  # fmt: skip
@@ -230,8 +230,15 @@ FLOWS: tuple[tuple[str, str], ...] = (
     ("onttrekking", r"onttrekking\w*|onttrokken|\bputting\b|\bwithdraw\w*"),
     ("storting", r"\bstorting\w*|\bgestort\b|\bdotatie\w*|\btoevoeging\w*|\bdeposit\w*"),
     ("besteding", r"\bbesteding\w*|\bbesteed\b|\buitgegeven\b|\bspen[dt]\w*"),
+    ("reservemutatie", r"\bmutaties? (?:in |van )?(?:de )?reserves?\b|\breservemutatie\w*"),
 )
-_FLOW_KIN = {"lasten": {"besteding"}, "besteding": {"lasten"}}
+# The mutations of reserves (BBV art. 17: toevoegingen and onttrekkingen, shown apart from a
+# programme's lasten and baten).
+RESERVE_FLOWS = frozenset({"onttrekking", "storting", "reservemutatie"})
+_FLOW_KIN = {
+    "lasten": {"besteding"}, "besteding": {"lasten"},
+    "reservemutatie": {"onttrekking", "storting"}, "onttrekking": {"reservemutatie"}, "storting": {"reservemutatie"},
+}  # fmt: skip
 _ASPECT_WORDS = re.compile("|".join(p for _, p in PHASES + FLOWS))
 
 

@@ -10,7 +10,7 @@ import re
 from typing import Sequence
 
 from assistant.figures.terms import _WEAK, QueryTerms, token_match, tokens
-from corpus.lexicon import CHANGE_PHASES, column_phase, flows, flows_compatible, year_span, years
+from corpus.lexicon import CHANGE_PHASES, RESERVE_FLOWS, column_phase, flows, flows_compatible, year_span, years
 from corpus.models import BudgetFact
 from corpus.text import fold
 
@@ -162,6 +162,8 @@ def score_fact(
     - a change cell (change column, or a table of changes: caption "wijziging",
       "specificatie") when the question asks no change -1.5.
     - total rows: +0.5 when the question says "totaal", -0.3 otherwise.
+    - a row of reserve mutations (toevoeging, onttrekking, "mutaties reserves") when the
+      question names no reserve: -1.5.
     - meaning: + W_MEANING × closeness (see `closeness`); a fact at least MEANING_FLOOR close
       covers the topic by meaning up to MEANING_COVERAGE × closeness.
     """
@@ -252,6 +254,10 @@ def score_fact(
     if q.flows and named_flows:
         score += 1.5 if flows_compatible(q.flows, named_flows) else -1.0
 
+    # A row of reserve mutations answers a question about reserves, not one about a
+    # programme's lasten or baten (BBV art. 17 reports them apart).
+    if flows(fact.row) & RESERVE_FLOWS and not q.flows & RESERVE_FLOWS and not any(t.startswith("reserve") for t in q.topic):
+        score -= 1.5
     change_cell = phase in CHANGE_PHASES or bool(_CHANGE_TABLE_RE.search(fold(fact.table)))
     if change_cell and not in_text and not q.wants_change and not (q.phases & set(CHANGE_PHASES)):
         score -= 1.5

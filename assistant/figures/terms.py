@@ -122,7 +122,7 @@ class QueryTerms:
               drop: Iterable[str] = (), context_hint: str = "") -> "QueryTerms":
         text = f"{question} {topic_hint}"
         dropped = {fold(d) for d in drop}
-        topic = tuple(t for t in tokens(text) if t not in dropped)
+        topic = tuple(dict.fromkeys(t for t in tokens(text) if t not in dropped))
         context = tuple(dict.fromkeys(t for t in tokens(context_hint) if t not in dropped and t not in topic))
         if not topic and context:
             topic, context = context, ()

@@ -372,3 +372,21 @@ def test_two_equally_fitting_cells_with_different_values_ask_which_is_meant():
     assert result.found and result.ambiguous, result.text
     assert {f.raw for f in result.facts} == {"1.250", "1.400"}
     assert "Welke bedoelt u?" in result.text
+
+
+def test_a_programmes_baten_are_not_its_reserve_mutations():
+    text = (
+        "Meerjarenperspectief per programma (bedragen x € 1.000)\n"
+        "Programma | Begroting 2025 baten | Begroting 2025 lasten |\n"
+        "---|---|---|\n"
+        "P1 Cultuur en Sport | 2.400 | -9.100 |\n"
+        "Mutaties reserves › P1 Cultuur en Sport | 310 | -120 |\n"
+    )
+    meta = DocumentMeta("Programmabegroting 2025", "Lindeveen", 2025, "programmabegroting")
+    store = _store([Document("pb", "pb.md", text, meta, "fp")])
+    # Even when the reserve row's vector is the closer one (both name the programme):
+    closer = {id(f): 0.89 if f.row.startswith("Mutaties") else 0.88 for f in store.facts}
+    plain = store.lookup("Wat zijn de baten van Cultuur en Sport in 2025?", meaning=closer)
+    assert plain.found and plain.facts[0].raw == "2.400", plain.text
+    reserves = store.lookup("Hoeveel wordt in 2025 aan de reserves onttrokken voor Cultuur en Sport?")
+    assert reserves.found and reserves.facts[0].raw == "310", reserves.text
