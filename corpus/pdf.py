@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from corpus.errors import CorpusError
 from corpus.models import Table, TableRow, stable_id
 from corpus.numbers import is_year_like
+from corpus.pdfheader import Box
+from corpus.pdfink import inked_share, render_gray, visible_words
 from corpus.pdftables import GridTable, Line, Word, make_lines, read_table
 
 # Lines in the top or bottom band of the page (share of its height) that recur on at least
@@ -33,10 +35,14 @@ _PASSWORD = re.compile(r"password|encrypt", re.I)
 _BOLD = re.compile(r"bold|black|heavy|,b\b", re.I)
 
 
-def _words(page) -> list[Word]:
+def _words(page, gray=None) -> list[Word]:
+    """The page's words; with `gray` (the rendered page, `corpus.pdfink`) only visible ones."""
     raw = page.extract_words(
-        x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname"]
+        x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname"],
+        return_chars=gray is not None,
     )
+    if gray is not None:
+        raw = visible_words(raw, [inked_share(gray, w["chars"]) for w in raw])
     return [
         Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
              bold=bool(_BOLD.search(str(w.get("fontname", "")))))
@@ -48,11 +54,12 @@ def _running_key(line: Line) -> str:
     return _DIGITS.sub("#", line.text.strip().casefold())
 
 
-def _table_regions(page, lines: list[Line]) -> list[tuple[float, float, str]]:
+def _table_regions(page, lines: list[Line]) -> tuple[list[tuple[float, float, str]], list[Box]]:
     """Vertical extents (top, bottom, method) of table regions: pdfplumber's ruled tables
     ("ruled"), plus runs of lines with figures in two or more columns ("unruled"). A region
-    is extended upwards over the header lines right above it."""
+    is extended upwards over the header lines right above it. Also the ruled cells found."""
     ruled: list[tuple[float, float]] = []
+    cells: list[Box] = []
     try:
         found = page.find_tables()
     except Exception:  # noqa: BLE001 - a malformed drawing on one page must not stop the document
@@ -61,6 +68,7 @@ def _table_regions(page, lines: list[Line]) -> list[tuple[float, float, str]]:
         x0, top, x1, bottom = t.bbox
         if bottom - top > 10:
             ruled.append((top, bottom))
+            cells.extend(tuple(float(v) for v in c) for c in t.cells if c is not None)
     unruled: list[tuple[float, float]] = []
     run: list[Line] = []
 
@@ -107,7 +115,7 @@ def _table_regions(page, lines: list[Line]) -> list[tuple[float, float, str]]:
             top = ln.top
             above.pop()
         out.append((top, bottom, method))
-    return out
+    return out, cells
 
 
 def _caption_for(lines: list[Line], top: float) -> str:
@@ -201,25 +209,31 @@ def _page_items(page, lines: list[Line], stats: ExtractStats):
     """(top, kind, payload) of a page in reading order: "line" items and "table" items. A
     region that does not read as a table stays text (searchable, no figures)."""
     started = time.perf_counter()
-    regions = _table_regions(page, lines)
+    regions, ruled_cells = _table_regions(page, lines)
     items = []
     used: set[int] = set()
     for top, bottom, method in regions:
         stats.regions[method] += 1
         inside = [i for i, ln in enumerate(lines) if ln.top >= top - 1 and ln.bottom <= bottom + 1]
-        grid = read_table([lines[i] for i in inside]) if inside else None
+        cells = [c for c in ruled_cells if c[1] >= top - 1 and c[3] <= bottom + 1]
+        grid = read_table([lines[i] for i in inside], cells) if inside else None
         if grid is None:
             stats.tables_rejected += 1
             continue
         stats.tables_read[method] += 1
         stats.cells += sum(1 for r in grid.rows for c in r.cells if c)
-        used.update(inside)
         first = lines[inside[0]]
+        above = [i for i, ln in enumerate(lines) if ln.bottom <= top + 0.5]
         if _CAPTION.match(first.text):
             # The caption shares its line with the year headers: its words left of them.
             caption = " ".join(p.text for p in first.phrases if not is_year_like(p.text))
+        elif above and above[-1] in used and items:
+            # Right below another table (a tariff table split in two by the layout): one
+            # caption for both; a row of the table above is no caption.
+            caption = items[-1][2][1]
         else:
             caption = _caption_for(lines, top)
+        used.update(inside)
         below = [ln for ln in lines if ln.top >= bottom and ln.top - bottom < 20]
         items.append((top, "table", (grid, caption, below[0].text if below else "")))
     for i, ln in enumerate(lines):
@@ -251,9 +265,11 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
             stats.pages = len(pages)
             per_page: list[tuple[float, list[Line]]] = []
             started = time.perf_counter()
-            for page in pages:
+            rendered = _pdfium(data)
+            for index, page in enumerate(pages):
                 try:
-                    per_page.append((float(page.height), make_lines(_words(page))))
+                    gray = render_gray(rendered[index]) if rendered is not None else None
+                    per_page.append((float(page.height), make_lines(_words(page, gray))))
                 except Exception:  # noqa: BLE001 - one broken page is reported, the rest is read
                     per_page.append((float(page.height), []))
             stats.seconds["text"] += time.perf_counter() - started
@@ -301,6 +317,17 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
         text, tuple(page_starts), tuple(builder.tables), tuple(ocr_pages), tuple(unreadable),
         skipped_tables=stats.tables_rejected,
     )
+
+
+def _pdfium(data: bytes):
+    """The document opened with pypdfium2 to render pages (visibility of text), or None when
+    it cannot be opened: then every character of the text layer counts as visible."""
+    try:
+        import pypdfium2
+
+        return pypdfium2.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - rendering is a refinement; pdfplumber reads the text
+        return None
 
 
 def _unreadable(exc: Exception, name: str) -> CorpusError:

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from corpus.numbers import is_year_like
-from corpus.pdfheader import WRAP_GAP, header_paths
+from corpus.tables import parse_unit
+from corpus.pdfheader import WRAP_GAP, Box, cell_of, header_paths
 from corpus.pdfwords import (  # noqa: F401 - Word, make_lines: the reader's public values
     Column,
     Line,
@@ -109,19 +110,20 @@ def _column_of(p: Phrase, cols: Sequence[Column], by: str = "overlap") -> int | 
     return i if size > 0 else None  # text beside the columns is not a cell
 
 
-def read_table(lines: Sequence[Line]) -> GridTable | None:
+def read_table(lines: Sequence[Line], cells: Sequence[Box] = ()) -> GridTable | None:
     """A table from the lines of one table region (see the module docstring), or None.
+    cells: the region's ruled cells (pdfplumber), which place header words where given.
 
     Columns are found by right edges and, when that reading fails validation, by overlap
     (`columns`): right alignment is the convention of budget tables."""
     for by in ("right", "overlap"):
-        reading = _read_table(lines, by)
+        reading = _read_table(lines, by, cells)
         if reading is not None:
             return reading[0]
     return None
 
 
-def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
+def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tuple[GridTable, int] | None:
     """One reading of a table with columns found `by` "right" or "overlap"; (table, collisions)."""
     first_body = next((i for i, ln in enumerate(lines) if not _is_header_line(ln)), None)
     if first_body is None:
@@ -130,7 +132,7 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
     # Labels start at the left; the first column must lie right of the leftmost label text.
     left = min((p.x0 for ln in body for p in ln.phrases), default=0.0)
     value_lines = [ln for ln in body if any(p.is_value and p.x0 > left + 1 for p in ln.phrases)]
-    if len(value_lines) < 2:
+    if len(value_lines) < (1 if ruled else 2):  # one ruled row may do: see min_rows below
         return None
     cols = columns(value_lines, min_label_x=left + 1, by=by)
     if not cols:
@@ -140,6 +142,16 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
     ):
         return None  # columns that lie on top of each other: the figures are not right-aligned
     label_right = cols[0].x0 - 1
+    # Label-only lines below the last line with text over the value columns are the body's
+    # headings ("ACTIVA", "Materiële vaste activa" above the first row with figures), not
+    # column headers; a unit line ("bedragen x € 1.000") and the later lines of a wrapped
+    # header cell (in the same ruled cell, or starting in lower case) stay in the header.
+    over = [i for i, ln in enumerate(header) if any(p.x1 > label_right + 1 for p in ln.phrases)]
+    while (
+        over and len(header) - 1 > over[-1] and not parse_unit(header[-1].text)[0]
+        and not header[-1].text[:1].islower() and not _continues_cell(header[-1], header[-2], ruled)
+    ):
+        body.insert(0, header.pop())
     # Label-only lines at the foot of the header are the first row's label when close above
     # it, or when that row's label starts in lower case (it continues them).
     def first_label() -> str:
@@ -207,6 +219,7 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
             else:
                 cells[i] = p.text
         label_text = _text(labels)
+        row_bold = bool(labels) and all(p.bold for p in labels)
         lead, pending = pending, []
         # Label lines right above (closer than WRAP_GAP) are this row's wrapped label.
         tight: list[Line] = []
@@ -226,8 +239,12 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
             heading = band[0] if band else lead[-1]
             parent = _text([p for p in heading.phrases if p.x0 < label_limit and p.x1 <= label_right + 1])
             parent_bold = all(p.bold for p in lead[-1].phrases)
-        elif parent is not None and parent_bold and labels and all(p.bold for p in labels):
-            parent = None  # a bold row of its own after a bold group heading ends the group
+            if row_bold and not parent_bold and not band:
+                parent = None  # a bold row under a plain label line is not its child
+        elif parent is not None and row_bold and (parent_bold or not has_bands):
+            # A bold row of its own after the rows of a group ends the group: emphasis marks
+            # a total or a heading of its own, never a member.
+            parent = None
         if label_text and parent:
             label: tuple[str, ...] = (parent, label_text)
         elif label_text:
@@ -238,10 +255,15 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
         rows.append(GridRow(label, tuple(cells), ln.top, ln.bottom, is_total))
         if is_total:
             parent = None
+    # Header cells end above the body; a cell reaching into it is a frame, not a header cell.
+    header_cells = [c for c in ruled if c[3] <= lines[first_body].top + 1]
+    paths = header_paths(header, cols, label_right, header_cells)
     filled = sum(1 for r in rows for c in r.cells if c)
-    if len(rows) < 2 or filled == 0 or collisions > 0.1 * filled:
+    # One row of figures is a table when rules frame it and every column has a header (a
+    # comparison of one tariff across municipalities); unruled, it is a sentence with amounts.
+    min_rows = 1 if header_cells and all(paths) else 2
+    if len(rows) < min_rows or filled == 0 or collisions > 0.1 * filled:
         return None
-    paths = header_paths(header, cols, label_right)
     header_left = tuple(_text([p for p in ln.phrases if p.x1 <= label_right + 1]) for ln in header)
     bbox = (
         min(p.x0 for ln in lines for p in ln.phrases),
@@ -250,6 +272,15 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
         lines[-1].bottom,
     )
     return GridTable(tuple(paths), tuple(rows), tuple(h for h in header_left if h), bbox), collisions
+
+
+def _continues_cell(line: Line, above: Line, ruled: Sequence[Box]) -> bool:
+    """The line continues a cell of the line above: its words share a ruled cell with that
+    line's, or (without rules) it follows closer than WRAP_GAP."""
+    if not ruled:
+        return line.top - above.bottom < WRAP_GAP
+    cells_of = lambda ln: {cell_of(w, ruled) for w in ln.words} - {None}  # noqa: E731
+    return bool(cells_of(line) & cells_of(above))
 
 
 def _first_label_column_right(body: Sequence[Line], label_right: float) -> float:

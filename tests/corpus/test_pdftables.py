@@ -145,3 +145,118 @@ def test_lower_case_row_label_continues_the_plain_line_above_even_at_row_spacing
     table = read_table(make_lines(lines))
     assert table is not None
     assert [r.label for r in table.rows] == [("% inwoners met schuldenproblematiek",), ("% eenzaamheid",)]
+
+
+# Ruled tables: header cells as pdfplumber finds them, (x0, top, x1, bottom).
+
+
+def test_ruled_merged_header_cell_names_every_column_under_it_even_when_figures_are_centred() -> None:
+    # "Indicatoren (%)" is one merged cell over three columns of centred figures; the right
+    # edges of centred figures differ, so positions alone cannot place the group.
+    header = words_at(100, (200, "Indicatoren (%)"), (470, "Normen")) + words_at(
+        115, (230, "2022"), (320, "2023"), (410, "2024"), (470, "Vol-")
+    ) + words_at(130, (470, "doende"))
+    body = words_at(150, (50, "1a. Netto schuldquote"), (235, "23"), (322, "25"), (413, "18"), (475, "100")) + words_at(
+        165, (50, "3. Structurele ruimte"), (228, "-0,85"), (318, "2,63"), (407, "0,04"), (478, "0,6")
+    )
+    cells_ = [(190, 98, 450, 110), (450, 98, 520, 110), (190, 110, 280, 125), (280, 110, 370, 125),
+              (370, 110, 450, 125), (450, 110, 520, 140)]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert table.columns == (
+        ("Indicatoren (%)", "2022"), ("Indicatoren (%)", "2023"), ("Indicatoren (%)", "2024"), ("Normen", "Vol- doende"),
+    )
+    assert cells(table)[("3. Structurele ruimte", "Indicatoren (%) › 2023")] == "2,63"
+
+
+def test_ruled_header_cell_text_left_of_its_figures_and_left_aligned_words_stay_in_their_cell() -> None:
+    # A centred wrapped header reaches left of the figures below it; "x kans" is left-aligned
+    # in the last cell, nearer to the middle column's right edge than to its own.
+    header = words_at(100, (150, "Reeds beschikbaar"), (300, "Kans"), (350, "Bedrag")) + words_at(
+        110, (160, "krediet"), (300, "op"), (350, "x kans")
+    )
+    body = row(130, "Tractie", "54.500", "70%", "700", xs=(260, 330, 400)) + row(
+        145, "Totaal", "54.500", "35%", "117", xs=(260, 330, 400)
+    )
+    cells_ = [(140, 98, 262, 120), (295, 98, 332, 120), (345, 98, 402, 120)]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert table.columns == (("Reeds beschikbaar krediet",), ("Kans op",), ("Bedrag x kans",))
+
+
+def test_group_header_in_the_middle_one_of_three_unmerged_cells_names_all_three() -> None:
+    # Word tables centre "Rekening" by typing it in the middle cell of baten / lasten / saldo.
+    xs = (250, 300, 350, 420, 470, 520)
+    header = words_at(100, (265, "Rekening"), (433, "Begroting")) + words_at(
+        115, (215, "baten"), (270, "lasten"), (325, "saldo"), (385, "baten"), (440, "lasten"), (495, "saldo")
+    )
+    body = row(135, "P1", "1", "-2", "-1", "3", "-4", "-1", xs=xs) + row(150, "P2", "5", "-6", "-1", "7", "-8", "-1", xs=xs)
+    cells_ = [(xs[i] - 50, 98, xs[i], 110) for i in range(6)] + [(xs[i] - 50, 110, xs[i], 125) for i in range(6)]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert [c[0] for c in table.columns] == ["Rekening"] * 3 + ["Begroting"] * 3
+
+
+def test_ruled_title_band_over_the_labels_and_all_columns_is_no_column_header() -> None:
+    header = words_at(100, (50, "Berekening kostendekkendheid"))
+    body = row(120, "Kosten taakveld", "2.354.000", "", xs=(300, 400)) + row(
+        135, "Netto kosten", "", "2.333.000", xs=(300, 400)
+    )
+    table = read_table(make_lines(header + body), [(45, 98, 420, 110)])
+    assert table is not None
+    assert table.columns == ((), ())
+    assert table.header_lines == ("Berekening kostendekkendheid",)
+
+
+def test_one_ruled_row_under_column_headers_is_a_table_but_not_unruled() -> None:
+    header = words_at(100, (250, "Wassenaar"), (330, "Leiden"))
+    body = row(115, "OZB woning", "€ 334", "€ 361", xs=(300, 370))
+    lines = make_lines(header + body)
+    table = read_table(lines, [(240, 98, 302, 110), (310, 98, 372, 110)])
+    assert table is not None
+    assert cells(table) == {("OZB woning", "Wassenaar"): "€ 334", ("OZB woning", "Leiden"): "€ 361"}
+    assert read_table(lines) is None
+
+
+def test_label_lines_below_the_column_headers_are_headings_of_the_rows_not_headers() -> None:
+    header = words_at(100, (50, "Balans"), (270, "2023"), (370, "2024"))
+    body = (
+        words_at(115, (50, "ACTIVA"))
+        + words_at(130, (50, "Materiële vaste activa"), bold=True)
+        + row(145, "Volgens staat C", "50.598", "52.915", xs=(300, 400))
+        + row(160, "Overig", "1", "2", xs=(300, 400))
+    )
+    table = read_table(make_lines(header + body))
+    assert table is not None
+    assert table.columns == (("2023",), ("2024",))
+    assert [r.label for r in table.rows] == [
+        ("Materiële vaste activa", "Volgens staat C"), ("Materiële vaste activa", "Overig"),
+    ]
+
+
+def test_wrapped_header_label_in_lower_case_stays_in_the_header() -> None:
+    header = words_at(100, (50, "Gemeentelijke"), (270, "Wassenaar"), (370, "Leiden")) + words_at(
+        116, (50, "woonlasten 2023")
+    )
+    body = row(135, "Eenpersoons", "€ 806", "€ 851", xs=(320, 400)) + row(150, "Meerpersoons", "€ 1.092", "€ 991", xs=(320, 400))
+    table = read_table(make_lines(header + body))
+    assert table is not None
+    assert [r.label for r in table.rows] == [("Eenpersoons",), ("Meerpersoons",)]
+
+
+def test_bold_row_after_a_plain_heading_and_its_rows_is_not_their_child() -> None:
+    lines = (
+        words_at(85, (260, "Bedrag"), (360, "Totaal"))
+        + words_at(100, (50, "Toe te rekenen kosten:"))
+        + row(115, "Overhead", "368.000", "", xs=(300, 400))
+        + row(130, "BTW", "175.000", "", xs=(300, 400))
+        + row(145, "Totaal toerekenbare kosten", "", "543.000", xs=(300, 400), bold=True)
+        + words_at(160, (50, "Inkomsten excl. heffingen"))
+        + row(175, "Netto kosten", "", "2.333.000", xs=(300, 400), bold=True)
+    )
+    table = read_table(make_lines(lines))
+    assert table is not None
+    assert [r.label for r in table.rows] == [
+        ("Toe te rekenen kosten:", "Overhead"), ("Toe te rekenen kosten:", "BTW"),
+        ("Totaal toerekenbare kosten",), ("Netto kosten",),
+    ]
