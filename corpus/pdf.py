@@ -128,6 +128,28 @@ def _caption_for(lines: list[Line], top: float) -> str:
     return ""
 
 
+def continued_labels(
+    last: tuple[str, ...], last_is_total: bool, rows: list[tuple[tuple[str, ...], bool]]
+) -> list[tuple[str, ...]]:
+    """Row labels of a table part that continues another, given the label path of the last
+    row before the break and whether it was a total: (label, is_total) per row in.
+
+    A group (a programme over its taakvelden) that runs over a page break has its heading on
+    the first page only: the rows above the next heading of their own, up to and including a
+    total row that closes the group, stay under that heading."""
+    parent = last[:-1] if len(last) >= 2 and not last_is_total else ()
+    out = []
+    for label, is_total in rows:
+        if parent and len(label) == 1:
+            out.append(parent + label)
+            if is_total:
+                parent = ()
+            continue
+        parent = ()
+        out.append(label)
+    return out
+
+
 class _Builder:
     """Accumulates the document text and the tables with their offsets."""
 
@@ -146,12 +168,17 @@ class _Builder:
         from corpus.tables import parse_unit
 
         previous = self.tables[-1] if self.tables else None
+        labels = [r.label for r in grid.rows]
         if (
             not any(grid.columns) and previous is not None and previous.page in (page_no - 1, page_no)
             and len(previous.columns) == len(grid.columns)
         ):
             # A table continued on the next page, or after a gap on the same page, repeats
-            # no header: it keeps the previous part's columns, caption and unit.
+            # no header: it keeps the previous part's columns, caption and unit, and its
+            # first rows stay in the group the previous part ended in.
+            labels = continued_labels(previous.rows[-1].label if previous.rows else (),
+                                      previous.rows[-1].is_total if previous.rows else True,
+                                      [(r.label, r.is_total) for r in grid.rows])
             columns = previous.columns
             caption = caption if _CAPTION.match(caption or "") else previous.caption
             unit_text, multiplier = previous.unit_text, previous.multiplier
@@ -168,16 +195,16 @@ class _Builder:
         head = " | ".join([" ".join(grid.header_lines) or "", *columns]) + " |"
         hs, he = self.add(head)
         rows = []
-        for r in grid.rows:
+        for r, row_label in zip(grid.rows, labels):
             self.add("\n")
-            label = " › ".join(r.label)
+            label = " › ".join(row_label)
             row_start = self.length
             self.add(label + " | " if label else "| ")
             spans = []
             for i, cell in enumerate(r.cells):
                 spans.append(self.add(cell) if cell else (-1, -1))
                 self.add(" |" if i == len(r.cells) - 1 else " | ")
-            rows.append(TableRow(label=r.label, cells=r.cells, start=row_start, end=self.length,
+            rows.append(TableRow(label=row_label, cells=r.cells, start=row_start, end=self.length,
                                  cell_spans=tuple(spans), is_total=r.is_total))
         end = self.length
         self.tables.append(Table(

@@ -185,3 +185,16 @@ def test_a_damaged_cache_file_is_read_again(tmp_path: Path) -> None:
     for cache in (tmp_path / ".extracted").glob("*.json"):
         cache.write_text("{kapot", encoding="utf-8")
     assert load_content(path, MB) == first
+
+
+def test_rows_continued_over_a_page_break_stay_in_their_group_until_its_total() -> None:
+    from corpus.pdf import continued_labels
+
+    rows = [(("7.1 Volksgezondheid",), False), (("Saldo programma",), True), (("Reserves",), False),
+            (("P3", "0.1 Bestuur"), False)]
+    assert continued_labels(("P2", "6.3 Inkomensregelingen"), False, rows) == [
+        ("P2", "7.1 Volksgezondheid"), ("P2", "Saldo programma"), ("Reserves",), ("P3", "0.1 Bestuur"),
+    ]
+    # After a total, or a row without a group, nothing carries over.
+    assert continued_labels(("P2", "Saldo programma"), True, rows[:1]) == [("7.1 Volksgezondheid",)]
+    assert continued_labels(("Totaal",), False, rows[:1]) == [("7.1 Volksgezondheid",)]
