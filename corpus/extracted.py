@@ -22,7 +22,7 @@ from corpus.models import Table, TableRow
 
 CACHE_DIR = ".extracted"
 # The modules whose code decides what a PDF reads as.
-_READER_SOURCES = ("pdf.py", "pdftables.py", "pdfwords.py", "pdfheader.py", "pdfink.py", "numbers.py", "tables.py", "loaders.py", "extracted.py", "models.py")
+_READER_SOURCES = ("pdf.py", "pdftables.py", "pdfwords.py", "pdfheader.py", "pdfink.py", "pdflabels.py", "numbers.py", "tables.py", "loaders.py", "extracted.py", "models.py")
 
 
 def reader_version() -> str:

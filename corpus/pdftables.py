@@ -29,6 +29,7 @@ from typing import Sequence
 from corpus.numbers import is_year_like
 from corpus.tables import parse_unit
 from corpus.pdfheader import WRAP_GAP, Box, cell_of, header_paths
+from corpus.pdflabels import label_cells, ruled_row_label, within_row_cells
 from corpus.pdfwords import (  # noqa: F401 - Word, make_lines: the reader's public values
     Column,
     Line,
@@ -163,6 +164,10 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
     ):
         body.insert(0, header.pop())
     label_limit = _first_label_column_right(body, label_right)
+    # The body's cells start below the last header line over the value columns (a row's
+    # cells may start above its line of figures: "Aantal per 1.000" over "10 (2022)").
+    columns_header = [ln for ln in header if any(p.x1 > label_right + 1 for p in ln.phrases)]
+    body_cells = label_cells(ruled, columns_header[-1].bottom if columns_header else lines[0].top, label_right)
     rows: list[GridRow] = []
     pending: list[Line] = []  # label-only lines waiting for their figures or children
     parent: str | None = None
@@ -186,7 +191,7 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
         labels = [p for p in in_label if p.x0 < label_limit]
         values = [p for p in ln.phrases if p not in in_label]
         if not any(p.is_value or is_placeholder(p.text) for p in values):
-            if not labels:
+            if not labels or (body_cells and within_row_cells(ln, value_lines, body_cells)):
                 continue
             nxt = body[li + 1] if li + 1 < len(body) else None
             gap_before = ln.top - rows[-1].bottom if rows else None
@@ -251,6 +256,9 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
             label = (label_text,)
         else:
             label = (parent,) if parent else ()
+        from_cells = ruled_row_label(ln, value_lines, body, body_cells) if body_cells else None
+        if from_cells:
+            label, label_text = from_cells, from_cells[-1]
         is_total = bool(label_text and _TOTAL.match(label_text))
         rows.append(GridRow(label, tuple(cells), ln.top, ln.bottom, is_total))
         if is_total:

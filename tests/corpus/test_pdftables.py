@@ -260,3 +260,39 @@ def test_bold_row_after_a_plain_heading_and_its_rows_is_not_their_child() -> Non
         ("Toe te rekenen kosten:", "Overhead"), ("Toe te rekenen kosten:", "BTW"),
         ("Totaal toerekenbare kosten",), ("Netto kosten",),
     ]
+
+
+def test_ruled_indicator_table_row_label_is_the_name_cell_without_number_unit_or_source() -> None:
+    # Progr. | Nr. | Naam | Eenheid | Bron | Cijfer: the name is the label; the number columns
+    # and the attributes right of the name are not; the unit's two lines stay in their cell.
+    header = words_at(100, (50, "Progr."), (80, "Nr."), (110, "Naam"), (230, "Eenheid"), (330, "Bron"), (420, "Cijfer"))
+    body = (
+        words_at(118, (230, "Aantal per"))
+        + words_at(124, (50, "1"), (80, "6."), (110, "Verwijzingen Halt"), (330, "CBS"), (430, "10"))
+        + words_at(130, (230, "jongeren"))
+        + words_at(150, (50, "2"), (80, "20."), (110, "Niet-sporters"), (230, "%"), (330, "CBS"), (420, "44,2%"))
+    )
+    xs = (45, 75, 105, 225, 325, 400, 470)
+    cells_ = [(a, 98, b, 110) for a, b in zip(xs, xs[1:])]
+    cells_ += [(a, 115, b, 140) for a, b in zip(xs, xs[1:])] + [(a, 145, b, 160) for a, b in zip(xs, xs[1:])]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert [r.label for r in table.rows] == [("Verwijzingen Halt",), ("Niet-sporters",)]
+    assert [r.cells for r in table.rows] == [("10",), ("44,2%",)]
+
+
+def test_ruled_cell_spanning_several_rows_left_of_their_names_is_their_parent() -> None:
+    header = words_at(100, (50, "Berekening"), (330, "2023"), (390, "2024"))
+    body = (
+        row(120, "EMU-saldo", "-593", "12", xs=(350, 410))
+        + words_at(140, (50, "Mutaties"), (130, "Liquide middelen"), (340, "90"), (405, "0"))
+        + words_at(155, (130, "Overlopende activa"), (335, "754"), (405, "0"))
+    )
+    cells_ = [(45, 98, 320, 110), (320, 98, 360, 110), (360, 98, 420, 110), (45, 115, 320, 130),
+              (45, 135, 125, 165), (125, 135, 320, 150), (125, 150, 320, 165)]
+    cells_ += [(320, y0, 360, y1) for y0, y1 in ((115, 130), (135, 150), (150, 165))]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert [r.label for r in table.rows] == [
+        ("EMU-saldo",), ("Mutaties", "Liquide middelen"), ("Mutaties", "Overlopende activa"),
+    ]
