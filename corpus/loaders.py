@@ -52,6 +52,8 @@ class Content:
     ocr_pages: tuple[int, ...] = ()
     unreadable_pages: tuple[int, ...] = ()
     skipped_tables: int = 0
+    # Dutch notes for the user about reading this file ("inlezen duurt ongeveer 40 minuten").
+    warnings: tuple[str, ...] = ()
 
     def document(self, doc_id: str, path: str, meta: DocumentMeta, fingerprint: str) -> Document:
         """The Document of this content; the tables get the document's id."""

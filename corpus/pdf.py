@@ -340,10 +340,42 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
         hint = "" if tesseract_available() else " (installeer tesseract-ocr en tesseract-ocr-nld voor tekstherkenning)"
         raise CorpusError(f"Pdf {name} {problem}{hint}.")
     # Tables leave doc_id empty: the corpus store gives them the document's id.
+    elapsed = sum(stats.seconds.values())
+    warning = large_pdf_warning(len(page_starts), elapsed / max(len(page_starts), 1))
     return Content(
         text, tuple(page_starts), tuple(builder.tables), tuple(ocr_pages), tuple(unreadable),
-        skipped_tables=stats.tables_rejected,
+        skipped_tables=stats.tables_rejected, warnings=(warning,) if warning else (),
     )
+
+
+# From this many pages on a PDF is accepted with a warning of how long reading it takes (a
+# programmabegroting or jaarstukken has 100-300 pages; thousands are a bundle of documents).
+LARGE_PDF_PAGES = 1000
+# Seconds per text page as `python -m corpus.bench` measured on the Wassenaar begroting
+# (121 pages: words, visibility, tables; 0.3 s on a loaded machine), for an estimate before
+# reading; after reading, the document's own rate is used.
+SECONDS_PER_PAGE = 0.3
+
+
+def large_pdf_warning(pages: int, seconds_per_page: float = SECONDS_PER_PAGE) -> str | None:
+    """The Dutch warning for a PDF of LARGE_PDF_PAGES pages or more: how long reading it takes
+    (pages × seconds per page, in minutes); None for a PDF of usual size."""
+    if pages < LARGE_PDF_PAGES:
+        return None
+    minutes = max(1, round(pages * seconds_per_page / 60))
+    hours, rest = divmod(minutes, 60)
+    if hours:
+        duration = f"{hours} uur" + (f" en {rest} {'minuut' if rest == 1 else 'minuten'}" if rest else "")
+    else:
+        duration = f"{minutes} {'minuut' if minutes == 1 else 'minuten'}"
+    return f"Deze pdf heeft {pages} pagina's; inlezen duurt ongeveer {duration}."
+
+
+def pdf_page_count(data: bytes) -> int | None:
+    """The number of pages of a PDF without reading them (for `large_pdf_warning` before
+    reading); None when pypdfium2 cannot open it."""
+    document = _pdfium(data)
+    return len(document) if document is not None else None
 
 
 def _pdfium(data: bytes):

@@ -198,3 +198,36 @@ def test_rows_continued_over_a_page_break_stay_in_their_group_until_its_total() 
     # After a total, or a row without a group, nothing carries over.
     assert continued_labels(("P2", "Saldo programma"), True, rows[:1]) == [("7.1 Volksgezondheid",)]
     assert continued_labels(("Totaal",), False, rows[:1]) == [("7.1 Volksgezondheid",)]
+
+
+@pytest.mark.parametrize(
+    ("pages", "seconds", "expected"),
+    [
+        (300, 0.3, None),
+        (1000, 0.3, "Deze pdf heeft 1000 pagina's; inlezen duurt ongeveer 5 minuten."),
+        (5000, 0.3, "Deze pdf heeft 5000 pagina's; inlezen duurt ongeveer 25 minuten."),
+        (12000, 0.4, "Deze pdf heeft 12000 pagina's; inlezen duurt ongeveer 1 uur en 20 minuten."),
+        (1200, 0.05, "Deze pdf heeft 1200 pagina's; inlezen duurt ongeveer 1 minuut."),
+    ],
+)
+def test_a_pdf_of_thousands_of_pages_is_accepted_with_a_dutch_estimate_of_the_time(pages, seconds, expected) -> None:
+    from corpus.pdf import large_pdf_warning
+
+    assert large_pdf_warning(pages, seconds) == expected
+
+
+def test_a_large_pdf_carries_its_warning_in_the_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    import corpus.pdf
+
+    pdf = _pdf()
+    for _ in range(3):
+        pdf.add_page()
+        pdf.set_font("helvetica", size=10)
+        pdf.set_xy(20, 30)
+        pdf.cell(0, 5, "De gemeente investeert in de sporthal en de bibliotheek.")
+    data = bytes(pdf.output())
+    assert corpus.pdf.extract_pdf(data, "klein.pdf", ocr=False).warnings == ()
+    monkeypatch.setattr(corpus.pdf, "LARGE_PDF_PAGES", 3)
+    (warning,) = corpus.pdf.extract_pdf(data, "groot.pdf", ocr=False).warnings
+    assert warning.startswith("Deze pdf heeft 3 pagina's; inlezen duurt ongeveer ")
+    assert corpus.pdf.pdf_page_count(data) == 3
