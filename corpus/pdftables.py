@@ -227,8 +227,14 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
         row_bold = bool(labels) and all(p.bold for p in labels)
         lead, pending = pending, []
         # Label lines right above (closer than WRAP_GAP) are this row's wrapped label.
+        # One wrapped cell is set in one style: a bold heading right above a plain label is
+        # the heading of its group, not the label's first line.
         tight: list[Line] = []
+        style = row_bold if labels else None
         while lead and (tight[0] if tight else ln).top - lead[-1].bottom < WRAP_GAP:
+            if style is not None and _is_bold_label(lead[-1], label_right) != style:
+                break
+            style = _is_bold_label(lead[-1], label_right)
             tight.insert(0, lead.pop())
         # A row label that starts in lower case continues the plain label line above it
         # ("% inwoners met" / "schuldenproblematiek"), however the rows are spaced.
@@ -280,6 +286,12 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
         lines[-1].bottom,
     )
     return GridTable(tuple(paths), tuple(rows), tuple(h for h in header_left if h), bbox), collisions
+
+
+def _is_bold_label(line: Line, label_right: float) -> bool:
+    """The line's label text (left of the value columns) is all bold."""
+    labels = [p for p in line.phrases if p.x1 <= label_right + 1]
+    return bool(labels) and all(p.bold for p in labels)
 
 
 def _continues_cell(line: Line, above: Line, ruled: Sequence[Box]) -> bool:

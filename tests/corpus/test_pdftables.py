@@ -296,3 +296,22 @@ def test_ruled_cell_spanning_several_rows_left_of_their_names_is_their_parent() 
     assert [r.label for r in table.rows] == [
         ("EMU-saldo",), ("Mutaties", "Liquide middelen"), ("Mutaties", "Overlopende activa"),
     ]
+
+
+def test_bold_group_heading_right_above_a_wrapped_plain_label_is_its_parent_not_its_first_line() -> None:
+    # The figures stand between the two lines of the vertically centred label.
+    lines = (
+        row(100, "P2 Mens", "50", "", xs=(300, 400))
+        + words_at(117, (50, "P3 Bestuur en Middelen"), bold=True)
+        + words_at(126, (50, "Ontvlechting Sociaal Domein"))
+        + words_at(131, (300, "500"), (400, "200"), right=True)
+        + words_at(136, (50, "Voorschoten"))
+        + row(150, "Verbeteren bestuurscultuur", "81", "", xs=(300, 400))
+    )
+    table = read_table(make_lines(lines))
+    assert table is not None
+    assert [r.label for r in table.rows] == [
+        ("P2 Mens",),
+        ("P3 Bestuur en Middelen", "Ontvlechting Sociaal Domein Voorschoten"),
+        ("P3 Bestuur en Middelen", "Verbeteren bestuurscultuur"),
+    ]
