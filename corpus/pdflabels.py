@@ -26,13 +26,26 @@ MIN_CELL_WIDTH = 6.0
 
 
 def label_cells(ruled: Sequence[Box], body_top: float, label_right: float) -> list[Box]:
-    """The ruled cells of the body left of the value columns, when they form at least two text
-    columns (else [] : one label column is read from positions alone)."""
+    """The ruled cells of the body that end left of the value columns' figures, when they form
+    at least two text columns (else []: one label column is read from positions alone)."""
     cells = [
         c for c in ruled
-        if c[1] >= body_top - 1 and (c[0] + c[2]) / 2 < label_right and c[2] - c[0] >= MIN_CELL_WIDTH
+        if c[1] >= body_top - 1 and c[2] <= label_right + 2 and c[2] - c[0] >= MIN_CELL_WIDTH
     ]
-    return cells if len({round(c[0]) for c in cells}) >= 2 else []
+    # Text columns: the x-ranges of the narrowest cells; a cell over others (a frame, a row
+    # merged across the label columns) is no column of its own.
+    spans = {(round(c[0]), round(c[2])) for c in cells}
+    narrow = [
+        (a, b) for a, b in spans
+        if not any((x0, x1) != (a, b) and a - 1 <= x0 and x1 <= b + 1 for x0, x1 in spans)
+    ]
+    columns: list[list[float]] = []
+    for x0, x1 in sorted(narrow):
+        if columns and x0 < columns[-1][1] - 1:
+            columns[-1][1] = max(columns[-1][1], x1)
+        else:
+            columns.append([x0, x1])
+    return cells if len(columns) >= 2 else []
 
 
 def _inside(box: Box, x: float, y: float) -> bool:

@@ -315,3 +315,22 @@ def test_bold_group_heading_right_above_a_wrapped_plain_label_is_its_parent_not_
         ("P3 Bestuur en Middelen", "Ontvlechting Sociaal Domein Voorschoten"),
         ("P3 Bestuur en Middelen", "Verbeteren bestuurscultuur"),
     ]
+
+
+def test_one_ruled_label_column_in_a_frame_is_read_by_position_as_without_rules() -> None:
+    # A frame cell around the label column and the figures' cells, which start well left of
+    # the right-aligned figures, are not text columns of their own.
+    header = words_at(100, (330, "tarief 2023"), (420, "tarief 2024"))
+    body = (
+        words_at(115, (50, "Standplaats"))
+        + row(130, "per meter, per dag", "4,15", "4,28", xs=(380, 480))
+        + row(145, "per meter, per kwartaal", "41,40", "42,72", xs=(380, 480))
+    )
+    cells_ = [(45, 112, 290, 160), (50, 112, 285, 160), (290, 112, 385, 160), (385, 112, 485, 160),
+              (290, 98, 385, 110), (385, 98, 485, 110)]
+    lines = make_lines(header + body)
+    with_rules, without = read_table(lines, cells_), read_table(lines)
+    assert with_rules is not None and without is not None
+    assert [r.label for r in with_rules.rows] == [r.label for r in without.rows] == [
+        ("Standplaats per meter, per dag",), ("per meter, per kwartaal",),
+    ]
