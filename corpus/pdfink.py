@@ -65,7 +65,8 @@ def visible_words(words: list[dict], shares: list[float]) -> list[dict]:
     for i, (w, share) in enumerate(zip(words, shares)):
         if share < 0.5:
             continue
-        covered = any(
+        # Only a partly inked word can be covered (by one that shows more): few per page.
+        covered = share < 1.0 and any(
             shares[j] > share and _overlap(w, words[j]) for j in range(len(words)) if j != i
         )
         if not covered:
