@@ -42,7 +42,9 @@ def _words(page, gray=None) -> list[Word]:
         return_chars=gray is not None,
     )
     if gray is not None:
-        raw = visible_words(raw, [inked_share(gray, w["chars"]) for w in raw])
+        stream = {id(c): i for i, c in enumerate(page.chars)}
+        order = [min((stream.get(id(c), len(stream)) for c in w["chars"]), default=0) for w in raw]
+        raw = visible_words(raw, [inked_share(gray, w["chars"]) for w in raw], order)
     return [
         Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
              bold=bool(_BOLD.search(str(w.get("fontname", "")))))

@@ -55,23 +55,28 @@ def inked_share(gray: Any, chars: list[dict]) -> float:
     return inked / len(glyphs)
 
 
-def visible_words(words: list[dict], shares: list[float]) -> list[dict]:
-    """The words (pdfplumber word dicts) a reader sees, given each word's `inked_share`.
+def visible_words(words: list[dict], shares: list[float], order: list[int] | None = None) -> list[dict]:
+    """The words (pdfplumber word dicts) a reader sees, given each word's `inked_share` and
+    the position of its first character in the page's content stream (`order`).
 
     A word is hidden when fewer than half of its characters show ink (one faint full stop does
-    not hide "1.000"), or when it overlaps a word that shows more ink: a clipped figure whose
-    tail lies under the neighbour's visible text ("7.555" under "90") inherits that ink."""
-    kept = []
-    for i, (w, share) in enumerate(zip(words, shares)):
-        if share < 0.5:
-            continue
-        # Only a partly inked word can be covered (by one that shows more): few per page.
-        covered = share < 1.0 and any(
-            shares[j] > share and _overlap(w, words[j]) for j in range(len(words)) if j != i
-        )
-        if not covered:
-            kept.append(w)
-    return kept
+    not hide "1.000"), or when it overlaps a word that shows more ink (a clipped figure whose
+    tail lies under the neighbour's visible text, "7.555" under "90", inherits that ink), or
+    as much ink but is drawn later: a spreadsheet draws each cell's fill before its text, so
+    the text overflowing from an earlier cell lies under the later cell's fill."""
+    order = order if order is not None else list(range(len(words)))
+    by_top = sorted(range(len(words)), key=lambda i: words[i]["top"])
+    covered: set[int] = set()
+    for a, i in enumerate(by_top):
+        for j in by_top[a + 1:]:
+            if words[j]["top"] >= words[i]["bottom"]:
+                break
+            if not _overlap(words[i], words[j]):
+                continue
+            # The one with less ink, or with as much but drawn first, is under the other.
+            under = i if (shares[i], order[i]) < (shares[j], order[j]) else j
+            covered.add(under)
+    return [w for k, w in enumerate(words) if shares[k] >= 0.5 and k not in covered]
 
 
 def _overlap(a: dict, b: dict) -> bool:

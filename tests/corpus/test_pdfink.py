@@ -67,3 +67,17 @@ def test_a_word_with_most_characters_inked_is_visible_and_one_without_ink_is_not
     words = [faint, blank]
     kept = visible_words(words, [inked_share(gray, w["chars"]) for w in words])
     assert [w["text"] for w in kept] == ["1.000"]
+
+
+def test_of_two_overlapping_inked_words_the_one_drawn_first_is_under_the_later_cells_fill() -> None:
+    gray = page()
+    ink(gray, 100, 20, 150, 29)
+    overflow, label = word("Emusaldo", 100, 20), word("EMU-SALDO", 100, 20)
+    words = [overflow, label]
+    shares = [inked_share(gray, w["chars"]) for w in words]
+    assert [w["text"] for w in visible_words(words, shares, order=[5, 9])] == ["EMU-SALDO"]
+    assert [w["text"] for w in visible_words(words, shares, order=[9, 5])] == ["Emusaldo"]
+    # Words side by side on one line do not hide each other.
+    apart = [word("Baten", 10, 20), word("1.972", 100, 20)]
+    ink(gray, 10, 20, 35, 29)
+    assert len(visible_words(apart, [inked_share(gray, w["chars"]) for w in apart], order=[1, 0])) == 2
