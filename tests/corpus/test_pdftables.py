@@ -334,3 +334,31 @@ def test_one_ruled_label_column_in_a_frame_is_read_by_position_as_without_rules(
     assert [r.label for r in with_rules.rows] == [r.label for r in without.rows] == [
         ("Standplaats per meter, per dag",), ("per meter, per kwartaal",),
     ]
+
+
+def test_ruled_group_names_on_first_rows_only_carry_down_and_unruled_cells_under_one_rule_split() -> None:
+    # Activa | Financiële vaste | Kapitaal- / verstrekkingen (a split cell); the group names
+    # stand on the first row of their group only; one rule holds "Liquide middelen" and
+    # "Overlopende activa" on two rows.
+    header = words_at(100, (50, "Berekening"), (330, "2023"))
+    body = (
+        words_at(120, (50, "Activa"), (100, "Financiële vaste"), (200, "Kapitaal-"), (340, "-36"))
+        + words_at(130, (200, "verstrekkingen"))
+        + words_at(145, (200, "Uitzettingen"), (345, "0"))
+        + words_at(160, (100, "Vlottende activa"), (200, "Liquide middelen"), (340, "90"))
+        + words_at(175, (200, "Overlopende activa"), (335, "754"))
+    )
+    cells_ = [
+        (45, 98, 320, 112), (320, 98, 360, 112),
+        (45, 115, 95, 140), (95, 115, 195, 140), (195, 115, 320, 128), (195, 128, 320, 140),
+        (45, 140, 95, 155), (95, 140, 195, 155), (195, 140, 320, 155),
+        (45, 155, 95, 185), (95, 155, 195, 185), (195, 155, 320, 185),
+    ] + [(320, y0, 360, y1) for y0, y1 in ((115, 140), (140, 155), (155, 170), (170, 185))]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert [r.label for r in table.rows] == [
+        ("Activa", "Financiële vaste", "Kapitaal- verstrekkingen"),
+        ("Activa", "Financiële vaste", "Uitzettingen"),
+        ("Activa", "Vlottende activa", "Liquide middelen"),
+        ("Activa", "Vlottende activa", "Overlopende activa"),
+    ]
