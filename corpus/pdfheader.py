@@ -114,9 +114,22 @@ def _cell_parts(
     spans = {box: [i for i, c in enumerate(cols) if box[0] <= c.center <= box[2]] for box in texts}
     for box in [b for b in texts if b[0] < label_right and len(spans[b]) == len(cols)]:
         del texts[box]
-    for box, lines in texts.items():
+    # A wrapped cell drawn as one box per line (shading per line) is one part: a box right
+    # below one of the same width whose first line follows closer than WRAP_GAP.
+    previous: dict[int, Box] = {}
+    for box in sorted(texts, key=lambda b: first_line[b]):
+        text = " ".join(texts[box])
         for i in spans[box]:
-            parts[i].append((first_line[box], " ".join(lines)))
+            above = previous.get(i)
+            li = first_line[box]
+            if (
+                above is not None and abs(above[0] - box[0]) <= 1 and abs(above[2] - box[2]) <= 1
+                and lines_of[above][-1] == li - 1 and header[li].top - header[li - 1].bottom < WRAP_GAP
+            ):
+                parts[i][-1] = (parts[i][-1][0], parts[i][-1][1] + " " + text)
+            else:
+                parts[i].append((li, text))
+            previous[i] = box
     # Word tables often centre a group header in the middle one of its unmerged cells: on a
     # line of several one-line cells, a cell's text spreads to its empty neighbours as a
     # group header placed by position does (`spread_groups`), but never out of the cell

@@ -362,3 +362,16 @@ def test_ruled_group_names_on_first_rows_only_carry_down_and_unruled_cells_under
         ("Activa", "Vlottende activa", "Liquide middelen"),
         ("Activa", "Vlottende activa", "Overlopende activa"),
     ]
+
+
+def test_wrapped_header_cell_drawn_as_one_box_per_line_is_one_part_but_ruled_rows_stay_levels() -> None:
+    header = (
+        words_at(100, (300, "Kans"), (360, "2022"))
+        + words_at(110, (300, "op"))
+        + words_at(125, (360, "Verslag"))
+    )
+    body = row(145, "Jeugdzorg", "70%", "23", xs=(330, 400)) + row(160, "Omgevingswet", "50%", "25", xs=(330, 400))
+    cells_ = [(295, 98, 332, 108.5), (295, 108.5, 332, 120), (355, 98, 402, 120), (355, 120, 402, 135)]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert table.columns == (("Kans op",), ("2022", "Verslag"))
