@@ -27,17 +27,13 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from corpus.numbers import is_year_like
-from corpus.tables import parse_unit
 from corpus.pdfheader import WRAP_GAP, Box, cell_of, header_paths
 from corpus.pdflabels import label_grid, ruled_row_label, within_row_cells
-from corpus.pdfwords import (  # noqa: F401 - Word, make_lines: the reader's public values
-    Column,
-    Line,
-    Phrase,
-    Word,
-    is_placeholder,
-    make_lines,
-)
+from corpus.pdfwords import Column, Line, Phrase, Word, is_placeholder, make_lines
+from corpus.tables import parse_unit
+
+# What callers read tables with: words in, lines, a table out.
+__all__ = ["GridRow", "GridTable", "Line", "Word", "make_lines", "read_table"]
 
 _TOTAL = re.compile(r"^(sub)?\s?totaa?l|^saldo\b|^generaal totaal|^eindtotaal|^geraamd(e)? resultaat|^netto\b|^total\b", re.I)
 
