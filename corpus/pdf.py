@@ -297,7 +297,8 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
             rendered = _pdfium(data)
             for index, page in enumerate(pages):
                 try:
-                    gray = render_gray(rendered[index]) if rendered is not None else None
+                    # A page without a text layer (a scan) has nothing to check: no render.
+                    gray = render_gray(rendered[index]) if rendered is not None and page.chars else None
                     per_page.append((float(page.height), make_lines(_words(page, gray))))
                 except Exception:  # noqa: BLE001 - one broken page is reported, the rest is read
                     per_page.append((float(page.height), []))
