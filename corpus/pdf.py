@@ -302,6 +302,8 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
                     per_page.append((float(page.height), make_lines(_words(page, gray))))
                 except Exception:  # noqa: BLE001 - one broken page is reported, the rest is read
                     per_page.append((float(page.height), []))
+            if rendered is not None:
+                rendered.close()
             stats.seconds["text"] += time.perf_counter() - started
             running = _running_lines(per_page)
             builder = _Builder()
@@ -378,7 +380,12 @@ def pdf_page_count(data: bytes) -> int | None:
     """The number of pages of a PDF without reading them (for `large_pdf_warning` before
     reading); None when pypdfium2 cannot open it."""
     document = _pdfium(data)
-    return len(document) if document is not None else None
+    if document is None:
+        return None
+    try:
+        return len(document)
+    finally:
+        document.close()
 
 
 def _pdfium(data: bytes):
