@@ -26,7 +26,8 @@ def render_gray(pdfium_page: Any) -> Any:
     """The page as a 2-D uint8 numpy array (0 = black), INK_SCALE pixels per point."""
     bitmap = pdfium_page.render(scale=INK_SCALE, grayscale=True)
     array = bitmap.to_numpy()
-    return array[:, :, 0] if array.ndim == 3 else array
+    # A copy: the view shares the bitmap's memory, which pdfium frees with the bitmap.
+    return (array[:, :, 0] if array.ndim == 3 else array).copy()
 
 
 def has_ink(gray: Any, x0: float, top: float, x1: float, bottom: float, scale: float = INK_SCALE) -> bool:
