@@ -163,7 +163,7 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
     # The body's cells start below the last header line over the value columns (a row's
     # cells may start above its line of figures: "Aantal per 1.000" over "10 (2022)").
     columns_header = [ln for ln in header if any(p.x1 > label_right + 1 for p in ln.phrases)]
-    body_cells = label_grid(
+    ruled_labels = label_grid(
         ruled, columns_header[-1].bottom if columns_header else lines[0].top, label_right, value_lines, body
     )
     rows: list[GridRow] = []
@@ -189,7 +189,7 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
         labels = [p for p in in_label if p.x0 < label_limit]
         values = [p for p in ln.phrases if p not in in_label]
         if not any(p.is_value or is_placeholder(p.text) for p in values):
-            if not labels or (body_cells and within_row_cells(ln, body_cells)):
+            if not labels or (ruled_labels and within_row_cells(ln, ruled_labels)):
                 continue
             nxt = body[li + 1] if li + 1 < len(body) else None
             gap_before = ln.top - rows[-1].bottom if rows else None
@@ -260,7 +260,7 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
             label = (label_text,)
         else:
             label = (parent,) if parent else ()
-        from_cells = ruled_row_label(ln, body_cells) if body_cells else None
+        from_cells = ruled_row_label(ln, ruled_labels) if ruled_labels else None
         if from_cells:
             label, label_text = from_cells, from_cells[-1]
         is_total = bool(label_text and _TOTAL.match(label_text))
