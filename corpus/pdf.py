@@ -167,7 +167,7 @@ class _Builder:
         return start, self.length
 
     def add_table(self, grid: GridTable, caption: str, unit_line: str, page_no: int) -> None:
-        from corpus.tables import parse_unit
+        from corpus.tables import money_unit
 
         previous = self.tables[-1] if self.tables else None
         labels = [r.label for r in grid.rows]
@@ -186,11 +186,7 @@ class _Builder:
             unit_text, multiplier = previous.unit_text, previous.multiplier
         else:
             columns = tuple(" › ".join(p) if p else f"kolom {i + 1}" for i, p in enumerate(grid.columns))
-            unit_text, multiplier = None, None
-            for source in (*grid.header_lines, caption, unit_line, *(" ".join(c) for c in grid.columns)):
-                unit_text, multiplier = parse_unit(source or "")
-                if unit_text:
-                    break
+            unit_text, multiplier = money_unit((*grid.header_lines, caption, unit_line, *(" ".join(c) for c in grid.columns)))
         # A column whose header says "%" ("Wassenaar (%)") holds percentages.
         column_units = tuple("%" if re.search(r"%|\bprocent\b", c, re.I) else None for c in columns)
         start = self.length
