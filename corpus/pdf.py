@@ -203,7 +203,7 @@ class _Builder:
                 spans.append(self.add(cell) if cell else (-1, -1))
                 self.add(" |" if i == len(r.cells) - 1 else " | ")
             rows.append(TableRow(label=row_label, cells=r.cells, start=row_start, end=self.length,
-                                 cell_spans=tuple(spans), is_total=r.is_total))
+                                 cell_spans=tuple(spans), is_total=r.is_total, unit=r.unit))
         end = self.length
         self.tables.append(Table(
             id=stable_id(page_no, start, caption), doc_id="", caption=caption or "Tabel", section=(),
