@@ -45,9 +45,9 @@ _UNIT_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     # "Miljoen euro", "Euro", "%"). Anchored to the whole text: inside a sentence or caption
     # "meer dan 50 duizend euro" is an amount, not a unit. A percentage is a unit but no
     # amount of euros: multiplier None.
-    (re.compile(r"^\(?\s*(?:bedragen\s+)?(?:in\s+|x\s*)?miljoen(?:en)?\s+(?:euro(?:'s)?|€)\s*\)?$", re.I), 1_000_000),
-    (re.compile(r"^\(?\s*(?:bedragen\s+)?(?:in\s+|x\s*)?duizend(?:en)?\s+(?:euro(?:'s)?|€)\s*\)?$", re.I), 1_000),
-    (re.compile(r"^\(?\s*(?:bedragen\s+)?(?:in\s+)?(?:euro(?:'s)?|€)\s*\)?$", re.I), 1),
+    (re.compile(r"^\(?\s*(?:bedragen\s+)?(?:in\s+|x\s*)?miljoen(?:en)?\s+(?:euro(?:['’]s)?|€)\s*\)?$", re.I), 1_000_000),
+    (re.compile(r"^\(?\s*(?:bedragen\s+)?(?:in\s+|x\s*)?duizend(?:en)?\s+(?:euro(?:['’]s)?|€)\s*\)?$", re.I), 1_000),
+    (re.compile(r"^\(?\s*(?:bedragen\s+)?(?:in\s+)?(?:euro(?:['’]s)?|€)\s*\)?$", re.I), 1),
     (re.compile(r"^\(?\s*(?:in\s+)?(?:%|procent(?:en)?)\s*\)?$", re.I), None),
 )
 # What a unit column of an indicator table prints: a money unit, a percentage of a group

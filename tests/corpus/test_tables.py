@@ -163,6 +163,7 @@ def test_utrecht_flattened_table(seeds_dir):
         ("In Euro's", "In Euro's", 1),
         ("Euro", "Euro", 1),
         ("Miljoen euro", "Miljoen euro", 1_000_000),
+        ("Duizend euro’s", "Duizend euro’s", 1000),
         ("x € 1 mln", "x € 1 mln", 1_000_000),
         ("%", "%", None),
         # Not units: a count per population, and amounts inside a caption.
