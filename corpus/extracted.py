@@ -39,6 +39,7 @@ def _table_from_json(d: dict) -> Table:
         TableRow(
             label=tuple(r["label"]), cells=tuple(r["cells"]), start=r["start"], end=r["end"],
             cell_spans=tuple(tuple(s) for s in r["cell_spans"]), is_total=r["is_total"],
+            unit=r.get("unit", ""),
         )
         for r in d["rows"]
     )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from corpus.models import BudgetFact, Document, Table
 from corpus.numbers import find_amounts, parse_dutch_number, split_footnote
-from corpus.tables import cell_footnote
+from corpus.tables import cell_footnote, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -84,8 +84,20 @@ def _fact_unit(multiplier: int | None, raw: str) -> str:
     return unit_label(multiplier)
 
 
+def row_multiplier(printed: str, table_multiplier: int | None) -> tuple[int | None, bool]:
+    """(euros per printed unit, is a percentage) of a row's cells: what the row's unit column
+    states ("Duizend euro" -> 1000, "%" -> percent), else the table's unit. A row that states
+    a unit that is no amount of euros ("Aantal per 1.000 inwoners") is not read in the
+    table's money unit."""
+    if not printed.strip():
+        return table_multiplier, False
+    text, multiplier = parse_unit(printed)
+    return multiplier, text is not None and multiplier is None
+
+
 def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
-    """One fact per numeric cell. value is euros (number × multiplier) when the unit is known."""
+    """One fact per numeric cell. value is euros (number × multiplier) when the unit is known;
+    the unit is the column's, else the row's (its unit column), else the table's."""
     facts = []
     # The printed header line names the label columns too ("Programma | Besloten via | …"),
     # which Table.columns leaves out: kept as context words for the cells.
@@ -99,8 +111,9 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
             number = parse_dutch_number(raw)
             if number is None:
                 continue
-            unit = col_unit or _fact_unit(table.multiplier, raw)
-            value = number * table.multiplier if table.multiplier and unit != "%" else number
+            multiplier, percent = row_multiplier(r.unit, table.multiplier)
+            unit = col_unit or ("%" if percent else _fact_unit(multiplier, raw))
+            value = number * multiplier if multiplier and unit != "%" else number
             facts.append(
                 BudgetFact(
                     value=value,
@@ -117,7 +130,8 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
                     start=start,
                     end=end,
                     footnote=cell_footnote(table, raw),
-                    extra=((("is_total", "1"),) if r.is_total else ()) + ((("header", header),) if header else ()),
+                    extra=((("is_total", "1"),) if r.is_total else ()) + ((("header", header),) if header else ())
+                    + ((("unit", r.unit),) if r.unit else ()),
                 )
             )
     return facts

@@ -109,6 +109,8 @@ class TableRow:
     cells: raw cell texts aligned with Table.columns ("" for an empty cell).
     cell_spans: (start, end) offsets of each cell in the document text; (-1, -1) for an
         empty or missing cell.
+    unit: the unit the row's own unit column prints ("Duizend euro", "%", "Aantal per 1.000
+        inwoners"), "" when the table has no unit column.
     """
 
     label: tuple[str, ...]
@@ -117,6 +119,7 @@ class TableRow:
     end: int
     cell_spans: tuple[tuple[int, int], ...] = ()
     is_total: bool = False
+    unit: str = ""
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,7 @@ class _Builder:
         return start, self.length
 
     def add_table(self, grid: GridTable, caption: str, unit_line: str, page_no: int) -> None:
-        from corpus.tables import parse_unit
+        from corpus.tables import money_unit
 
         previous = self.tables[-1] if self.tables else None
         labels = [r.label for r in grid.rows]
@@ -186,11 +186,7 @@ class _Builder:
             unit_text, multiplier = previous.unit_text, previous.multiplier
         else:
             columns = tuple(" › ".join(p) if p else f"kolom {i + 1}" for i, p in enumerate(grid.columns))
-            unit_text, multiplier = None, None
-            for source in (*grid.header_lines, caption, unit_line, *(" ".join(c) for c in grid.columns)):
-                unit_text, multiplier = parse_unit(source or "")
-                if unit_text:
-                    break
+            unit_text, multiplier = money_unit((*grid.header_lines, caption, unit_line, *(" ".join(c) for c in grid.columns)))
         # A column whose header says "%" ("Wassenaar (%)") holds percentages.
         column_units = tuple("%" if re.search(r"%|\bprocent\b", c, re.I) else None for c in columns)
         start = self.length
@@ -207,7 +203,7 @@ class _Builder:
                 spans.append(self.add(cell) if cell else (-1, -1))
                 self.add(" |" if i == len(r.cells) - 1 else " | ")
             rows.append(TableRow(label=row_label, cells=r.cells, start=row_start, end=self.length,
-                                 cell_spans=tuple(spans), is_total=r.is_total))
+                                 cell_spans=tuple(spans), is_total=r.is_total, unit=r.unit))
         end = self.length
         self.tables.append(Table(
             id=stable_id(page_no, start, caption), doc_id="", caption=caption or "Tabel", section=(),

@@ -13,6 +13,7 @@ rules frame the cells, a row's label is read from the cells its line passes thro
 - the first other cell is the row's own name (with the lines of its cell, and of a split cell
   right below it that holds no row of its own); cells right of it are attributes of the row
   (unit, source, description), not its label.
+The unit column (`unit_column`) gives each row its unit as printed (`row_unit`).
 A cell over several rows with one text line on each of them is several unruled cells, read per
 row.
 """
@@ -25,8 +26,11 @@ from typing import Sequence
 
 from corpus.pdfheader import Box
 from corpus.pdfwords import Line
+from corpus.tables import is_unit_phrase
 
 _NUMBERING = re.compile(r"\d+[a-z]?\.?|[ivx]+\.?", re.I)
+# The header of a column that states each row's unit, in Dutch and English budgets.
+_UNIT_HEADER = re.compile(r"eenhe(?:id|den)|units?", re.I)
 # Cells narrower than this are the slivers between double rules, not text cells (points).
 MIN_CELL_WIDTH = 6.0
 
@@ -192,3 +196,27 @@ def within_row_cells(line: Line, grid: LabelGrid) -> bool:
     that row's cells, read with them, not a heading or a label of its own."""
     cy = _centre(line)
     return any(_covers(c, cy) and _rows_of(grid, c) for c in grid.cells)
+
+
+def unit_column(grid: LabelGrid, header: Sequence[Line]) -> int | None:
+    """The text column that states each row's unit: the one under a header word "Eenheid"
+    ("Eenheden", "Unit"), else one most of whose cells (at least two) are unit phrases
+    (`corpus.tables.is_unit_phrase`): the page of a continued table repeats no header. The
+    leftmost text column is the numbering or the name, never a unit column. None without one."""
+    for ln in header:
+        for w in ln.words:
+            if _UNIT_HEADER.fullmatch(w.text.strip()):
+                cx = (w.x0 + w.x1) / 2
+                k = next((k for k, (a, b) in enumerate(grid.columns) if a - 1 <= cx <= b + 1), None)
+                if k:
+                    return k
+    for k in range(1, len(grid.columns)):
+        texts = [t for t in (_text_on_row(grid, k, v) for v in grid.value_lines) if t]
+        if len(texts) >= 2 and 2 * sum(map(is_unit_phrase, texts)) > len(texts):
+            return k
+    return None
+
+
+def row_unit(line: Line, grid: LabelGrid, k: int) -> str:
+    """The unit the row on `line` (a line with figures) prints in unit column k ("" if none)."""
+    return " ".join(_text_on_row(grid, k, line).split())

@@ -28,7 +28,7 @@ from typing import Sequence
 
 from corpus.numbers import is_year_like
 from corpus.pdfheader import WRAP_GAP, Box, cell_of, header_paths
-from corpus.pdflabels import label_grid, ruled_row_label, within_row_cells
+from corpus.pdflabels import label_grid, row_unit, ruled_row_label, unit_column, within_row_cells
 from corpus.pdfwords import Column, Line, Phrase, Word, is_placeholder, make_lines
 from corpus.tables import parse_unit
 
@@ -45,6 +45,7 @@ class GridRow:
     top: float
     bottom: float
     is_total: bool = False
+    unit: str = ""  # the row's unit as its unit column prints it ("Duizend euro"), else ""
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
     ruled_labels = label_grid(
         ruled, columns_header[-1].bottom if columns_header else lines[0].top, label_right, value_lines, body
     )
+    unit_k = unit_column(ruled_labels, header) if ruled_labels else None
     rows: list[GridRow] = []
     pending: list[Line] = []  # label-only lines waiting for their figures or children
     parent: str | None = None
@@ -207,7 +209,7 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
                 # The tail of a label that wrapped below its row's figures.
                 last = rows[-1]
                 label = last.label[:-1] + (last.label[-1] + " " + _text(labels),)
-                rows[-1] = GridRow(label, last.cells, last.top, ln.bottom, last.is_total)
+                rows[-1] = GridRow(label, last.cells, last.top, ln.bottom, last.is_total, last.unit)
                 continue
             pending.append(ln)
             continue
@@ -264,7 +266,8 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
         if from_cells:
             label, label_text = from_cells, from_cells[-1]
         is_total = bool(label_text and _TOTAL.match(label_text))
-        rows.append(GridRow(label, tuple(cells), ln.top, ln.bottom, is_total))
+        unit = row_unit(ln, ruled_labels, unit_k) if ruled_labels and unit_k is not None else ""
+        rows.append(GridRow(label, tuple(cells), ln.top, ln.bottom, is_total, unit))
         if is_total:
             parent = None
     # Header cells end above the body; a cell reaching into it is a frame, not a header cell.

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from corpus.models import Table, TableRow, stable_id
 from corpus.numbers import is_year_like, parse_dutch_number, split_footnote
@@ -30,7 +30,7 @@ _SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*(:?-{2,}:?)?\s*)*\|?\s*
 _PLACEHOLDERS = {"-", "–", "—", "n.v.t.", "nvt", "n.v.t", "pm", "p.m.", "nihil", "x"}
 _TOTAL_RE = re.compile(r"^(sub)?totaa?l|^saldo\b|^generaal totaal|^eindtotaal|^total\b", re.I)
 # Units as printed in captions and unit lines; order matters (millions before thousands).
-_UNIT_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = (
+_UNIT_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(r"(?:bedragen\s*)?(?:x|×)\s*(?:€|eur(?:o)?)\s*1\s*(?:mln|miljoen)\.?", re.I), 1_000_000),
     (re.compile(r"(?:bedragen\s*)?(?:x|×)\s*(?:€|eur(?:o)?)\s*1\.?000\.?000", re.I), 1_000_000),
     (re.compile(r"(?:bedragen\s*)?(?:x|×)\s*(?:€|eur(?:o)?)\s*1\.?000\b", re.I), 1_000),
@@ -41,16 +41,51 @@ _UNIT_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"(?:bedragen\s+)?in\s+miljoenen(?:\s+euro's?)?", re.I), 1_000_000),
     (re.compile(r"(?:bedragen\s+)?in\s+duizenden(?:\s+euro's?)?", re.I), 1_000),
     (re.compile(r"(?:bedragen\s+)?in\s+(?:hele\s+)?(?:euro's|euro|€)", re.I), 1),
+    # A unit stated on its own, as a unit column or a unit line prints it ("Duizend euro",
+    # "Miljoen euro", "Euro", "%"). Anchored to the whole text: inside a sentence or caption
+    # "meer dan 50 duizend euro" is an amount, not a unit. A percentage is a unit but no
+    # amount of euros: multiplier None.
+    (re.compile(r"^\(?\s*(?:bedragen\s+)?(?:in\s+|x\s*)?miljoen(?:en)?\s+(?:euro(?:['’]s)?|€)\s*\)?$", re.I), 1_000_000),
+    (re.compile(r"^\(?\s*(?:bedragen\s+)?(?:in\s+|x\s*)?duizend(?:en)?\s+(?:euro(?:['’]s)?|€)\s*\)?$", re.I), 1_000),
+    (re.compile(r"^\(?\s*(?:bedragen\s+)?(?:in\s+)?(?:euro(?:['’]s)?|€)\s*\)?$", re.I), 1),
+    (re.compile(r"^\(?\s*(?:in\s+)?(?:%|procent(?:en)?)\s*\)?$", re.I), None),
+)
+# What a unit column of an indicator table prints: a money unit, a percentage of a group
+# ("% van alle jongeren tot 18 jaar"), or a count or measure per unit of population — the
+# forms of the BBV's mandatory beleidsindicatoren (Regeling beleidsindicatoren, published on
+# waarstaatjegemeente.nl: "Aantal per 1.000 inwoners", "Fte per 1.000 inwoners", "Kosten per
+# inwoner", "Kg/inwoner"). Only the money units and "%" carry a unit a figure is read in.
+_UNIT_PHRASE_RE = re.compile(
+    r"^(?:%|(?:aantal|fte|kosten|kg|ton|km|uren|dagen|euro(?:'s)?|€)\b.*?(?:\bper\b|/|%))", re.I
 )
 
 
 def parse_unit(text: str) -> tuple[str | None, int | None]:
-    """Unit stated in a caption or unit line: ("bedragen x€1.000", 1000) or (None, None)."""
+    """Unit stated in a caption, unit line or unit cell: ("bedragen x€1.000", 1000),
+    ("%", None) for a percentage, or (None, None) when the text states no unit."""
     for pattern, multiplier in _UNIT_PATTERNS:
-        m = pattern.search(text)
+        m = pattern.search(text.strip())
         if m:
             return m.group(0).strip(), multiplier
     return None, None
+
+
+def money_unit(sources: Iterable[str | None]) -> tuple[str | None, int | None]:
+    """The first amount unit (one with a multiplier) any of the sources states — a table's
+    unit from its caption, unit line and headers; a "%" column does not make it a table of
+    percentages. (None, None) when none does."""
+    for source in sources:
+        unit_text, multiplier = parse_unit(source or "")
+        if multiplier is not None:
+            return unit_text, multiplier
+    return None, None
+
+
+def is_unit_phrase(text: str) -> bool:
+    """A cell that states a unit ("Duizend euro", "%", "Aantal per 1.000 inwoners"), as a
+    unit column of an indicator table holds: see _UNIT_PHRASE_RE."""
+    t = " ".join(text.split())
+    return bool(t) and (parse_unit(t)[0] is not None or bool(_UNIT_PHRASE_RE.match(t)))
 
 
 def strip_unit(caption: str) -> str:
@@ -210,11 +245,7 @@ def _pipe_table(doc_id, text, lines, seg, section_of) -> Table | None:
     first_idx = seg[0][0]
     above = _lines_above(lines, first_idx)
     caption_texts = [l.filled[0].text for l in lead]
-    unit_text, multiplier = None, None
-    for candidate in caption_texts + [l.text.strip() for l in (header[:1] or [])] + above:
-        unit_text, multiplier = parse_unit(candidate)
-        if unit_text:
-            break
+    unit_text, multiplier = money_unit(caption_texts + [l.text.strip() for l in (header[:1] or [])] + above)
     caption = ""
     for candidate in caption_texts + ([] if caption_texts else above):
         stripped = strip_unit(candidate)
@@ -429,11 +460,7 @@ def _flattened_tables(doc_id, text, lines, used, section_of) -> list[Table]:
             )
         end = rows[-1].end
         footnotes, end = _footnotes_after(lines, text, end)
-        unit_text, multiplier = None, None
-        for candidate in [caption, *columns]:
-            unit_text, multiplier = parse_unit(candidate)
-            if unit_text:
-                break
+        unit_text, multiplier = money_unit([caption, *columns])
         caption = strip_unit(caption) if caption else ""
         tables.append(
             _make_table(

@@ -157,3 +157,49 @@ def test_table_cells_carry_the_printed_header_with_label_columns():
     doc = Document("x", "x.txt", text, DocumentMeta("t", "Lindeveen", 2025), "fp")
     cells = [f for f in extract_facts(doc, find_tables(doc.id, text)) if f.table_id]
     assert cells and all("Besloten via" in dict(f.extra)["header"] for f in cells)
+
+
+def _indicator_facts(multiplier: int | None, rows: list[tuple[str, str, str]]):
+    """Facts of a one-column indicator table built inline: rows are (label, unit, cell)."""
+    from corpus.models import Table, TableRow
+
+    text, table_rows = "", []
+    for label, unit, cell in rows:
+        start = len(text) + len(label) + 3
+        text += f"{label} | {cell} |\n"
+        table_rows.append(TableRow((label,), (cell,), start - len(label) - 3, len(text) - 1, ((start, start + len(cell)),), unit=unit))
+    table = Table(
+        id="t", doc_id="x", caption="Beleidsindicatoren", section=(), columns=("Cijfer Lindeveen",),
+        rows=tuple(table_rows), start=0, end=len(text), header_span=(0, 0),
+        unit_text="x € 1.000" if multiplier else None, multiplier=multiplier,
+    )
+    doc = Document("x", "x.txt", text, DocumentMeta("t", "Lindeveen", 2025), "fp")
+    return {f.row: f for f in extract_facts(doc, [table]) if f.table_id}
+
+
+def test_a_row_unit_column_gives_the_unit_of_its_row():
+    facts = _indicator_facts(None, [
+        ("Gemiddelde WOZ waarde", "Duizend euro", "731"),
+        ("Woonlasten", "In Euro's", "1323"),
+        ("Demografische druk", "%", "95,1"),
+        ("Winkeldiefstallen", "Aantal per 1.000 inwoners", "0,6"),
+        ("Bezetting", "", "12"),
+    ])
+    assert (facts["Gemiddelde WOZ waarde"].unit, facts["Gemiddelde WOZ waarde"].value) == ("x € 1.000", 731_000)
+    assert (facts["Woonlasten"].unit, facts["Woonlasten"].value) == ("€", 1323)
+    assert (facts["Demografische druk"].unit, facts["Demografische druk"].value) == ("%", 95.1)
+    assert ("unit", "Duizend euro") in facts["Gemiddelde WOZ waarde"].extra
+    assert facts["Bezetting"].unit == UNIT_UNKNOWN
+
+
+def test_a_count_per_population_is_not_money():
+    # The table states thousands of euros, but the row's own unit says it is a count: the
+    # "1.000" of "per 1.000 inwoners" is no multiplier and the table's unit does not apply.
+    facts = _indicator_facts(1000, [
+        ("Winkeldiefstallen", "Aantal per 1.000 inwoners", "0,6"),
+        ("Lasten", "", "250"),
+    ])
+    assert facts["Winkeldiefstallen"].unit == UNIT_UNKNOWN
+    assert facts["Winkeldiefstallen"].value == 0.6
+    assert ("unit", "Aantal per 1.000 inwoners") in facts["Winkeldiefstallen"].extra
+    assert (facts["Lasten"].unit, facts["Lasten"].value) == ("x € 1.000", 250_000)

@@ -20,6 +20,16 @@ def words_at(y: float, *items: tuple[float, str], right: bool = False, bold: boo
     return out
 
 
+def tight(y: float, x: float, text: str) -> list[Word]:
+    """Words of one phrase set as a PDF sets them: a space narrower than a character, so
+    "Aantal per 1.000 inwoners" is one phrase and its "1.000" no figure of its own."""
+    out = []
+    for part in text.split(" "):
+        out.append(Word(part, x, x + len(part) * 3.0, y, y + HEIGHT, False))
+        x += len(part) * 3.0 + 2.0
+    return out
+
+
 def row(y: float, label: str, *figures: str, xs=(250, 300, 350, 420, 470, 520), bold: bool = False) -> list[Word]:
     return words_at(y, (50, label), bold=bold) + [
         w for x, f in zip(xs, figures) if f for w in words_at(y, (x, f), right=True)
@@ -267,7 +277,7 @@ def test_ruled_indicator_table_row_label_is_the_name_cell_without_number_unit_or
     # and the attributes right of the name are not; the unit's two lines stay in their cell.
     header = words_at(100, (50, "Progr."), (80, "Nr."), (110, "Naam"), (230, "Eenheid"), (330, "Bron"), (420, "Cijfer"))
     body = (
-        words_at(118, (230, "Aantal per"))
+        tight(118, 230, "Aantal per 1.000")
         + words_at(124, (50, "1"), (80, "6."), (110, "Verwijzingen Halt"), (330, "CBS"), (430, "10"))
         + words_at(130, (230, "jongeren"))
         + words_at(150, (50, "2"), (80, "20."), (110, "Niet-sporters"), (230, "%"), (330, "CBS"), (420, "44,2%"))
@@ -279,6 +289,36 @@ def test_ruled_indicator_table_row_label_is_the_name_cell_without_number_unit_or
     assert table is not None
     assert [r.label for r in table.rows] == [("Verwijzingen Halt",), ("Niet-sporters",)]
     assert [r.cells for r in table.rows] == [("10",), ("44,2%",)]
+    # The column headed "Eenheid" states each row's unit, its wrapped lines joined.
+    assert [r.unit for r in table.rows] == ["Aantal per 1.000 jongeren", "%"]
+
+
+def _indicator_rows(units: list[str]) -> tuple[list, list]:
+    """Words and ruled cells of indicator rows without a header (a table continued from the
+    previous page): Nr. | Naam | <attribute> | Bron | Cijfer, one row per unit."""
+    words, cells_ = [], []
+    xs = (45, 75, 225, 325, 400, 470)
+    for i, unit in enumerate(units):
+        y = 100 + 20 * i
+        words += words_at(y + 4, (50, f"{i + 1}."), (80, f"Indicator {chr(65 + i)}"), (330, "CBS"), (430, str(10 + i)))
+        words += tight(y + 4, 230, unit)
+        cells_ += [(a, y + 3, b, y + 18) for a, b in zip(xs, xs[1:])]
+    return words, cells_
+
+
+def test_ruled_unit_column_without_header_is_found_by_its_unit_phrases() -> None:
+    words, cells_ = _indicator_rows(["Duizend euro", "In Euro's", "Aantal per 1.000 inwoners"])
+    table = read_table(make_lines(words), cells_)
+    assert table is not None
+    assert [r.label for r in table.rows] == [("Indicator A",), ("Indicator B",), ("Indicator C",)]
+    assert [r.unit for r in table.rows] == ["Duizend euro", "In Euro's", "Aantal per 1.000 inwoners"]
+
+
+def test_ruled_attribute_column_that_states_no_units_gives_rows_no_unit() -> None:
+    words, cells_ = _indicator_rows(["Gemeente", "Provincie", "Rijk"])
+    table = read_table(make_lines(words), cells_)
+    assert table is not None
+    assert [r.unit for r in table.rows] == ["", "", ""]
 
 
 def test_ruled_cell_spanning_several_rows_left_of_their_names_is_their_parent() -> None:
@@ -375,3 +415,13 @@ def test_wrapped_header_cell_drawn_as_one_box_per_line_is_one_part_but_ruled_row
     table = read_table(make_lines(header + body), cells_)
     assert table is not None
     assert table.columns == (("Kans op",), ("2022", "Verslag"))
+
+
+def test_ruled_column_headed_eenheid_is_the_unit_column_whatever_its_cells_say() -> None:
+    words, cells_ = _indicator_rows(["Stuks", "Meter"])
+    header = words_at(80, (50, "Nr."), (80, "Naam"), (230, "Eenheid"), (330, "Bron"), (420, "Cijfer"))
+    cells_ += [(a, 78, b, 92) for a, b in zip((45, 75, 225, 325, 400), (75, 225, 325, 400, 470))]
+    table = read_table(make_lines(header + words), cells_)
+    assert table is not None
+    assert [r.label for r in table.rows] == [("Indicator A",), ("Indicator B",)]
+    assert [r.unit for r in table.rows] == ["Stuks", "Meter"]

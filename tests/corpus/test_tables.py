@@ -8,7 +8,7 @@ import pytest
 
 from corpus.models import stable_id
 from corpus.numbers import parse_dutch_number
-from corpus.tables import NOTE_COLUMN, find_tables, parse_unit
+from corpus.tables import NOTE_COLUMN, find_tables, is_unit_phrase, money_unit, parse_unit
 
 
 def _seed(seeds_dir, prefix: str) -> str:
@@ -155,10 +155,54 @@ def test_utrecht_flattened_table(seeds_dir):
         ("(€ x 1.000)", "€ x 1.000", 1000),
         ("Stand van zaken financieel", None, None),
         ("Onderwerp", None, None),
+        # Units stated on their own, as unit columns and unit lines print them.
+        ("Duizend euro", "Duizend euro", 1000),
+        ("(bedragen in duizend euro)", "(bedragen in duizend euro)", 1000),
+        ("in duizenden euro's", "in duizenden euro's", 1000),
+        ("x 1.000 euro", "x 1.000 euro", 1000),
+        ("In Euro's", "In Euro's", 1),
+        ("Euro", "Euro", 1),
+        ("Miljoen euro", "Miljoen euro", 1_000_000),
+        ("Duizend euro’s", "Duizend euro’s", 1000),
+        ("x € 1 mln", "x € 1 mln", 1_000_000),
+        ("%", "%", None),
+        # Not units: a count per population, and amounts inside a caption.
+        ("Aantal per 1.000 inwoners", None, None),
+        ("Fte per 1.000 inwoners", None, None),
+        ("Investeringen van meer dan 50 duizend euro", None, None),
+        ("Projecten boven 1 miljoen euro", None, None),
+        ("Europese subsidies", None, None),
+        ("Stijging van 5%", None, None),
     ],
 )
 def test_units(caption, unit, multiplier):
     assert parse_unit(caption) == (unit, multiplier)
+
+
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("Duizend euro", True),
+        ("In Euro's", True),
+        ("%", True),
+        ("% van alle jongeren tot 18 jaar", True),
+        ("Aantal per 1.000 inwoners", True),
+        ("Fte per 1.000 inwoners", True),
+        ("Kosten per inwoner", True),
+        ("Kg/inwoner", True),
+        ("Verwijzingen Halt", False),
+        ("CBS", False),
+        ("Aantal inwoners", False),
+        ("", False),
+    ],
+)
+def test_unit_phrases(cell, expected):
+    assert is_unit_phrase(cell) is expected
+
+
+def test_money_unit_skips_a_percent_column():
+    assert money_unit(["Exploitatie", "%", "bedragen x € 1.000"]) == ("bedragen x € 1.000", 1000)
+    assert money_unit(["Wassenaar", "%"]) == (None, None)
 
 
 def test_loader_style_pipe_table_with_caption_unit():
