@@ -115,3 +115,20 @@ def test_a_place_without_documents_is_answered_from_documents_about_it(small_ass
     none = assistant.ask("Wat gebeurt er met de sociale dienst van Leiden?")
     assert none.abstained and "Over Leiden zijn geen documenten geladen" in none.text
     assert "Wassenaar" in none.text and "Zwolle" in none.text
+
+
+def test_a_value_question_is_answered_from_the_cell_that_holds_it(small_assistant):
+    indicators = (
+        "Programmabegroting 2025 gemeente Kampen\n"
+        "Cultuur\n"
+        "Effectindicatoren cultuur\n"
+        "Indicator | Peilwaarde 2023 | Streefwaarde 2025 |\n"
+        "---|---|---|\n"
+        "Bezoekers bibliotheek | 38.500 | 42.000 |\n"
+        "Leden muziekschool | 610 | 650 |\n"
+    )
+    assistant = small_assistant({"kampen-begroting-2025.txt": indicators})
+    answer = assistant.ask("Wat is de streefwaarde voor het aantal bezoekers van de bibliotheek in 2025?")
+    assert not answer.abstained, answer.text
+    assert answer.facts and answer.facts[0].raw == "42.000"
+    assert answer.citations  # the row is cited
