@@ -191,7 +191,8 @@ class Assistant:
             # Detected metadata instead of the user's would re-embed every document under
             # wrong labels; the previous index answers until the manifest is repaired.
             index = HybridIndex.read(
-                index_dir, embedder.name, f"{loaded.manifest_problem} Tot dan komen de antwoorden uit de vorige index."
+                index_dir, embedder.name, f"{loaded.manifest_problem} Tot dan komen de antwoorden uit de vorige index.",
+                ann_params=settings.ann_params,
             )
             if index is None:
                 raise CorpusError(f"{loaded.manifest_problem} Er is nog geen index om vragen mee te beantwoorden.")
@@ -207,6 +208,7 @@ class Assistant:
             index = HybridIndex.open(
                 index_dir, documents, embedder, chunk_document, on_index_event,
                 chunker_version=CHUNKER_VERSION, stale_ok=not writer, reread=reread,
+                ann_params=settings.ann_params,
             )
             loaded = readings[-1]
             documents = list(loaded.documents)
