@@ -106,6 +106,7 @@ class ProgressEvent:
     docs_done / docs_total: documents completely processed in this stage / to process.
     eta_seconds: estimated seconds left in the stage, None when unknown.
     message: Dutch text for the user, may be "".
+    doc_id: the document being embedded ("embedden"), "" when not one in particular.
     """
 
     stage: str
@@ -115,6 +116,7 @@ class ProgressEvent:
     docs_total: int = 0
     eta_seconds: float | None = None
     message: str = ""
+    doc_id: str = ""
 
 
 ProgressFn = Callable[[ProgressEvent], None]
@@ -127,6 +129,8 @@ def format_progress(event: ProgressEvent) -> str:
             f"Embedden: {event.done}/{event.total} fragmenten, "
             f"{event.docs_done}/{event.docs_total} documenten"
         )
+        if event.doc_id and event.done < event.total:
+            line += f" (nu {event.doc_id})"
         if event.eta_seconds is not None and event.done < event.total:
             line += f", nog ~{_format_seconds(event.eta_seconds)}"
         return line
@@ -956,7 +960,7 @@ class HybridIndex:
                     elapsed = time.monotonic() - started
                     left = total - done - hi
                     eta = elapsed / embedded * left if embedded else None
-                    report(ProgressEvent("embedden", done + hi, total, i, len(todo), eta))
+                    report(ProgressEvent("embedden", done + hi, total, i, len(todo), eta, doc_id=doc.id))
                 if plan.texts:
                     try:
                         save_embedded(index_dir, key, vecs)
