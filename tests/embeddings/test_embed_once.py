@@ -53,13 +53,14 @@ def test_each_text_is_embedded_once_and_no_chunk_twice(tmp_path):
     assert len(split_sentences(chunks[0].text, chunks[0].start)) == 2
 
 
-def test_chunk_vector_is_the_normalised_mean_of_its_sentence_vectors(tmp_path):
+def test_chunk_vector_is_the_length_weighted_mean_of_its_sentence_vectors(tmp_path):
     emb = FakeEmbedder()
     idx = open_index(tmp_path / "index", [MIXED], emb)
     vectors = idx.vectors()
     for pos, chunk in enumerate(idx.chunks):
         texts = [sentence_text(chunk, a, b) for p, a, b in idx.sentences if p == pos] or [passage_text(chunk)]
-        mean = emb.embed_passages(texts).sum(axis=0)
+        weights = np.array([len(t) for t in texts], dtype=np.float32)[:, None]
+        mean = (emb.embed_passages(texts) * weights).sum(axis=0)
         np.testing.assert_allclose(vectors[pos], mean / np.linalg.norm(mean), atol=1e-5)
     # The sentence a question is about still ranks its chunk first by meaning.
     query = emb.embed_queries(["schuldhulp voor jongeren"])[0]
@@ -135,3 +136,22 @@ def test_a_document_that_will_take_long_is_announced_with_an_estimate(tmp_path):
     quiet = []
     open_index(tmp_path / "other", [DOCS[0], big], FakeEmbedder(), quiet, warn_seconds=60, tokens_per_second=100)
     assert not [e for e in quiet if "Let op" in e.message]
+
+
+def test_embedded_chunk_vectors_embed_every_chunk_whole_and_switching_reembeds(tmp_path):
+    index_dir = tmp_path / "index"
+    emb = RecordingEmbedder()
+    idx = open_index(index_dir, [MIXED], emb, chunk_vectors="embedded")
+    whole = [passage_text(c) for c in idx.chunks]
+    assert set(whole) <= set(emb.texts)  # each chunk's text, besides its sentences
+    assert len(emb.texts) == len(whole) + len(idx.sentences)
+    np.testing.assert_allclose(idx.vectors(), FakeEmbedder().embed_passages(whole), atol=1e-6)
+
+    again = FakeEmbedder()
+    open_index(index_dir, [MIXED], again, chunk_vectors="embedded")
+    assert again.calls == 0
+    derived = RecordingEmbedder()
+    open_index(index_dir, [MIXED], derived)  # the other mode: embedded again, derived
+    assert len(derived.texts) == len(embedding_plan(idx.chunks).texts) < len(emb.texts)
+    with pytest.raises(ValueError, match="chunk_vectors"):
+        open_index(index_dir, [MIXED], FakeEmbedder(), chunk_vectors="beide")
