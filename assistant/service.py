@@ -209,7 +209,7 @@ class Assistant:
                 index_dir, documents, embedder, chunk_document, on_index_event,
                 chunker_version=CHUNKER_VERSION, stale_ok=not writer, reread=reread,
                 ann_params=settings.ann_params, warn_seconds=settings.long_embedding_seconds,
-                tokens_per_second=settings.embedding_tokens_per_second,
+                tokens_per_second=settings.embedding_tokens_per_second, chunk_vectors=settings.chunk_vectors,
             )
             loaded = readings[-1]
             documents = list(loaded.documents)
