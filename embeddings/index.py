@@ -265,7 +265,7 @@ class EmbeddingPlan:
 CHUNK_VECTORS = ("derived", "embedded")
 
 
-def embedding_plan(chunks: Sequence[Chunk], chunk_vectors: str = "derived") -> EmbeddingPlan:
+def embedding_plan(chunks: Sequence[Chunk], chunk_vectors: str = "embedded") -> EmbeddingPlan:
     """The texts to embed for these chunks (see EmbeddingPlan).
 
     chunk_vectors: "derived" (each text once; a chunk's vector from its sentence vectors) or
@@ -766,7 +766,7 @@ class HybridIndex:
         ann_params: AnnParams | None = None,
         warn_seconds: float | None = None,
         tokens_per_second: float = DEFAULT_TOKENS_PER_SECOND,
-        chunk_vectors: str = "derived",
+        chunk_vectors: str = "embedded",
     ) -> "HybridIndex":
         """Load the index in `index_dir` for these documents, building or updating it as needed.
 
@@ -799,7 +799,7 @@ class HybridIndex:
         report = progress or (lambda event: None)
         if chunk_vectors not in CHUNK_VECTORS:
             raise ValueError(f"chunk_vectors must be one of {CHUNK_VECTORS}, not {chunk_vectors!r}")
-        if chunk_vectors != "derived":
+        if chunk_vectors != "embedded":  # the fingerprints of format 2 stay valid for "embedded"
             chunker_version = f"{chunker_version}\x1fchunk-vectors={chunk_vectors}"
         docs = _prepare(documents, chunker_version)
 
@@ -894,7 +894,7 @@ class HybridIndex:
         ann_params: AnnParams | None = None,
         warn_seconds: float | None = None,
         tokens_per_second: float = DEFAULT_TOKENS_PER_SECOND,
-        chunk_vectors: str = "derived",
+        chunk_vectors: str = "embedded",
     ) -> "HybridIndex":
         """Chunk and embed what cannot be reused, write a new version and publish it.
         Caller holds the writer lock of `index_dir`."""

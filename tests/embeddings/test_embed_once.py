@@ -11,7 +11,14 @@ import pytest
 from corpus.sentences import split_sentences
 from embeddings.index import META_FILE, HybridIndex, embedding_plan, passage_text, sentence_text
 from embeddings.storage import EMBEDDED_DIR, current_dir
-from tests.embeddings.test_index import DOCS, RaisingEmbedder, make_doc, open_index, paragraph_chunker
+from tests.embeddings.test_index import DOCS, RaisingEmbedder, make_doc, paragraph_chunker
+from tests.embeddings.test_index import open_index as open_any
+
+
+def open_index(index_dir, docs, embedder, events=None, **kwargs):
+    """Embedding once (chunk_vectors="derived") unless a test says otherwise."""
+    kwargs.setdefault("chunk_vectors", "derived")
+    return open_any(index_dir, docs, embedder, events, **kwargs)
 from tests.fakes import FakeEmbedder
 
 
@@ -89,7 +96,7 @@ def test_interrupted_build_resumes_with_the_documents_it_finished(tmp_path):
 
     emb = RecordingEmbedder()
     idx = open_index(index_dir, DOCS, emb)
-    third = embedding_plan(paragraph_chunker(DOCS[2])).texts
+    third = embedding_plan(paragraph_chunker(DOCS[2]), "derived").texts
     assert emb.texts == sorted(third, key=len, reverse=True)  # only the unfinished document
     assert not (index_dir / EMBEDDED_DIR).exists()  # published: nothing kept aside any more
 
@@ -104,7 +111,7 @@ def test_kept_vectors_of_another_model_are_not_used(tmp_path):
         open_index(index_dir, DOCS, RaisingEmbedder(fail_on_call=3))
     other = FakeEmbedder(name="ander-model")
     open_index(index_dir, DOCS, other)
-    assert other.passages_embedded == sum(len(embedding_plan(paragraph_chunker(d)).texts) for d in DOCS)
+    assert other.passages_embedded == sum(len(embedding_plan(paragraph_chunker(d), "derived").texts) for d in DOCS)
 
 
 def test_index_of_the_previous_format_is_rebuilt_with_a_clear_message(tmp_path):
@@ -152,6 +159,6 @@ def test_embedded_chunk_vectors_embed_every_chunk_whole_and_switching_reembeds(t
     assert again.calls == 0
     derived = RecordingEmbedder()
     open_index(index_dir, [MIXED], derived)  # the other mode: embedded again, derived
-    assert len(derived.texts) == len(embedding_plan(idx.chunks).texts) < len(emb.texts)
+    assert len(derived.texts) == len(embedding_plan(idx.chunks, "derived").texts) < len(emb.texts)
     with pytest.raises(ValueError, match="chunk_vectors"):
         open_index(index_dir, [MIXED], FakeEmbedder(), chunk_vectors="beide")

@@ -94,7 +94,7 @@ def test_build_then_reopen_embeds_nothing(tmp_path):
     index_dir = tmp_path / "index"
     first = FakeEmbedder()
     idx = open_index(index_dir, DOCS, first)
-    assert first.passages_embedded == embedded_for(DOCS) == 6  # 6 chunks of one sentence each, embedded once
+    assert first.passages_embedded == embedded_for(DOCS) == 12  # 6 chunks and their 6 sentences (chunk_vectors="embedded")
     assert len(idx.chunks) == 6
     meta = json.loads((current_dir(index_dir) / META_FILE).read_text())
     assert meta["embedding_model"] == "fake-bow" and meta["dim"] == 64
