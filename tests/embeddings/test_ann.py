@@ -91,3 +91,16 @@ def test_index_above_the_threshold_is_stored_as_hnsw_and_answers_like_the_flat_o
     assert again.passages_embedded == 2  # its one chunk and its one sentence
     assert grown.structures["chunks"] == "hnsw"
     np.testing.assert_allclose(grown.vectors()[: len(approx.chunks)], approx.vectors())
+
+
+def test_search_parameters_come_from_the_settings():
+    from assistant.settings import Settings, SettingsError
+
+    settings = Settings.from_env({"ASSISTANT_ANN_THRESHOLD": "5000", "ASSISTANT_HNSW_EF_SEARCH": "200"})
+    assert settings.ann_params == AnnParams(threshold=5000, ef_search=200)
+    assert Settings.from_env({}).ann_params == AnnParams()
+    with pytest.raises(SettingsError, match="ann_threshold"):
+        Settings.from_env({"ASSISTANT_ANN_THRESHOLD": "0"})
+    with pytest.raises(SettingsError, match="ASSISTANT_CHUNK_VECTORS"):
+        Settings.from_env({"ASSISTANT_CHUNK_VECTORS": "beide"})
+    assert Settings.from_env({"ASSISTANT_CHUNK_VECTORS": "derived"}).chunk_vectors == "derived"
