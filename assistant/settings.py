@@ -54,8 +54,8 @@ class Settings:
     embedding_tokens_per_second: int = 1_200
     # "embedded": every chunk's whole text is embedded besides its sentences (the retrieval
     # quality the evaluation was measured with); "derived": every text once, a chunk's
-    # vector from its sentence vectors (about half the embedding time; on the seed suite
-    # R@1 0.868 instead of 0.887, see the README). embeddings.index.embedding_plan.
+    # vector from its sentence vectors (0.64 of the tokens on the seeds, 0.70 on the
+    # Wassenaar budget; on the seed suite R@1 0.868 instead of 0.887, see the README). embeddings.index.embedding_plan.
     chunk_vectors: str = "embedded"
 
     def __post_init__(self) -> None:

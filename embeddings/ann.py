@@ -1,7 +1,7 @@
 """Which FAISS structure holds a set of vectors, and searching it with an optional mask.
 
 Exact search (IndexFlatIP) below `AnnParams.threshold` vectors; above it an HNSW graph
-(IndexHNSWFlat), whose search cost grows with log n instead of n (measured with
+(IndexHNSWFlat), whose search cost grows about with log n instead of n (measured with
 `python -m embeddings.bench --scale N`, figures in the README). IndexHNSWFlat keeps the
 vectors themselves in a flat storage in insertion order, so the exact paths stay available
 without a second copy: `flat_view` is a zero-copy view of them (all scores, exact search
@@ -24,8 +24,8 @@ class AnnParams:
     exact_filter_limit: a filtered search that allows at most this many vectors scores them
         exactly (a small subset is cheap, and a graph walk that must skip most nodes loses
         recall); a wider filter walks the graph restricted to the allowed ids.
-    The defaults meet recall@10 >= 0.95 at p95 <= 10 ms on 1,000,000 vectors of dim 384
-    on two cores (README, "Search at scale")."""
+    Measured at 100,000 synthetic vectors of dim 384 (README, "Search at scale"); the
+    target at 1,000,000 (p95 <= 10 ms, recall@10 >= 0.95) is not measured yet."""
 
     threshold: int = 100_000
     hnsw_m: int = 32

@@ -232,10 +232,11 @@ class EmbeddingPlan:
     A chunk's vector is the L2-normalised mean of its sentence vectors weighted by the
     length of their texts (`weights`), or its own vector when it is bare: it points where
     the chunk's sentences point together, a long sentence counting for more as it does in
-    the model's own mean pooling over tokens, so no token goes through the model twice
-    (before format 3 every chunk was embedded whole and then each of its sentences again:
-    three times the model's work on the seed corpus). Measured on the seed suite against
-    the whole-chunk vectors: README, "Indexing speed".
+    the model's own mean pooling over tokens, so no text goes through the model twice
+    (with chunk_vectors="embedded" every chunk is embedded whole besides its sentences).
+    A sentence text repeats its section path, so the sentence texts hold more tokens than
+    the chunk texts (2.3 times on the Wassenaar budget). Measured against the whole-chunk
+    vectors on the seed suite: README, "Indexing speed and search at scale".
     """
 
     n_chunks: int
@@ -269,8 +270,8 @@ def embedding_plan(chunks: Sequence[Chunk], chunk_vectors: str = "embedded") -> 
     """The texts to embed for these chunks (see EmbeddingPlan).
 
     chunk_vectors: "derived" (each text once; a chunk's vector from its sentence vectors) or
-    "embedded" (every chunk's whole text embedded too, as before format 3: about twice the
-    model's work, and on the seed suite R@1 0.887 instead of 0.868, README)."""
+    "embedded" (every chunk's whole text embedded too, as before format 3: 1.4-1.6 times
+    the tokens, and on the seed suite R@1 0.887 instead of 0.868, README)."""
     if chunk_vectors not in CHUNK_VECTORS:
         raise ValueError(f"chunk_vectors must be one of {CHUNK_VECTORS}, not {chunk_vectors!r}")
     units = sentence_units(chunks)
