@@ -24,8 +24,8 @@ class AnnParams:
     exact_filter_limit: a filtered search that allows at most this many vectors scores them
         exactly (a small subset is cheap, and a graph walk that must skip most nodes loses
         recall); a wider filter walks the graph restricted to the allowed ids.
-    Measured at 100,000 synthetic vectors of dim 384 (README, "Search at scale"); the
-    target at 1,000,000 (p95 <= 10 ms, recall@10 >= 0.95) is not measured yet."""
+    Measured at 100,000 synthetic vectors of dim 384 (README, "Search at scale"); HNSW at
+    1,000,000 (target p95 <= 10 ms, recall@10 >= 0.95) is not measured yet."""
 
     threshold: int = 100_000
     hnsw_m: int = 32
