@@ -149,8 +149,12 @@ def replace_assistant(settings: Settings, assistant: Any) -> None:
     """Put a reloaded assistant (after adding documents) in the server-wide slot, unless the
     slot already holds a newer one: two sessions that upload at once finish in any order,
     and the assistant over the later index version (the one that has both documents) wins."""
-    spec = settings.app_factory.strip()
-    slot = assistant_slot(spec, settings)
+    _replace_in_slot(assistant_slot(settings.app_factory.strip(), settings), assistant)
+
+
+def _replace_in_slot(slot: dict, assistant: Any) -> None:
+    """replace_assistant on a slot already at hand (the indexing thread has no page to
+    look the cached slot up from)."""
     with slot["lock"]:
         current = slot["assistant"]
         if current is None or getattr(assistant, "version", 0) >= getattr(current, "version", 0):
@@ -256,6 +260,18 @@ def _upload_key(uploaded: Any) -> str:
 
 def sidebar_upload(assistant: Any, settings: Settings) -> None:
     limits = UploadLimits(settings.max_file_mb, settings.max_files_per_upload)
+    top = st.container()
+    # One upload at a time per session; while one runs, the panel shows it instead of the form.
+    if st.session_state.get("indexing_job") is None:
+        upload_form(assistant, settings, limits)
+    with top:
+        indexing_panel()
+        finished = st.session_state.pop("indexing_done", None)
+        if finished is not None:
+            _indexing_summary(finished)
+
+
+def upload_form(assistant: Any, settings: Settings, limits: UploadLimits) -> None:
     with st.expander("Documenten toevoegen", expanded=False):
         files = st.file_uploader(
             "Kies bestanden",
@@ -314,70 +330,99 @@ def sidebar_upload(assistant: Any, settings: Settings) -> None:
 
 
 def add_uploaded(assistant: Any, settings: Settings, entries: list) -> None:
-    """Index the uploaded files one by one (a rejected file does not block the others).
+    """Start indexing the uploaded files in the background and return at once.
 
-    A file that is already in the corpus with other metadata in the form has its metadata
-    corrected (as `assistant add` does); one that is there with the same metadata changes
-    nothing and is reported as such.
+    The files are checked here (the year field), then handed to an IndexingJob
+    (assistant/background.py) that adds them one by one (a rejected file does not block the
+    others) while the chat keeps answering from the index it has; `indexing_panel` shows
+    its progress. A file already in the corpus with other metadata has its metadata
+    corrected (as `assistant add` does); one there with the same metadata changes nothing.
     """
-    added = updated = 0
-    with st.status("Documenten toevoegen…", expanded=True) as status:
-        bar = st.progress(0.0)
-        line = st.empty()
-        for i, (uploaded, title, municipality, year, doc_type) in enumerate(entries):
-            name = safe_file_name(uploaded.name)
-            year = year.strip()
-            if year and not (year.isdigit() and len(year) == 4):
-                st.error(f"{escape_markdown(name)}: het jaar moet vier cijfers zijn (bijvoorbeeld 2024).")
-                continue
-            overrides = {
-                k: v
-                for k, v in {
-                    "title": title.strip() or None,
-                    "municipality": municipality.strip() or None,
-                    "year": int(year) if year else None,
-                    "doc_type": doc_type,
-                }.items()
-                if v is not None
-            }
+    from assistant.background import Entry, IndexingJob
 
-            def progress(message: str, fraction: float | None = None, _i: int = i) -> None:
-                line.text(str(message))
-                if fraction is not None:
-                    bar.progress(min(max((_i + float(fraction)) / len(entries), 0.0), 1.0))
+    jobs: list[Entry] = []
+    for uploaded, title, municipality, year, doc_type in entries:
+        name = safe_file_name(uploaded.name)
+        year = year.strip()
+        if year and not (year.isdigit() and len(year) == 4):
+            st.error(f"{escape_markdown(name)}: het jaar moet vier cijfers zijn (bijvoorbeeld 2024).")
+            continue
+        overrides = {
+            k: v
+            for k, v in {
+                "title": title.strip() or None,
+                "municipality": municipality.strip() or None,
+                "year": int(year) if year else None,
+                "doc_type": doc_type,
+            }.items()
+            if v is not None
+        }
+        jobs.append(Entry(name, uploaded.getvalue(), overrides))
+    if not jobs:
+        return
+    slot = assistant_slot(settings.app_factory.strip(), settings)
+    job = IndexingJob(
+        assistant, jobs, on_loaded=lambda loaded: _replace_in_slot(slot, loaded), corpus_dir=Path(settings.corpus_dir)
+    )
+    st.session_state["indexing_job"] = job.start()
 
-            try:
-                with staged(uploaded) as path:
-                    result = assistant.add_documents([path], overrides, progress=progress)
-            except CorpusError as exc:
-                st.error(f"{escape_markdown(name)}: {escape_markdown(str(exc))}")
-                continue
-            except Exception:  # noqa: BLE001
-                log.exception("adding %s failed", name)
-                st.error(f"{escape_markdown(name)}: het toevoegen is mislukt door een onverwachte fout.")
-                continue
-            # The service returns (AddResult, reloaded assistant); keep the new one.
-            documents, assistant = result
-            replace_assistant(settings, assistant)
-            bar.progress((i + 1) / len(entries))
-            if len(documents):
-                added += 1
-            elif getattr(documents, "updated", None):
-                updated += 1
-            else:
-                existing = ", ".join(doc_id for _, doc_id in getattr(documents, "already_present", []))
-                st.info(
-                    f"{escape_markdown(name)} staat al in de documenten ({escape_markdown(existing)}) met deze "
-                    "gegevens; er is niets gewijzigd."
-                )
-        done = [f"{n} document(en) {verb}" for n, verb in ((added, "toegevoegd"), (updated, "bijgewerkt")) if n]
-        if done:
-            status.update(label=" en ".join(done) + " en geïndexeerd.", state="complete")
-            st.session_state["uploader_seq"] += 1
-            st.session_state.pop("detected", None)
-            st.success(" en ".join(done) + ". Ze doen mee vanaf de volgende vraag.")
-        else:
-            status.update(label="Er is niets toegevoegd of gewijzigd.", state="error")
+
+def _indexing_summary(job: Any) -> None:
+    """What a finished job did, shown once (the job is then dropped from the session)."""
+    outcomes = job.snapshot().outcomes
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("added", "updated")}
+    for o in outcomes:
+        if o.status == "refused":
+            st.error(escape_markdown(o.message))
+        elif o.status in ("unchanged", "cancelled"):
+            st.info(escape_markdown(o.message))
+    done = [f"{n} document(en) {verb}" for n, verb in ((counts["added"], "toegevoegd"), (counts["updated"], "bijgewerkt")) if n]
+    if done:
+        st.session_state["uploader_seq"] += 1
+        st.session_state.pop("detected", None)
+        st.success(" en ".join(done) + ". Ze doen mee vanaf de volgende vraag.")
+
+
+def _fragment_run() -> bool:
+    """True when only fragments are being rerun (not the whole page): a full rerun from
+    there cannot lose a question typed in this run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
+
+
+@st.fragment(run_every=1.0)
+def indexing_panel() -> None:
+    """The running upload: file, stage (lezen, embedden …), progress, time left, cancel.
+
+    Redrawn every second on its own (a fragment), so the rest of the page, the chat
+    included, stays usable; when the job ends the whole page reruns once to use the index
+    that now holds the new documents.
+    """
+    from assistant.background import format_eta
+
+    job = st.session_state.get("indexing_job")
+    if job is None:
+        return
+    snap = job.snapshot()
+    if not snap.running:
+        st.session_state.pop("indexing_job", None)
+        st.session_state["indexing_done"] = job
+        if _fragment_run():
+            st.rerun()  # the whole page, with the new index and the summary
+        return
+    with st.container(border=True):
+        st.markdown(f"**Indexeren {snap.file_number}/{snap.files}: {escape_markdown(snap.file)}**")
+        st.progress(snap.fraction)
+        st.text(snap.stage)
+        if snap.eta_seconds is not None:
+            st.caption(f"Resterende tijd: {format_eta(snap.eta_seconds)}")
+        st.caption("U kunt intussen vragen stellen; de antwoorden komen uit de documenten die al in de index staan.")
+        if snap.cancelling:
+            st.caption("Wordt geannuleerd…")
+        elif st.button("Annuleren", key="indexing_cancel"):
+            job.cancel()
 
 
 # ---------------------------------------------------------------------------- answers

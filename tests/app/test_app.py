@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from assistant.export import conversation_markdown
 from assistant.feedback import FeedbackStore
-from tests.app import fake_assistant
+from tests.app import factories, fake_assistant
+from tests.app.uploads import indexing, until_indexed
 
 APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 OUR_TAGS = {"div", "mark", "b", "br"}
@@ -241,6 +242,7 @@ def test_upload_prefills_detected_metadata_and_adds(at):
     assert at.selectbox(key="up_type_0").value == "kadernota"
     at.text_input(key="up_mun_0").set_value("Westerbroek-Oost")
     next(b for b in at.sidebar.button if b.label == "Toevoegen").click().run()
+    until_indexed(at)
     [(paths, overrides)] = fake().added
     assert paths[0].name == "Kadernota-Westerbroek.txt"  # sanitised: no directories, no accents
     assert overrides == {"title": "Kadernota-Westerbroek", "municipality": "Westerbroek-Oost", "year": 2026, "doc_type": "kadernota"}
@@ -251,6 +253,7 @@ def test_upload_prefills_detected_metadata_and_adds(at):
 def test_upload_rejection_shows_corpus_error_message(at):
     at.sidebar.file_uploader[0].set_value([("slecht.txt", b"WEIGER dit bestand", "text/plain")]).run()
     next(b for b in at.sidebar.button if b.label == "Toevoegen").click().run()
+    until_indexed(at)
     assert any("is geweigerd" in e.value for e in at.sidebar.error)
     assert not any("toegevoegd" in s.value for s in at.sidebar.success)
 
@@ -289,3 +292,53 @@ def test_startup_shows_progress_then_loads_once(env):
     other = AppTest.from_file(str(APP), default_timeout=30)
     other.run()
     assert not other.status and len(fake_assistant.CREATED) == created
+
+
+@pytest.fixture
+def slow_env(env, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_APP_FACTORY", "tests.app.factories:slow_upload")
+    factories.RELEASE.clear()
+    factories.STARTED.clear()
+    yield env
+    factories.RELEASE.set()  # never leave a job thread waiting
+
+
+def _start_slow_upload() -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.run()
+    text = "Kadernota 2026 van de gemeente Westerbroek.\nWe investeren in jeugdzorg.".encode()
+    app.sidebar.file_uploader[0].set_value([("kadernota.txt", text, "text/plain")]).run()
+    next(b for b in app.sidebar.button if b.label == "Toevoegen").click().run()
+    assert not app.exception, app.exception
+    assert factories.STARTED.wait(10)
+    return app
+
+
+def test_chat_answers_while_an_upload_is_indexed_in_the_background(slow_env):
+    app = _start_slow_upload()
+    app.run()
+    assert indexing(app)  # the click returned while the document is still being embedded
+    assert any("Embedden: 3/10" in t.value for t in app.sidebar.text)
+    assert any("Resterende tijd: nog ~40 s" in c.value for c in app.sidebar.caption)
+    assert not [b for b in app.sidebar.button if b.label == "Toevoegen"]
+
+    ask(app, "Wat doet Zuiderveen tegen armoede?")
+    assert "kindpakket" in last_answer(app).markdown[0].value  # answered from the index it has
+    assert indexing(app)
+    assert fake().added == []  # the upload has not finished
+
+    factories.RELEASE.set()
+    until_indexed(app)
+    assert [s.value for s in app.sidebar.success] == ["1 document(en) toegevoegd. Ze doen mee vanaf de volgende vraag."]
+    assert "kadernota" in {d.id for d in fake().documents()}
+    assert len([m for m in app.chat_message if m.name == "assistant"]) == 1  # the conversation stayed
+
+
+def test_an_upload_in_progress_can_be_cancelled(slow_env):
+    app = _start_slow_upload()
+    app.run()
+    next(b for b in app.sidebar.button if b.label == "Annuleren").click().run()
+    until_indexed(app)
+    assert any("geannuleerd" in i.value for i in app.sidebar.info)
+    assert not app.sidebar.success
+    assert "kadernota" not in {d.id for d in fake().documents()}

@@ -19,8 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from corpus.manifest import read_manifest
 from corpus.store import load_corpus
+from tests.app.uploads import until_indexed
 from tests.fakes import FakeEmbedder
-from tests.workers import run_threads
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 APP = PROJECT_DIR / "streamlit_app.py"
@@ -99,10 +99,12 @@ def test_two_sessions_uploading_at_once_both_land(real_env, one_compile_at_a_tim
             body = "\n\n".join(f"Ronde {r}, punt {k}: {town} investeert in armoedebestrijding." for k in range(20))
             upload(app, f"{town}-{r}.txt", f"Kadernota 2025 gemeente {town}\n{body}\n".encode())
 
-        def press(n: int) -> AppTest:
-            return submit_button(sessions[n]).click().run()
-
-        for app in run_threads(press):
+        # A click returns at once and indexes in the background, so the two sessions'
+        # index builds run at the same time; each page then follows its own upload.
+        for app in sessions:
+            submit_button(app).click().run()
+        for app in sessions:
+            until_indexed(app)
             assert not app.exception, app.exception
             assert not app.sidebar.error, [e.value for e in app.sidebar.error]
             assert [s.value for s in app.sidebar.success] == ["1 document(en) toegevoegd. Ze doen mee vanaf de volgende vraag."]
@@ -118,7 +120,7 @@ def test_reupload_with_changed_metadata_updates_manifest_and_index(real_env):
     app = page()
     text = "Kadernota 2025 gemeente Deventer\nWe investeren in armoedebestrijding voor gezinnen.\n".encode()
     upload(app, "kadernota.txt", text)
-    submit_button(app).click().run()
+    until_indexed(submit_button(app).click().run())
     assert read_manifest(real_env["corpus"])["kadernota.txt"].municipality == "Deventer"
 
     # The same file again: the form starts from its current metadata; the user corrects it.
@@ -126,7 +128,7 @@ def test_reupload_with_changed_metadata_updates_manifest_and_index(real_env):
     assert app.text_input(key="up_mun_0").value == "Deventer"
     app.text_input(key="up_mun_0").set_value("Zwolle")
     app.text_input(key="up_year_0").set_value("2026")
-    submit_button(app).click().run()
+    until_indexed(submit_button(app).click().run())
     assert not app.exception and not app.sidebar.error
     assert [s.value for s in app.sidebar.success] == ["1 document(en) bijgewerkt. Ze doen mee vanaf de volgende vraag."]
     entry = read_manifest(real_env["corpus"])["kadernota.txt"]
@@ -139,7 +141,7 @@ def test_reupload_with_changed_metadata_updates_manifest_and_index(real_env):
 
     # Unchanged metadata: said so, nothing reported as added.
     upload(app, "kadernota.txt", text)
-    submit_button(app).click().run()
+    until_indexed(submit_button(app).click().run())
     assert not app.sidebar.success
     assert any("er is niets gewijzigd" in i.value for i in app.sidebar.info)
 
@@ -157,14 +159,14 @@ def test_upload_staging_is_removed_in_every_outcome(real_env, own_tempdir):
     app = page()
     # Added.
     upload(app, "goed.txt", "Kadernota 2025 gemeente Ede\nDe bibliotheek krijgt meer geld.\n".encode())
-    submit_button(app).click().run()
+    until_indexed(submit_button(app).click().run())
     assert app.sidebar.success
     # Refused at detection (empty file) and refused when adding (invalid year).
     upload(app, "leeg.txt", b"   \n")
     assert app.sidebar.error
     upload(app, "ander.txt", "Jaarverslag 2023 gemeente Ede\nMeer bezoekers in de wijk.\n".encode())
     app.text_input(key="up_year_0").set_value("20x3")
-    submit_button(app).click().run()
+    until_indexed(submit_button(app).click().run())
     assert any("vier cijfers" in e.value for e in app.sidebar.error)
     # Refused by the corpus store (already there is fine; a file it cannot read is refused).
     upload(app, "binair.txt", bytes(range(256)) * 64)

@@ -157,7 +157,7 @@ def _broken_pdf(d: Path) -> Path:
         (_binary, r"rommel\.txt .*(binair|tekencodering)"),
         (_control_garbage, r"stuur\.txt .*binair"),
         (_fifty_mb, r"groot\.txt is 50 MB .*limiet van 20 MB"),
-        (_directory, r"map\.txt is geen bestand"),
+        (_directory, r"De map .*map\.txt bevat geen documenten"),  # a folder is walked; this one is empty
         (_broken_pdf, r"kapot\.pdf .*(beschadigd|geen geldige pdf)"),
     ],
     ids=["missing", "xlsx", "empty", "whitespace", "binary", "control-chars", "50mb", "directory", "broken-pdf"],

@@ -21,10 +21,30 @@ def test_bench_builds_and_reopens_seed_index(tmp_path, seeds_dir, capsys):
     assert figures["chunks"] > 0
     assert f"Fragmenten: {int(figures['chunks'])}" in out
     assert figures["sentences"] > figures["chunks"]  # most chunks hold several sentences
-    assert made[0].passages_embedded == figures["chunks"] + figures["sentences"]
-    assert made[1].calls == 0  # the warm start embedded nothing
-    for label in ("parsen", "embedden", "FAISS + BM25", "warme start", "Piekgeheugen"):
+    # Embedded once: the build's texts are the sentence units (every seed chunk has one);
+    # the reference pass then embeds every chunk's text once more.
+    assert figures["embedded_texts"] == figures["sentences"]
+    assert made[0].passages_embedded == figures["sentences"] + figures["chunks"]
+    assert figures["tokens"] > 0 and figures["reference_tokens"] > 0
+    assert figures["ratio"] == pytest.approx(figures["build"] / figures["reference_pass"])
+    for label in ("fragmenteren", "embedden", "FAISS + BM25", "warme start", "Piekgeheugen", "tokens/s", "Indexbouw"):
         assert label in out
+
+
+def test_bench_document_reads_and_builds_one_file(tmp_path, seeds_dir, capsys):
+    path = next(seeds_dir.glob("*.txt"))
+    figures = bench.run_document(path, tmp_path / "work" / "index", "fake", make_embedder=FakeEmbedder)
+    out = capsys.readouterr().out
+    assert figures["documents"] == 1 and figures["chunks"] > 0
+    assert path.name in out and "Piekgeheugen" in out
+
+
+def test_scale_reports_every_structure_with_recall_against_exact():
+    rows = bench.scale(3_000, n_queries=20)
+    assert [r["structure"].split()[0] for r in rows] == ["flat", "HNSW", "IVF"]
+    assert rows[0]["recall@10"] == 1.0
+    assert all(0.0 <= r["recall@10"] <= 1.0 and r["search p95 ms"] >= r["search p50 ms"] for r in rows)
+    assert rows[1]["recall@10"] >= 0.9  # HNSW on 3,000 clustered vectors is all but exact
 
 
 def test_bench_refuses_existing_index_dir(tmp_path, capsys):
