@@ -6,6 +6,7 @@ understanding → budget lookup or passage retrieval → an extractive, cited an
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -327,12 +328,14 @@ class Assistant:
         scope = Filters(plan.filters.municipality, explicit.year, plan.filters.doc_type)
         about = None
         if plan.unknown_municipality and scope.municipality is None:
-            if not self.evidence.mentions(plan.unknown_municipality):
+            partner = named_as_partner(plan.resolved_question, plan.unknown_municipality)
+            if not partner or not self.evidence.mentions(plan.unknown_municipality):
                 return unknown_organization(
                     question, plan.resolved_question, plan.unknown_municipality, self.info.municipalities, scope
                 )
-            # No document of that organization, but documents that are about it (a partner in
-            # a shared service, a regional plan): answer from those, and say so.
+            # Named as a partner ("de ontvlechting met Voorschoten") of an organization whose
+            # documents are loaded and name it: answer from those, and say so. Asked about in
+            # its own right ("de reserve van Voorschoten"), it is not answered from others'.
             about = (
                 f"Er zijn geen documenten van {plan.unknown_municipality} geladen; dit antwoord komt uit "
                 f"documenten die {plan.unknown_municipality} noemen."
@@ -362,3 +365,15 @@ def _noted(answer: Answer, notice: str | None) -> Answer:
     if not notice:
         return answer
     return replace(answer, notice=f"{notice} {answer.notice}".strip() if answer.notice else notice)
+
+
+_PARTNER_BEFORE = re.compile(r"\b(?:met|samen met|en|tussen|with|and|between)\s+(?:de\s+gemeenten?\s+|the\s+)?$", re.IGNORECASE)
+
+
+def named_as_partner(question: str, name: str) -> bool:
+    """True when the question names `name` as a partner ("met Voorschoten", "Wassenaar en
+    Voorschoten"), not as the organization it is about ("van Voorschoten", "Voorschoten's")."""
+    for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", question, re.IGNORECASE):
+        if _PARTNER_BEFORE.search(question[: m.start()]) and not question[m.end() :].startswith(("'s", "’s")):
+            return True
+    return False

@@ -99,7 +99,7 @@ def test_comparison_leaves_out_a_municipality_without_evidence(small_assistant):
     assert towns == ["Kampen"]
 
 
-def test_a_place_without_documents_is_answered_from_documents_about_it(small_assistant):
+def test_a_partner_without_documents_is_answered_from_documents_that_name_it(small_assistant):
     shared = (
         "Programmabegroting 2024 gemeente Wassenaar\n"
         "Samenwerking\n"
@@ -107,10 +107,13 @@ def test_a_place_without_documents_is_answered_from_documents_about_it(small_ass
         "Wassenaar neemt de uitvoering van de bijstand zelf ter hand.\n"
     )
     assistant = small_assistant({"wassenaar-begroting-2024.txt": shared, **DOCS})
-    about = assistant.ask("Wat gebeurt er met de sociale dienst van Voorschoten?")
+    about = assistant.ask("Wat gebeurt er met de gezamenlijke sociale dienst met Voorschoten?")
     assert not about.abstained, about.text
     assert "geen documenten van Voorschoten" in about.notice
     assert "ontvlechten" in about.citations[0].passage.chunk.text
+    # Asked about in its own right, it is not answered from another organization's documents.
+    own = assistant.ask("Hoe groot is de algemene reserve van Voorschoten?")
+    assert own.abstained and "Over Voorschoten zijn geen documenten geladen" in own.text
     # A place no document names is still declined, naming the loaded organizations.
     none = assistant.ask("Wat gebeurt er met de sociale dienst van Leiden?")
     assert none.abstained and "Over Leiden zijn geen documenten geladen" in none.text
@@ -132,3 +135,13 @@ def test_a_value_question_is_answered_from_the_cell_that_holds_it(small_assistan
     assert not answer.abstained, answer.text
     assert answer.facts and answer.facts[0].raw == "42.000"
     assert answer.citations  # the row is cited
+
+
+def test_a_partner_is_told_from_the_organization_asked_about():
+    from assistant.service import named_as_partner
+
+    assert named_as_partner("Wat kost de ontvlechting met Voorschoten?", "Voorschoten")
+    assert named_as_partner("Wat spreken Wassenaar en Voorschoten af?", "Voorschoten")
+    assert not named_as_partner("Wat is de reserve van Voorschoten?", "Voorschoten")
+    assert not named_as_partner("What is Voorschoten's general reserve?", "Voorschoten")
+    assert not named_as_partner("Hoeveel inwoners heeft Voorschoten?", "Voorschoten")
