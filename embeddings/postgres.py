@@ -543,6 +543,34 @@ class PostgresIndex:
         return _snapshot(cls, conn, [d.id for d in docs], info, STALE_BUSY if busy else None)
 
 
+def replace_document(
+    url: str,
+    doc: Document,
+    embedder: Embedder,
+    chunker: Chunker,
+    chunker_version: str = "",
+    wait: bool = True,
+    after_chunks: Callable[[], None] | None = None,
+) -> bool:
+    """Add or replace one document in one transaction (what `open` does per document).
+
+    False when `wait` is False and another writer holds that document. `after_chunks` runs
+    inside the transaction once the chunk rows are written (fault tests stop the writer there).
+    """
+    (doc,) = _prepare([doc], chunker_version)
+    conn = _Connection(url)
+    try:
+        info = conn.run(_store_info)
+        if not info:
+            conn.run(lambda c: _create_schema(c, embedder.name, int(embedder.dim)))
+            conn.close()
+            info = conn.run(_store_info)
+        rows = _embed_document(doc, list(chunker(doc)), embedder, int(info["dim"]), lambda event: None)
+        return bool(conn.run(lambda c: _write_document(c, rows, wait=wait, after_chunks=after_chunks)))
+    finally:
+        conn.close()
+
+
 # ---------------------------------------------------------------------------------------------
 # SQL helpers (each takes a live connection; `_Connection.run` supplies it and retries)
 
@@ -767,4 +795,4 @@ def _snapshot(cls: type[PostgresIndex], conn: _Connection, order: list[str] | No
     )
 
 
-__all__ = ["PostgresIndex", "StoreUnavailable", "org_of"]
+__all__ = ["PostgresIndex", "StoreUnavailable", "org_of", "replace_document"]
