@@ -169,3 +169,34 @@ class LocalServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def serve(data_dir: Path, port: int = 0, say=print, wait=None) -> None:  # noqa: ANN001 - print-like, callable
+    """Start the server over `data_dir`, say the URL to put in ASSISTANT_STORE, run until
+    interrupted (Ctrl-C or SIGTERM), then stop it. `wait` replaces the waiting (tests)."""
+    import signal
+
+    server = LocalServer(Path(data_dir), port=port)
+    server.start()
+    try:
+        say(f"PostgreSQL met pgvector draait op {server.url} (gegevens in {server.data_dir}).")
+        say("Laat de assistent deze database gebruiken met:")
+        say(f"  export ASSISTANT_STORE={server.url}")
+        say("Stoppen: Ctrl-C.")
+        if wait is not None:
+            wait(server)
+            return
+        stop = {"now": False}
+
+        def on_signal(signum, frame):  # noqa: ANN001, ARG001
+            stop["now"] = True
+
+        signal.signal(signal.SIGTERM, on_signal)
+        try:
+            while not stop["now"]:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+    finally:
+        server.stop()
+        say("De database is gestopt.")

@@ -259,3 +259,29 @@ def test_store_setting_takes_a_postgres_url_or_nothing():
     assert Settings.from_env({"ASSISTANT_STORE": "postgresql://u@h:5432/db"}).store == "postgresql://u@h:5432/db"
     with pytest.raises(SettingsError, match="ASSISTANT_STORE=.*geen PostgreSQL-adres"):
         Settings.from_env({"ASSISTANT_STORE": "mysql://h/db"})
+
+
+def test_serve_db_prints_the_url_to_use_and_stops_on_sigterm(pg_data_root, pg_server):
+    import psycopg
+
+    data = pg_data_root / "served"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve-db", "--data", str(data)],
+        cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        lines = []
+        while not any("export ASSISTANT_STORE=" in line for line in lines):
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            lines.append(line)
+        url = lines[-1].split("export ASSISTANT_STORE=", 1)[1].strip()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            assert conn.execute("SELECT '[1,2]'::vector <=> '[2,4]'::vector").fetchone()[0] == pytest.approx(0.0)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "De database is gestopt." in out
+    assert not (data / "postmaster.pid").exists()
