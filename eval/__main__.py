@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import time
@@ -296,6 +297,37 @@ def cells_only(split: str | None, failures: int) -> int:
     return 0
 
 
+def _on_postgres(settings: Any, full: Any, questions: list) -> dict | None:
+    """The full system on the PostgreSQL store (ASSISTANT_STORE when set, else a throwaway
+    local server), same embedder: its compare row, or None when no server can run."""
+    import tempfile
+
+    from assistant.service import Assistant
+    from embeddings.pgserver import LocalServer, ServerError
+
+    with tempfile.TemporaryDirectory(prefix="eval-pg-") as tmp:
+        server = None
+        url = settings.store
+        try:
+            if not url:
+                os.chmod(tmp, 0o755)  # the server may run as another user (see embeddings.pgserver)
+                server = LocalServer(Path(tmp) / "data", durable=False)
+                url = server.start()
+            _err(f"Index in PostgreSQL laden of bouwen ({url}) …")
+            started = time.perf_counter()
+            on_pg = Assistant.load(settings.with_(store=url), progress=_load_progress, embedder=full.embedder)
+            _err(f"  klaar in {time.perf_counter() - started:.1f} s")
+            res = runner.evaluate(_answer_fn(on_pg), questions, None, _Progress("postgres"))
+        except ServerError as exc:
+            _err(f"PostgreSQL overgeslagen: {exc}")
+            return None
+        finally:
+            if server is not None:
+                server.stop()
+    return {"name": f"full system on PostgreSQL + pgvector ({settings.embedding_model})", "full": True,
+            "summary": runner.m.summarise(res)}
+
+
 def run(args: argparse.Namespace, suite: Any, settings: Any, questions: list, cache_dir: Path) -> tuple[int, list]:
     """One suite: evaluate, write the report, print the overview; (exit status, headline rows)."""
     from assistant.service import Assistant
@@ -362,6 +394,9 @@ def run(args: argparse.Namespace, suite: Any, settings: Any, questions: list, ca
                 continue
             res = runner.evaluate(_answer_fn(other), questions, None, _Progress(backend))
             rows.append({"name": f"full system ({backend})", "full": True, "summary": runner.m.summarise(res)})
+        pg = _on_postgres(settings, full, questions)
+        if pg is not None:
+            rows.append(pg)
         _err("LangChain-baseline bouwen …")
         baseline = LangChainBaseline.build(documents, full.embedder, cache_dir)
         res = runner.evaluate(baseline.answer, questions, None, _Progress("langchain"))
