@@ -135,24 +135,23 @@ def _schema_sql(dim: int) -> list[str]:
         """CREATE TABLE IF NOT EXISTS documents (
             org text NOT NULL, doc_id text NOT NULL, fingerprint text NOT NULL, path text NOT NULL,
             meta jsonb NOT NULL, n_chunks int NOT NULL, n_tokens bigint NOT NULL,
-            generation bigint NOT NULL, PRIMARY KEY (org, doc_id)) PARTITION BY LIST (org)""",
+            generation bigint NOT NULL) PARTITION BY LIST (org)""",
         f"""CREATE TABLE IF NOT EXISTS chunks (
             org text NOT NULL, doc_id text NOT NULL, ord int NOT NULL, chunk_id text NOT NULL,
             section text[] NOT NULL, start_at int NOT NULL, end_at int NOT NULL, text text NOT NULL,
             kind text NOT NULL, context text NOT NULL, page int, n_tokens int NOT NULL,
             lexemes tsvector NOT NULL,
             body_nl tsvector GENERATED ALWAYS AS (to_tsvector('dutch', context || ' ' || text)) STORED,
-            embedding {v} NOT NULL, PRIMARY KEY (org, doc_id, ord)) PARTITION BY LIST (org)""",
+            embedding {v} NOT NULL) PARTITION BY LIST (org)""",
         f"""CREATE TABLE IF NOT EXISTS sentences (
             org text NOT NULL, doc_id text NOT NULL, chunk_ord int NOT NULL, start_at int NOT NULL,
-            end_at int NOT NULL, embedding {v} NOT NULL, PRIMARY KEY (org, doc_id, start_at))
-            PARTITION BY LIST (org)""",
+            end_at int NOT NULL, embedding {v} NOT NULL) PARTITION BY LIST (org)""",
         """CREATE TABLE IF NOT EXISTS terms (
-            org text NOT NULL, doc_id text NOT NULL, term text NOT NULL, n int NOT NULL,
-            PRIMARY KEY (org, doc_id, term)) PARTITION BY LIST (org)""",
+            org text NOT NULL, doc_id text NOT NULL, term text NOT NULL, n int NOT NULL)
+            PARTITION BY LIST (org)""",
         """CREATE TABLE IF NOT EXISTS facts (
-            org text NOT NULL, doc_id text NOT NULL, ord int NOT NULL, fact jsonb NOT NULL,
-            PRIMARY KEY (org, doc_id, ord)) PARTITION BY LIST (org)""",
+            org text NOT NULL, doc_id text NOT NULL, ord int NOT NULL, fact jsonb NOT NULL)
+            PARTITION BY LIST (org)""",
         "CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id)",
         "CREATE INDEX IF NOT EXISTS chunks_embedding ON chunks USING hnsw (embedding vector_cosine_ops)",
         "CREATE INDEX IF NOT EXISTS chunks_lexemes ON chunks USING gin (lexemes)",
@@ -164,7 +163,26 @@ def _schema_sql(dim: int) -> list[str]:
         "CREATE INDEX IF NOT EXISTS terms_doc ON terms (doc_id)",
         "CREATE INDEX IF NOT EXISTS facts_doc ON facts (doc_id)",
         "CREATE INDEX IF NOT EXISTS documents_doc ON documents (doc_id)",
-    ] + [f"CREATE TABLE IF NOT EXISTS {t}_default PARTITION OF {t} DEFAULT" for t in TABLES]
+    ] + [f"CREATE TABLE IF NOT EXISTS {t}_default PARTITION OF {t} DEFAULT" for t in TABLES] + [
+        _unique_sql(f"{t}_default", t) for t in TABLES
+    ]
+
+
+# The key of each table, unique per partition (and so overall: org leads every key). Kept per
+# partition instead of as a primary key on the parent, because PostgreSQL allows no foreign
+# partition (postgres_fdw, another node) under a parent with a unique index. Only
+# `_write_document` writes, deleting a document's rows before inserting them under its lock.
+KEYS = {
+    "documents": "org, doc_id",
+    "chunks": "org, doc_id, ord",
+    "sentences": "org, doc_id, start_at",
+    "terms": "org, doc_id, term",
+    "facts": "org, doc_id, ord",
+}
+
+
+def _unique_sql(partition: str, table: str) -> str:
+    return f"CREATE UNIQUE INDEX IF NOT EXISTS {partition}_key ON {partition} ({KEYS[table]})"
 
 
 class _Connection:
@@ -571,6 +589,62 @@ def replace_document(
         conn.close()
 
 
+def attach_remote_organization(url: str, org: str, remote_url: str, server: str) -> None:
+    """Scale-out: keep the partitions of organization `org` on another PostgreSQL node.
+
+    Creates the five partition tables (with their keys and HNSW/GIN indexes) on the node at
+    `remote_url`, and on this store (`url`, schema already created) foreign-table partitions
+    for `org` through postgres_fdw server `server`. Writes of `org`'s documents are then
+    routed to that node and every search reads it as part of the same tables. Run once per
+    organization, before its first document; the local user needs a user mapping that may
+    connect (a superuser needs no password; other users give one in the mapping).
+    """
+    import psycopg
+
+    remote = urlsplit(remote_url)
+    names = {t: _partition(t, org) for t in TABLES}
+    with psycopg.connect(url, autocommit=True) as local:
+        columns = {
+            t: local.execute(
+                "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                [t],
+            ).fetchall()
+            for t in TABLES
+        }
+        with psycopg.connect(remote_url, autocommit=True) as node:
+            node.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            for t, name in names.items():
+                cols = ", ".join(f"{c} {typ}" for c, typ in columns[t])
+                node.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
+                node.execute(_unique_sql(name, t))
+            node.execute(f"CREATE INDEX IF NOT EXISTS {names['chunks']}_embedding ON {names['chunks']} USING hnsw (embedding vector_cosine_ops)")
+            node.execute(f"CREATE INDEX IF NOT EXISTS {names['chunks']}_lexemes ON {names['chunks']} USING gin (lexemes)")
+            node.execute(f"CREATE INDEX IF NOT EXISTS {names['sentences']}_embedding ON {names['sentences']} USING hnsw (embedding vector_cosine_ops)")
+            node.execute(f"CREATE INDEX IF NOT EXISTS {names['terms']}_term ON {names['terms']} (term text_pattern_ops)")
+        local.execute("CREATE EXTENSION IF NOT EXISTS postgres_fdw")
+        options = {"host": remote.hostname or "localhost", "port": str(remote.port or 5432),
+                   "dbname": (remote.path or "/").lstrip("/") or "postgres", "extensions": "vector"}
+        local.execute(
+            f"CREATE SERVER IF NOT EXISTS {server} FOREIGN DATA WRAPPER postgres_fdw OPTIONS ("
+            + ", ".join(f"{k} {_literal(v)}" for k, v in options.items()) + ")"
+        )
+        mapping = {"user": remote.username or "postgres"}
+        if remote.password:
+            mapping["password"] = remote.password
+        local.execute(
+            f"CREATE USER MAPPING IF NOT EXISTS FOR CURRENT_USER SERVER {server} OPTIONS ("
+            + ", ".join(f"{k} {_literal(v)}" for k, v in mapping.items()) + ")"
+        )
+        with local.transaction():
+            local.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key("partition", org)])
+            for t, name in names.items():
+                local.execute(
+                    f"CREATE FOREIGN TABLE IF NOT EXISTS {name} PARTITION OF {t} FOR VALUES IN ({_literal(org)}) "
+                    f"SERVER {server} OPTIONS (table_name {_literal(name)})"
+                )
+
+
 # ---------------------------------------------------------------------------------------------
 # SQL helpers (each takes a live connection; `_Connection.run` supplies it and retries)
 
@@ -634,6 +708,7 @@ def _ensure_partitions(conn: Any, org: str) -> None:
         for table, name in names.items():
             if name not in have:
                 conn.execute(f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF {table} FOR VALUES IN ({_literal(org)})")
+                conn.execute(_unique_sql(name, table))
 
 
 def _literal(text: str) -> str:
@@ -795,4 +870,4 @@ def _snapshot(cls: type[PostgresIndex], conn: _Connection, order: list[str] | No
     )
 
 
-__all__ = ["PostgresIndex", "StoreUnavailable", "org_of", "replace_document"]
+__all__ = ["PostgresIndex", "StoreUnavailable", "attach_remote_organization", "org_of", "replace_document"]

@@ -297,6 +297,34 @@ def cells_only(split: str | None, failures: int) -> int:
     return 0
 
 
+class _StoredVectors:
+    """The embedder, answering passages the file index has already embedded with the vectors
+    it stored (chunk and sentence texts as embeddings.index builds them). The PostgreSQL
+    store then holds the very vectors the file index holds, and the comparison measures the
+    store, not a second embedding run; other texts and all queries go to the embedder."""
+
+    def __init__(self, embedder: Any, index: Any) -> None:
+        from embeddings.index import passage_text, sentence_text
+
+        self._embedder, self.name, self.dim = embedder, embedder.name, embedder.dim
+        chunks = index.chunks
+        self._known = {passage_text(c): v for c, v in zip(chunks, index.vectors())}
+        sentence_vectors = index._sentence_faiss.reconstruct_n(0, len(index.sentences))  # noqa: SLF001
+        for (pos, a, b), v in zip(index.sentences, sentence_vectors):
+            self._known[sentence_text(chunks[pos], a, b)] = v
+
+    def embed_queries(self, texts: Any) -> Any:
+        return self._embedder.embed_queries(texts)
+
+    def embed_passages(self, texts: Any) -> Any:
+        import numpy as np
+
+        missing = [t for t in texts if t not in self._known]
+        if missing:
+            self._known.update(zip(missing, self._embedder.embed_passages(missing)))
+        return np.stack([self._known[t] for t in texts]).astype(np.float32)
+
+
 def _on_postgres(settings: Any, full: Any, questions: list) -> dict | None:
     """The full system on the PostgreSQL store (ASSISTANT_STORE when set, else a throwaway
     local server), same embedder: its compare row, or None when no server can run."""
@@ -315,7 +343,8 @@ def _on_postgres(settings: Any, full: Any, questions: list) -> dict | None:
                 url = server.start()
             _err(f"Index in PostgreSQL laden of bouwen ({url}) …")
             started = time.perf_counter()
-            on_pg = Assistant.load(settings.with_(store=url), progress=_load_progress, embedder=full.embedder)
+            embedder = _StoredVectors(full.embedder, full.index)
+            on_pg = Assistant.load(settings.with_(store=url), progress=_load_progress, embedder=embedder)
             _err(f"  klaar in {time.perf_counter() - started:.1f} s")
             res = runner.evaluate(_answer_fn(on_pg), questions, None, _Progress("postgres"))
         except ServerError as exc:
