@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, fields
@@ -186,28 +187,36 @@ def _unique_sql(partition: str, table: str) -> str:
 
 
 class _Connection:
-    """One psycopg connection with the retry rule: an operation that loses the connection is
-    run once more on a fresh one; a second loss raises StoreUnavailable."""
+    """psycopg connections, one per thread (the app serves sessions from several threads with
+    one assistant, and a transaction must not mix two threads' statements), with the retry
+    rule: an operation that loses its connection is run once more on a fresh one; a second
+    loss raises StoreUnavailable."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._conn: Any = None
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
 
     def get(self) -> Any:
         import psycopg
 
-        if self._conn is None or self._conn.closed:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
             try:
-                self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+                conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
             except psycopg.Error as exc:
                 raise _unavailable(self.url, exc) from None
             try:
                 from pgvector.psycopg import register_vector
 
-                register_vector(self._conn)
+                register_vector(conn)
             except psycopg.ProgrammingError:  # the extension is not there yet (fresh database)
                 pass
-        return self._conn
+            self._local.conn = conn
+            with self._lock:
+                self._all = [c for c in self._all if not c.closed] + [conn]
+        return conn
 
     def run(self, fn: Callable[[Any], Any]) -> Any:
         import psycopg
@@ -218,22 +227,28 @@ class _Connection:
                 return fn(conn)
             except psycopg.OperationalError as exc:
                 # Server restarted, connection terminated or network gone: try once more.
-                self.close()
-                if attempt == 2:
-                    raise _unavailable(self.url, exc) from None
-            except psycopg.errors.AdminShutdown as exc:  # pragma: no cover - a subclass above on most versions
-                self.close()
+                self._drop(conn)
                 if attempt == 2:
                     raise _unavailable(self.url, exc) from None
         raise AssertionError("unreachable")
 
+    def _drop(self, conn: Any) -> None:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - closing a broken connection may fail any way
+            pass
+        self._local.conn = None
+
     def close(self) -> None:
-        if self._conn is not None:
+        """Close every thread's connection (the next use opens a new one)."""
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
             try:
-                self._conn.close()
-            except Exception:  # noqa: BLE001 - closing a broken connection may fail any way
+                conn.close()
+            except Exception:  # noqa: BLE001
                 pass
-        self._conn = None
+        self._local.conn = None
 
 
 def _meta_from_json(d: dict[str, Any]) -> DocumentMeta:

@@ -285,3 +285,22 @@ def test_serve_db_prints_the_url_to_use_and_stops_on_sigterm(pg_data_root, pg_se
     assert proc.returncode == 0, err
     assert "De database is gestopt." in out
     assert not (data / "postmaster.pid").exists()
+
+
+def test_one_index_serves_several_threads_at_once(seed_indexes):
+    """The app asks one assistant from several sessions' threads: each gets its own answer."""
+    from tests.workers import run_threads
+
+    files, pg, embedder = seed_indexes
+    texts = ["schuldhulpverlening wachttijd", "lasten inkomensvoorziening", "verblijfsduur opvang", "jeugdzorg"]
+    expected = {t: files.lexical_search(t, 10) for t in texts}
+
+    def work(n: int) -> bool:
+        for _ in range(5):
+            for t in texts[n:] + texts[:n]:
+                got = pg.lexical_search(t, 10)
+                if [p for p, _ in got] != [p for p, _ in expected[t]]:
+                    return False
+        return True
+
+    assert run_threads(work, count=4) == [True] * 4
