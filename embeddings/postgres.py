@@ -7,15 +7,16 @@ partition), so a question about one municipality reads one partition of each:
     documents  org, doc_id, fingerprint, path, meta (jsonb), n_chunks, n_tokens
     chunks     org, doc_id, ord, the Chunk fields, n_tokens, lexemes (tsvector of the
                project's Dutch tokens, GIN), body_nl (to_tsvector('dutch', …), GIN),
-               embedding vector(dim) (HNSW, cosine)
-    sentences  org, doc_id, chunk_ord, start_at, end_at, embedding vector(dim) (HNSW)
+               embedding vector(dim) (HNSW over embedding::halfvec, cosine)
+    sentences  org, doc_id, chunk_ord, start_at, end_at, embedding vector(dim) (HNSW, halfvec)
     terms      org, doc_id, term, n (chunks of the document holding the term): the BM25
                document frequencies and the vocabulary for compound expansion
     facts      org, doc_id, ord, fact (jsonb BudgetFact): every table cell and in-text amount
 
 The vectors are what the file index build embeds (`passage_text` per chunk,
-`sentence_text` per sentence, through the same embedder), stored as float32 `vector`;
-halfvec is measured in embeddings/pgbench.py and docs/SCALE.md.
+`sentence_text` per sentence, through the same embedder), stored as float32 `vector`; the
+HNSW indexes are over their halfvec cast (half the memory; recall measured in
+embeddings/pgbench.py) and their candidates re-scored in float32.
 
 Lexical search is the file index's BM25 computed in SQL: the same tokens, the same
 idf/saturation/length formula (embeddings.bm25) and the same compound expansion against the
@@ -61,11 +62,17 @@ from embeddings.index import (
     sentence_units,
 )
 
-SCHEMA_VERSION = "1"
+# 2: HNSW over the halfvec cast of the vectors.
+SCHEMA_VERSION = "2"
 BM25_K1, BM25_B = 1.5, 0.75  # the defaults of embeddings.bm25.BM25
 # HNSW search breadth: larger than any k asked here, so on small corpora the index search is
 # exact in practice; iterative scans keep filtered searches from running out of candidates.
 EF_SEARCH = 200
+# The HNSW indexes are built over halfvec (16-bit) casts of the float32 vectors: half the
+# memory, the same recall@10 in embeddings/pgbench.py. Their candidates are re-scored with the
+# float32 vectors, so scores (and ties) are those of the file index; this many times k
+# candidates leave room for the few that 16-bit rounding moves across the k-th place.
+OVERFETCH = 2
 TABLES = ("documents", "chunks", "sentences", "terms", "facts")
 
 Chunker = Callable[[Document], list[Chunk]]
@@ -128,6 +135,10 @@ def _like_prefix(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _half(expr: str, dim: int) -> str:
+    return f"({expr}::halfvec({int(dim)}))"
+
+
 def _schema_sql(dim: int) -> list[str]:
     v = f"vector({int(dim)})"
     return [
@@ -154,11 +165,11 @@ def _schema_sql(dim: int) -> list[str]:
             org text NOT NULL, doc_id text NOT NULL, ord int NOT NULL, fact jsonb NOT NULL)
             PARTITION BY LIST (org)""",
         "CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id)",
-        "CREATE INDEX IF NOT EXISTS chunks_embedding ON chunks USING hnsw (embedding vector_cosine_ops)",
+        f"CREATE INDEX IF NOT EXISTS chunks_embedding ON chunks USING hnsw ({_half('embedding', dim)} halfvec_cosine_ops)",
         "CREATE INDEX IF NOT EXISTS chunks_lexemes ON chunks USING gin (lexemes)",
         "CREATE INDEX IF NOT EXISTS chunks_body_nl ON chunks USING gin (body_nl)",
         "CREATE INDEX IF NOT EXISTS sentences_doc ON sentences (doc_id)",
-        "CREATE INDEX IF NOT EXISTS sentences_embedding ON sentences USING hnsw (embedding vector_cosine_ops)",
+        f"CREATE INDEX IF NOT EXISTS sentences_embedding ON sentences USING hnsw ({_half('embedding', dim)} halfvec_cosine_ops)",
         "CREATE INDEX IF NOT EXISTS terms_term ON terms (term text_pattern_ops)",
         "CREATE INDEX IF NOT EXISTS terms_reversed ON terms (reverse(term) text_pattern_ops)",
         "CREATE INDEX IF NOT EXISTS terms_doc ON terms (doc_id)",
@@ -384,9 +395,11 @@ class PostgresIndex:
             with conn.transaction():
                 _search_settings(conn)
                 return conn.execute(
-                    f"SELECT doc_id, ord, 1 - (embedding <=> %s) FROM chunks WHERE {cond} "
-                    "ORDER BY embedding <=> %s LIMIT %s",
-                    [q, *params, q, limit],
+                    "SELECT doc_id, ord, 1 - (embedding <=> %s) AS score FROM ("
+                    f" SELECT doc_id, ord, embedding FROM chunks WHERE {cond}"
+                    f" ORDER BY {_half('embedding', self._dim)} <=> {_half('%s', self._dim)} LIMIT %s) c "
+                    "ORDER BY score DESC LIMIT %s",
+                    [q, *params, q, OVERFETCH * limit, limit],
                 ).fetchall()
 
         return self._hits(self._conn.run(search), mask, k)
@@ -436,10 +449,11 @@ class PostgresIndex:
             with conn.transaction():
                 _search_settings(conn)
                 return conn.execute(
-                    "SELECT doc_id, chunk_ord, max(score) FROM ("
-                    f" SELECT doc_id, chunk_ord, 1 - (embedding <=> %s) AS score FROM sentences WHERE {cond}"
-                    " ORDER BY embedding <=> %s LIMIT %s) s GROUP BY doc_id, chunk_ord",
-                    [q, *params, q, limit],
+                    "SELECT doc_id, chunk_ord, max(1 - (embedding <=> %s)) FROM ("
+                    f" SELECT doc_id, chunk_ord, embedding FROM sentences WHERE {cond}"
+                    f" ORDER BY {_half('embedding', self._dim)} <=> {_half('%s', self._dim)} LIMIT %s) s "
+                    "GROUP BY doc_id, chunk_ord",
+                    [q, *params, q, OVERFETCH * limit],
                 ).fetchall()
 
         return self._hits(self._conn.run(search), mask, k)
@@ -627,15 +641,17 @@ def attach_remote_organization(url: str, org: str, remote_url: str, server: str)
             ).fetchall()
             for t in TABLES
         }
+        dim = int(dict(local.execute("SELECT key, value FROM store_info").fetchall())["dim"])
         with psycopg.connect(remote_url, autocommit=True) as node:
             node.execute("CREATE EXTENSION IF NOT EXISTS vector")
             for t, name in names.items():
                 cols = ", ".join(f"{c} {typ}" for c, typ in columns[t])
                 node.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
                 node.execute(_unique_sql(name, t))
-            node.execute(f"CREATE INDEX IF NOT EXISTS {names['chunks']}_embedding ON {names['chunks']} USING hnsw (embedding vector_cosine_ops)")
+            half = _half("embedding", dim)
+            node.execute(f"CREATE INDEX IF NOT EXISTS {names['chunks']}_embedding ON {names['chunks']} USING hnsw ({half} halfvec_cosine_ops)")
             node.execute(f"CREATE INDEX IF NOT EXISTS {names['chunks']}_lexemes ON {names['chunks']} USING gin (lexemes)")
-            node.execute(f"CREATE INDEX IF NOT EXISTS {names['sentences']}_embedding ON {names['sentences']} USING hnsw (embedding vector_cosine_ops)")
+            node.execute(f"CREATE INDEX IF NOT EXISTS {names['sentences']}_embedding ON {names['sentences']} USING hnsw ({half} halfvec_cosine_ops)")
             node.execute(f"CREATE INDEX IF NOT EXISTS {names['terms']}_term ON {names['terms']} (term text_pattern_ops)")
         local.execute("CREATE EXTENSION IF NOT EXISTS postgres_fdw")
         options = {"host": remote.hostname or "localhost", "port": str(remote.port or 5432),

@@ -304,3 +304,26 @@ def test_one_index_serves_several_threads_at_once(seed_indexes):
         return True
 
     assert run_threads(work, count=4) == [True] * 4
+
+
+def test_vector_searches_can_use_the_halfvec_hnsw_indexes(seed_indexes):
+    """At scale the planner must be able to answer the nearest-neighbour queries from the
+    HNSW indexes (over embedding::halfvec); with sequential scans off it has to."""
+    import psycopg
+    from pgvector.psycopg import register_vector
+
+    _, pg, embedder = seed_indexes
+    q = embedder.embed_queries(["jeugdzorg"])[0]
+    with psycopg.connect(pg._conn.url, autocommit=True) as conn:
+        register_vector(conn)
+        conn.execute("SET enable_seqscan = off")
+        for table in ("chunks", "sentences"):
+            plan = "\n".join(
+                r[0]
+                for r in conn.execute(
+                    f"EXPLAIN SELECT doc_id FROM {table} "
+                    f"ORDER BY embedding::halfvec({pg.dim}) <=> %s::halfvec({pg.dim}) LIMIT 10",
+                    [q],
+                ).fetchall()
+            )
+            assert "Index Scan using" in plan and "embedding" in plan, plan
