@@ -332,6 +332,7 @@ def _on_postgres(settings: Any, full: Any, questions: list) -> dict | None:
 
     from assistant.service import Assistant
     from embeddings.pgserver import LocalServer, ServerError
+    from eval import run as runner
 
     with tempfile.TemporaryDirectory(prefix="eval-pg-") as tmp:
         server = None
