@@ -32,11 +32,15 @@ from assistant.render import (
     UPLOAD_TYPES,
     UploadLimits,
     answer_html,
+    candidate_facts,
+    chosen_answer,
     citation_highlight,
+    citation_page,
     dutch_number,
     escape_markdown,
     example_questions,
     fact_figure,
+    figure_card,
     filters_text,
     highlighted_table,
     option_label,
@@ -50,7 +54,7 @@ from assistant.render import (
 )
 from assistant.settings import Settings, SettingsError
 from corpus.errors import CorpusError
-from corpus.models import DOC_TYPES
+from corpus.models import DOC_TYPES, BudgetFact, Document
 
 log = logging.getLogger("assistant.app")
 
@@ -66,6 +70,7 @@ FULL_TABLE_ROWS = 40
 CSS = """<style>
 .bron-tekst { white-space: normal; line-height: 1.5; }
 .bron-tekst mark { background: #ffe58a; padding: 0 .1em; }
+.bron-context { color: #555; }
 </style>"""
 
 
@@ -379,10 +384,13 @@ def add_uploaded(assistant: Any, settings: Settings, entries: list) -> None:
 def render_budget(answer: Answer, assistant: Any, key: int) -> None:
     facts = answer.facts
     if answer.ambiguous:
-        st.warning("Meerdere cellen passen even goed bij de vraag; hieronder staan ze allemaal.")
+        st.warning("Meerdere cellen passen even goed bij de vraag; kies hieronder het bedoelde cijfer.")
     first = facts[0]
     label = " — ".join(x for x in (first.row, first.column) if x) or "Bedrag"
     st.metric(escape_markdown(label), fact_figure(first))
+    card = figure_card(first)
+    if card:
+        st.markdown(f"**{escape_markdown(card)}**")
     caption = f"Zoals gedrukt: {first.raw} ({first.unit})"
     if first.table:
         caption += f" · tabel: {first.table}"
@@ -393,6 +401,7 @@ def render_budget(answer: Answer, assistant: Any, key: int) -> None:
             f"**Berekening:** {escape_markdown(calc.description)}  \n"
             f"{escape_markdown(calc.expression)} = **{escape_markdown(dutch_number(calc.result))}**"
         )
+    render_candidates(answer, key)
     shown: set[str] = set()
     for fact in facts:
         if not fact.table_id or fact.table_id in shown:
@@ -416,16 +425,123 @@ def render_budget(answer: Answer, assistant: Any, key: int) -> None:
             st.bar_chart(series, height=220)
 
 
-def render_passages(answer: Answer) -> None:
+def choose_candidate(turn_key: int, index: int) -> None:
+    st.session_state["pending_choice"] = (turn_key, index)
+
+
+def render_candidates(answer: Answer, key: int) -> None:
+    """Each other figure the answer offers is a button; clicking one answers with it."""
+    candidates = candidate_facts(answer)
+    if not candidates:
+        return
+    st.markdown("**Welk cijfer bedoelt u?**" if answer.ambiguous else "**Andere cijfers die ook passen**")
+    for i, fact in enumerate(candidates):
+        label = f"{fact_figure(fact)} — {figure_card(fact) or fact.row}"
+        st.button(escape_markdown(label), key=f"candidate_{key}_{i}", on_click=choose_candidate, args=(key, i))
+
+
+def chosen_turn(turns: list[ChatTurn], choice: tuple[int, int]) -> Turn | None:
+    """The turn that answers with the candidate figure the user clicked (None when the
+    turn it came from is gone, e.g. after "Nieuw gesprek")."""
+    turn_key, index = choice
+    source = next((c.turn.answer for c in turns if c.key == turn_key and c.turn.answer is not None), None)
+    if source is None:
+        return None
+    candidates = candidate_facts(source)
+    if not 0 <= index < len(candidates):
+        return None
+    answer = chosen_answer(source, candidates[index])
+    return Turn(question=answer.question, answer=answer)
+
+
+# ---------------------------------------------------------------------------- sources
+MIME_TYPES = {
+    "pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html", "htm": "text/html", "txt": "text/plain", "md": "text/markdown",
+}
+
+
+def page_cache_dir(settings: Settings) -> Path:
+    return Path(settings.data_dir) / "pages"
+
+
+def find_document(assistant: Any, doc_id: str) -> Document | None:
+    lookup = getattr(assistant, "document", None)
+    return lookup(doc_id) if callable(lookup) else None
+
+
+def show_page(view: Any) -> None:
+    from assistant.pageview import PageView
+
+    assert isinstance(view, PageView)
+    if view.note:
+        st.info(view.note)
+    if view.detail is not None:
+        st.image(view.detail, caption="Uitsnede rond de markering", width="stretch", output_format="PNG")
+    st.image(view.png, caption=f"Pagina {view.page} van {view.pages}", width="stretch", output_format="PNG")
+
+
+def render_source(assistant: Any, settings: Settings, citation: Any, facts: tuple[BudgetFact, ...], key: str) -> None:
+    """The opened source: for a PDF the page with the cell or sentence marked, for a text
+    document the passage in its surrounding text; then a download of the original."""
+    from assistant.pageview import citation_view, original_bytes, text_context
+
+    chunk = citation.passage.chunk
+    document = find_document(assistant, chunk.doc_id)
+    if document is None:
+        st.warning("Dit document staat niet meer in de documenten; de bron kan niet worden geopend.")
+        return
+    try:
+        data: bytes | None = original_bytes(settings.corpus_dir, document)
+    except CorpusError as exc:
+        st.warning(escape_markdown(str(exc)))
+        data = None
+    if document.path.lower().endswith(".pdf"):
+        if data is not None:
+            try:
+                with st.spinner("De pagina wordt geladen…"):
+                    view = citation_view(data, document, citation, facts, page_cache_dir(settings))
+                show_page(view)
+            except CorpusError as exc:
+                st.warning(escape_markdown(str(exc)))
+            except Exception:  # noqa: BLE001 - a damaged page costs the picture, never the page
+                log.exception("rendering page failed")
+                st.warning("De pagina kon niet worden getoond.")
+    else:
+        snippet, start, end, cut_before, cut_after = text_context(
+            document.text, citation.sentence_start, citation.sentence_end
+        )
+        prefix, suffix = ("… " if cut_before else ""), (" …" if cut_after else "")
+        st.caption("De passage in de omringende tekst:")
+        st.markdown(
+            passage_html(prefix + snippet + suffix, (start + len(prefix), end + len(prefix))).replace(
+                'class="bron-tekst"', 'class="bron-tekst bron-context"'
+            ),
+            unsafe_allow_html=True,
+        )
+    if data is not None:
+        ext = document.path.rsplit(".", 1)[-1].lower()
+        st.download_button(
+            f"Origineel downloaden ({escape_markdown(document.path)})", data=data, file_name=document.path,
+            mime=MIME_TYPES.get(ext, "application/octet-stream"), key=f"download_{key}", on_click="ignore",
+        )
+
+
+def render_passages(answer: Answer, assistant: Any = None, settings: Settings | None = None, key: int = 0) -> None:
     if answer.citations:
         st.markdown("**Bronnen**")
         for citation in answer.citations:
-            with st.expander(source_label(citation.passage, citation.n)):
+            source_key = f"source_{key}_{citation.n}"
+            # Opening the expander reruns the page; only then is the page rendered.
+            label = source_label(citation.passage, citation.n, citation_page(citation, answer.facts))
+            with st.expander(label, key=source_key, on_change="rerun") as box:
                 chunk = citation.passage.chunk
                 if chunk.context:
                     st.caption(escape_markdown(chunk.context))
                 st.markdown(passage_html(chunk.text, citation_highlight(citation)), unsafe_allow_html=True)
                 st.caption(f"Document: {escape_markdown(chunk.doc_id)} · tekens {chunk.start}–{chunk.end}")
+                if box.open and settings is not None:
+                    render_source(assistant, settings, citation, answer.facts, source_key)
     elif answer.abstained and answer.passages:
         st.markdown("**Mogelijk relevant**")
         for passage in answer.passages[:3]:
@@ -493,7 +609,7 @@ def render_turn(chat: ChatTurn, assistant: Any, settings: Settings) -> None:
             log.exception("rendering budget facts failed")
             st.warning("De tabel bij dit antwoord kon niet worden getoond.")
         try:
-            render_passages(answer)
+            render_passages(answer, assistant, settings, chat.key)
         except Exception:  # noqa: BLE001
             log.exception("rendering sources failed")
             st.warning("De bronnen bij dit antwoord konden niet worden getoond.")
@@ -553,8 +669,9 @@ def main() -> None:
 
     typed = st.chat_input("Stel een vraag over de documenten…", max_chars=2000)
     question = (typed or st.session_state.pop("pending_question", None) or "").strip()
+    choice = st.session_state.pop("pending_choice", None)
 
-    if not turns and not question:
+    if not turns and not question and not choice:
         st.markdown("**Voorbeeldvragen**")
         try:
             docs = assistant.documents()
@@ -564,8 +681,8 @@ def main() -> None:
         for i, example in enumerate(examples):
             st.button(example, key=f"example_{i}", on_click=ask_example, args=(example,))
 
-    if question:
-        turn = ask(assistant, question, filters)
+    turn = ask(assistant, question, filters) if question else chosen_turn(turns, choice) if choice else None
+    if turn is not None:
         st.session_state["turn_seq"] += 1
         chat = ChatTurn(key=st.session_state["turn_seq"], turn=turn)
         turns.append(chat)

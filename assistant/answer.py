@@ -8,7 +8,6 @@ chunks, so composing an answer costs microseconds, not another model call.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -160,46 +159,3 @@ def source_label(passage: Passage) -> str:
     bits = [b for b in (meta.municipality, meta.doc_type if meta.doc_type != "onbekend" else None) if b]
     label = ", ".join(bits) if bits else meta.title
     return f"{label} {meta.year}" if meta.year else label
-
-
-_QUANTITY = re.compile(
-    r"\b(hoeveel|hoe\s+(?:veel|groot|hoog)|welk\s+(?:percentage|bedrag|aantal)|how\s+(?:many|much)|what\s+(?:percentage|share|amount))\b",
-    re.IGNORECASE,
-)
-_DIGIT = re.compile(r"\d")
-# Years and calendar dates are numbers a sentence has for other reasons than counting.
-_NOT_A_QUANTITY = re.compile(
-    r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
-    r"|\b(?:19|20)\d{2}\b|\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b",
-    re.IGNORECASE,
-)
-
-
-def asks_for_quantity(question: str) -> bool:
-    """True for questions whose answer is a number: "Hoeveel …", "Hoe groot …", "How many …"."""
-    return bool(_QUANTITY.search(question))
-
-
-def has_quantity(text: str) -> bool:
-    """True when the text states a number other than a year or a date."""
-    return bool(_DIGIT.search(_NOT_A_QUANTITY.sub(" ", text)))
-
-
-# Questions that ask for an amount of money (not merely mention money): "Hoeveel is er
-# begroot voor …", "Wat zijn de lasten van …", "Hoe hoog is het budget …", "How much …".
-_AMOUNT = re.compile(
-    r"\bhoeveel\s+(?:geld|euro)\b"
-    r"|\bhoeveel\b(?:\s+\S+){0,5}?\s+(?:begroot|geraamd|besteed|uit|uitgegeven|beschikbaar|gereserveerd"
-    r"|ontvangen|kost|kosten|kostte|bedraagt|bedroeg|betaald|opgenomen)\b"
-    r"|\bhoe\s+hoog\b|\bwelk\s+bedrag\b|\bwat\s+(?:kost|kostte|kosten)\b"
-    r"|\bwat\s+(?:is|zijn|was|waren|wordt|worden)\s+(?:de|het)\s+(?:\S+\s+){0,2}?(?:lasten|baten|saldo|budget|bedrag"
-    r"|kosten|uitgaven|raming|storting|onttrekking|putting|begroting)\b"
-    r"|\bhow\s+much\b"
-    r"|\bwhat\s+(?:is|are|was|were)\s+the\s+(?:\S+\s+){0,2}?(?:budget|costs?|expenses|expenditure|spending|income|revenue)\b",
-    re.IGNORECASE,
-)
-
-
-def asks_for_amount(question: str) -> bool:
-    """True when the question asks for an amount of money; only the budget facts answer it."""
-    return bool(_AMOUNT.search(question))

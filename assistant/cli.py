@@ -240,9 +240,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.render import candidate_facts, chosen_answer, fact_figure, figure_card
+
     assistant = _load(args)
     filters = _filters(args, assistant)
     history: list[str] = []
+    last = None  # the previous answer: a number typed next picks one of its figures
     # Bytes that are not UTF-8 arrive as lone surrogates, which the cleaning replaces,
     # instead of ending the conversation with a decoding error.
     if hasattr(sys.stdin, "reconfigure"):
@@ -261,10 +264,23 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if question.lower() in ("", "stop", "exit", "quit"):
             break
         if question.lower() == "nieuw":
-            history = []
+            history, last = [], None
             print("Nieuw gesprek gestart.")
             continue
-        _print_answer(assistant.ask(question, history=history, filters=filters), False)
+        if last is not None and question.isdigit() and candidate_facts(last):
+            # A number picks one of the figures the previous answer offered.
+            options = candidate_facts(last)
+            if 1 <= int(question) <= len(options):
+                _print_answer(chosen_answer(last, options[int(question) - 1]), False)
+            else:
+                print(f"Fout: kies een nummer van 1 tot en met {len(options)}.", file=sys.stderr)
+            continue
+        last = assistant.ask(question, history=history, filters=filters)
+        _print_answer(last, False)
+        if candidate_facts(last):
+            print("\nKies een nummer om met dat bedrag te antwoorden:")
+            for n, fact in enumerate(candidate_facts(last), start=1):
+                print(f"  {n}) {fact_figure(fact)} — {figure_card(fact) or fact.row}")
         history.append(question)
     return 0
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from assistant.models import Answer, Passage
-from assistant.render import dutch_number, escape_markdown, fact_figure, filters_text
+from assistant.render import dutch_number, escape_markdown, citation_page, fact_figure, filters_text, page_label
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,10 @@ def _quote(text: str) -> str:
     return "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
 
 
-def _source_line(passage: Passage, n: int | None) -> str:
+def _source_line(passage: Passage, n: int | None, page: int | None = None) -> str:
+    """page: where the cited sentence stands (it may be on a later page than the chunk's start)."""
     meta = passage.meta
+    page = passage.chunk.page if page is None else page
     bits = [f"**{escape_markdown(meta.title or passage.chunk.doc_id)}**"]
     if meta.municipality:
         bits.append(f"gemeente {escape_markdown(meta.municipality)}")
@@ -40,6 +42,8 @@ def _source_line(passage: Passage, n: int | None) -> str:
         bits.append(escape_markdown(meta.doc_type))
     if passage.chunk.section:
         bits.append(f"sectie: {escape_markdown(' › '.join(passage.chunk.section))}")
+    if page is not None:
+        bits.append(escape_markdown(page_label(page)))
     prefix = f"\\[{n}\\] " if n is not None else ""
     return f"- {prefix}" + " — ".join(bits)
 
@@ -65,13 +69,14 @@ def _answer_markdown(answer: Answer) -> list[str]:
             out.append(
                 f"- {escape_markdown(where)}: {escape_markdown(fact_figure(fact))} "
                 f"(zoals gedrukt: {escape_markdown(fact.raw)}; {escape_markdown(fact.unit)}; "
-                f"tabel: {escape_markdown(fact.table or '-')})"
+                f"tabel: {escape_markdown(fact.table or '-')}"
+                + (f"; {escape_markdown(page_label(fact.page, fact.ocr))})" if fact.page is not None else ")")
             )
         out.append("")
     if answer.citations:
         out += ["**Bronnen**", ""]
         for citation in answer.citations:
-            out += [_source_line(citation.passage, citation.n), ""]
+            out += [_source_line(citation.passage, citation.n, citation_page(citation, answer.facts)), ""]
             out += [_quote(citation.passage.chunk.text), ""]
     elif answer.abstained and answer.passages:
         out += ["**Mogelijk relevant**", ""]
@@ -82,7 +87,7 @@ def _answer_markdown(answer: Answer) -> list[str]:
 
 def conversation_markdown(turns: Sequence[Turn], title: str = "Gesprek met de gemeente-assistent") -> str:
     """The whole conversation as Markdown: per turn the question, the answer, the figures
-    and the sources (title, municipality, year, section, quoted passage)."""
+    (with their page) and the sources (title, municipality, year, section, page, quoted passage)."""
     out = [f"# {escape_markdown(title)}", ""]
     if not turns:
         out += ["*Nog geen vragen gesteld.*", ""]

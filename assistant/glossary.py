@@ -1,10 +1,10 @@
 """Static vocabulary for question understanding: abbreviations and an English→Dutch glossary.
 
-Data only (no logic, nothing heavy). `assistant.query` compiles what it needs from these once.
+Data only (no logic, nothing heavy). `assistant.understanding` compiles what it needs from these once.
 
 ABBREVIATIONS: common abbreviations of Dutch municipal social-domain documents → expansion.
     Documents may define their own (e.g. "Maatschappelijke Opvang (MO)"); those win over these
-    (see `assistant.query.CorpusInfo.from_documents`).
+    (see `assistant.understanding.CorpusInfo.from_documents`).
 EN_NL: English words and phrases (lower case) → Dutch search terms appended to the search text,
     so that English questions find Dutch passages through BM25 as well as through the
     (multilingual) embedder.

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from assistant.models import Calculation
+from assistant.answer import ABSTAIN_TEXT
+from assistant.models import Answer, Calculation
 from corpus.models import BudgetFact
 from corpus.numbers import find_amounts, parse_dutch_number
 from corpus.tables import parse_unit
@@ -81,3 +82,24 @@ def ungrounded_numbers(
         if not ok and tok not in bad:
             bad.append(tok)
     return bad
+
+
+
+def guarded(ans: Answer, extra_sources: Sequence[str] = ()) -> Answer:
+    """The answer if every number in it is grounded (cited passages, `extra_sources` such as
+    the cited cells, the question, a shown calculation); otherwise the abstention with a
+    notice naming the numbers."""
+    sources = [c.passage.chunk.text for c in ans.citations] + list(extra_sources) + [ans.question, ans.resolved_question]
+    calcs = (ans.calculation,) if ans.calculation else ()
+    bad = ungrounded_numbers(ans.text, sources, calcs)
+    if not bad:
+        return ans
+    return Answer(
+        question=ans.question,
+        resolved_question=ans.resolved_question,
+        text=ABSTAIN_TEXT,
+        passages=ans.passages,
+        abstained=True,
+        filters=ans.filters,
+        notice="Antwoord ingetrokken: het bevatte getallen die niet in de bronnen staan (" + ", ".join(bad) + ").",
+    )

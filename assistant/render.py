@@ -14,13 +14,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from assistant.models import Citation, Filters, Passage
+from assistant.models import Answer, Citation, Filters, Passage
+from corpus.lexicon import years
 from corpus.models import BudgetFact, DocumentMeta
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; escaping all of it is simpler
 # and safer than guessing which characters start Markdown syntax in which position.
 _MD_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
-_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 ALL_LABEL = "Alle"
@@ -85,8 +85,10 @@ def page_label(page: int | None, ocr: bool = False) -> str:
     return f"p. {page}, via tekstherkenning" if ocr else f"p. {page}"
 
 
-def source_text(passage: Passage) -> str:
-    """"title — municipality year — section path — p. N" as plain text (CLI, export)."""
+def source_text(passage: Passage, page: int | None = None) -> str:
+    """"title — municipality year — section path — p. N" as plain text (CLI, export).
+    page: the page the citation opens on when it is not the passage's first (a cited cell
+    or sentence further on); default the passage's page."""
     meta = passage.meta
     where = " ".join(str(p) for p in (meta.municipality, meta.year) if p)
     parts = [meta.title or passage.chunk.doc_id]
@@ -94,14 +96,15 @@ def source_text(passage: Passage) -> str:
         parts.append(where)
     if passage.chunk.section:
         parts.append(" › ".join(passage.chunk.section))
-    if passage.chunk.page is not None:
-        parts.append(page_label(passage.chunk.page))
+    page = passage.chunk.page if page is None else page
+    if page is not None:
+        parts.append(page_label(page))
     return " — ".join(parts)
 
 
-def source_label(passage: Passage, n: int | None = None) -> str:
+def source_label(passage: Passage, n: int | None = None, page: int | None = None) -> str:
     """Expander label "[n] title — municipality year — section path — p. N", Markdown-escaped."""
-    label = escape_markdown(source_text(passage))
+    label = escape_markdown(source_text(passage, page))
     return f"\\[{n}\\] {label}" if n is not None else label
 
 
@@ -155,7 +158,7 @@ def fact_figure(fact: BudgetFact) -> str:
 
 def year_columns(columns: Iterable[object]) -> list[object]:
     """Columns whose header names exactly one year ("2024", "Begroting 2025")."""
-    return [c for c in columns if len(_YEAR.findall(str(c))) == 1]
+    return [c for c in columns if len(years(str(c))) == 1]
 
 
 def year_series(frame, row_label: str):
@@ -307,3 +310,83 @@ def safe_file_name(name: str, max_length: int = 120) -> str:
     ext = re.sub(r"[^A-Za-z0-9]+", "", ext).lower()
     stem = stem[: max(1, max_length - len(ext) - 1)] or "document"
     return f"{stem}.{ext}" if ext else stem
+
+
+_TABLE_NUMBER = re.compile(r"^\s*(tabel|table)\s+\d+(?:\.\d+)*", re.I)
+
+
+def table_name(caption: str) -> str:
+    """How a figure card names its table: "Tabel 2.3" when the caption is numbered
+    ("Tabel 2.3 - Baten en lasten P2"), else the caption itself."""
+    match = _TABLE_NUMBER.match(caption or "")
+    return match.group(0).strip() if match else (caption or "").strip()
+
+
+def figure_card(fact: BudgetFact) -> str:
+    """Where a figure stands, as a council member looks it up: "p. 29, Tabel 2.3, rij Lasten,
+    kolom Begroting 2024" (parts that are unknown are left out); plain text."""
+    parts = []
+    if fact.page is not None:
+        parts.append(page_label(fact.page, fact.ocr))
+    if fact.table:
+        parts.append(table_name(fact.table))
+    if fact.row:
+        parts.append(f"rij {fact.row}" if fact.table_id else fact.row)
+    if fact.column:
+        parts.append(f"kolom {fact.column}")
+    return ", ".join(parts)
+
+
+def cited_fact(citation: Citation, facts: Iterable[BudgetFact]) -> BudgetFact | None:
+    """The answer's figure a citation points at: its cell starts inside the cited span."""
+    chunk = citation.passage.chunk
+    return next(
+        (f for f in facts
+         if f.doc_id == chunk.doc_id and citation.sentence_start <= f.start < max(citation.sentence_end, f.start + 1)),
+        None,
+    )
+
+
+def citation_page(citation: Citation, facts: Iterable[BudgetFact] = ()) -> int | None:
+    """The page a citation opens on: its figure's page when it cites one of the answer's
+    figures, else the page the cited passage starts on (None without pages)."""
+    fact = cited_fact(citation, facts)
+    if fact is not None and fact.page is not None:
+        return fact.page
+    return citation.passage.chunk.page
+
+
+def candidate_facts(answer: Answer) -> list[BudgetFact]:
+    """The other figures an answer offers to choose from: all of them when several fit
+    equally (ambiguous), else the ones listed under the best; none beside a calculation,
+    whose facts are its operands."""
+    if answer.calculation is not None or len(answer.facts) < 2:
+        return []
+    return list(answer.facts) if answer.ambiguous else list(answer.facts[1:])
+
+
+def chosen_answer(answer: Answer, fact: BudgetFact) -> Answer:
+    """The answer with the figure the user picked from the candidates: that figure and
+    where it stands, cited with the original answer's citation of the same cell (so the
+    source opens on the same page). Nothing new is computed or looked up."""
+    cited = next(
+        (c for c in answer.citations
+         if c.passage.chunk.doc_id == fact.doc_id and c.passage.chunk.start <= fact.start < c.passage.chunk.end),
+        None,
+    )
+    where = figure_card(fact)
+    text = f"{fact_figure(fact)} (zoals gedrukt: {fact.raw}; {fact.unit})" + (f", {where}" if where else "") + "."
+    citations: tuple[Citation, ...] = ()
+    if cited is not None:
+        citations = (Citation(1, cited.passage, fact.start, fact.end),)
+        text += " [1]"
+    question = f"Gekozen cijfer: {where or fact.raw}"
+    return Answer(
+        question=question,
+        resolved_question=answer.resolved_question,
+        text=text,
+        citations=citations,
+        passages=tuple(c.passage for c in citations),
+        facts=(fact,),
+        filters=answer.filters,
+    )

@@ -29,9 +29,10 @@ ATTACH_LIMIT_FRACTION = 0.25
 # A single table row up to this many times max_chars stays whole; longer rows (a long
 # explanation inside a cell) are split at sentence boundaries.
 ROW_HARD_LIMIT = 2
-# Bump when chunk boundaries or the indexed chunk text (embeddings.index.passage_text)
-# change: the index then re-chunks and re-embeds every document.
-CHUNKER_VERSION = "3"
+# Bump when chunk boundaries, the indexed chunk text (embeddings.index.passage_text) or the
+# index terms (corpus.lexicon.tokenize) change: the index then re-chunks and re-embeds every
+# document.
+CHUNKER_VERSION = "4"
 # Separators from coarse to fine; "" guarantees progress on text without any spaces.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 

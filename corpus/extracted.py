@@ -22,7 +22,7 @@ from corpus.models import Table, TableRow
 
 CACHE_DIR = ".extracted"
 # The modules whose code decides what a PDF reads as.
-_READER_SOURCES = ("pdf.py", "pdftables.py", "numbers.py", "tables.py", "loaders.py", "extracted.py", "models.py")
+_READER_SOURCES = ("pdf.py", "pdftables.py", "pdfwords.py", "pdfheader.py", "pdfink.py", "pdflabels.py", "numbers.py", "tables.py", "loaders.py", "extracted.py", "models.py")
 
 
 def reader_version() -> str:
@@ -64,7 +64,7 @@ def cached(path: Path, data: bytes, read: Callable[[], "Content"]) -> "Content":
             text=d["text"], page_starts=tuple(d["page_starts"]),
             tables=tuple(_table_from_json(t) for t in d["tables"]),
             ocr_pages=tuple(d["ocr_pages"]), unreadable_pages=tuple(d["unreadable_pages"]),
-            skipped_tables=int(d["skipped_tables"]),
+            skipped_tables=int(d["skipped_tables"]), warnings=tuple(d.get("warnings", ())),
         )
     except (OSError, ValueError, KeyError, TypeError):
         pass

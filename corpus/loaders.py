@@ -52,6 +52,8 @@ class Content:
     ocr_pages: tuple[int, ...] = ()
     unreadable_pages: tuple[int, ...] = ()
     skipped_tables: int = 0
+    # Dutch notes for the user about reading this file ("inlezen duurt ongeveer 40 minuten").
+    warnings: tuple[str, ...] = ()
 
     def document(self, doc_id: str, path: str, meta: DocumentMeta, fingerprint: str) -> Document:
         """The Document of this content; the tables get the document's id."""
@@ -214,6 +216,55 @@ def pipe_row(cells: Iterable[str | None]) -> str:
     return " ".join(parts)
 
 
+def grid_table_lines(grid: list[list[tuple[str, object]]]) -> list[str]:
+    """Pipe lines of a DOCX or HTML table given as a grid: per row, per grid column, (text,
+    identity of the cell), a merged cell repeating its identity in every column it spans.
+
+    Header rows (the leading rows without figures other than years) keep their structure as in
+    a PDF: over two or three rows they become one header line whose cells are column paths
+    ("Rekening › 2022 › baten"), a group header naming every column it spans. A leading row
+    that is one cell over the whole width is the table's title, a line of its own. Other rows
+    have each merged cell once."""
+    from corpus.numbers import is_year_like
+    from corpus.tables import is_value_cell
+
+    def once(row: list[tuple[str, object]]) -> list[str]:
+        out, seen = [], set()
+        for text, ident in row:
+            if id(ident) not in seen:
+                seen.add(id(ident))
+                out.append(text)
+        return out
+
+    def is_header(row: list[tuple[str, object]]) -> bool:
+        return not any(is_value_cell(t) and not is_year_like(_cell_text(t)) for t, _ in row[1:])
+
+    lines: list[str] = []
+    k = 0
+    while k < len(grid) and len({id(i) for _, i in grid[k]}) == 1 and len(grid[k]) > 1:
+        lines.extend(_rows_to_lines([once(grid[k])]))  # a title over the whole width
+        k += 1
+    header = []
+    while k < len(grid) and is_header(grid[k]) and k + 1 < len(grid):
+        header.append(grid[k])
+        k += 1
+    if len(header) >= 2 and k < len(grid):
+        width = max(len(r) for r in header)
+        paths = []
+        for j in range(width):
+            parts: list[str] = []
+            for r in header:
+                text = _cell_text(r[j][0]) if j < len(r) else ""
+                if text and (not parts or parts[-1] != text):
+                    parts.append(text)
+            paths.append(" › ".join(parts))
+        lines.extend(_rows_to_lines([paths]))
+    else:
+        lines.extend(_rows_to_lines(once(r) for r in header))
+    lines.extend(_rows_to_lines(once(r) for r in grid[k:]))
+    return lines
+
+
 def _rows_to_lines(rows: Iterable[Iterable[str | None]]) -> list[str]:
     lines = []
     for row in rows:
@@ -318,15 +369,53 @@ def _html_text(soup) -> str:
 
 
 def _html_table_lines(table) -> list[str]:
-    rows = []
-    for tr in table.find_all("tr"):
-        if tr.find_parent("table") is not table:
-            continue  # a nested table's rows are rendered as text of their cell
-        cells = tr.find_all(["td", "th"], recursive=False)
-        rows.append([c.get_text(" ", strip=True) for c in cells])
+    trs = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]  # nested: text of their cell
     caption = table.find("caption")
     lines = [_cell_text(caption.get_text(" "))] if caption is not None else []
-    return lines + _rows_to_lines(rows)
+    return lines + grid_table_lines(_html_grid(trs))
+
+
+def _html_grid(trs) -> list[list[tuple[str, object]]]:
+    """The rows of an HTML table on its grid: colspan and rowspan repeat a cell (see
+    `grid_table_lines`)."""
+    grid: list[list[tuple[str, object]]] = []
+    pending: dict[int, tuple[tuple[str, object], int]] = {}  # column -> (cell, rows still spanned)
+    for tr in trs:
+        row: list[tuple[str, object]] = []
+        cells = list(tr.find_all(["td", "th"], recursive=False))
+        col = 0
+
+        def fill_spanned() -> None:
+            nonlocal col
+            while col in pending:
+                cell, left = pending[col]
+                row.append(cell)
+                if left <= 1:
+                    del pending[col]
+                else:
+                    pending[col] = (cell, left - 1)
+                col += 1
+
+        for c in cells:
+            fill_spanned()
+            entry = (c.get_text(" ", strip=True), c)
+            span = _span(c.get("colspan"))
+            down = _span(c.get("rowspan"))
+            for _ in range(span):
+                row.append(entry)
+                if down > 1:
+                    pending[col] = (entry, down - 1)
+                col += 1
+        fill_spanned()
+        grid.append(row)
+    return grid
+
+
+def _span(value) -> int:
+    try:
+        return max(1, min(int(str(value)), 100))
+    except (TypeError, ValueError):
+        return 1
 
 
 # --- pdf ------------------------------------------------------------------------------------
@@ -390,7 +479,7 @@ def _load_docx(data: bytes, name: str) -> str:
             elif tag == "tbl":
                 table = DocxTable(element, document)
                 lines.append("")
-                lines.extend(_rows_to_lines(_docx_rows(table)))
+                lines.extend(grid_table_lines(_docx_grid(table)))
                 lines.append("")
     except CorpusError:
         raise
@@ -399,16 +488,7 @@ def _load_docx(data: bytes, name: str) -> str:
     return _tidy_lines("\n".join(lines))
 
 
-def _docx_rows(table) -> list[list[str]]:
-    rows = []
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            # Horizontally merged cells come back once per grid column; keep one.
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            cells.append(cell.text)
-        rows.append(cells)
-    return rows
-
+def _docx_grid(table) -> list[list[tuple[str, object]]]:
+    """The rows of a Word table on its grid: a merged cell comes back once per grid column
+    (and per row it spans downwards) with the same identity (see `grid_table_lines`)."""
+    return [[(cell.text, cell._tc) for cell in row.cells] for row in table.rows]

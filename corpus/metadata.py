@@ -1,8 +1,10 @@
 """Guess a document's metadata from its text and file name.
 
-`detect_metadata(text, file_name) -> DocumentMeta`: municipality (most mentioned, demonyms
-count), the document's year, its type (one of DOC_TYPES), a title, a programme when a line
-names one, and the page-export date. Users see and can correct all of it (corpus.store).
+`detect_metadata(text, file_name) -> DocumentMeta`: municipality — the issuing organization:
+a province, water board, gemeenschappelijke regeling or municipality named on the cover
+(`corpus.organizations`), else the municipality most mentioned (demonyms count) —, the
+document's year, its type (one of DOC_TYPES), a title, a programme when a line names one,
+and the page-export date. Users see and can correct all of it (corpus.store).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from corpus.models import DOC_TYPES, DocumentMeta
 from corpus.municipalities import Municipalities
+from corpus.organizations import cover_organization
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
@@ -218,7 +221,7 @@ def detect_metadata(text: str, file_name: str = "") -> DocumentMeta:
         year = int(dated.group(1)) if dated else year
     return DocumentMeta(
         title=detect_title(text, file_name),
-        municipality=detect_municipality(text, file_name),
+        municipality=cover_organization(text, file_name) or detect_municipality(text, file_name),
         year=year,
         doc_type=doc_type,
         program=detect_program(text),

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from corpus.errors import CorpusError
 from corpus.models import Table, TableRow, stable_id
 from corpus.numbers import is_year_like
+from corpus.pdfheader import Box
+from corpus.pdfink import inked_share, render_gray, visible_words
 from corpus.pdftables import GridTable, Line, Word, make_lines, read_table
 
 # Lines in the top or bottom band of the page (share of its height) that recur on at least
@@ -33,10 +35,16 @@ _PASSWORD = re.compile(r"password|encrypt", re.I)
 _BOLD = re.compile(r"bold|black|heavy|,b\b", re.I)
 
 
-def _words(page) -> list[Word]:
+def _words(page, gray=None) -> list[Word]:
+    """The page's words; with `gray` (the rendered page, `corpus.pdfink`) only visible ones."""
     raw = page.extract_words(
-        x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname"]
+        x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname"],
+        return_chars=gray is not None,
     )
+    if gray is not None:
+        stream = {id(c): i for i, c in enumerate(page.chars)}
+        order = [min((stream.get(id(c), len(stream)) for c in w["chars"]), default=0) for w in raw]
+        raw = visible_words(raw, [inked_share(gray, w["chars"]) for w in raw], order)
     return [
         Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
              bold=bool(_BOLD.search(str(w.get("fontname", "")))))
@@ -48,11 +56,12 @@ def _running_key(line: Line) -> str:
     return _DIGITS.sub("#", line.text.strip().casefold())
 
 
-def _table_regions(page, lines: list[Line]) -> list[tuple[float, float, str]]:
+def _table_regions(page, lines: list[Line]) -> tuple[list[tuple[float, float, str]], list[Box]]:
     """Vertical extents (top, bottom, method) of table regions: pdfplumber's ruled tables
     ("ruled"), plus runs of lines with figures in two or more columns ("unruled"). A region
-    is extended upwards over the header lines right above it."""
+    is extended upwards over the header lines right above it. Also the ruled cells found."""
     ruled: list[tuple[float, float]] = []
+    cells: list[Box] = []
     try:
         found = page.find_tables()
     except Exception:  # noqa: BLE001 - a malformed drawing on one page must not stop the document
@@ -61,6 +70,7 @@ def _table_regions(page, lines: list[Line]) -> list[tuple[float, float, str]]:
         x0, top, x1, bottom = t.bbox
         if bottom - top > 10:
             ruled.append((top, bottom))
+            cells.extend(tuple(float(v) for v in c) for c in t.cells if c is not None)
     unruled: list[tuple[float, float]] = []
     run: list[Line] = []
 
@@ -107,7 +117,7 @@ def _table_regions(page, lines: list[Line]) -> list[tuple[float, float, str]]:
             top = ln.top
             above.pop()
         out.append((top, bottom, method))
-    return out
+    return out, cells
 
 
 def _caption_for(lines: list[Line], top: float) -> str:
@@ -118,6 +128,28 @@ def _caption_for(lines: list[Line], top: float) -> str:
         if _CAPTION.match(text) or len(text) < 120:
             return text
     return ""
+
+
+def continued_labels(
+    last: tuple[str, ...], last_is_total: bool, rows: list[tuple[tuple[str, ...], bool]]
+) -> list[tuple[str, ...]]:
+    """Row labels of a table part that continues another, given the label path of the last
+    row before the break and whether it was a total: (label, is_total) per row in.
+
+    A group (a programme over its taakvelden) that runs over a page break has its heading on
+    the first page only: the rows above the next heading of their own, up to and including a
+    total row that closes the group, stay under that heading."""
+    parent = last[:-1] if len(last) >= 2 and not last_is_total else ()
+    out = []
+    for label, is_total in rows:
+        if parent and len(label) == 1:
+            out.append(parent + label)
+            if is_total:
+                parent = ()
+            continue
+        parent = ()
+        out.append(label)
+    return out
 
 
 class _Builder:
@@ -138,12 +170,17 @@ class _Builder:
         from corpus.tables import parse_unit
 
         previous = self.tables[-1] if self.tables else None
+        labels = [r.label for r in grid.rows]
         if (
             not any(grid.columns) and previous is not None and previous.page in (page_no - 1, page_no)
             and len(previous.columns) == len(grid.columns)
         ):
             # A table continued on the next page, or after a gap on the same page, repeats
-            # no header: it keeps the previous part's columns, caption and unit.
+            # no header: it keeps the previous part's columns, caption and unit, and its
+            # first rows stay in the group the previous part ended in.
+            labels = continued_labels(previous.rows[-1].label if previous.rows else (),
+                                      previous.rows[-1].is_total if previous.rows else True,
+                                      [(r.label, r.is_total) for r in grid.rows])
             columns = previous.columns
             caption = caption if _CAPTION.match(caption or "") else previous.caption
             unit_text, multiplier = previous.unit_text, previous.multiplier
@@ -160,16 +197,16 @@ class _Builder:
         head = " | ".join([" ".join(grid.header_lines) or "", *columns]) + " |"
         hs, he = self.add(head)
         rows = []
-        for r in grid.rows:
+        for r, row_label in zip(grid.rows, labels):
             self.add("\n")
-            label = " › ".join(r.label)
+            label = " › ".join(row_label)
             row_start = self.length
             self.add(label + " | " if label else "| ")
             spans = []
             for i, cell in enumerate(r.cells):
                 spans.append(self.add(cell) if cell else (-1, -1))
                 self.add(" |" if i == len(r.cells) - 1 else " | ")
-            rows.append(TableRow(label=r.label, cells=r.cells, start=row_start, end=self.length,
+            rows.append(TableRow(label=row_label, cells=r.cells, start=row_start, end=self.length,
                                  cell_spans=tuple(spans), is_total=r.is_total))
         end = self.length
         self.tables.append(Table(
@@ -201,25 +238,31 @@ def _page_items(page, lines: list[Line], stats: ExtractStats):
     """(top, kind, payload) of a page in reading order: "line" items and "table" items. A
     region that does not read as a table stays text (searchable, no figures)."""
     started = time.perf_counter()
-    regions = _table_regions(page, lines)
+    regions, ruled_cells = _table_regions(page, lines)
     items = []
     used: set[int] = set()
     for top, bottom, method in regions:
         stats.regions[method] += 1
         inside = [i for i, ln in enumerate(lines) if ln.top >= top - 1 and ln.bottom <= bottom + 1]
-        grid = read_table([lines[i] for i in inside]) if inside else None
+        cells = [c for c in ruled_cells if c[1] >= top - 1 and c[3] <= bottom + 1]
+        grid = read_table([lines[i] for i in inside], cells) if inside else None
         if grid is None:
             stats.tables_rejected += 1
             continue
         stats.tables_read[method] += 1
         stats.cells += sum(1 for r in grid.rows for c in r.cells if c)
-        used.update(inside)
         first = lines[inside[0]]
+        above = [i for i, ln in enumerate(lines) if ln.bottom <= top + 0.5]
         if _CAPTION.match(first.text):
             # The caption shares its line with the year headers: its words left of them.
             caption = " ".join(p.text for p in first.phrases if not is_year_like(p.text))
+        elif above and above[-1] in used and items:
+            # Right below another table (a tariff table split in two by the layout): one
+            # caption for both; a row of the table above is no caption.
+            caption = items[-1][2][1]
         else:
             caption = _caption_for(lines, top)
+        used.update(inside)
         below = [ln for ln in lines if ln.top >= bottom and ln.top - bottom < 20]
         items.append((top, "table", (grid, caption, below[0].text if below else "")))
     for i, ln in enumerate(lines):
@@ -251,11 +294,16 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
             stats.pages = len(pages)
             per_page: list[tuple[float, list[Line]]] = []
             started = time.perf_counter()
-            for page in pages:
+            rendered = _pdfium(data)
+            for index, page in enumerate(pages):
                 try:
-                    per_page.append((float(page.height), make_lines(_words(page))))
+                    # A page without a text layer (a scan) has nothing to check: no render.
+                    gray = render_gray(rendered[index]) if rendered is not None and page.chars else None
+                    per_page.append((float(page.height), make_lines(_words(page, gray))))
                 except Exception:  # noqa: BLE001 - one broken page is reported, the rest is read
                     per_page.append((float(page.height), []))
+            if rendered is not None:
+                rendered.close()
             stats.seconds["text"] += time.perf_counter() - started
             running = _running_lines(per_page)
             builder = _Builder()
@@ -297,10 +345,58 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
         hint = "" if tesseract_available() else " (installeer tesseract-ocr en tesseract-ocr-nld voor tekstherkenning)"
         raise CorpusError(f"Pdf {name} {problem}{hint}.")
     # Tables leave doc_id empty: the corpus store gives them the document's id.
+    elapsed = sum(stats.seconds.values())
+    warning = large_pdf_warning(len(page_starts), elapsed / max(len(page_starts), 1))
     return Content(
         text, tuple(page_starts), tuple(builder.tables), tuple(ocr_pages), tuple(unreadable),
-        skipped_tables=stats.tables_rejected,
+        skipped_tables=stats.tables_rejected, warnings=(warning,) if warning else (),
     )
+
+
+# From this many pages on a PDF is accepted with a warning of how long reading it takes (a
+# programmabegroting or jaarstukken has 100-300 pages; thousands are a bundle of documents).
+LARGE_PDF_PAGES = 1000
+# Seconds per text page as `python -m corpus.bench` measured on the Wassenaar begroting
+# (121 pages: words, visibility, tables; 0.3 s on a loaded machine), for an estimate before
+# reading; after reading, the document's own rate is used.
+SECONDS_PER_PAGE = 0.3
+
+
+def large_pdf_warning(pages: int, seconds_per_page: float = SECONDS_PER_PAGE) -> str | None:
+    """The Dutch warning for a PDF of LARGE_PDF_PAGES pages or more: how long reading it takes
+    (pages × seconds per page, in minutes); None for a PDF of usual size."""
+    if pages < LARGE_PDF_PAGES:
+        return None
+    minutes = max(1, round(pages * seconds_per_page / 60))
+    hours, rest = divmod(minutes, 60)
+    if hours:
+        duration = f"{hours} uur" + (f" en {rest} {'minuut' if rest == 1 else 'minuten'}" if rest else "")
+    else:
+        duration = f"{minutes} {'minuut' if minutes == 1 else 'minuten'}"
+    return f"Deze pdf heeft {pages} pagina's; inlezen duurt ongeveer {duration}."
+
+
+def pdf_page_count(data: bytes) -> int | None:
+    """The number of pages of a PDF without reading them (for `large_pdf_warning` before
+    reading); None when pypdfium2 cannot open it."""
+    document = _pdfium(data)
+    if document is None:
+        return None
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def _pdfium(data: bytes):
+    """The document opened with pypdfium2 to render pages (visibility of text), or None when
+    it cannot be opened: then every character of the text layer counts as visible."""
+    try:
+        import pypdfium2
+
+        return pypdfium2.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - rendering is a refinement; pdfplumber reads the text
+        return None
 
 
 def _unreadable(exc: Exception, name: str) -> CorpusError:

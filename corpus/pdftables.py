@@ -5,14 +5,15 @@ labels left of them, and a header of one to three rows above them (a group such 
 "Rekening" centred over its "baten / lasten / saldo" columns). Grid lines are unreliable
 (shaded cells without rules, rules only under totals), so the reading works on words:
 
-1. `group_lines` puts words on lines; `phrases` joins the words of a line that belong together
+1. `corpus.pdfwords`: `group_lines` puts words on lines; `phrases` joins the words of a line that belong together
    (a label, "x € 1.000"), never two figures.
 2. Value columns are the figures of the body lines whose extents overlap (`columns`).
 3. Each body line becomes a row: label phrases left of the first column (a label that wraps
    over two lines is joined; a label line without figures followed by rows is their parent),
    figures in the column they overlap.
 4. Each column's header path comes from the lines above the body: per header line the phrase
-   over the column, or the phrase centred over a run of columns that includes it (`header_paths`).
+   over the column, or the phrase centred over a run of columns that includes it
+   (`corpus.pdfheader.header_paths`).
 
 `read_table(words)` returns a `GridTable` or None when the words do not read as a table
 (validation: at least two rows with figures, figures aligned in columns, no two figures of one
@@ -23,66 +24,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
-from corpus.numbers import is_year_like, parse_dutch_number
+from corpus.numbers import is_year_like
+from corpus.pdfheader import WRAP_GAP, Box, cell_of, header_paths
+from corpus.pdflabels import label_grid, ruled_row_label, within_row_cells
+from corpus.pdfwords import Column, Line, Phrase, Word, is_placeholder, make_lines
+from corpus.tables import parse_unit
 
-# Words whose tops differ by less than this share a line (points; body text is 8-10 pt).
-LINE_TOLERANCE = 2.5
-# Words on a line closer than this belong to one phrase (a space is ~2-3 pt at 9 pt).
-PHRASE_GAP = 4.0
-# Lines of one wrapped cell are closer than this (gap between bottom and next top).
-WRAP_GAP = 3.0
-_YEAR_NOTE = re.compile(r"^\((?:19|20)\d\d(?:[-/]\d{2,4})?\)$")
-_PLACEHOLDER = {"-", "–", "—", "n.v.t.", "nvt", "pm", "p.m.", "nihil", "x", "n.b."}
+# What callers read tables with: words in, lines, a table out.
+__all__ = ["GridRow", "GridTable", "Line", "Word", "make_lines", "read_table"]
+
 _TOTAL = re.compile(r"^(sub)?\s?totaa?l|^saldo\b|^generaal totaal|^eindtotaal|^geraamd(e)? resultaat|^netto\b|^total\b", re.I)
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    bold: bool = False
-
-
-@dataclass(frozen=True)
-class Phrase:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    is_value: bool
-    bold: bool = False
-
-    @property
-    def center(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-
-@dataclass(frozen=True)
-class Line:
-    top: float
-    bottom: float
-    phrases: tuple[Phrase, ...]
-    words: tuple[Word, ...]
-
-    @property
-    def text(self) -> str:
-        return " ".join(p.text for p in self.phrases)
-
-
-@dataclass(frozen=True)
-class Column:
-    x0: float
-    x1: float
-
-    @property
-    def center(self) -> float:
-        return (self.x0 + self.x1) / 2
 
 
 @dataclass(frozen=True)
@@ -102,88 +55,6 @@ class GridTable:
     rows: tuple[GridRow, ...]
     header_lines: tuple[str, ...]  # header text left of the value columns ("Programma", unit lines)
     bbox: tuple[float, float, float, float]
-
-
-def is_value_text(text: str) -> bool:
-    t = text.strip()
-    return parse_dutch_number(t) is not None and not _YEAR_NOTE.match(t)
-
-
-def is_placeholder(text: str) -> bool:
-    return text.strip().lower() in _PLACEHOLDER
-
-
-def group_lines(words: Iterable[Word]) -> list[list[Word]]:
-    """Words in reading order, grouped by line, each line sorted by x.
-
-    A word joins the current line when its top is within LINE_TOLERANCE of the line's, or
-    when it overlaps the line vertically by more than half its height (figures set in another
-    font size sit a little higher or lower than the label they belong to)."""
-    out: list[list[Word]] = []
-    span: list[float] = []
-    for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        if out:
-            top, bottom = span
-            overlap = min(bottom, w.bottom) - max(top, w.top)
-            height = min(w.bottom - w.top, bottom - top) or 1.0
-            if abs(out[-1][0].top - w.top) <= LINE_TOLERANCE or overlap > 0.5 * height:
-                out[-1].append(w)
-                span[:] = [min(top, w.top), max(bottom, w.bottom)]
-                continue
-        out.append([w])
-        span = [w.top, w.bottom]
-    return [sorted(line, key=lambda w: w.x0) for line in out]
-
-
-def phrases(words: Sequence[Word]) -> list[Phrase]:
-    """Join neighbouring words of one line into phrases; a figure is always a phrase of its
-    own (two figures side by side are two cells), but a currency sign or a year note such as
-    "(2021)" stays with its figure."""
-    out: list[list[Word]] = []
-    for w in words:
-        if out:
-            prev = out[-1]
-            gap = w.x0 - prev[-1].x1
-            joined = " ".join(x.text for x in prev)
-            both_values = is_value_text(joined) and is_value_text(w.text)
-            sign_then_value = joined in ("€", "-€", "- €") and is_value_text(w.text)
-            value_then_note = is_value_text(joined) and _YEAR_NOTE.match(w.text)
-            value_then_scale = is_value_text(joined) and w.text.lower() in ("mln", "mln.", "miljoen", "miljard", "%")
-            # Neighbours join unless both are figures; a sign or a year note always joins its
-            # figure, a scale word ("mln", "%") within three gaps.
-            if (
-                sign_then_value or value_then_note
-                or (gap < PHRASE_GAP and not both_values)
-                or (value_then_scale and gap < PHRASE_GAP * 3)
-            ):
-                prev.append(w)
-                continue
-        out.append([w])
-    result = []
-    for group in out:
-        # A figure's year note ("6,1% (2021)": the year the figure was measured) is printed
-        # beside it; the cell holds the figure.
-        if len(group) > 1 and _YEAR_NOTE.match(group[-1].text) and is_value_text(" ".join(w.text for w in group[:-1])):
-            group = group[:-1]
-        text = " ".join(w.text for w in group)
-        result.append(Phrase(
-            text=text,
-            x0=min(w.x0 for w in group),
-            x1=max(w.x1 for w in group),
-            top=min(w.top for w in group),
-            bottom=max(w.bottom for w in group),
-            is_value=is_value_text(text),
-            bold=all(w.bold for w in group),
-        ))
-    return result
-
-
-def make_lines(words: Iterable[Word]) -> list[Line]:
-    lines = []
-    for group in group_lines(words):
-        ph = phrases(group)
-        lines.append(Line(min(p.top for p in ph), max(p.bottom for p in ph), tuple(ph), tuple(group)))
-    return lines
 
 
 def _is_header_line(line: Line) -> bool:
@@ -236,97 +107,20 @@ def _column_of(p: Phrase, cols: Sequence[Column], by: str = "overlap") -> int | 
     return i if size > 0 else None  # text beside the columns is not a cell
 
 
-def _header_column(w, cols: Sequence[Column]) -> int:
-    """The column a header word stands over. Figures and their headers are right-aligned in
-    budget tables, and a header is often wider than the figures below it: the word belongs
-    to the column whose right edge is nearest to its own. A word that lies wholly inside one
-    column's extent belongs to that column."""
-    for i, c in enumerate(cols):
-        if c.x0 - 1 <= w.x0 and w.x1 <= c.x1 + 1:
-            return i
-    return min(range(len(cols)), key=lambda i: abs(cols[i].x1 - w.x1))
-
-
-def header_paths(header: Sequence[Line], cols: Sequence[Column], label_right: float) -> list[tuple[str, ...]]:
-    """Header path of every column from the header lines (top first).
-
-    Each word right of the labels belongs to the column whose zone holds its centre. A line
-    that names some columns but not their neighbours holds group headers ("Rekening" centred
-    over baten / lasten / saldo): a group spreads to the empty neighbours on both sides while
-    it stays centred over them. A line that is the first half of a wrapped header cell (the
-    next line is closer than WRAP_GAP and continues the same columns) is not a group line,
-    and its text joins the next line's in one part of the path.
-    """
-    parts: list[list[str]] = [[] for _ in cols]
-    groups_per_line: list[dict[int, list[Phrase]]] = []
-    for line in header:
-        groups: dict[int, list[Phrase]] = {}
-        for w in line.words:
-            if w.x1 <= label_right + 1:
-                continue
-            groups.setdefault(_header_column(w, cols), []).append(w)
-        groups_per_line.append(groups)
-    last_line_of: list[int] = [-1] * len(cols)
-    for li, (line, groups) in enumerate(zip(header, groups_per_line)):
-        nxt = header[li + 1] if li + 1 < len(header) else None
-        wraps_on = nxt is not None and nxt.top - line.bottom < WRAP_GAP and all(
-            i in groups_per_line[li + 1] for i in groups
-        )
-        # A line whose every cell ends in a hyphen ("Stijgings-") is the first half of
-        # hyphenated header cells, however far below the rest follows.
-        hyphenated = bool(groups) and all(ws[-1].text.endswith("-") for ws in groups.values())
-        wraps_on = wraps_on or hyphenated
-        joined_prev = li > 0 and line.top - header[li - 1].bottom < WRAP_GAP
-        owned: dict[int, str] = {}
-        for i, words in groups.items():
-            owned[i] = " ".join(w.text for w in words)
-        if len(groups) >= 2 and not wraps_on:
-            centers = {i: (min(w.x0 for w in ws) + max(w.x1 for w in ws)) / 2 for i, ws in groups.items()}
-
-            def nearest_group(j: int) -> int:
-                return min(centers, key=lambda g: abs(centers[g] - cols[j].center))
-
-            for i, words in groups.items():
-                center = centers[i]
-                lo = hi = i
-                # The widest run of columns without a header of their own in this line over
-                # which the group is centred (two, three … columns under one group).
-                left = i
-                while left - 1 >= 0 and left - 1 not in groups and nearest_group(left - 1) == i:
-                    left -= 1
-                right = i
-                while right + 1 < len(cols) and right + 1 not in groups and nearest_group(right + 1) == i:
-                    right += 1
-                for a in range(left, i + 1):
-                    for b in range(i, right + 1):
-                        width = cols[b].x1 - cols[a].x0
-                        if b - a > hi - lo and abs((cols[a].x0 + cols[b].x1) / 2 - center) <= 0.15 * width:
-                            lo, hi = a, b
-                for j in range(lo, hi + 1):
-                    owned.setdefault(j, owned[i])
-        for i, text in owned.items():
-            after_hyphen = bool(parts[i]) and parts[i][-1].endswith("-") and last_line_of[i] == li - 1
-            if (joined_prev or after_hyphen) and last_line_of[i] == li - 1 and parts[i]:
-                parts[i][-1] = parts[i][-1] + " " + text
-            else:
-                parts[i].append(text)
-            last_line_of[i] = li
-    return [tuple(p) for p in parts]
-
-
-def read_table(lines: Sequence[Line]) -> GridTable | None:
+def read_table(lines: Sequence[Line], cells: Sequence[Box] = ()) -> GridTable | None:
     """A table from the lines of one table region (see the module docstring), or None.
+    cells: the region's ruled cells (pdfplumber), which place header words where given.
 
     Columns are found by right edges and, when that reading fails validation, by overlap
     (`columns`): right alignment is the convention of budget tables."""
     for by in ("right", "overlap"):
-        reading = _read_table(lines, by)
+        reading = _read_table(lines, by, cells)
         if reading is not None:
             return reading[0]
     return None
 
 
-def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
+def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tuple[GridTable, int] | None:
     """One reading of a table with columns found `by` "right" or "overlap"; (table, collisions)."""
     first_body = next((i for i, ln in enumerate(lines) if not _is_header_line(ln)), None)
     if first_body is None:
@@ -335,7 +129,7 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
     # Labels start at the left; the first column must lie right of the leftmost label text.
     left = min((p.x0 for ln in body for p in ln.phrases), default=0.0)
     value_lines = [ln for ln in body if any(p.is_value and p.x0 > left + 1 for p in ln.phrases)]
-    if len(value_lines) < 2:
+    if len(value_lines) < (1 if ruled else 2):  # one ruled row may do: see min_rows below
         return None
     cols = columns(value_lines, min_label_x=left + 1, by=by)
     if not cols:
@@ -345,6 +139,16 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
     ):
         return None  # columns that lie on top of each other: the figures are not right-aligned
     label_right = cols[0].x0 - 1
+    # Label-only lines below the last line with text over the value columns are the body's
+    # headings ("ACTIVA", "Materiële vaste activa" above the first row with figures), not
+    # column headers; a unit line ("bedragen x € 1.000") and the later lines of a wrapped
+    # header cell (in the same ruled cell, or starting in lower case) stay in the header.
+    over = [i for i, ln in enumerate(header) if any(p.x1 > label_right + 1 for p in ln.phrases)]
+    while (
+        over and len(header) - 1 > over[-1] and not parse_unit(header[-1].text)[0]
+        and not header[-1].text[:1].islower() and not _continues_cell(header[-1], header[-2], ruled)
+    ):
+        body.insert(0, header.pop())
     # Label-only lines at the foot of the header are the first row's label when close above
     # it, or when that row's label starts in lower case (it continues them).
     def first_label() -> str:
@@ -356,6 +160,12 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
     ):
         body.insert(0, header.pop())
     label_limit = _first_label_column_right(body, label_right)
+    # The body's cells start below the last header line over the value columns (a row's
+    # cells may start above its line of figures: "Aantal per 1.000" over "10 (2022)").
+    columns_header = [ln for ln in header if any(p.x1 > label_right + 1 for p in ln.phrases)]
+    ruled_labels = label_grid(
+        ruled, columns_header[-1].bottom if columns_header else lines[0].top, label_right, value_lines, body
+    )
     rows: list[GridRow] = []
     pending: list[Line] = []  # label-only lines waiting for their figures or children
     parent: str | None = None
@@ -379,7 +189,7 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
         labels = [p for p in in_label if p.x0 < label_limit]
         values = [p for p in ln.phrases if p not in in_label]
         if not any(p.is_value or is_placeholder(p.text) for p in values):
-            if not labels:
+            if not labels or (ruled_labels and within_row_cells(ln, ruled_labels)):
                 continue
             nxt = body[li + 1] if li + 1 < len(body) else None
             gap_before = ln.top - rows[-1].bottom if rows else None
@@ -412,10 +222,17 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
             else:
                 cells[i] = p.text
         label_text = _text(labels)
+        row_bold = bool(labels) and all(p.bold for p in labels)
         lead, pending = pending, []
         # Label lines right above (closer than WRAP_GAP) are this row's wrapped label.
+        # One wrapped cell is set in one style: a bold heading right above a plain label is
+        # the heading of its group, not the label's first line.
         tight: list[Line] = []
+        style = row_bold if labels else None
         while lead and (tight[0] if tight else ln).top - lead[-1].bottom < WRAP_GAP:
+            if style is not None and _is_bold_label(lead[-1], label_right) != style:
+                break
+            style = _is_bold_label(lead[-1], label_right)
             tight.insert(0, lead.pop())
         # A row label that starts in lower case continues the plain label line above it
         # ("% inwoners met" / "schuldenproblematiek"), however the rows are spaced.
@@ -431,22 +248,34 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
             heading = band[0] if band else lead[-1]
             parent = _text([p for p in heading.phrases if p.x0 < label_limit and p.x1 <= label_right + 1])
             parent_bold = all(p.bold for p in lead[-1].phrases)
-        elif parent is not None and parent_bold and labels and all(p.bold for p in labels):
-            parent = None  # a bold row of its own after a bold group heading ends the group
+            if row_bold and not parent_bold and not band:
+                parent = None  # a bold row under a plain label line is not its child
+        elif parent is not None and row_bold and (parent_bold or not has_bands):
+            # A bold row of its own after the rows of a group ends the group: emphasis marks
+            # a total or a heading of its own, never a member.
+            parent = None
         if label_text and parent:
             label: tuple[str, ...] = (parent, label_text)
         elif label_text:
             label = (label_text,)
         else:
             label = (parent,) if parent else ()
+        from_cells = ruled_row_label(ln, ruled_labels) if ruled_labels else None
+        if from_cells:
+            label, label_text = from_cells, from_cells[-1]
         is_total = bool(label_text and _TOTAL.match(label_text))
         rows.append(GridRow(label, tuple(cells), ln.top, ln.bottom, is_total))
         if is_total:
             parent = None
+    # Header cells end above the body; a cell reaching into it is a frame, not a header cell.
+    header_cells = [c for c in ruled if c[3] <= lines[first_body].top + 1]
+    paths = header_paths(header, cols, label_right, header_cells)
     filled = sum(1 for r in rows for c in r.cells if c)
-    if len(rows) < 2 or filled == 0 or collisions > 0.1 * filled:
+    # One row of figures is a table when rules frame it and every column has a header (a
+    # comparison of one tariff across municipalities); unruled, it is a sentence with amounts.
+    min_rows = 1 if header_cells and all(paths) else 2
+    if len(rows) < min_rows or filled == 0 or collisions > 0.1 * filled:
         return None
-    paths = header_paths(header, cols, label_right)
     header_left = tuple(_text([p for p in ln.phrases if p.x1 <= label_right + 1]) for ln in header)
     bbox = (
         min(p.x0 for ln in lines for p in ln.phrases),
@@ -455,6 +284,21 @@ def _read_table(lines: Sequence[Line], by: str) -> tuple[GridTable, int] | None:
         lines[-1].bottom,
     )
     return GridTable(tuple(paths), tuple(rows), tuple(h for h in header_left if h), bbox), collisions
+
+
+def _is_bold_label(line: Line, label_right: float) -> bool:
+    """The line's label text (left of the value columns) is all bold."""
+    labels = [p for p in line.phrases if p.x1 <= label_right + 1]
+    return bool(labels) and all(p.bold for p in labels)
+
+
+def _continues_cell(line: Line, above: Line, ruled: Sequence[Box]) -> bool:
+    """The line continues a cell of the line above: its words share a ruled cell with that
+    line's, or (without rules) it follows closer than WRAP_GAP."""
+    if not ruled:
+        return line.top - above.bottom < WRAP_GAP
+    cells_of = lambda ln: {cell_of(w, ruled) for w in ln.words} - {None}  # noqa: E731
+    return bool(cells_of(line) & cells_of(above))
 
 
 def _first_label_column_right(body: Sequence[Line], label_right: float) -> float:

@@ -1,6 +1,6 @@
 """The lexical side of the hybrid index: Dutch-aware tokenization and Okapi BM25 scoring.
 
-Tokenization decisions (`tokenize`):
+Tokenization decisions (`corpus.lexicon.tokenize`, shared with question understanding):
 - Lowercase and fold accents (NFKD, combining marks dropped): "financiële" == "financiele".
 - Words are runs of letters/digits; hyphens and apostrophes split ("sociaal-domein" →
   "sociaal", "domein"; "euro's" → "euro"). Single letters are dropped.
@@ -21,91 +21,12 @@ the index's own vocabulary, so `tokenize` stays a pure function of its text: see
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from corpus.text import fold
-
-# Frequent Dutch function words: they carry no topic and would dominate short queries.
-STOPWORDS = frozenset(
-    """
-    de het een en van in op te dat die dit deze voor met aan als is zijn was waren wordt worden
-    werd er om door bij of ook tot uit naar over dan maar nog niet geen wel al zo zich hij zij
-    ze we wij u je jij ik hun hen ons onze mijn uw haar hem men wat wie waar hoe welke welk
-    heeft hebben had kan kunnen zal zullen zou zouden moet moeten mag mogen na nu toe tegen
-    onder tussen hier daar dus omdat want zoals waarin waarbij waarvan hierin hiervan daarvan
-    daarnaast alle meer veel zeer per hoeveel waarom wanneer hoeverre the of and to
-    """.split()
-)
-
-# A thousands-grouped number ("1.291", "45.917.564"), optionally with a decimal part ("1.291,5").
-_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:\d+[a-z]*)*")
-_VOWELS = set("aeiouy")
-
-
-def _normalise_number(tok: str) -> str:
-    if _THOUSANDS.match(tok):
-        return tok.replace(".", "")
-    return tok.rstrip(".,")
-
-
-def _undouble(stem: str) -> str:
-    """Undo the spelling changes of inflection so all forms share one stem."""
-    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
-        stem = stem[:-1]  # "bedd" (bedden) → "bed"
-    if stem.endswith("v"):
-        stem = stem[:-1] + "f"  # "uitgav" → "uitgaf" (uitgaven / uitgave)
-    elif stem.endswith("z"):
-        stem = stem[:-1] + "s"  # "huiz" (huizen) → "huis"
-    # Collapse a doubled vowel in the final closed syllable: "jaar"/"jar(en)" → "jar".
-    if len(stem) >= 4 and stem[-1] not in _VOWELS and stem[-2] == stem[-3] and stem[-2] in "aeou":
-        stem = stem[:-2] + stem[-1]
-    return stem
-
-
-def stem(word: str) -> str:
-    """Conservative Dutch suffix stripping; words under 4 letters and numbers are kept.
-
-    One suffix is removed at most (plus a final -e), and only when at least 3 letters remain,
-    which keeps short words ("tien", "geen") intact. Over-stemming is harmless for BM25 as long
-    as it is consistent; under-stemming only costs recall.
-    """
-    if len(word) < 4 or not word.isalpha():
-        return word
-    w = word
-    if w.endswith("heden") and len(w) > 7:
-        return w[:-5] + "heid"  # mogelijkheden → mogelijkheid
-    for suffix in ("tjes", "jes", "tje", "je"):
-        # After a vowel "je" is not a diminutive: "vrije" is "vrij" + "e".
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4 and w[-len(suffix) - 1] not in _VOWELS:
-            return _undouble(w[: -len(suffix)])
-    if w.endswith("s") and len(w) >= 5 and w[-3:-1] in ("er", "el", "em", "en"):
-        w = w[:-1]  # inwoners → inwoner, inkomens → inkomen (then -en below)
-    # Only after a consonant: "miljoen", "tien", "geen" are not plurals.
-    if w.endswith("en") and len(w) - 2 >= 3 and w[-3] not in _VOWELS:
-        return _undouble(w[:-2])
-    if w.endswith("e") and len(w) - 1 >= 3 and w[-2] not in _VOWELS:
-        return _undouble(w[:-1])
-    return _undouble(w)
-
-
-def tokenize(text: str) -> list[str]:
-    """Text → BM25 terms (order kept, duplicates kept: term frequency matters)."""
-    out: list[str] = []
-    for raw in _TOKEN.findall(fold(text)):
-        if raw[0].isdigit():
-            tok = _normalise_number(raw)
-            if tok:
-                out.append(tok)
-            continue
-        if len(raw) < 2 or raw in STOPWORDS:
-            continue
-        out.append(stem(raw))
-    return out
+from corpus.lexicon import STOPWORDS, stem, tokenize  # noqa: F401  (the index terms are the lexicon's)
 
 
 def expand_term(

@@ -172,7 +172,10 @@ def sentence_units(chunks: Sequence[Chunk]) -> list[tuple[int, int, int]]:
     units = []
     for pos, chunk in enumerate(chunks):
         for sentence in split_sentences(chunk.text, chunk.start):
-            if len(sentence.text) >= MIN_SENTENCE_CHARS:
+            # Every table row gets a vector, however short ("Jeugdhulp | 4.200"): it is how a
+            # figure is found by meaning (embedded with its caption and header).
+            row = chunk.kind == "table" and any(c.isalpha() for c in sentence.text)
+            if row or len(sentence.text) >= MIN_SENTENCE_CHARS:
                 units.append((pos, sentence.start, sentence.end))
     return units
 

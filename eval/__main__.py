@@ -5,6 +5,7 @@
     python -m eval --compare                # bm25 / dense / hybrid / full / other backend / LangChain
     python -m eval --bench                  # warm latency per stage, index build and load time
     python -m eval export-feedback OUT.jsonl
+    python -m eval boxes                    # page view: boxes drawn for the checked cells hold their text
 
 Reports go to eval/results/<timestamp>/ (report.json, report.md) and eval/results/latest.md.
 """
@@ -180,6 +181,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         sub = argparse.ArgumentParser(prog="python -m eval export-feedback")
         sub.add_argument("out", type=Path)
         return export_feedback(sub.parse_args(argv[1:]).out)
+    if argv[:1] == ["boxes"]:
+        from eval.boxes import main as boxes_main
+        from eval.suites import SUITES
+
+        sub = argparse.ArgumentParser(prog="python -m eval boxes", description="Do the page view's boxes hold the checked cells' printed text?")
+        sub.add_argument("--split", choices=("dev", "test"))
+        sub.add_argument("--failures", type=int, default=20, help="how many failed boxes to list")
+        parsed = sub.parse_args(argv[1:])
+        suite = SUITES["real"]
+        return boxes_main(suite.cells_file, suite.corpus_dir, parsed.split, parsed.failures, suite.question_files)
     if argv[:1] == ["cells"]:
         sub = argparse.ArgumentParser(prog="python -m eval cells", description="Table-cell accuracy of the corpus layer only (no embeddings).")
         sub.add_argument("--split", choices=("dev", "test"))

@@ -187,7 +187,7 @@ def test_failed_index_write_keeps_answering_and_says_so_once_per_session(real_en
     app = page()
     [warning] = app.warning
     assert "kon niet worden bijgewerkt (No space left on device)" in warning.value.replace("\\", "")
-    app.chat_input[0].set_value("Wat doet Zwolle aan schulden?").run()
+    app.chat_input[0].set_value("Hoe helpt Zwolle inwoners met schulden?").run()
     answer = [m for m in app.chat_message if m.name == "assistant"][-1]
     assert "Stadsbank" in answer.markdown[0].value  # the previous index answers
     assert not app.warning  # not repeated with the answer

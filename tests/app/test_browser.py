@@ -11,6 +11,7 @@ told to stay offline.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -18,6 +19,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,6 +37,12 @@ QUESTION = os.environ.get(
     "ASSISTANT_BROWSER_QUESTION",
     "Wat doet de gemeente tegen armoede onder kinderen?" if REAL else "Wat doet Zuiderveen tegen armoede?",
 )
+
+WASSENAAR_PDF = PROJECT_DIR / "eval" / "real" / "documents" / "wassenaar-programmabegroting-2024.pdf"
+# A figure question from the real suite (eval/real/questions.jsonl, wa-003).
+FIGURE_QUESTION = "Hoe hoog zijn de baten van Mens en Maatschappij in de begroting 2024?"
+# Reading the 121-page budget the first time (text, tables, three OCR pages) and indexing it.
+WASSENAAR_STARTUP_TIMEOUT = 600
 
 pytestmark = pytest.mark.browser
 
@@ -61,20 +70,10 @@ def _log_tail(path: Path, n: int = 40) -> str:
         return "(geen log)"
 
 
-@pytest.fixture
-def app_url(tmp_path):
-    _require_browser()
+@contextmanager
+def _serve(env: dict, log_path: Path, startup: float = 60) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` with `env` on a free port; yields its URL."""
     port = _free_port()
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), env.get("PYTHONPATH", "")]))
-    env.setdefault("HF_HUB_OFFLINE", "1")
-    env.setdefault("TRANSFORMERS_OFFLINE", "1")
-    if not REAL:
-        env["ASSISTANT_APP_FACTORY"] = "tests.app.fake_assistant:create"
-        env["ASSISTANT_DATA_DIR"] = str(tmp_path / "data")
-        env["ASSISTANT_CORPUS_DIR"] = str(tmp_path / "corpus")
-        env["ASSISTANT_INDEX_DIR"] = str(tmp_path / "index")
-    log_path = tmp_path / "streamlit.log"
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in finally
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(APP),
@@ -85,7 +84,7 @@ def app_url(tmp_path):
     proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + startup
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"streamlit stopte meteen (code {proc.returncode}):\n{_log_tail(log_path)}")
@@ -96,7 +95,7 @@ def app_url(tmp_path):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"streamlit antwoordde niet binnen 60 s:\n{_log_tail(log_path)}")
+                pytest.fail(f"streamlit antwoordde niet binnen {startup:.0f} s:\n{_log_tail(log_path)}")
             time.sleep(0.5)
         yield url
     finally:
@@ -108,6 +107,50 @@ def app_url(tmp_path):
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
         log.close()
+
+
+def _base_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), env.get("PYTHONPATH", "")]))
+    env.setdefault("HF_HUB_OFFLINE", "1")
+    env.setdefault("TRANSFORMERS_OFFLINE", "1")
+    return env
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    _require_browser()
+    env = _base_env()
+    if not REAL:
+        env["ASSISTANT_APP_FACTORY"] = "tests.app.fake_assistant:create"
+        env["ASSISTANT_DATA_DIR"] = str(tmp_path / "data")
+        env["ASSISTANT_CORPUS_DIR"] = str(tmp_path / "corpus")
+        env["ASSISTANT_INDEX_DIR"] = str(tmp_path / "index")
+    with _serve(env, tmp_path / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture
+def wassenaar_url(tmp_path, tmp_path_factory):
+    """The real assistant (fake embedder: the figure comes from the fact store) on the
+    121-page Wassenaar budget alone. Its corpus folder and index live beside pytest's temp
+    folders and are reused by later runs: reading the PDF (with OCR) takes about a minute
+    and a half the first time. The rendered-page cache is this test's own, so pages are
+    really rendered."""
+    _require_browser()
+    shared = tmp_path_factory.getbasetemp().parent / "wassenaar-browser"
+    corpus = shared / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    target = corpus / WASSENAAR_PDF.name
+    if not target.exists() or target.stat().st_size != WASSENAAR_PDF.stat().st_size:
+        shutil.copyfile(WASSENAAR_PDF, target)
+    env = _base_env()
+    env["ASSISTANT_APP_FACTORY"] = "tests.app.factories:real_with_fake_embedder"
+    env["ASSISTANT_CORPUS_DIR"] = str(corpus)
+    env["ASSISTANT_INDEX_DIR"] = str(shared / "index")
+    env["ASSISTANT_DATA_DIR"] = str(tmp_path / "data")
+    with _serve(env, tmp_path / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture
@@ -209,3 +252,63 @@ def test_document_script_is_shown_as_text_in_browser(app_url, driver):
     assert "<script>alert(1)</script>" in answer.text
     assert "**vet**" in answer.text and "[klik](javascript:alert(1))" in answer.text
     assert answer.find_elements(By.CSS_SELECTOR, "script, strong, a") == []
+
+
+def _mark_pixels(png: bytes) -> int:
+    """Pixels in the page view's frame colour (assistant.pageview.MARK_LINE)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from assistant.pageview import MARK_LINE
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+    return int((np.abs(pixels - np.array(MARK_LINE[:3])) < 40).all(axis=2).sum())
+
+
+def test_figure_source_opens_on_its_page_with_the_cell_marked(wassenaar_url, driver, tmp_path):
+    """A figure question on the Wassenaar budget; the source opens to the rendered page with
+    the cell framed, and the frame is in the image the browser received."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(wassenaar_url)
+    box = WebDriverWait(driver, WASSENAAR_STARTUP_TIMEOUT).until(
+        EC.element_to_be_clickable((By.CSS_SELECTOR, '[data-testid="stChatInputTextArea"]'))
+    )
+    box.send_keys(FIGURE_QUESTION + Keys.ENTER)
+    summary = WebDriverWait(driver, ANSWER_TIMEOUT).until(
+        EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="stChatMessage"] [data-testid="stExpander"] summary'))
+    )
+    metric = driver.find_element(By.CSS_SELECTOR, '[data-testid="stChatMessage"] [data-testid="stMetricValue"]')
+    assert metric.text.startswith("€"), metric.text
+    card = re.search(r"p\. (\d+), Tabel [\d.]+, rij .+, kolom .+", driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[-1].text)
+    assert card, "the figure card names page, table, row and column"
+    page = card.group(1)
+    assert f"p. {page}" in summary.text
+
+    summary.click()  # opening the source reruns the page, which renders it
+    selector = '[data-testid="stChatMessage"] [data-testid="stExpander"] [data-testid="stImage"] img'
+    try:
+        WebDriverWait(driver, 60).until(lambda d: len([i for i in d.find_elements(By.CSS_SELECTOR, selector) if i.get_attribute("naturalWidth") not in (None, "0")]) >= 2)
+    except Exception:
+        driver.save_screenshot(str(tmp_path / "timeout.png"))
+        raise
+    detail, whole = driver.find_elements(By.CSS_SELECTOR, selector)[:2]
+    expander_text = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"] [data-testid="stExpander"]')[0].text
+    assert f"Pagina {page} van 121" in expander_text and "Uitsnede rond de markering" in expander_text
+    for image in (detail, whole):
+        with urllib.request.urlopen(image.get_attribute("src"), timeout=10) as resp:
+            assert _mark_pixels(resp.read()) > 50, "the cell's frame is drawn on the page"
+
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", detail)
+    time.sleep(0.5)
+    shot = tmp_path / "page-view.png"
+    assert driver.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    out = os.environ.get("ASSISTANT_PAGE_SCREENSHOT_OUT")
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, out)

@@ -72,3 +72,21 @@ def test_abstention_lists_closest_passages_and_errors_are_kept():
 def test_empty_conversation():
     md = conversation_markdown([])
     assert md.startswith("# Gesprek") and "Nog geen vragen" in md
+
+
+def test_sources_and_figures_carry_their_pages():
+    from dataclasses import replace
+
+    p = passage()
+    p = replace(p, chunk=replace(p.chunk, page=29))
+    fact = BudgetFact(
+        value=2_503_000.0, number=2503.0, raw="2.503", unit="x € 1.000", row="Lasten", column="2024",
+        table="Tabel 2.3", table_id="t1", doc_id="ede-2024", municipality="Ede", year=2024, start=130, end=135, page=30,
+    )
+    answer = Answer("Hoeveel?", "Hoeveel?", "€ 2.503.000 [1]", citations=(Citation(1, p, 130, 135),), facts=(fact,))
+    md = conversation_markdown([Turn("Hoeveel?", answer)])
+    assert "tabel: Tabel 2\\.3; p\\. 30)" in md
+    # The citation opens on the figure's page (30), not on the page its passage starts (29).
+    assert "sectie: Sociaal › Armoede — p\\. 30" in md
+    plain_answer = Answer("Wat?", "Wat?", "t [1]", citations=(Citation(1, p, 110, 120),))
+    assert "— p\\. 29" in conversation_markdown([Turn("Wat?", plain_answer)])

@@ -214,3 +214,59 @@ def test_a_pdf_source_names_its_page_and_an_ocr_page_says_so() -> None:
     assert label == "\\[2\\] Begroting — Wassenaar 2024 — Financiën — p\\. 29"  # Markdown-escaped
     assert page_label(2, ocr=True) == "p. 2, via tekstherkenning"
     assert page_label(None) == ""
+
+
+# ---------------------------------------------------------------- figure cards and candidates
+def _fact(row="Lasten", column="Begroting 2024", raw="-39.007", start=10, page=29, table="Tabel 2.3 - Baten en lasten P2"):
+    from corpus.models import BudgetFact
+
+    return BudgetFact(
+        value=-39_007_000.0, number=-39007.0, raw=raw, unit="x € 1.000", row=row, column=column, table=table,
+        table_id="t" if table else "", doc_id="d", municipality="Wassenaar", year=2024, start=start, end=start + len(raw),
+        page=page,
+    )
+
+
+@pytest.mark.parametrize(
+    ("fact", "card"),
+    [
+        (_fact(), "p. 29, Tabel 2.3, rij Lasten, kolom Begroting 2024"),
+        (_fact(table="Overzicht baten"), "p. 29, Overzicht baten, rij Lasten, kolom Begroting 2024"),
+        (_fact(page=None, column=""), "Tabel 2.3, rij Lasten"),
+    ],
+)
+def test_figure_card_names_page_table_row_and_column(fact, card):
+    from assistant.render import figure_card
+
+    assert figure_card(fact) == card
+
+
+def test_candidates_and_the_chosen_answer():
+    from assistant.models import Answer, Calculation, Citation, Passage
+    from assistant.render import candidate_facts, chosen_answer
+    from corpus.models import Chunk
+
+    best, other = _fact(start=10), _fact(row="Baten", raw="9.874", start=40)
+    chunk = Chunk(id="c", doc_id="d", section=(), start=0, end=80, text="x" * 80, page=29)
+    passage = Passage(chunk, DocumentMeta(title="Begroting"), 1.0, 1)
+    answer = Answer("q", "q opgelost", "tekst [1]", citations=(Citation(1, passage, 10, 17),), facts=(best, other))
+    assert candidate_facts(answer) == [other]
+    assert candidate_facts(Answer("q", "q", "t", facts=(best, other), ambiguous=True)) == [best, other]
+    calc = Calculation("verschil", "a − b", 1.0, (best, other))
+    assert candidate_facts(Answer("q", "q", "t", facts=(best, other), calculation=calc)) == []
+    chosen = chosen_answer(answer, other)
+    assert chosen.facts == (other,) and chosen.resolved_question == "q opgelost"
+    assert "9.874" in chosen.text and "rij Baten" in chosen.text and chosen.text.endswith("[1]")
+    [cite] = chosen.citations
+    assert (cite.sentence_start, cite.sentence_end) == (40, 45) and cite.passage is passage
+
+
+def test_source_label_names_the_page_the_citation_opens_on():
+    from assistant.models import Passage
+    from assistant.render import source_label, source_text
+    from corpus.models import Chunk
+
+    chunk = Chunk(id="c", doc_id="d", section=("Financiën",), start=0, end=10, text="x" * 10, page=28)
+    passage = Passage(chunk, DocumentMeta(title="Begroting", municipality="Wassenaar", year=2024), 1.0, 1)
+    assert source_text(passage) == "Begroting — Wassenaar 2024 — Financiën — p. 28"
+    assert source_label(passage, 2, page=29) == "\\[2\\] Begroting — Wassenaar 2024 — Financiën — p\\. 29"

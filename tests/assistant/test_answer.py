@@ -3,9 +3,6 @@
 import pytest
 
 from assistant.answer import (
-    asks_for_amount,
-    asks_for_quantity,
-    has_quantity,
     TermStats,
     best_sentences,
     compose,
@@ -110,39 +107,3 @@ def test_dense_similarity_picks_a_paraphrased_answer():
     text, citations = compose(best_sentences(q, [p], tok, stats, dense=dense))
     assert text.startswith("Online fraude")
     assert citations[0].sentence_start == second
-
-
-@pytest.mark.parametrize(
-    "question, quantity, amount",
-    [
-        ("Hoeveel jongeren zijn geholpen?", True, False),
-        ("Hoeveel is er in 2026 geraamd voor de jongerenaanpak?", True, True),
-        ("Hoeveel geeft Deventer in 2023 uit aan huishoudelijke hulp?", True, True),
-        ("Wat zijn de lasten na wijzigingen van het programma?", False, True),
-        ("Hoe hoog is het voorlopige BUIG-budget?", True, True),
-        ("Wat kost de renovatie van het zwembad?", False, True),
-        ("How much did Utrecht spend on debt help?", True, True),
-        ("What is the budget for road maintenance?", False, True),
-        ("Hoe probeert de gemeente de uitgaven aan bewindvoering te beperken?", False, False),
-        ("Waarom zijn de lasten onderdeel van de begroting geworden?", False, False),
-        ("Wat doet Enschede voor mantelzorgers?", False, False),
-    ],
-)
-def test_question_types(question, quantity, amount):
-    assert asks_for_quantity(question) is quantity
-    assert asks_for_amount(question) is amount
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("In de pilot zijn 45 jongeren geholpen.", True),
-        ("De stijging is 44,2% ten opzichte van 2019.", True),
-        ("Per 1 juli 2021 wordt de gemeente regievoerder.", False),
-        ("Dit loopt door in 2024.", False),
-        ("Op 13-03-2023 stuurden wij een brief.", False),
-        ("Er zijn geen cijfers bekend.", False),
-    ],
-)
-def test_a_quantity_is_a_number_other_than_a_year_or_date(text, expected):
-    assert has_quantity(text) is expected

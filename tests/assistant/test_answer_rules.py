@@ -17,6 +17,8 @@ ZWOLLE = (
     "In 2022 zijn 310 huishoudens geholpen bij het maken van een schuldregeling.\n"
     "Mantelzorg\n"
     "Mantelzorgers krijgen een jaarlijkse waardering en kunnen terecht bij het steunpunt.\n"
+    "Riolering\n"
+    "Zwolle vervangt de riolering in de binnenstad en koppelt het regenwater af.\n"
 )
 KAMPEN = (
     "Programmabegroting 2024 gemeente Kampen\n"
@@ -24,6 +26,8 @@ KAMPEN = (
     "Kampen biedt budgetcoaching aan inwoners met schulden en werkt samen met de kredietbank.\n"
     "Sport\n"
     "De gemeente Kampen renoveert het sportpark aan de IJssel voor de lokale verenigingen.\n"
+    "Riolering\n"
+    "Kampen legt in de wijk Brunnepe een gescheiden rioolstelsel aan.\n"
 )
 DOCS = {"zwolle-begroting-2024.txt": ZWOLLE, "kampen-begroting-2024.txt": KAMPEN}
 
@@ -55,8 +59,8 @@ def test_quantity_question_is_answered_by_a_sentence_with_a_number(small_assista
 
 def test_quantity_question_without_a_number_in_the_documents_abstains(small_assistant):
     assistant = small_assistant(DOCS)
-    # The documents talk about carers but never count them.
-    answer = assistant.ask("Hoeveel mantelzorgers zijn er in Zwolle?")
+    # The documents talk about the sports park's clubs but never count them.
+    answer = assistant.ask("Hoeveel verenigingen gebruiken het sportpark in Kampen?")
     assert answer.abstained, answer.text
 
 
@@ -77,7 +81,7 @@ def test_an_explicit_year_filter_does_restrict(small_assistant):
 
 def test_comparison_gives_one_cited_line_per_municipality_with_evidence(small_assistant):
     assistant = small_assistant(DOCS)
-    answer = assistant.ask("Wat doen de gemeenten aan schuldhulpverlening?")
+    answer = assistant.ask("Welke plannen hebben de gemeenten voor de riolering?")
     assert not answer.abstained, answer.text
     lines = answer.text.splitlines()[1:]
     assert [line.split(":")[0] for line in lines] == ["Kampen", "Zwolle"]
@@ -89,6 +93,25 @@ def test_comparison_gives_one_cited_line_per_municipality_with_evidence(small_as
 
 def test_comparison_leaves_out_a_municipality_without_evidence(small_assistant):
     assistant = small_assistant(DOCS)
-    answer = assistant.ask("Wat doen de gemeenten voor mantelzorgers?")
+    # Only Kampen writes about its sports park.
+    answer = assistant.ask("Welke gemeenten knappen hun sportpark op?")
     towns = [line.split(":")[0] for line in answer.text.splitlines()[1:]]
-    assert towns == ["Zwolle"]
+    assert towns == ["Kampen"]
+
+
+def test_a_place_without_documents_is_answered_from_documents_about_it(small_assistant):
+    shared = (
+        "Programmabegroting 2024 gemeente Wassenaar\n"
+        "Samenwerking\n"
+        "Wassenaar en Voorschoten ontvlechten in 2024 hun gezamenlijke sociale dienst; "
+        "Wassenaar neemt de uitvoering van de bijstand zelf ter hand.\n"
+    )
+    assistant = small_assistant({"wassenaar-begroting-2024.txt": shared, **DOCS})
+    about = assistant.ask("Wat gebeurt er met de sociale dienst van Voorschoten?")
+    assert not about.abstained, about.text
+    assert "geen documenten van Voorschoten" in about.notice
+    assert "ontvlechten" in about.citations[0].passage.chunk.text
+    # A place no document names is still declined, naming the loaded organizations.
+    none = assistant.ask("Wat gebeurt er met de sociale dienst van Leiden?")
+    assert none.abstained and "Over Leiden zijn geen documenten geladen" in none.text
+    assert "Wassenaar" in none.text and "Zwolle" in none.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.service import MIN_SENTENCE_SIMILARITY
+from assistant.answerers.passage import MIN_SENTENCE_SIMILARITY
 
 
 @pytest.mark.slow

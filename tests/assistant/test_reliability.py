@@ -23,7 +23,7 @@ from tests.assistant.test_cli import SMALL_DOC, run, snapshot
 from tests.fakes import FakeEmbedder
 from tests.workers import FAKE_EMBEDDER, PROJECT_DIR
 
-QUESTION = "Wat doet Zwolle aan schulden?"
+QUESTION = "Hoe helpt Zwolle inwoners met schulden?"
 EDE = "Jaarverslag 2023 gemeente Ede\nBibliotheek\nDe bibliotheek in Ede kreeg meer bezoekers in de wijken.\n"
 
 
@@ -175,21 +175,21 @@ def test_nul_and_control_characters_never_reach_the_engine(tiny):
     embedder = RecordingEmbedder()
     assistant = Assistant.load(tiny["settings"], embedder=embedder)
     clean = assistant.ask(QUESTION)
-    dirty = assistant.ask("Wat doet\x00 Zwolle\x07 aan\u200b schulden?\x1b[31m", history=["\x00"])
+    dirty = assistant.ask("Hoe helpt\x00 Zwolle\x07 inwoners\u200b met schulden?\x1b[31m", history=["\x00"])
     assert embedder.queries and not any(ch in q for q in embedder.queries for ch in "\x00\x07\x1b\u200b")
-    assert dirty.question == "Wat doet Zwolle aan schulden?[31m"
+    assert dirty.question == "Hoe helpt Zwolle inwoners met schulden?[31m"
     assert dirty.text == clean.text
 
 
 def test_ask_with_undecodable_bytes_answers(tiny):
-    result = cli_process(["ask", "Wat doet Zwolle aan schulden\udcff?", "--json", *tiny["flags"]])
+    result = cli_process(["ask", "Hoe helpt Zwolle inwoners met schulden\udcff?", "--json", *tiny["flags"]])
     assert result.returncode == 0, result.stderr.decode()
     answer = json.loads(result.stdout)
-    assert answer["question"] == "Wat doet Zwolle aan schulden\ufffd?" and "Stadsbank" in answer["answer"]
+    assert answer["question"] == "Hoe helpt Zwolle inwoners met schulden\ufffd?" and "Stadsbank" in answer["answer"]
 
 
 def test_chat_survives_a_line_that_is_not_utf8(tiny):
-    result = cli_process(["chat", *tiny["flags"]], stdin=b"Wat doet Zwolle aan\xff schulden?\n" + QUESTION.encode() + b"\nstop\n")
+    result = cli_process(["chat", *tiny["flags"]], stdin=b"Hoe helpt Zwolle inwoners met\xff schulden?\n" + QUESTION.encode() + b"\nstop\n")
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode().count("Stadsbank") == 2
     assert b"onverwachts" not in result.stderr
@@ -199,9 +199,9 @@ def test_batch_answers_every_valid_line_and_reports_each_bad_one(tiny, tmp_path,
     lines = [
         json.dumps({"id": "a", "question": QUESTION}).encode(),
         b"niet json",
-        b'{"id": "c", "question": "Wat doet Zwolle\\ud800 aan schulden?"}',  # lone surrogate
-        b'{"id": "d", "question": "Wat doet Zwolle\\u0000 aan schulden?"}',  # NUL
-        b'{"id": "e", "question": "Wat doet Zwolle\xff aan schulden?"}',  # invalid UTF-8
+        b'{"id": "c", "question": "Hoe helpt Zwolle\\ud800 inwoners met schulden?"}',  # lone surrogate
+        b'{"id": "d", "question": "Hoe helpt Zwolle\\u0000 inwoners met schulden?"}',  # NUL
+        b'{"id": "e", "question": "Hoe helpt Zwolle\xff inwoners met schulden?"}',  # invalid UTF-8
         json.dumps({"id": "f", "question": "x" * (MAX_QUESTION_CHARS + 1)}).encode(),
         json.dumps({"id": "g", "question": QUESTION, "history": "geen lijst"}).encode(),
         json.dumps({"id": "h", "question": QUESTION}, ensure_ascii=False).replace("?", "\u2028?").encode(),

@@ -282,3 +282,57 @@ def test_pipe_row_format() -> None:
 def test_deeply_nested_html_is_read_without_recursion_error(tmp_path: Path) -> None:
     html = "<div>" * 5000 + "Tekst over armoede in Zwolle" + "</div>" * 5000
     assert load_text(write(tmp_path, "diep.html", html), MB) == "Tekst over armoede in Zwolle"
+
+
+# --- header structure of DOCX and HTML tables ---------------------------------------------
+
+
+def _columns_and_cells(text: str) -> tuple[tuple[str, ...], dict[tuple[str, str], str]]:
+    from corpus.tables import find_tables
+
+    (table,) = find_tables("d", text)
+    cells = {(" › ".join(r.label), table.columns[i]): c for r in table.rows for i, c in enumerate(r.cells) if c}
+    return table.columns, cells
+
+
+def test_docx_group_header_over_two_header_rows_names_each_column(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=4, cols=5)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "Programma"
+    table.cell(0, 1).merge(table.cell(0, 2)).text = "Rekening 2022"
+    table.cell(0, 3).merge(table.cell(0, 4)).text = "Begroting 2024"
+    for c, value in enumerate(("baten", "lasten", "baten", "lasten"), start=1):
+        table.cell(1, c).text = value
+    for r, values in enumerate((("P1 Veiligheid", "1.972", "-5.234", "102", "-4.204"),
+                                ("P2 Mens", "8.892", "-33.359", "11.652", "-38.934")), start=2):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    document.save(str(tmp_path / "t.docx"))
+    columns, cells = _columns_and_cells(load_text(tmp_path / "t.docx", MB))
+    assert columns == ("Rekening 2022 › baten", "Rekening 2022 › lasten", "Begroting 2024 › baten", "Begroting 2024 › lasten")
+    assert cells[("P2 Mens", "Begroting 2024 › lasten")] == "-38.934"
+
+
+def test_html_colspan_and_rowspan_header_gives_column_paths(tmp_path: Path) -> None:
+    html = (
+        "<table><tr><th rowspan=2>Programma</th><th colspan=2>Rekening</th><th colspan=2>Begroting</th></tr>"
+        "<tr><th>2022</th><th>2023</th><th>2024</th><th>2025</th></tr>"
+        "<tr><td>P1</td><td>1</td><td>2</td><td>3</td><td>4</td></tr>"
+        "<tr><td>P2</td><td>5</td><td>6</td><td>7</td><td>8</td></tr></table>"
+    )
+    (tmp_path / "t.html").write_text(html, encoding="utf-8")
+    columns, cells = _columns_and_cells(load_text(tmp_path / "t.html", MB))
+    assert columns == ("Rekening › 2022", "Rekening › 2023", "Begroting › 2024", "Begroting › 2025")
+    assert cells[("P2", "Begroting › 2024")] == "7"
+
+
+def test_html_title_row_over_the_whole_table_is_its_caption_not_a_column_header(tmp_path: Path) -> None:
+    html = (
+        "<table><tr><th colspan=3>Exploitatie</th></tr><tr><th></th><th>2023</th><th>2024</th></tr>"
+        "<tr><td>Lasten</td><td>10</td><td>20</td></tr><tr><td>Baten</td><td>5</td><td>6</td></tr></table>"
+    )
+    (tmp_path / "t.html").write_text(html, encoding="utf-8")
+    text = load_text(tmp_path / "t.html", MB)
+    assert text.splitlines()[:2] == ["Exploitatie |", "| 2023 | 2024 |"]

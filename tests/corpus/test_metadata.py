@@ -172,3 +172,30 @@ def test_title_is_the_opening_line_that_names_the_document() -> None:
 def test_a_table_header_cell_programma_is_not_a_programme_name() -> None:
     text = "Programma\nTabel 1.2 - Baten en lasten\nLasten | 1.234 |\n"
     assert detect_metadata(text, "x.pdf").program is None
+
+
+@pytest.mark.parametrize(
+    ("text", "file_name", "expected"),
+    [
+        # The cover names the issuer; the body mentions participating municipalities more.
+        ("Programmabegroting 2025\nVeiligheidsregio Haaglanden\n" + "Den Haag, Delft en Zoetermeer. " * 20,
+         "begroting.pdf", "Veiligheidsregio Haaglanden"),
+        ("Jaarstukken 2023\nProvincie Zuid-Holland\n" + "In Leiden en Gouda. " * 20, "x.pdf", "Provincie Zuid-Holland"),
+        ("Hoogheemraadschap van Rijnland\nBegroting 2024\n" + "Leiden " * 30, "x.pdf", "Hoogheemraadschap van Rijnland"),
+        ("Waterschap Aa en Maas Begroting 2024\n" + "Oss " * 30, "x.pdf", "Waterschap Aa en Maas"),
+        ("GGD Hollands Midden Programmabegroting 2025\n" + "Leiden " * 30, "x.pdf", "GGD Hollands Midden"),
+        ("Begroting 2024\nGR Holland Rijnland\n" + "Leiden " * 30, "x.pdf", "GR Holland Rijnland"),
+        ("Omgevingsdienst West-Holland\nJaarverslag 2023\n" + "Leiden " * 30, "x.pdf", "Omgevingsdienst West-Holland"),
+        # A municipality on its own cover wins over the town mentioned most in the text.
+        ("Programmabegroting 2024 gemeente Wassenaar\n" + "samen met Leiden " * 10, "x.pdf", "Wassenaar"),
+        # Address and letterhead lines are not the issuer; then mentions count as before.
+        ("GGD Haaglanden, Postbus 12652, 2500 DP Den Haag\nRaadsinformatiebrief\n" + "Wassenaar " * 5, "x.pdf", "Wassenaar"),
+        # A regional body named in the file name, when the cover says nothing.
+        ("Begroting 2024\n" + "Leiden " * 5, "ggd-hollands-midden-begroting-2024.pdf", "GGD Hollands Midden"),
+        # A body mentioned in running text further on is not the issuer.
+        ("Programmabegroting 2024\n" + "Tekst.\n" * 20 + "De Veiligheidsregio Haaglanden vraagt meer.\n" + "Wassenaar " * 3,
+         "x.pdf", "Wassenaar"),
+    ],
+)
+def test_the_organization_is_the_issuer_named_on_the_cover(text: str, file_name: str, expected: str) -> None:
+    assert detect_metadata(text, file_name).municipality == expected

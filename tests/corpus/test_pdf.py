@@ -185,3 +185,97 @@ def test_a_damaged_cache_file_is_read_again(tmp_path: Path) -> None:
     for cache in (tmp_path / ".extracted").glob("*.json"):
         cache.write_text("{kapot", encoding="utf-8")
     assert load_content(path, MB) == first
+
+
+def test_rows_continued_over_a_page_break_stay_in_their_group_until_its_total() -> None:
+    from corpus.pdf import continued_labels
+
+    rows = [(("7.1 Volksgezondheid",), False), (("Saldo programma",), True), (("Reserves",), False),
+            (("P3", "0.1 Bestuur"), False)]
+    assert continued_labels(("P2", "6.3 Inkomensregelingen"), False, rows) == [
+        ("P2", "7.1 Volksgezondheid"), ("P2", "Saldo programma"), ("Reserves",), ("P3", "0.1 Bestuur"),
+    ]
+    # After a total, or a row without a group, nothing carries over.
+    assert continued_labels(("P2", "Saldo programma"), True, rows[:1]) == [("7.1 Volksgezondheid",)]
+    assert continued_labels(("Totaal",), False, rows[:1]) == [("7.1 Volksgezondheid",)]
+
+
+@pytest.mark.parametrize(
+    ("pages", "seconds", "expected"),
+    [
+        (300, 0.3, None),
+        (1000, 0.3, "Deze pdf heeft 1000 pagina's; inlezen duurt ongeveer 5 minuten."),
+        (5000, 0.3, "Deze pdf heeft 5000 pagina's; inlezen duurt ongeveer 25 minuten."),
+        (12000, 0.4, "Deze pdf heeft 12000 pagina's; inlezen duurt ongeveer 1 uur en 20 minuten."),
+        (1200, 0.05, "Deze pdf heeft 1200 pagina's; inlezen duurt ongeveer 1 minuut."),
+    ],
+)
+def test_a_pdf_of_thousands_of_pages_is_accepted_with_a_dutch_estimate_of_the_time(pages, seconds, expected) -> None:
+    from corpus.pdf import large_pdf_warning
+
+    assert large_pdf_warning(pages, seconds) == expected
+
+
+def test_a_large_pdf_carries_its_warning_in_the_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    import corpus.pdf
+
+    pdf = _pdf()
+    for _ in range(3):
+        pdf.add_page()
+        pdf.set_font("helvetica", size=10)
+        pdf.set_xy(20, 30)
+        pdf.cell(0, 5, "De gemeente investeert in de sporthal en de bibliotheek.")
+    data = bytes(pdf.output())
+    assert corpus.pdf.extract_pdf(data, "klein.pdf", ocr=False).warnings == ()
+    monkeypatch.setattr(corpus.pdf, "LARGE_PDF_PAGES", 3)
+    (warning,) = corpus.pdf.extract_pdf(data, "groot.pdf", ocr=False).warnings
+    assert warning.startswith("Deze pdf heeft 3 pagina's; inlezen duurt ongeveer ")
+    assert corpus.pdf.pdf_page_count(data) == 3
+
+
+def _ruled_table(pdf, y: float) -> None:
+    """A ruled table: a merged header cell "Indicatoren (%)" over three columns of centred
+    figures, a left-aligned header "x kans", and a figure covered by a cell's white fill."""
+    pdf.set_font("helvetica", size=9)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_xy(20, y)
+    pdf.cell(50, 12, "Kengetallen", border=1)
+    pdf.cell(75, 6, "Indicatoren (%)", border=1, align="C")
+    pdf.cell(30, 12, "Bedrag x kans", border=1, align="L")
+    for i, year in enumerate(("2022", "2023", "2024")):
+        pdf.set_xy(70 + 25 * i, y + 6)
+        pdf.cell(25, 6, year, border=1, align="C")
+    rows = (("Netto schuldquote", "23", "25", "18", "700"), ("Solvabiliteitsratio", "-0,85", "2,63", "0,04", "117"))
+    for r, (label, *figures) in enumerate(rows):
+        pdf.set_xy(20, y + 12 + 6 * r)
+        pdf.cell(50, 6, label, border=1)
+        for figure in figures[:3]:
+            pdf.cell(25, 6, figure, border=1, align="C")
+        pdf.cell(30, 6, figures[3], border=1, align="R")
+    # Text in the content stream that the page does not show: a fill drawn over it later.
+    pdf.set_xy(150, y + 30)
+    pdf.cell(20, 6, "9.999", align="R")
+    pdf.rect(145, y + 29, 30, 8, style="F")
+
+
+def test_ruled_table_reads_merged_header_cells_and_leaves_hidden_text_out(tmp_path: Path) -> None:
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.set_xy(20, 30)
+    pdf.cell(0, 6, "Tabel 8.3 Overzicht kengetallen")
+    _ruled_table(pdf, 40)
+    pdf.output(str(tmp_path / "kengetallen.pdf"))
+    doc, _ = _document(tmp_path / "kengetallen.pdf")
+    facts = {(f.row, f.column): f.raw for f in extract_facts(doc, document_tables(doc)) if f.table_id}
+    assert facts == {
+        ("Netto schuldquote", "Indicatoren (%) › 2022"): "23",
+        ("Netto schuldquote", "Indicatoren (%) › 2023"): "25",
+        ("Netto schuldquote", "Indicatoren (%) › 2024"): "18",
+        ("Netto schuldquote", "Bedrag x kans"): "700",
+        ("Solvabiliteitsratio", "Indicatoren (%) › 2022"): "-0,85",
+        ("Solvabiliteitsratio", "Indicatoren (%) › 2023"): "2,63",
+        ("Solvabiliteitsratio", "Indicatoren (%) › 2024"): "0,04",
+        ("Solvabiliteitsratio", "Bedrag x kans"): "117",
+    }
+    assert "9.999" not in doc.text

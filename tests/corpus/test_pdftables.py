@@ -145,3 +145,233 @@ def test_lower_case_row_label_continues_the_plain_line_above_even_at_row_spacing
     table = read_table(make_lines(lines))
     assert table is not None
     assert [r.label for r in table.rows] == [("% inwoners met schuldenproblematiek",), ("% eenzaamheid",)]
+
+
+# Ruled tables: header cells as pdfplumber finds them, (x0, top, x1, bottom).
+
+
+def test_ruled_merged_header_cell_names_every_column_under_it_even_when_figures_are_centred() -> None:
+    # "Indicatoren (%)" is one merged cell over three columns of centred figures; the right
+    # edges of centred figures differ, so positions alone cannot place the group.
+    header = words_at(100, (200, "Indicatoren (%)"), (470, "Normen")) + words_at(
+        115, (230, "2022"), (320, "2023"), (410, "2024"), (470, "Vol-")
+    ) + words_at(130, (470, "doende"))
+    body = words_at(150, (50, "1a. Netto schuldquote"), (235, "23"), (322, "25"), (413, "18"), (475, "100")) + words_at(
+        165, (50, "3. Structurele ruimte"), (228, "-0,85"), (318, "2,63"), (407, "0,04"), (478, "0,6")
+    )
+    cells_ = [(190, 98, 450, 110), (450, 98, 520, 110), (190, 110, 280, 125), (280, 110, 370, 125),
+              (370, 110, 450, 125), (450, 110, 520, 140)]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert table.columns == (
+        ("Indicatoren (%)", "2022"), ("Indicatoren (%)", "2023"), ("Indicatoren (%)", "2024"), ("Normen", "Vol- doende"),
+    )
+    assert cells(table)[("3. Structurele ruimte", "Indicatoren (%) › 2023")] == "2,63"
+
+
+def test_ruled_header_cell_text_left_of_its_figures_and_left_aligned_words_stay_in_their_cell() -> None:
+    # A centred wrapped header reaches left of the figures below it; "x kans" is left-aligned
+    # in the last cell, nearer to the middle column's right edge than to its own.
+    header = words_at(100, (150, "Reeds beschikbaar"), (300, "Kans"), (350, "Bedrag")) + words_at(
+        110, (160, "krediet"), (300, "op"), (350, "x kans")
+    )
+    body = row(130, "Tractie", "54.500", "70%", "700", xs=(260, 330, 400)) + row(
+        145, "Totaal", "54.500", "35%", "117", xs=(260, 330, 400)
+    )
+    cells_ = [(140, 98, 262, 120), (295, 98, 332, 120), (345, 98, 402, 120)]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert table.columns == (("Reeds beschikbaar krediet",), ("Kans op",), ("Bedrag x kans",))
+
+
+def test_group_header_in_the_middle_one_of_three_unmerged_cells_names_all_three() -> None:
+    # Word tables centre "Rekening" by typing it in the middle cell of baten / lasten / saldo.
+    xs = (250, 300, 350, 420, 470, 520)
+    header = words_at(100, (265, "Rekening"), (433, "Begroting")) + words_at(
+        115, (215, "baten"), (270, "lasten"), (325, "saldo"), (385, "baten"), (440, "lasten"), (495, "saldo")
+    )
+    body = row(135, "P1", "1", "-2", "-1", "3", "-4", "-1", xs=xs) + row(150, "P2", "5", "-6", "-1", "7", "-8", "-1", xs=xs)
+    cells_ = [(xs[i] - 50, 98, xs[i], 110) for i in range(6)] + [(xs[i] - 50, 110, xs[i], 125) for i in range(6)]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert [c[0] for c in table.columns] == ["Rekening"] * 3 + ["Begroting"] * 3
+
+
+def test_ruled_title_band_over_the_labels_and_all_columns_is_no_column_header() -> None:
+    header = words_at(100, (50, "Berekening kostendekkendheid"))
+    body = row(120, "Kosten taakveld", "2.354.000", "", xs=(300, 400)) + row(
+        135, "Netto kosten", "", "2.333.000", xs=(300, 400)
+    )
+    table = read_table(make_lines(header + body), [(45, 98, 420, 110)])
+    assert table is not None
+    assert table.columns == ((), ())
+    assert table.header_lines == ("Berekening kostendekkendheid",)
+
+
+def test_one_ruled_row_under_column_headers_is_a_table_but_not_unruled() -> None:
+    header = words_at(100, (250, "Wassenaar"), (330, "Leiden"))
+    body = row(115, "OZB woning", "€ 334", "€ 361", xs=(300, 370))
+    lines = make_lines(header + body)
+    table = read_table(lines, [(240, 98, 302, 110), (310, 98, 372, 110)])
+    assert table is not None
+    assert cells(table) == {("OZB woning", "Wassenaar"): "€ 334", ("OZB woning", "Leiden"): "€ 361"}
+    assert read_table(lines) is None
+
+
+def test_label_lines_below_the_column_headers_are_headings_of_the_rows_not_headers() -> None:
+    header = words_at(100, (50, "Balans"), (270, "2023"), (370, "2024"))
+    body = (
+        words_at(115, (50, "ACTIVA"))
+        + words_at(130, (50, "Materiële vaste activa"), bold=True)
+        + row(145, "Volgens staat C", "50.598", "52.915", xs=(300, 400))
+        + row(160, "Overig", "1", "2", xs=(300, 400))
+    )
+    table = read_table(make_lines(header + body))
+    assert table is not None
+    assert table.columns == (("2023",), ("2024",))
+    assert [r.label for r in table.rows] == [
+        ("Materiële vaste activa", "Volgens staat C"), ("Materiële vaste activa", "Overig"),
+    ]
+
+
+def test_wrapped_header_label_in_lower_case_stays_in_the_header() -> None:
+    header = words_at(100, (50, "Gemeentelijke"), (270, "Wassenaar"), (370, "Leiden")) + words_at(
+        116, (50, "woonlasten 2023")
+    )
+    body = row(135, "Eenpersoons", "€ 806", "€ 851", xs=(320, 400)) + row(150, "Meerpersoons", "€ 1.092", "€ 991", xs=(320, 400))
+    table = read_table(make_lines(header + body))
+    assert table is not None
+    assert [r.label for r in table.rows] == [("Eenpersoons",), ("Meerpersoons",)]
+
+
+def test_bold_row_after_a_plain_heading_and_its_rows_is_not_their_child() -> None:
+    lines = (
+        words_at(85, (260, "Bedrag"), (360, "Totaal"))
+        + words_at(100, (50, "Toe te rekenen kosten:"))
+        + row(115, "Overhead", "368.000", "", xs=(300, 400))
+        + row(130, "BTW", "175.000", "", xs=(300, 400))
+        + row(145, "Totaal toerekenbare kosten", "", "543.000", xs=(300, 400), bold=True)
+        + words_at(160, (50, "Inkomsten excl. heffingen"))
+        + row(175, "Netto kosten", "", "2.333.000", xs=(300, 400), bold=True)
+    )
+    table = read_table(make_lines(lines))
+    assert table is not None
+    assert [r.label for r in table.rows] == [
+        ("Toe te rekenen kosten:", "Overhead"), ("Toe te rekenen kosten:", "BTW"),
+        ("Totaal toerekenbare kosten",), ("Netto kosten",),
+    ]
+
+
+def test_ruled_indicator_table_row_label_is_the_name_cell_without_number_unit_or_source() -> None:
+    # Progr. | Nr. | Naam | Eenheid | Bron | Cijfer: the name is the label; the number columns
+    # and the attributes right of the name are not; the unit's two lines stay in their cell.
+    header = words_at(100, (50, "Progr."), (80, "Nr."), (110, "Naam"), (230, "Eenheid"), (330, "Bron"), (420, "Cijfer"))
+    body = (
+        words_at(118, (230, "Aantal per"))
+        + words_at(124, (50, "1"), (80, "6."), (110, "Verwijzingen Halt"), (330, "CBS"), (430, "10"))
+        + words_at(130, (230, "jongeren"))
+        + words_at(150, (50, "2"), (80, "20."), (110, "Niet-sporters"), (230, "%"), (330, "CBS"), (420, "44,2%"))
+    )
+    xs = (45, 75, 105, 225, 325, 400, 470)
+    cells_ = [(a, 98, b, 110) for a, b in zip(xs, xs[1:])]
+    cells_ += [(a, 115, b, 140) for a, b in zip(xs, xs[1:])] + [(a, 145, b, 160) for a, b in zip(xs, xs[1:])]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert [r.label for r in table.rows] == [("Verwijzingen Halt",), ("Niet-sporters",)]
+    assert [r.cells for r in table.rows] == [("10",), ("44,2%",)]
+
+
+def test_ruled_cell_spanning_several_rows_left_of_their_names_is_their_parent() -> None:
+    header = words_at(100, (50, "Berekening"), (330, "2023"), (390, "2024"))
+    body = (
+        row(120, "EMU-saldo", "-593", "12", xs=(350, 410))
+        + words_at(140, (50, "Mutaties"), (130, "Liquide middelen"), (340, "90"), (405, "0"))
+        + words_at(155, (130, "Overlopende activa"), (335, "754"), (405, "0"))
+    )
+    cells_ = [(45, 98, 320, 110), (320, 98, 360, 110), (360, 98, 420, 110), (45, 115, 320, 130),
+              (45, 135, 125, 165), (125, 135, 320, 150), (125, 150, 320, 165)]
+    cells_ += [(320, y0, 360, y1) for y0, y1 in ((115, 130), (135, 150), (150, 165))]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert [r.label for r in table.rows] == [
+        ("EMU-saldo",), ("Mutaties", "Liquide middelen"), ("Mutaties", "Overlopende activa"),
+    ]
+
+
+def test_bold_group_heading_right_above_a_wrapped_plain_label_is_its_parent_not_its_first_line() -> None:
+    # The figures stand between the two lines of the vertically centred label.
+    lines = (
+        row(100, "P2 Mens", "50", "", xs=(300, 400))
+        + words_at(117, (50, "P3 Bestuur en Middelen"), bold=True)
+        + words_at(126, (50, "Ontvlechting Sociaal Domein"))
+        + words_at(131, (300, "500"), (400, "200"), right=True)
+        + words_at(136, (50, "Voorschoten"))
+        + row(150, "Verbeteren bestuurscultuur", "81", "", xs=(300, 400))
+    )
+    table = read_table(make_lines(lines))
+    assert table is not None
+    assert [r.label for r in table.rows] == [
+        ("P2 Mens",),
+        ("P3 Bestuur en Middelen", "Ontvlechting Sociaal Domein Voorschoten"),
+        ("P3 Bestuur en Middelen", "Verbeteren bestuurscultuur"),
+    ]
+
+
+def test_one_ruled_label_column_in_a_frame_is_read_by_position_as_without_rules() -> None:
+    # A frame cell around the label column and the figures' cells, which start well left of
+    # the right-aligned figures, are not text columns of their own.
+    header = words_at(100, (330, "tarief 2023"), (420, "tarief 2024"))
+    body = (
+        words_at(115, (50, "Standplaats"))
+        + row(130, "per meter, per dag", "4,15", "4,28", xs=(380, 480))
+        + row(145, "per meter, per kwartaal", "41,40", "42,72", xs=(380, 480))
+    )
+    cells_ = [(45, 112, 290, 160), (50, 112, 285, 160), (290, 112, 385, 160), (385, 112, 485, 160),
+              (290, 98, 385, 110), (385, 98, 485, 110)]
+    lines = make_lines(header + body)
+    with_rules, without = read_table(lines, cells_), read_table(lines)
+    assert with_rules is not None and without is not None
+    assert [r.label for r in with_rules.rows] == [r.label for r in without.rows] == [
+        ("Standplaats per meter, per dag",), ("per meter, per kwartaal",),
+    ]
+
+
+def test_ruled_group_names_on_first_rows_only_carry_down_and_unruled_cells_under_one_rule_split() -> None:
+    # Activa | Financiële vaste | Kapitaal- / verstrekkingen (a split cell); the group names
+    # stand on the first row of their group only; one rule holds "Liquide middelen" and
+    # "Overlopende activa" on two rows.
+    header = words_at(100, (50, "Berekening"), (330, "2023"))
+    body = (
+        words_at(120, (50, "Activa"), (100, "Financiële vaste"), (200, "Kapitaal-"), (340, "-36"))
+        + words_at(130, (200, "verstrekkingen"))
+        + words_at(145, (200, "Uitzettingen"), (345, "0"))
+        + words_at(160, (100, "Vlottende activa"), (200, "Liquide middelen"), (340, "90"))
+        + words_at(175, (200, "Overlopende activa"), (335, "754"))
+    )
+    cells_ = [
+        (45, 98, 320, 112), (320, 98, 360, 112),
+        (45, 115, 95, 140), (95, 115, 195, 140), (195, 115, 320, 128), (195, 128, 320, 140),
+        (45, 140, 95, 155), (95, 140, 195, 155), (195, 140, 320, 155),
+        (45, 155, 95, 185), (95, 155, 195, 185), (195, 155, 320, 185),
+    ] + [(320, y0, 360, y1) for y0, y1 in ((115, 140), (140, 155), (155, 170), (170, 185))]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert [r.label for r in table.rows] == [
+        ("Activa", "Financiële vaste", "Kapitaal- verstrekkingen"),
+        ("Activa", "Financiële vaste", "Uitzettingen"),
+        ("Activa", "Vlottende activa", "Liquide middelen"),
+        ("Activa", "Vlottende activa", "Overlopende activa"),
+    ]
+
+
+def test_wrapped_header_cell_drawn_as_one_box_per_line_is_one_part_but_ruled_rows_stay_levels() -> None:
+    header = (
+        words_at(100, (300, "Kans"), (360, "2022"))
+        + words_at(110, (300, "op"))
+        + words_at(125, (360, "Verslag"))
+    )
+    body = row(145, "Jeugdzorg", "70%", "23", xs=(330, 400)) + row(160, "Omgevingswet", "50%", "25", xs=(330, 400))
+    cells_ = [(295, 98, 332, 108.5), (295, 108.5, 332, 120), (355, 98, 402, 120), (355, 120, 402, 135)]
+    table = read_table(make_lines(header + body), cells_)
+    assert table is not None
+    assert table.columns == (("Kans op",), ("2022", "Verslag"))

@@ -1,0 +1,180 @@
+"""What the answerers know about the corpus: the search, and how strong its evidence is.
+
+`Evidence` wraps the retriever with the question-side views every answerer needs: the
+question's content terms (`query_tokens`), how well the best passages cover them
+(`strength`), and the similarity of the question to each sentence (`sentence_similarity`).
+`Search` is one search: passages in rank order with the query's vector and sentence scores.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assistant import answer as compose
+from assistant.models import Filters, Passage
+from assistant.retrieval import Retriever
+from corpus.lexicon import tokenize
+
+if TYPE_CHECKING:
+    from assistant.understanding import CorpusInfo, QueryPlan
+    from embeddings.index import HybridIndex
+
+TOP_PASSAGES = 10
+
+# Numbers in a question (years, counts) are not subject words: money questions go to the
+# fact store, and "1" in a passage is no evidence about anything.
+_NUMBER = re.compile(r"[\d.,]+")
+# Words that frame a question rather than name its subject.
+_FRAMING_WORDS = (
+    "doet doen deed gedaan gaat gaan ging staat staan stond wordt worden werd zijn is was waren "
+    "heeft hebben had kan kunnen moet moeten zal zullen wil willen lang hoeveel welke welk wat "
+    "waarom wanneer hoe waar wie gemeente gemeenten informatie iets over"
+)
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+@dataclass(frozen=True)
+class Search:
+    """One search: passages best first, the query vector and the index's sentence scores
+    for it (None in BM25-only mode)."""
+
+    text: str
+    passages: list[Passage]
+    query_vec: Any = None
+    sentence_scores: Any = None
+
+
+class Evidence:
+    """The index seen from the question side (one per loaded assistant)."""
+
+    def __init__(self, index: "HybridIndex", retriever: Retriever, info: "CorpusInfo") -> None:
+        self.index = index
+        self.retriever = retriever
+        self.tokenize = tokenize
+        # Each chunk's terms, read with its section title and table header, tokenised once.
+        self._chunk_terms = [
+            frozenset(tokenize(" ".join(c.section) + " " + c.context + " " + c.text)) for c in index.chunks
+        ]
+        self._chunk_pos = {c.id: pos for pos, c in enumerate(index.chunks)}
+        self.stats = compose.TermStats.from_token_lists(self._chunk_terms)
+        self._framing = set(tokenize(_FRAMING_WORDS))
+        # Words that only name a place carry no evidence: "in Enschede" is a filter, not a topic.
+        self._place_tokens = {t for name in info.municipalities for t in tokenize(name)}
+
+    def search(self, text: str, scope: Filters, k: int = TOP_PASSAGES, vectors: dict | None = None) -> Search:
+        """Passages for `text` within `scope`; `vectors` caches query embeddings per text."""
+        if self.retriever.mode == "bm25":
+            query_vec = sentence_scores = None
+        elif vectors is not None and text in vectors:
+            query_vec, sentence_scores = vectors[text]
+        else:
+            query_vec = self.retriever.embed_query(text)
+            sentence_scores = self.index.sentence_scores(query_vec)
+            if vectors is not None:
+                vectors[text] = (query_vec, sentence_scores)
+        ranked = self.retriever.ranked(text, self.retriever.mask(scope), k, query_vec, sentence_scores)
+        return Search(text, self.retriever.passages(ranked), query_vec, sentence_scores)
+
+    def search_text(self, plan: "QueryPlan", scope: Filters) -> str:
+        """The text to search with: once the municipality is a filter, its name is noise.
+
+        "Deventer" in the query would otherwise pull up every chunk that happens to name the
+        town (BM25) and pull the query vector towards it (dense), not towards the subject.
+        """
+        if scope.municipality is None:
+            return plan.search_text
+        from corpus.municipalities import Municipalities
+
+        text = plan.search_text
+        for m in sorted(Municipalities.load().find(text, ignore_case=True), key=lambda m: -m.start):
+            if m.name == scope.municipality:
+                text = text[: m.start] + text[m.end :]
+        return " ".join(text.split()) or plan.search_text
+
+    def query_tokens(self, plan: "QueryPlan") -> list[str]:
+        """The question's content terms: what a passage must cover to count as evidence.
+
+        Places, years and other numbers are not subject words; verbs that only frame a
+        question ("doet", "gaat") say nothing about the answer. For an English question the
+        English words themselves never occur in Dutch documents: only the Dutch glosses and
+        words the corpus knows (names, abbreviations) count, and an English content word
+        without a gloss counts as missing evidence ("electric buses" must not be answered by
+        a debt sentence).
+        """
+        tokens = [
+            t
+            for t in self.tokenize(plan.search_text)
+            if t not in self._place_tokens and t not in self._framing and not _NUMBER.fullmatch(t)
+        ]
+        if plan.language == "en":
+            from assistant.glossary import ENGLISH_MARKERS
+            from assistant.understanding import gloss_english
+
+            tokens = [t for t in tokens if t in self.stats.idf]
+            for word in _ENGLISH_WORD.findall(plan.question):
+                if word.lower() in ENGLISH_MARKERS or gloss_english(word):
+                    continue
+                tokens.extend(
+                    t
+                    for t in self.tokenize(word)
+                    if t not in self.stats.idf and t not in self._framing and t not in self._place_tokens
+                )
+        return tokens
+
+    def strength(self, plan: "QueryPlan", passages: Sequence[Passage], top: int = 3) -> float:
+        """Best IDF-weighted coverage of the question's terms by one of the top passages (0..1)."""
+        q = self.query_tokens(plan)
+        best = 0.0
+        for p in passages[:top]:
+            best = max(best, compose.coverage(q, self._chunk_terms[self._chunk_pos[p.chunk.id]], self.stats))
+        return best
+
+    def sentence_similarity(self, scores: Any, passages: Sequence[Passage]) -> dict[tuple[str, int], float]:
+        """Similarity of the question to each indexed sentence of these passages, keyed by
+        (document id, sentence start); empty in BM25-only mode (scores None)."""
+        if scores is None:
+            return {}
+        wanted = {p.chunk.id for p in passages}
+        chunks = self.index.chunks
+        return {
+            (chunks[pos].doc_id, start): float(score)
+            for (pos, start, _), score in zip(self.index.sentences, scores)
+            if chunks[pos].id in wanted
+        }
+
+    def sentence_units(self, spans: Sequence[tuple[str, int]]) -> np.ndarray:
+        """For each (document id, offset), the position of the indexed sentence holding it in
+        `index.sentences` (and in `sentence_scores`), or -1 when no sentence vector covers it."""
+        chunks = self.index.chunks
+        by_doc: dict[str, list[tuple[int, int, int]]] = {}
+        for i, (pos, start, end) in enumerate(self.index.sentences):
+            by_doc.setdefault(chunks[pos].doc_id, []).append((start, end, i))
+        starts = {d: [u[0] for u in units] for d, units in by_doc.items()}
+        out = np.full(len(spans), -1, dtype=np.int64)
+        for k, (doc_id, offset) in enumerate(spans):
+            units = by_doc.get(doc_id)
+            if not units:
+                continue
+            j = bisect.bisect_right(starts[doc_id], offset) - 1
+            if j >= 0 and units[j][0] <= offset < units[j][1]:
+                out[k] = units[j][2]
+        return out
+
+    def mentions(self, name: str) -> bool:
+        """True when some indexed passage names `name` as a word ("Voorschoten" in a
+        Wassenaar budget about their shared services)."""
+        pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", re.IGNORECASE)
+        return any(pattern.search(c.text) for c in self.index.chunks)
+
+    def passage_for(self, doc_id: str, offset: int) -> Passage | None:
+        """The passage whose chunk holds this document offset (the cell a figure came from)."""
+        for chunk in self.index.chunks:
+            if chunk.doc_id == doc_id and chunk.start <= offset < chunk.end:
+                return Passage(chunk, self.index.documents[chunk.doc_id], 1.0, 0)
+        return None

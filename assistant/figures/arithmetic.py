@@ -1,0 +1,169 @@
+"""Arithmetic on cited cells: differences between years or phases, changes in percent, sums.
+
+Every calculation names its operands' cells and shows its expression; the grounding guard
+accepts its result because the calculation is part of the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.figures.present import (
+    BudgetResult,
+    _abs_num,
+    _num,
+    _num_value,
+    _scale,
+    _slot_name,
+    describe_source,
+    fact_multiplier,
+)
+from assistant.figures.terms import QueryTerms, tokens
+from assistant.models import Calculation, Filters
+from corpus.lexicon import LIFECYCLE, calculation_asked
+from corpus.numbers import format_dutch_number
+from corpus.text import fold
+
+if TYPE_CHECKING:
+    from assistant.figures.store import FactStore
+
+
+def calculation(store: "FactStore", question: str, q: QueryTerms, filters: Filters) -> BudgetResult | None:
+    """A difference, percentage change or sum the question asks for, computed from cited cells; None when it asks none."""
+    asked_for = calculation_asked(question)
+    if asked_for is None:
+        return None
+    kind, rest = asked_for
+    if kind == "sum":
+        return _sum(store, rest, q, filters)
+    return _difference(store, question, q, filters, kind == "percent")
+
+
+def _difference(store: "FactStore", question: str, q: QueryTerms, filters: Filters, percent: bool) -> BudgetResult | None:
+    ys = sorted(q.years)
+    slots: list[QueryTerms] = []
+    if len(ys) >= 2:
+        slots = [_replace(q, years=frozenset({y})) for y in (ys[0], ys[-1])]
+    elif len(q.phases) >= 2:
+        # Earlier stage first, so the difference reads "later minus earlier" (realisatie − begroot).
+        ordered = [p for p in LIFECYCLE if p in q.phases]
+        slots = [_replace(q, phases=frozenset({p})) for p in (ordered[0], ordered[-1])] if len(ordered) >= 2 else []
+    if len(slots) < 2:
+        return None
+    first = store.best(slots[0], filters)
+    if first is None:
+        return None
+    # The second operand comes from the same row of the same table when possible.
+    same_row = [f for f in store.facts if f.table_id == first[2].table_id and f.row == first[2].row and f.table_id]
+    second = None
+    if same_row:
+        sub = store.restricted(same_row)
+        second = sub.best(slots[1], filters)
+    if second is None:
+        second = store.best(slots[1], filters)
+    if second is None or second[2] is first[2]:
+        return None
+    a, b = first[2], second[2]
+    unit_m = fact_multiplier(a)
+    same_unit = a.unit == b.unit
+    if percent:
+        if a.value == 0:
+            return None
+        result = (b.value - a.value) / abs(a.value) * 100
+        expr = f"({_num(b)} − {_num(a)}) / {_abs_num(a)} × 100% = {format_dutch_number(round(result, 1))}%"
+        desc = f"Procentuele verandering van {_slot_name(a)} naar {_slot_name(b)}"
+        figure = ""
+    else:
+        direction = change_direction(question)
+        sign = difference_sign(a.number, b.number, direction)
+        # Both operands printed negative (spending shown as minus): "hoeveel minder besteed"
+        # compares amounts, so the magnitudes are subtracted.
+        magnitudes = a.number < 0 and b.number < 0 and direction is not None
+        pick = abs if magnitudes else (lambda v: v)
+        first_f, second_f = (b, a) if sign > 0 else (a, b)
+        result = pick(first_f.value) - pick(second_f.value)
+        same_scale = same_unit and _scale(a) == _scale(b)
+        if same_scale:
+            printed = pick(first_f.number) - pick(second_f.number)
+            shown = (pick(first_f.number), pick(second_f.number))
+        else:
+            printed = result
+            shown = (pick(first_f.value), pick(second_f.value))
+        suffix = f" (× € {'1.000' if unit_m == 1000 else '1 mln'})" if same_scale and unit_m and unit_m > 1 else ""
+        expr = f"{_num_value(shown[0])} − {_num_value(shown[1])} = {format_dutch_number(printed)}{suffix}"
+        if magnitudes:
+            expr += " (bedragen zonder minteken vergeleken)"
+        desc = {
+            "up": f"Toename van {_slot_name(a)} naar {_slot_name(b)}",
+            "down": f"Afname van {_slot_name(a)} naar {_slot_name(b)}",
+        }.get(direction or "", f"Verschil tussen {_slot_name(first_f)} en {_slot_name(second_f)}")
+        if unit_m is None or not same_unit:
+            figure = format_dutch_number(result) + (" (eenheid niet vermeld)" if unit_m is None else "")
+        else:
+            figure = f"€ {format_dutch_number(result)}"
+    calc = Calculation(desc, expr, result, (a, b))
+    srcs = "; ".join(describe_source(f, store.documents.get(f.doc_id)) for f in (a, b))
+    text = f"{desc}: {expr}{', dus ' + figure if figure else ''}. Bronnen: {srcs}."
+    return BudgetResult((a, b), False, calc, text, min(first[0], second[0]), True)
+
+def _sum(store: "FactStore", rest: str, q: QueryTerms, filters: Filters) -> BudgetResult | None:
+    parts = [p for p in re.split(r"\s+(?:en|and)\s+|,", rest) if tokens(p)]
+    if len(parts) < 2:
+        return None
+    picked = []
+    for part in parts:
+        best = store.best(_replace(q, topic=tuple(tokens(part)), meaning={}), filters)  # the whole question's meaning names no part
+        if best is None:
+            return None
+        picked.append(best)
+    facts = tuple(p[2] for p in picked)
+    if len({f.unit for f in facts}) != 1:
+        return None
+    total = sum(f.value for f in facts)
+    m = fact_multiplier(facts[0])
+    printed = sum(f.number for f in facts)
+    suffix = f" (× € {'1.000' if m == 1000 else '1 mln'})" if m and m > 1 else ""
+    expr = " + ".join(_num(f) for f in facts) + f" = {format_dutch_number(printed)}{suffix}"
+    figure = f"€ {format_dutch_number(total)}" if m else format_dutch_number(total) + " (eenheid niet vermeld)"
+    desc = "Som van " + ", ".join(f"‘{f.row}’" for f in facts)
+    calc = Calculation(desc, expr, total, facts)
+    srcs = "; ".join(describe_source(f, store.documents.get(f.doc_id)) for f in facts)
+    return BudgetResult(facts, False, calc, f"{desc}: {expr}, dus {figure}. Bronnen: {srcs}.",
+                        min(p[0] for p in picked), True)
+
+
+_UP_RE = re.compile(r"hoger|\bmeer\b|gestegen|stijg\w*|toename|toegenomen|gegroeid|\bgroei|erbij|increase\w*|\bmore\b|higher|\brose\b|risen|grew")
+_DOWN_RE = re.compile(r"lager|minder|gedaald|daling|\bdaalt|afname|afgenomen|gekrompen|bezuinig\w*|decrease\w*|\bless\b|lower|fell|dropped")
+
+
+def change_direction(question: str) -> str | None:
+    """"up" for "hoeveel hoger / gestegen", "down" for "hoeveel minder / gedaald", None for a
+    plain "verschil" question."""
+    q = fold(question)
+    up, down = _UP_RE.search(q), _DOWN_RE.search(q)
+    if up and not down:
+        return "up"
+    if down and not up:
+        return "down"
+    return None
+
+
+def difference_sign(first: float, second: float, direction: str | None) -> int:
+    """+1: report second − first (a rise from the earlier to the later operand); -1: first −
+    second. A "down" question reports the fall as a positive amount; a plain "verschil"
+    question reports the size of the difference (larger minus smaller); magnitudes are
+    compared when both operands are printed negative."""
+    if direction == "up":
+        return 1
+    if direction == "down":
+        return -1
+    if first < 0 and second < 0:
+        return 1 if abs(second) >= abs(first) else -1
+    return 1 if second >= first else -1
+
+
+def _replace(q: QueryTerms, **changes) -> QueryTerms:
+    from dataclasses import replace
+
+    return replace(q, **changes)

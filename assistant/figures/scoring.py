@@ -1,0 +1,270 @@
+"""Scoring one fact against a question: pure functions with named weights.
+
+`fits_constraints` are the hard constraints of an answer (year, flow); `score_fact` orders
+the candidates that pass. The weights are documented in `score_fact`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from assistant.figures.terms import _WEAK, QueryTerms, token_match, tokens
+from corpus.lexicon import CHANGE_PHASES, RESERVE_FLOWS, column_phase, flows, flows_compatible, year_span, years
+from corpus.models import BudgetFact
+from corpus.text import fold
+
+_CHANGE_TABLE_RE = re.compile(r"wijziging|mutatie|specificatie")
+
+
+def fact_years(fact: BudgetFact) -> tuple[str, set[int]]:
+    """The most specific years a fact is about and where they come from: ("column", …) for a
+    year column; ("own", …) for an in-text amount's own year; ("row", …) for years in the row
+    label; ("sentence", …) for years elsewhere in an amount's sentence; ("document", …) for
+    the document's year; ("none", set()) when nothing says."""
+    col = year_span(fact.column)
+    if col:
+        return "column", col
+    own = dict(fact.extra).get("year")
+    if own:
+        return "own", {int(own)}
+    if fact.table_id:
+        row = year_span(fact.row)
+        if row:
+            return "row", row
+    elif fact.sentence:
+        sent = year_span(fact.sentence)
+        if sent:
+            return "sentence", sent | ({fact.year} if fact.year else set())
+    if fact.year:
+        return "document", {fact.year}
+    return "none", set()
+
+
+# Phases a row label may carry for its cells ("Meerjarenbegroting 2023-2026", "Realisatie"); a
+# row item named "Technische wijziging" or "Budget bijzondere bijstand" names an item, not a phase.
+_ROW_PHASES = ("primitief", "na_wijzigingen", "cumulatief", "realisatie", "prognose")
+
+
+def fact_phase_source(fact: BudgetFact) -> tuple[str | None, str]:
+    """(phase, where it comes from: "column", "row", "caption", "sentence" or "")."""
+    if not fact.table_id:
+        phase = column_phase(fact.row)
+        if phase:
+            return phase, "row"
+        phase = column_phase(fact.sentence)
+        # Elsewhere in the sentence only a specific phase counts ("besteed", "prognose").
+        return (phase, "sentence") if phase in _ROW_PHASES else (None, "")
+    phase = column_phase(fact.column) if fact.column else None
+    if phase:
+        return phase, "column"
+    row_phase = column_phase(fact.row) if fact.row else None
+    if row_phase in _ROW_PHASES or (row_phase == "begroot" and "begroting" in fold(fact.row)):
+        return row_phase, "row"
+    phase = column_phase(fact.table) if fact.table else None
+    return (phase, "caption") if phase else (None, "")
+
+
+def fact_flows(fact: BudgetFact) -> set[str]:
+    """Money flows a fact names: column and row label; for an in-text amount its sentence too."""
+    named = flows(fact.column) | flows(fact.row)
+    if not fact.table_id:
+        named |= flows(fact.sentence)
+    return named
+
+
+def _fact_years(fact: BudgetFact) -> tuple[set[int], set[int]]:
+    """(years in the column header, years in the row label or sentence)."""
+    return years(fact.column), years(fact.row) | years(fact.sentence)
+
+
+def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
+    """Hard constraints a best candidate must meet to be an answer at all. Pure.
+
+    - a year the question names must be the cell's year (its column, its own year, its row
+      label's years, else its sentence's or document's year): "lasten in 2019" is never
+      answered from a table of 2023-2026;
+    - a flow the question names (lasten, baten, ...) must not contradict the cell's flow:
+      "de baten van X" is never answered with the lasten row of X, nor with a sentence about X
+      that names no flow at all.
+    """
+    if q.years:
+        _, ys = fact_years(fact)
+        if not ys & q.years:
+            return False
+    named = fact_flows(fact)
+    if q.flows and named and not flows_compatible(q.flows, named):
+        return False
+    if q.flows and not named and not fact.table_id:
+        return False  # a sentence that names no lasten/baten/… does not answer "de baten van X"
+    return True
+
+
+# Meaning: how close the question is to a fact's row in the embedding space (the index's
+# vector of the row line with its table's caption and header, or of the amount's sentence),
+# relative to the closest fact of the question. It lets "jeugdzorg" find a row "Jeugdhulp"
+# without a synonym list, and orders rows that share the question's words.
+W_MEANING = 2.0
+MEANING_SPAN = 0.04  # cosine below the closest fact at which the meaning bonus is gone
+# A fact this close to the question (absolute cosine) and the closest of all counts as covering
+# the topic by meaning (MEANING_COVERAGE × closeness), even with no word in common.
+MEANING_FLOOR = 0.87
+MEANING_COVERAGE = 0.6
+
+
+def closeness(similarity: float | None, best: float | None) -> float:
+    """0..1: 1 for the fact closest to the question, falling linearly to 0 at MEANING_SPAN below it."""
+    if similarity is None or best is None:
+        return 0.0
+    return max(0.0, 1.0 - (best - similarity) / MEANING_SPAN)
+
+
+def score_fact(
+    q: QueryTerms,
+    fact: BudgetFact,
+    document_tokens: Sequence[str] = (),
+    columns: Sequence[str] = (),
+    similarity: float | None = None,
+    best_similarity: float | None = None,
+) -> tuple[float, float]:
+    """Score one fact for a question; returns (score, topic coverage 0..1). Pure.
+
+    `similarity`: cosine of the question and the fact's row or sentence vector (None without
+    vectors); `best_similarity`: the highest of the candidates' similarities.
+
+    `document_tokens` are the document's title, programme and type words; `columns` the
+    headers of the fact's table in order (for "change relative to column X").
+
+    Weights (additive; chosen so that a full topic match outweighs any single aspect):
+    - topic: 4.0 × coverage (question topic tokens matched in the row label, its parent and,
+      for in-text amounts, the subject phrase; tokens only found in the caption 0.7, the column
+      header, the sentence or the enclosing table row 0.8, the earlier text of the amount's
+      paragraph 0.5, and the document's title, programme or type 0.9: every table of
+      "programma Inkomensvoorziening" is about that programme, so "de lasten van
+      Inkomensvoorziening" finds its bare "Lasten" row; a row naming only a flow or a total
+      takes its caption as its subject, matched in full) + 1.5 × precision (share of the row
+      label's own content words the question names, words of the document's title not
+      counted, so "Armoedebeleid" beats "Armoedebeleid (stichting Leergeld)" for
+      "armoedebeleid"). Weak words ("budget", "geld") weigh 0.3. Context tokens (previous
+      topic of a follow-up) add up to 1.0 × their coverage.
+    - year: a year column equal to a question year +2.0, different -2.5; an in-text amount's
+      own year +2.0 / -2.0; a year in the row label or sentence +1.0 / -1.0; only the
+      document's year +0.3; nothing -0.5. A filter year (soft_year) counts half, never
+      penalises.
+    - phase (begroot / na_wijzigingen / realisatie / ...; the column's, else the row's): asked
+      +1.5, a plain "begroot" question against a kind of budget column +0.5, another phase
+      -1.0, no phase at all when a specific one is asked -0.75; a forecast when no phase is
+      asked -0.5. A change question without a phase: change columns +1.0, and the change
+      column right after the reference column ("ten opzichte van de begroting na
+      wijzigingen" -> "Wijzigingen deze periode") another +1.5.
+    - flow (lasten / baten / saldo / besteding / onttrekking / storting): named in row or
+      column and asked +1.5 (spending counts as lasten), a different flow -1.0.
+    - a change cell (change column, or a table of changes: caption "wijziging",
+      "specificatie") when the question asks no change -1.5.
+    - total rows: +0.5 when the question says "totaal", -0.3 otherwise.
+    - a row of reserve mutations (toevoeging, onttrekking, "mutaties reserves") when the
+      question names no reserve: -1.5.
+    - meaning: + W_MEANING × closeness (see `closeness`); a fact at least MEANING_FLOOR close
+      covers the topic by meaning up to MEANING_COVERAGE × closeness.
+    """
+    extra = dict(fact.extra)
+    in_text = not fact.table_id
+    label_tokens = tokens(fact.row)
+    context_tokens = tokens(extra.get("context", ""))
+    caption_tokens = tokens(fact.table + " " + extra.get("table", "") + " " + extra.get("header", ""))
+    column_tokens = tokens(fact.column)
+    sentence_tokens = tokens(fact.sentence) if in_text else []
+    paragraph_tokens = tokens(extra.get("paragraph", "")) if in_text else []
+    doc_set = list(document_tokens)
+    # A row that names only a flow or a total ("Lasten", "Totaal baten") takes its subject from
+    # its table's caption: in a programme's own table ("Baten en lasten P2 Mens en
+    # Maatschappij") the caption says what the Lasten row is the lasten of.
+    bare_row = bool(fact.table_id) and not [t for t in label_tokens if t not in _WEAK]
+    subject_tokens = tokens(fact.table + " " + extra.get("table", "")) if bare_row else label_tokens
+    caption_weight = 1.0 if bare_row else 0.7
+
+    def match(t: str) -> float:
+        return max(
+            token_match(t, subject_tokens),
+            0.8 * token_match(t, context_tokens),
+            0.8 * token_match(t, sentence_tokens),
+            0.8 * token_match(t, column_tokens),
+            caption_weight * token_match(t, caption_tokens),
+            0.5 * token_match(t, paragraph_tokens),
+            0.9 * token_match(t, doc_set),
+        )
+
+    weights = [0.3 if t in _WEAK else 1.0 for t in q.topic]
+    matched = sum(w * match(t) for t, w in zip(q.topic, weights))
+    coverage = matched / sum(weights) if weights else 0.0
+    own = [t for t in subject_tokens if t not in _WEAK and token_match(t, doc_set) < 1.0]
+    precision = (
+        sum(1 for t in own if token_match(t, list(q.topic)) >= 0.6) / len(own) if own and q.topic else 0.0
+    )
+    score = 4.0 * coverage + 1.5 * precision
+    if q.context:
+        score += sum(match(t) for t in q.context) / len(q.context)
+
+    source, fys = fact_years(fact)
+    asked = set(q.years)
+    if asked:
+        hit = bool(fys & asked)
+        if source == "column":
+            score += 2.0 if hit else -2.5
+        elif source == "own":
+            score += 2.0 if hit else -2.0
+        elif source == "row":
+            score += 1.0 if hit else -1.0
+        elif source == "sentence":
+            score += 0.5 if hit else -1.0  # somewhere in the sentence: may be another clause's
+        elif source == "document":
+            score += 0.3 if hit else -0.5
+        else:
+            score -= 0.5
+    elif q.soft_year is not None:
+        if source == "column":
+            score += 1.0 if q.soft_year in fys else 0.0
+        elif source in ("own", "row", "sentence") and q.soft_year in fys:
+            score += 0.5
+
+    phase, phase_from = fact_phase_source(fact)
+    # "begroot cumulatief": the specific phase is the one asked, "begroot" only frames it.
+    asked_phases = (q.phases - {"begroot"}) or q.phases
+    if asked_phases:
+        if phase in asked_phases:
+            score += 0.75 if phase_from == "caption" else 1.5  # a column says it more precisely
+        elif phase and asked_phases == {"begroot"} and phase in ("primitief", "na_wijzigingen", "cumulatief"):
+            score += 0.5
+        elif phase in CHANGE_PHASES and asked_phases & set(CHANGE_PHASES):
+            score += 0.75  # "de wijzigingen" asked, a cell of the changes of this period
+        elif phase and phase_from != "caption":
+            score -= 1.0  # (a table of changes is penalised below, once)
+        elif asked_phases - {"begroot"}:
+            score -= 0.75
+    else:
+        if phase == "prognose":
+            score -= 0.5  # a forecast answers only when one is asked for
+        if q.wants_change and phase in CHANGE_PHASES:
+            score += 1.0
+            if q.reference and fact.column in columns:
+                i = list(columns).index(fact.column)
+                if i > 0 and column_phase(columns[i - 1]) in q.reference:
+                    score += 1.5
+    named_flows = fact_flows(fact)
+    if q.flows and named_flows:
+        score += 1.5 if flows_compatible(q.flows, named_flows) else -1.0
+
+    # A row of reserve mutations answers a question about reserves, not one about a
+    # programme's lasten or baten (BBV art. 17 reports them apart).
+    if flows(fact.row) & RESERVE_FLOWS and not q.flows & RESERVE_FLOWS and not any(t.startswith("reserve") for t in q.topic):
+        score -= 1.5
+    change_cell = phase in CHANGE_PHASES or bool(_CHANGE_TABLE_RE.search(fold(fact.table)))
+    if change_cell and not in_text and not q.wants_change and not (q.phases & set(CHANGE_PHASES)):
+        score -= 1.5
+    if ("is_total", "1") in fact.extra:
+        score += 0.5 if q.wants_total else -0.3
+    near = closeness(similarity, best_similarity)
+    score += W_MEANING * near
+    if near and similarity is not None and similarity >= MEANING_FLOOR:
+        coverage = max(coverage, MEANING_COVERAGE * near)
+    return score, coverage

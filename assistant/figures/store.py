@@ -1,0 +1,236 @@
+"""The fact store: every budget fact and table of the corpus, and the lookup of a money question.
+
+`FactStore.lookup(question, filters)` ranks every fact (table cell or in-text amount) with the
+pure `score_fact` and returns a `BudgetResult`: the best-supported fact with the others that
+also fit, several when they tie (ambiguous), or nothing (found=False: the caller abstains or
+falls back to passages; we never guess).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping, Sequence
+
+from assistant.figures.arithmetic import _replace, calculation
+from assistant.figures.present import NOT_FOUND_TEXT, BudgetResult, describe_source, format_figure
+from assistant.figures.scoring import fact_years, fits_constraints, score_fact, _fact_years
+from assistant.figures.terms import QueryTerms, gloss_budget_english, tokens
+from assistant.models import Filters
+from corpus.lexicon import flows, phases, words, years
+from corpus.models import BudgetFact, DocumentMeta, Table
+from corpus.text import fold
+
+# Candidates with another value scoring this close to the best "also fit": listed under the
+# answer (one point is about one content word of the question less in the row or column).
+ALSO_FITS_MARGIN = 1.0
+# Only candidates this close to the best are a tie: then the answer asks which one is meant.
+TIE_MARGIN = 0.05
+MIN_SCORE = 2.0  # below this the best candidate is not a match, whatever its rank
+MIN_COVERAGE = 0.5  # share of the question's topic words the best cell must match
+DECLINE_COVERAGE = 0.75  # a best cell this well matched but of another year/flow: say so, abstain
+
+_REPORT_WORDS = (
+    "kwartaalrapportage", "rapportage", "berap", "voortgangsrapportage", "jaarrekening", "jaarverslag",
+    "voorjaarsnota", "najaarsnota", "programmabegroting", "tussenrapportage", "bestuursrapportage",
+)
+
+
+class FactStore:
+    """All budget facts and tables of the corpus, searchable by question and filters."""
+
+    def __init__(self, facts: Iterable[BudgetFact], tables: Iterable[Table],
+                 documents: Mapping[str, DocumentMeta]) -> None:
+        self.facts = list(facts)
+        self.tables = list(tables)
+        self.documents = dict(documents)
+        self._names = {fold(m.municipality) for m in self.documents.values() if m.municipality}
+        self._doc_tokens = {
+            d: tokens(f"{m.title} {m.program or ''} {m.doc_type or ''}") for d, m in self.documents.items()
+        }
+        self._columns = {t.id: t.columns for t in self.tables}
+        doc_words = {fold(m.doc_type) for m in self.documents.values() if m.doc_type} | set(_REPORT_WORDS)
+        self._doc_year_re = re.compile(
+            r"\b(?:" + "|".join(sorted(map(re.escape, doc_words), key=len, reverse=True)) + r")\s+((?:19|20)\d\d)\b"
+        )
+        # Every word a fact can be found by: English question words outside it are not topic.
+        vocab: set[str] = set()
+        for f in self.facts:
+            extra = dict(f.extra)
+            vocab.update(tokens(f"{f.row} {f.column} {f.table} {f.sentence} {extra.get('context', '')}"))
+        for toks in self._doc_tokens.values():
+            vocab.update(toks)
+        self._vocab = vocab
+
+    # -- filtering and ranking
+    def _allowed(self, fact: BudgetFact, filters: Filters) -> bool:
+        meta = self.documents.get(fact.doc_id)
+        town = meta.municipality if meta else fact.municipality
+        if filters.municipality and (town or "").casefold() != filters.municipality.casefold():
+            return False
+        if filters.doc_type and meta and meta.doc_type != filters.doc_type:
+            return False
+        if filters.year is not None:
+            doc_year = meta.year if meta else fact.year
+            col_years, row_years = _fact_years(fact)
+            if doc_year not in (None, filters.year) and filters.year not in col_years | row_years:
+                return False
+        return True
+
+    def _terms(self, question: str, filters: Filters, topic_hint: str = "", context_hint: str = "",
+               language: str = "nl", own_question: str = "", meaning: Mapping[int, float] | None = None) -> QueryTerms:
+        q = self._parse_terms(question, filters, topic_hint, context_hint, language)
+        if meaning:
+            q = _replace(q, meaning=meaning)
+        # A year that names a document ("in de 3e kwartaalrapportage 2023") is the document's
+        # year, not a column year: it becomes soft.
+        doc_years = {int(y) for y in self._doc_year_re.findall(fold(question))}
+        if doc_years and q.years <= doc_years:
+            q = _replace(q, years=frozenset(), soft_year=min(q.years or doc_years))
+        # A follow-up's own words win over what resolution carried over from the previous
+        # turn ("En de putting?" after a question about stortingen asks the putting).
+        if own_question and fold(own_question) != fold(question):
+            own_flows, own_years, own_phases = flows(own_question), years(own_question), phases(own_question)
+            if own_flows:
+                q = _replace(q, flows=frozenset(own_flows))
+            if own_years:
+                q = _replace(q, years=frozenset(own_years), soft_year=None)
+            if own_phases:
+                q = _replace(q, phases=frozenset(own_phases))
+        return q
+
+    def _parse_terms(self, question: str, filters: Filters, topic_hint: str, context_hint: str,
+                     language: str) -> QueryTerms:
+        drop = set(self._names)
+        if filters.municipality:
+            drop.add(filters.municipality)
+        drop |= {w for n in drop for w in words(n)}
+        soft = filters.year if filters.year is not None and not years(question) else None
+        if language != "en":
+            return QueryTerms.parse(question, topic_hint, soft_year=soft, drop=drop, context_hint=context_hint)
+        # English: the Dutch glosses (search text beyond the question, budget vocabulary) are
+        # the topic; English words count only when the documents use them too ("BUIG").
+        own = tokens(question)
+        glosses = [t for t in tokens(context_hint) if t not in own] + tokens(gloss_budget_english(question))
+        known = [t for t in own if t in self._vocab]
+        base = QueryTerms.parse(f"{question} {' '.join(glosses)}", soft_year=soft, drop=drop)
+        topic = tuple(dict.fromkeys(t for t in known + glosses if fold(t) not in drop))
+        return _replace(base, topic=topic)
+
+    def rank(self, q: QueryTerms, filters: Filters) -> list[tuple[float, float, BudgetFact]]:
+        """(score, coverage, fact) for every allowed fact, best first (ties: document order)."""
+        allowed = [f for f in self.facts if self._allowed(f, filters)]
+        sims = [q.meaning.get(id(f)) for f in allowed]
+        best = max((s for s in sims if s is not None), default=None)
+        scored = [
+            (*score_fact(q, f, self._doc_tokens.get(f.doc_id, ()), self._columns.get(f.table_id, ()), sim, best), f)
+            for f, sim in zip(allowed, sims)
+        ]
+        scored.sort(key=lambda x: (-x[0], x[2].doc_id, x[2].start))
+        return scored
+
+    def search(self, query: str, filters: Filters = Filters(), limit: int = 20) -> list[BudgetFact]:
+        """Facts matching a free query (the `assistant figures` command), best first."""
+        q = self._terms(query, filters)
+        if not q.topic:
+            # Only aspects ("lasten", "realisatie 2022"): list the cells that have them.
+            return [f for s, _, f in self.rank(q, filters) if s > 0][:limit]
+        return [f for s, cov, f in self.rank(q, filters) if s >= MIN_SCORE and cov >= MIN_COVERAGE][:limit]
+
+    # -- the conversation
+    def lookup(self, question: str, filters: Filters = Filters(), topic_hint: str = "",
+               context_hint: str = "", language: str = "nl", own_question: str = "",
+               meaning: Mapping[int, float] | None = None) -> BudgetResult:
+        """Answer a money question from the facts (see module docstring).
+
+        question: the resolved question; topic_hint: its content words (QueryPlan.topic);
+        context_hint: the search text (previous topic of a follow-up, glosses of an English
+        question); language "nl"/"en"; own_question: the words the user typed this turn (a
+        follow-up's flow, year or phase override the resolved ones); meaning: the cosine of
+        the question and each fact's row or sentence vector, keyed by id(fact).
+        """
+        if not question or not question.strip():
+            return BudgetResult((), False, None, NOT_FOUND_TEXT, 0.0, False)
+        q = self._terms(question, filters, topic_hint, context_hint, language, own_question, meaning)
+        calc = calculation(self, question, q, filters)
+        if calc is not None:
+            return calc
+        ranked = self.rank(q, filters)
+        if not ranked:
+            return BudgetResult((), False, None, NOT_FOUND_TEXT, 0.0, False)
+        best_score, best_cov, best = ranked[0]
+        if best_score >= MIN_SCORE and best_cov >= DECLINE_COVERAGE and not fits_constraints(q, best):
+            return BudgetResult((), False, None, self._decline_text(q, best), best_score, False,
+                                tuple((s, f) for s, _, f in ranked[:5]), declined=True)
+        if not self._good_enough(q, best_score, best_cov, best):
+            return BudgetResult((), False, None, NOT_FOUND_TEXT, best_score, False,
+                                tuple((s, f) for s, _, f in ranked[:5]))
+        rivals = _rivals(ranked)
+        candidates = tuple((s, f) for s, _, f in ranked[:10])
+
+        def listed(facts: Sequence[BudgetFact]) -> str:
+            return "\n".join(f"- {format_figure(f)} — {describe_source(f, self.documents.get(f.doc_id))}" for f in facts)
+
+        if len(rivals) > 1 and rivals[1][0] >= best_score - TIE_MARGIN:
+            facts = [f for _, f in rivals]
+            text = "Meerdere bedragen passen even goed bij uw vraag. Welke bedoelt u?\n" + listed(facts)
+            return BudgetResult(tuple(facts), True, None, text, best_score, True, candidates)
+        # The best-supported figure answers; the others that also fit are listed under it.
+        others = [f for _, f in rivals[1:4]]
+        text = self.figure_text(best)
+        if others:
+            text += "\nAndere bedragen die ook passen:\n" + listed(others)
+        return BudgetResult((best, *others), False, None, text, best_score, True, candidates)
+
+    def figure_text(self, fact: BudgetFact) -> str:
+        """The answer with one figure: the figure, its cell and document, its footnote."""
+        text = f"{format_figure(fact)}. Bron: {describe_source(fact, self.documents.get(fact.doc_id))}."
+        return text + (f" Voetnoot: {fact.footnote}" if fact.footnote else "")
+
+    @staticmethod
+    def _decline_text(q: QueryTerms, fact: BudgetFact) -> str:
+        """Why a clearly named budget line has no answer: the asked year or flow is not there."""
+        where = f"‘{fact.row}’" + (f" in tabel ‘{fact.table}’" if fact.table else "")
+        _, ys = fact_years(fact)
+        if q.years and not ys & q.years:
+            asked = ", ".join(str(y) for y in sorted(q.years))
+            return f"Ik heb geen bedrag gevonden voor {asked}: de documenten geven voor {where} geen bedrag over dat jaar."
+        return f"Ik heb geen bedrag gevonden dat bij deze vraag past: de documenten noemen voor {where} alleen andere soorten bedragen."
+
+    @staticmethod
+    def _good_enough(q: QueryTerms, score: float, coverage: float, fact: BudgetFact | None = None) -> bool:
+        if score < MIN_SCORE:
+            return False
+        if fact is not None and not fits_constraints(q, fact):
+            return False
+        if q.topic:
+            return coverage >= MIN_COVERAGE
+        # No topic words ("wat zijn de lasten na wijzigingen?"): the aspects must carry it.
+        return bool(q.phases or q.flows)
+
+    def best(self, q: QueryTerms, filters: Filters) -> tuple[float, float, BudgetFact] | None:
+        """The best candidate when it is good enough to answer with, else None."""
+        ranked = self.rank(q, filters)
+        if not ranked or not self._good_enough(q, ranked[0][0], ranked[0][1], ranked[0][2]):
+            return None
+        return ranked[0]
+
+    def restricted(self, facts: Sequence[BudgetFact]) -> "FactStore":
+        """A store over some of these facts (the same documents)."""
+        return FactStore(facts, (), self.documents)
+
+
+def _rivals(ranked: list[tuple[float, float, BudgetFact]], limit: int = 4) -> list[tuple[float, BudgetFact]]:
+    """(score, fact) of the top fact plus every candidate with another value within
+    ALSO_FITS_MARGIN of it (one per value, best first)."""
+    top = ranked[0][0]
+    out: list[tuple[float, BudgetFact]] = []
+    seen: set[float] = set()
+    for score, _, f in ranked:
+        if score < top - ALSO_FITS_MARGIN or len(out) >= limit:
+            break
+        key = round(f.value, 6)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((score, f))
+    return out

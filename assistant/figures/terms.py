@@ -1,0 +1,148 @@
+"""What a money question asks for, in the words the facts are matched by.
+
+`QueryTerms.parse` reads a question once: topic words (the subject), years, budget phases and
+flows (from corpus.lexicon), whether a total or a change is asked, and the reference point of
+a change. `token_match` says how well one topic word is matched by a label's words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from corpus.lexicon import AMOUNT_CHANGE, REFERENCE, content_words, flows, phases, stem, years
+from corpus.text import fold
+
+tokens = content_words
+
+# English budget vocabulary -> Dutch words the tables and sentences use (topic words of other
+# subjects come from the shared glossary through the search text).
+_EN_BUDGET: dict[str, str] = {
+    "provisional": "voorlopig", "preliminary": "voorlopig", "definitive": "definitief", "final": "definitief",
+    "fund": "fonds", "deficit": "tekort nadeel", "shortfall": "tekort", "surplus": "overschot",
+    "advantage": "voordeel", "windfall": "voordeel", "disadvantage": "nadeel", "overrun": "overschrijding",
+    "overspend": "overschrijding", "overspending": "overschrijding", "risk": "risico", "contribution": "bijdrage",
+    "grant": "subsidie bijdrage", "reserve": "reserve", "reserves": "reserve", "safety net": "vangnet",
+    "average": "gemiddelde", "debt": "schulden", "debts": "schulden", "remaining": "resterende",
+    "programme": "programma", "program": "programma", "total": "totaal", "specification": "specificatie",
+}
+_EN_BUDGET_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _EN_BUDGET), key=len, reverse=True)) + r")\b")
+
+
+def gloss_budget_english(question: str) -> str:
+    """Dutch budget words for the English budget words in a question ("provisional" -> "voorlopig")."""
+    return " ".join(_EN_BUDGET[m.group(1)] for m in _EN_BUDGET_RE.finditer(question.lower()))
+
+# Words that say something about money but name no topic: they count a little.
+_WEAK = {"budget", "geld", "middelen", "kosten", "post", "programma", "begroting", "totaal"}
+
+def _compound(word: str, parts: set[str]) -> bool:
+    """word is two known parts glued ("jongerenaanpak" = "jongeren" + "aanpak"; a linking s allowed)."""
+    for i in range(3, len(word) - 2):
+        head, tail = word[:i], word[i:]
+        if tail in parts and (head in parts or (head.endswith("s") and head[:-1] in parts)):
+            return True
+    return False
+
+
+def token_match(q: str, candidates: Sequence[str]) -> float:
+    """How well question token q is matched by candidate tokens, 0..1 (see `_token_match`).
+
+    Memoised: the same fact fields meet the same question words again and again (every
+    lookup scores every fact, and arithmetic questions rank several times), and the
+    spelling comparison is the expensive part of a budget answer.
+    """
+    return _token_match(q, tuple(candidates))
+
+
+@functools.lru_cache(maxsize=500_000)
+def _token_match(q: str, candidates: tuple[str, ...]) -> float:
+    """How well question token q is matched by candidate tokens, 0..1.
+
+    1.0 equal or equal after stemming, or a compound of two candidate tokens (and the reverse);
+    0.7 shared prefix of at least 5 letters where one word starts the other
+    ("schulden" / "schuldenlast"); 0.6 near-identical spelling (difflib ratio >= 0.85, 6+ letters)
+    or a shared stem of 8+ letters ("ondermijning" / "ondermijnende").
+    """
+    if not candidates:
+        return 0.0
+    cset = set(candidates)
+    stems = {stem(c) for c in cset}
+    if q in cset or stem(q) in stems:
+        return 1.0
+    if _compound(q, cset | stems):
+        return 1.0
+    qparts = {q}
+    best = 0.0
+    for c in cset:
+        if len(c) > 6 and _compound(c, qparts | {stem(q)}):
+            best = max(best, 0.7)
+    for c in cset:
+        short, long_ = sorted((q, c), key=len)
+        if len(short) >= 5 and long_.startswith(short):
+            best = max(best, 0.7)
+        elif len(os.path.commonprefix((q, c))) >= 8:
+            best = max(best, 0.6)  # derivations of one stem: "ondermijning" / "ondermijnende"
+        elif len(q) >= 6 and len(c) >= 6 and difflib.SequenceMatcher(None, q, c).ratio() >= 0.85:
+            best = max(best, 0.6)
+    return best
+
+
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """What a question asks for, parsed once.
+
+    topic: content tokens the cell must match; context: tokens from the conversation or the
+    search text (previous topic of a follow-up, abbreviation expansions) that only add a bonus,
+    or stand in for the topic when the question names none ("En wat gaat er in 2023 af?").
+    phases: budget phases asked for; reference: phases named as the reference point of a change
+    ("ten opzichte van de begroting na wijzigingen").
+    """
+
+    topic: tuple[str, ...]
+    years: frozenset[int]
+    phases: frozenset[str]
+    flows: frozenset[str]
+    wants_total: bool = False
+    wants_change: bool = False
+    soft_year: int | None = None
+    reference: frozenset[str] = frozenset()
+    context: tuple[str, ...] = ()
+    # Cosine of the question and each fact's row or sentence vector, keyed by id(fact).
+    meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def parse(cls, question: str, topic_hint: str = "", soft_year: int | None = None,
+              drop: Iterable[str] = (), context_hint: str = "") -> "QueryTerms":
+        text = f"{question} {topic_hint}"
+        dropped = {fold(d) for d in drop}
+        topic = tuple(dict.fromkeys(t for t in tokens(text) if t not in dropped))
+        context = tuple(dict.fromkeys(t for t in tokens(context_hint) if t not in dropped and t not in topic))
+        if not topic and context:
+            topic, context = context, ()
+        q = fold(question)
+        main, reference = q, frozenset()
+        m = REFERENCE.search(q)
+        if m:
+            reference = frozenset(phases(m.group("ref")))
+            main = q[: m.start()] + " " + q[m.end():]
+        return cls(
+            topic=topic,
+            years=frozenset(years(question)),
+            phases=frozenset(phases(main)),
+            flows=frozenset(flows(question)),
+            wants_total=bool(re.search(r"\btota(a)?le?\b", q)),
+            wants_change=bool(
+                re.search(r"wijziging|mutatie|verschil|extra|toegevoegd|bijgesteld|verhoging|verlaging|verander\w*|\bchange", q)
+                or AMOUNT_CHANGE.search(q)
+            ),
+            soft_year=soft_year,
+            reference=reference,
+            context=context,
+        )

@@ -1,0 +1,91 @@
+"""The text searched for a question: abbreviations expanded in place, English content words glossed in Dutch."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.glossary import ABBREVIATIONS, COMMON_LOWERCASE_WORDS, DUTCH_MARKERS, EN_NL, ENGLISH_MARKERS
+from assistant.understanding.corpus_info import CorpusInfo
+
+# --------------------------------------------------------------------------- search text
+
+
+def merged_abbreviations(info: CorpusInfo) -> dict[str, str]:
+    """Built-in abbreviations with the corpus's own definitions over them."""
+    merged = dict(ABBREVIATIONS)
+    for abbr in list(merged):
+        if any(a.lower() == abbr.lower() for a in info.abbreviations):
+            del merged[abbr]
+    merged.update(info.abbreviations)
+    return merged
+
+
+def _abbreviation_for(token: str, by_lower: dict[str, list[str]]) -> str | None:
+    for key in by_lower.get(token.lower(), ()):
+        if token == key or (len(token) >= 2 and token == key.upper()):
+            return key
+        # Lower or capitalised spellings ("wmo", "Buig") only for longer abbreviations that
+        # are not ordinary words ("wil", "via").
+        low = token.lower()
+        if len(token) >= 3 and (token.islower() or token == token.capitalize()) and low not in COMMON_LOWERCASE_WORDS and low not in DUTCH_MARKERS and low not in ENGLISH_MARKERS:
+            return key
+    return None
+
+
+_TOKEN = re.compile(r"(?<![\w-])[^\W_][\w&]*(?:-[^\W_][\w&]*)*", re.UNICODE)
+
+
+def expand_abbreviations(text: str, abbreviations: dict[str, str]) -> str:
+    """Write each abbreviation in `text` as "abbr (expansion)"; expansions already present
+    in the text are not repeated; long forms in the text get their abbreviation appended."""
+    by_lower: dict[str, list[str]] = {}
+    for key in abbreviations:
+        by_lower.setdefault(key.lower(), []).append(key)
+    lower_text = text.lower()
+    out: list[str] = []
+    pos = 0
+    done: set[str] = set()
+    for m in _TOKEN.finditer(text):
+        token = m.group(0)
+        key = _abbreviation_for(token, by_lower)
+        part_end = m.end()
+        if key is None and "-" in token:
+            head = token.split("-", 1)[0]
+            key = _abbreviation_for(head, by_lower)
+            part_end = m.start() + len(head)
+        if key is None or key in done:
+            continue
+        expansion = abbreviations[key]
+        if expansion.lower() in lower_text:
+            continue
+        done.add(key)
+        out.append(text[pos:part_end])
+        out.append(f" ({expansion})")
+        pos = part_end
+    out.append(text[pos:])
+    expanded = "".join(out)
+    extra = [
+        abbr for abbr, exp in abbreviations.items()
+        if len(exp) >= 8 and abbr not in done and re.search(r"\b" + re.escape(exp.lower()) + r"\b", lower_text)
+        and not re.search(r"(?<![\w-])" + re.escape(abbr) + r"(?![\w-])", text, re.IGNORECASE)
+    ]  # fmt: skip
+    return expanded + (" " + " ".join(extra) if extra else "")
+
+
+@lru_cache(maxsize=1)
+def _gloss_pattern() -> re.Pattern[str]:
+    keys = sorted(EN_NL, key=len, reverse=True)
+    return re.compile(r"(?<![\w'-])(?:" + "|".join(re.escape(k) for k in keys) + r")s?(?![\w'-])")
+
+
+def gloss_english(text: str) -> list[str]:
+    """Dutch terms for the English words and phrases in `text` (longest phrases first)."""
+    terms: list[str] = []
+    for m in _gloss_pattern().finditer(text.lower()):
+        key = m.group(0)
+        key = key if key in EN_NL else key[:-1]  # plural "s" matched by the pattern
+        for term in EN_NL[key].split():
+            if term not in terms:
+                terms.append(term)
+    return terms

@@ -1,0 +1,451 @@
+"""The language of the documents and the questions, in one place.
+
+Every stage that reads words uses this module: the index (BM25 terms), the corpus (years of
+a table column), question understanding (years, phases, flows, what kind of answer is asked)
+and the budget lookup. Where a term comes from is written down in docs/DOMAIN.md; nothing here
+exists for one question or one document.
+
+- Words: `fold`, `STOPWORDS`, `stem`, `tokenize` (index terms), `content_words` (the subject
+  words of a question or a label: no function words, no framing words, no years or numbers).
+- Years: `YEAR`, `years`, `year_span` (ranges "2024-2027"), `RELATIVE_YEAR` (volgend jaar).
+- Public finance (BBV): budget phases (`phases`, `column_phase`), money flows (`flows`,
+  `flows_compatible`), the reference point of a change (`REFERENCE`).
+- What a question asks for: `asked(question) -> Asked` (money, an amount, a quantity) — the
+  one money/quantity decision; `has_quantity(text)` for the sentences that answer a quantity.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from corpus.text import fold
+
+__all__ = [
+    "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RESERVE_FLOWS", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "STOPWORDS",
+    "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "calculation_asked", "column_phase", "content_words", "flows", "flows_compatible",
+    "fold", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
+]  # fmt: skip
+
+# ----------------------------------------------------------------------------- words
+
+# Frequent Dutch function words: they carry no topic and would dominate short queries.
+STOPWORDS = frozenset(
+    """
+    de het een en van in op te dat die dit deze voor met aan als is zijn was waren wordt worden
+    werd er om door bij of ook tot uit naar over dan maar nog niet geen wel al zo zich hij zij
+    ze we wij u je jij ik hun hen ons onze mijn uw haar hem men wat wie waar hoe welke welk
+    heeft hebben had kan kunnen zal zullen zou zouden moet moeten mag mogen na nu toe tegen
+    onder tussen hier daar dus omdat want zoals waarin waarbij waarvan hierin hiervan daarvan
+    daarnaast alle meer veel zeer per hoeveel waarom wanneer hoeverre the of and to
+    """.split()
+)
+
+# Words that frame a question without naming its subject: question words, auxiliaries and
+# verbs of asking, comparison and change words (they select an operation, see `asked` and the
+# arithmetic), and the words every budget question shares ("bedrag", "gemeente", "jaar").
+FRAME_WORDS = STOPWORDS | frozenset(
+    """
+    hoog hoge groot grote wordt geef noem vertel graag totale gemeente jaar bedrag bedragen
+    euro bedraagt bedroeg tijdens via verschil stijging daling toename afname procentuele procent
+    percentage som opgeteld samen minder hoger lager groei gestegen gedaald gegroeid veranderd
+    verandering veranderen verandert opzichte volgens overzicht staat staan gemeld vermeld genoemd
+    waardoor waarmee hoefde hoeven moest kun kunt gaat gaan ging af rond omtrent ongeveer circa
+    zit zitten periode kregen krijgt krijgen doet doen deed gebeurt geregeld gedaan ingezet
+    gepland kost kostte leveren levert zeg ten eigenlijk precies idem nou daarvoor daaraan daarin
+    daarmee daarop daarover daarbij hiervoor hieraan ervoor ervan eraan erin ermee erop erover
+    erbij stad geeft geven gaf gegeven aantal hoeveelheid
+    a an what which how why when where who whom are were does do did has have will would can
+    could should about also same for in on at by with from this that these those it its they
+    them there their much many please tell me show give list year money goes go into
+    """.split()
+)
+
+# A thousands-grouped number ("1.291", "45.917.564"), optionally with a decimal part ("1.291,5").
+_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:\d+[a-z]*)*")
+_VOWELS = set("aeiouy")
+
+
+def _normalise_number(tok: str) -> str:
+    if _THOUSANDS.match(tok):
+        return tok.replace(".", "")
+    return tok.rstrip(".,")
+
+
+def _undouble(stem: str) -> str:
+    """Undo the spelling changes of inflection so all forms share one stem."""
+    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
+        stem = stem[:-1]  # "bedd" (bedden) → "bed"
+    if stem.endswith("v"):
+        stem = stem[:-1] + "f"  # "uitgav" → "uitgaf" (uitgaven / uitgave)
+    elif stem.endswith("z"):
+        stem = stem[:-1] + "s"  # "huiz" (huizen) → "huis"
+    # Collapse a doubled vowel in the final closed syllable: "jaar"/"jar(en)" → "jar".
+    if len(stem) >= 4 and stem[-1] not in _VOWELS and stem[-2] == stem[-3] and stem[-2] in "aeou":
+        stem = stem[:-2] + stem[-1]
+    return stem
+
+
+def stem(word: str) -> str:
+    """Conservative Dutch suffix stripping; words under 4 letters and numbers are kept.
+
+    One suffix is removed at most (plus a final -e), and only when at least 3 letters remain,
+    which keeps short words ("tien", "geen") intact. Over-stemming is harmless for BM25 as long
+    as it is consistent; under-stemming only costs recall.
+    """
+    if len(word) < 4 or not word.isalpha():
+        return word
+    w = word
+    if w.endswith("heden") and len(w) > 7:
+        return w[:-5] + "heid"  # mogelijkheden → mogelijkheid
+    for suffix in ("tjes", "jes", "tje", "je"):
+        # After a vowel "je" is not a diminutive: "vrije" is "vrij" + "e".
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4 and w[-len(suffix) - 1] not in _VOWELS:
+            return _undouble(w[: -len(suffix)])
+    if w.endswith("s") and len(w) >= 5 and w[-3:-1] in ("er", "el", "em", "en"):
+        w = w[:-1]  # inwoners → inwoner, inkomens → inkomen (then -en below)
+    elif w.endswith("es") and len(w) >= 8 and w[-3] not in _VOWELS or w.endswith("ies") and len(w) >= 7:
+        w = w[:-1]  # reserves → reserve, specificaties → specificatie (the plural -s after -e)
+    # Only after a consonant: "miljoen", "tien", "geen" are not plurals.
+    if w.endswith("en") and len(w) - 2 >= 3 and w[-3] not in _VOWELS:
+        return _undouble(w[:-2])
+    if w.endswith("e") and len(w) - 1 >= 3 and w[-2] not in _VOWELS:
+        return _undouble(w[:-1])
+    return _undouble(w)
+
+
+def tokenize(text: str) -> list[str]:
+    """Text → index terms (order kept, duplicates kept: term frequency matters).
+
+    Lowercase, accents folded; words are runs of letters/digits (hyphens and apostrophes
+    split, single letters dropped); numbers stay one token and lose thousands dots ("95.225"
+    → "95225"); `STOPWORDS` dropped; words stemmed (`stem`).
+    """
+    out: list[str] = []
+    for raw in _TOKEN.findall(fold(text)):
+        if raw[0].isdigit():
+            tok = _normalise_number(raw)
+            if tok:
+                out.append(tok)
+            continue
+        if len(raw) < 2 or raw in STOPWORDS:
+            continue
+        out.append(stem(raw))
+    return out
+
+
+_WORD = re.compile(r"[a-z][a-z0-9]*")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, folded, unstemmed, nothing dropped ("Súdwest-Fryslân" -> sudwest, fryslan)."""
+    return _WORD.findall(fold(text))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _content_words(text: str) -> tuple[str, ...]:
+    t = _ASPECT_WORDS.sub(" ", YEAR.sub(" ", fold(text)))
+    return tuple(w for w in _WORD.findall(t) if w not in FRAME_WORDS and len(w) > 1)
+
+
+def content_words(text: str) -> list[str]:
+    """The subject words of a question or a label, folded and unstemmed: no function or
+    framing words, no years or numbers, no phase or flow words (those are constraints, not
+    subject). Memoised: the budget lookup reads the same labels again and again."""
+    return list(_content_words(text))
+
+
+# ----------------------------------------------------------------------------- years
+
+# A calendar year as documents and questions print it: not part of an amount ("2.024",
+# "€ 2024"), a decimal, or a longer number.
+YEAR = re.compile(r"(?<![\d.,€])((?:19[5-9]|20[0-9])\d)(?![\d]|[.,]\d)")
+# "2024-2027", "2024/2025", "2024 t/m 2027": a span of years (a multi-year estimate).
+YEAR_RANGE = re.compile(
+    r"(?<![\d.,€])((?:19|20)\d\d)\s*(?:[-–/]|t/m|tot en met)\s*((?:19|20)\d\d)(?![\d]|[.,]\d)"
+)
+# "volgend jaar", "vorig jaar", "dit jaar": resolved against the document's year.
+RELATIVE_YEAR = re.compile(
+    r"\b(?:(volgend|komend|aankomend|vorig|afgelopen|dit|huidig|lopend)e?\s+jaar"
+    r"|(next|coming|last|previous|this|current)\s+year)\b",
+    re.IGNORECASE,
+)
+RELATIVE_YEAR_OFFSET = {
+    "volgend": 1, "komend": 1, "aankomend": 1, "next": 1, "coming": 1,
+    "vorig": -1, "afgelopen": -1, "last": -1, "previous": -1,
+    "dit": 0, "huidig": 0, "lopend": 0, "this": 0, "current": 0,
+}  # fmt: skip
+
+
+def years(text: str) -> set[int]:
+    """The calendar years printed in text."""
+    return {int(y) for y in YEAR.findall(text)}
+
+
+def year_span(text: str) -> set[int]:
+    """Years a label covers: single years and ranges ("Meerjarenbegroting 2023-2026" -> 2023..2026)."""
+    found = years(text)
+    for a, b in YEAR_RANGE.findall(text):
+        lo, hi = int(a), int(b)
+        if lo <= hi <= lo + 15:
+            found |= set(range(lo, hi + 1))
+    return found
+
+
+# ----------------------------------------------------------------------------- phases and flows
+
+# Budget phases of the BBV planning-and-control cycle, most specific first: a column "Begroting
+# na wijziging" is na_wijzigingen, not begroot. "in deze kwartaalrapportage" / "dit kwartaal"
+# name the reporting period of an interim report: its "wijzigingen deze periode" column.
+PHASES: tuple[tuple[str, str], ...] = (
+    ("deze_periode", r"(?:\w*wijziging\w* )?(?:in )?deze (?:periode|(?:kwartaal|voortgangs)?rapportage|berap)"
+                     r"|dit kwartaal|this (?:period|quarter(?:ly report)?|report)"),
+    ("na_wijzigingen", r"na (?:begrotings)?wijziging\w*|gewijzigde begroting|bijgestelde begroting|actuele begroting"
+                       r"|after (?:budget )?(?:changes|amendments)|amended budget"),
+    ("primitief", r"primitiev\w*|primaire begroting|oorspronkelijke begroting|originele begroting"
+                  r"|original budget|initial budget"),
+    ("cumulatief", r"cumulatie\w*|cumulative\w*"),
+    ("wijzigingen", r"\w*wijziging\w*|mutatie\w*"),
+    ("realisatie", r"realisatie|gerealiseerd\w*|werkelijk\w*|besteed|uitgegeven|jaarrekening|\brekening\b(?! houden)"
+                   r"|actual\w*|reali[sz]ed|spent"),
+    ("prognose", r"prognose\w*|geprogn\w*|verwacht\w*|forecast\w*|projected|expected"),
+    ("begroot", r"begroot|begrote?\w*|begroting\w*|geraamd\w*|raming\w*|budgeted"),
+)
+# The order of the phases in the cycle: a difference reads "later minus earlier".
+LIFECYCLE = ("primitief", "begroot", "wijzigingen", "na_wijzigingen", "deze_periode", "cumulatief", "prognose", "realisatie")
+CHANGE_PHASES = frozenset({"wijzigingen", "deze_periode"})
+# "... ten opzichte van de begroting na wijzigingen": the phase named there is the reference
+# point of a change, not the column asked for.
+REFERENCE = re.compile(
+    r"(?:ten opzichte van|t\.?o\.?v\.?|vergeleken met|in vergelijking met|compared (?:to|with)|relative to)\s+(?P<ref>[^?.,;]*)"
+)
+# Money flows: lasten and baten (BBV art. 17), their saldo, and the mutations of reserves
+# (toevoeging/storting, onttrekking/putting); spending (besteding) is lasten seen from a budget.
+FLOWS: tuple[tuple[str, str], ...] = (
+    ("lasten", r"\blasten\b|\buitgaven\b|\bkosten\b|\bexpenditure\w*|\bexpenses\b|\bcosts?\b"),
+    ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*|\brevenues?\b|\bincome\b"),
+    ("saldo", r"\bsaldo\b|\bbalance\b"),
+    ("onttrekking", r"onttrekking\w*|onttrokken|\bputting\b|\bwithdraw\w*"),
+    ("storting", r"\bstorting\w*|\bgestort\b|\bdotatie\w*|\btoevoeging\w*|\bdeposit\w*"),
+    ("besteding", r"\bbesteding\w*|\bbesteed\b|\buitgegeven\b|\bspen[dt]\w*"),
+    ("reservemutatie", r"\bmutaties? (?:in |van )?(?:de )?reserves?\b|\breservemutatie\w*"),
+)
+# The mutations of reserves (BBV art. 17: toevoegingen and onttrekkingen, shown apart from a
+# programme's lasten and baten).
+RESERVE_FLOWS = frozenset({"onttrekking", "storting", "reservemutatie"})
+_FLOW_KIN = {
+    "lasten": {"besteding"}, "besteding": {"lasten"},
+    "reservemutatie": {"onttrekking", "storting"}, "onttrekking": {"reservemutatie"}, "storting": {"reservemutatie"},
+}  # fmt: skip
+_ASPECT_WORDS = re.compile("|".join(p for _, p in PHASES + FLOWS))
+
+
+def phases(text: str) -> set[str]:
+    """Budget phases named in text; earlier, more specific patterns consume their words so
+    "na begrotingswijzigingen" is not also "wijzigingen"."""
+    t = fold(text)
+    found = set()
+    for name, pattern in PHASES:
+        if re.search(pattern, t):
+            found.add(name)
+            t = re.sub(pattern, " ", t)
+    return found
+
+
+def column_phase(text: str) -> str | None:
+    """The single phase a column header names (first, most specific pattern wins)."""
+    t = fold(text)
+    for name, pattern in PHASES:
+        if re.search(pattern, t):
+            return name
+    return None
+
+
+def flows(text: str) -> set[str]:
+    """Money flows named in text: lasten, baten, saldo, onttrekking, storting, besteding."""
+    t = fold(text)
+    return {name for name, pattern in FLOWS if re.search(pattern, t)}
+
+
+def flows_compatible(asked_flows: set[str] | frozenset[str], named: set[str]) -> bool:
+    """True when a cell's flows (row and column) agree with the flows a question asks for."""
+    return bool(named & asked_flows) or any(named & _FLOW_KIN.get(a, set()) for a in asked_flows)
+
+
+# ----------------------------------------------------------------------------- Iv3 taakvelden
+
+# The taakvelden of Iv3 (Informatie voor derden), in which every municipality reports its
+# budget to the CBS; per-taakveld tables label their rows with these codes and names.
+TAAKVELDEN: dict[str, str] = {
+    "0.1": "Bestuur", "0.2": "Burgerzaken", "0.3": "Beheer overige gebouwen en gronden",
+    "0.4": "Overhead", "0.5": "Treasury", "0.61": "OZB woningen", "0.62": "OZB niet-woningen",
+    "0.63": "Parkeerbelasting", "0.64": "Belastingen overig",
+    "0.7": "Algemene uitkering en overige uitkeringen gemeentefonds", "0.8": "Overige baten en lasten",
+    "0.9": "Vennootschapsbelasting", "0.10": "Mutaties reserves",
+    "0.11": "Resultaat van de rekening van baten en lasten",
+    "1.1": "Crisisbeheersing en brandweer", "1.2": "Openbare orde en veiligheid",
+    "2.1": "Verkeer en vervoer", "2.2": "Parkeren", "2.3": "Recreatieve havens",
+    "2.4": "Economische havens en waterwegen", "2.5": "Openbaar vervoer",
+    "3.1": "Economische ontwikkeling", "3.2": "Fysieke bedrijfsinfrastructuur",
+    "3.3": "Bedrijvenloket en bedrijfsregelingen", "3.4": "Economische promotie",
+    "4.1": "Openbaar basisonderwijs", "4.2": "Onderwijshuisvesting", "4.3": "Onderwijsbeleid en leerlingzaken",
+    "5.1": "Sportbeleid en activering", "5.2": "Sportaccommodaties",
+    "5.3": "Cultuurpresentatie, cultuurproductie en cultuurparticipatie", "5.4": "Musea",
+    "5.5": "Cultureel erfgoed", "5.6": "Media", "5.7": "Openbaar groen en (openlucht) recreatie",
+    "6.1": "Samenkracht en burgerparticipatie", "6.2": "Wijkteams", "6.3": "Inkomensregelingen",
+    "6.4": "Begeleide participatie", "6.5": "Arbeidsparticipatie", "6.6": "Maatwerkvoorzieningen (Wmo)",
+    "6.71": "Maatwerkdienstverlening 18+", "6.72": "Maatwerkdienstverlening 18-",
+    "6.81": "Geëscaleerde zorg 18+", "6.82": "Geëscaleerde zorg 18-",
+    "7.1": "Volksgezondheid", "7.2": "Riolering", "7.3": "Afval", "7.4": "Milieubeheer",
+    "7.5": "Begraafplaatsen en crematoria",
+    "8.1": "Ruimtelijke ordening", "8.2": "Grondexploitatie (niet bedrijventerreinen)", "8.3": "Wonen en bouwen",
+}  # fmt: skip
+_TAAKVELD_CODE = re.compile(r"\btaakveld(?:en)?\s+(\d\.\d{1,2})\b", re.IGNORECASE)
+
+
+def taakvelden_named(text: str) -> list[str]:
+    """The names of the Iv3 taakvelden a text names by code ("taakveld 7.2" -> "Riolering")."""
+    return [TAAKVELDEN[c] for c in _TAAKVELD_CODE.findall(text) if c in TAAKVELDEN]
+
+
+# ----------------------------------------------------------------------------- what is asked
+
+# Words that name money. Dutch public-finance words (BBV: lasten, baten, saldo, reserves,
+# ramingen, realisatie) and general money words; English equivalents for English questions.
+_MONEY = re.compile(
+    r"€|\beuro|\bbedrag|\bbudget|\blasten\b|\bbaten\b|\bsaldo|\bgeraamd|\braming|\bbegroot"
+    r"|\bkosten|\bkost\b|\buitgaven|\buitgegeven|\brealisatie|\bgerealiseerd|\bbesteding|\bbesteed"
+    r"|\bgeld\b|\bmiljoen|\bsubsidie|\breserve|\bonttrekking|\bstorting|\bfinancieel|\btekort|\boverschot"
+    r"|\bvoordeel|\bnadeel|\boverschrijding|\bbijdrage|\bfonds\b|\bputting"
+    r"|\btarie[fv]\w*|\w*belasting\w*|\w*heffing\w*|\bleges\b|\bozb\b"
+    r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b|\bfund\b",
+)
+# "Wat gaat er in 2023 af?", "Wat komt er bij?": a change in an amount.
+AMOUNT_CHANGE = re.compile(
+    r"\b(?:gaat|gaan|ging|gingen) er\b[^.?!]*\baf\b|\b(?:komt|komen|kwam|kwamen) er\b[^.?!]*\bbij\b\s*(?:[?.!]|$|in\s)"
+)
+# "Hoe hoog / hoe groot is het risico": a size; an amount when a fact fits it well.
+_SIZE = re.compile(r"\bhoe (?:hoog|groot)\b|\bhow (?:high|large|big)\b")
+_HOEVEEL = re.compile(r"\bhoeveel\b(?:\s+(\w+))?(?:\s+(\w+))?")
+# "hoeveel mensen / jaar / procent" asks for a count, not an amount: nouns that are counted.
+COUNT_NOUNS = frozenset(
+    """
+    mensen inwoners personen jongeren kinderen clienten klanten aanvragen meldingen woningen
+    jaar jaren maanden weken dagen keer procent uur deelnemers huishoudens gezinnen plekken
+    plaatsen fte medewerkers trajecten bezoekers leerlingen gemeenten indicatoren acties
+    """.split()
+)
+# An amount is asked for (not merely money mentioned): "Hoeveel is er begroot voor …",
+# "Wat zijn de lasten van …", "Hoe hoog is het budget …", "How much …".
+_AMOUNT = re.compile(
+    r"\bhoeveel\s+(?:geld|euro)\b"
+    r"|\bhoeveel\b(?:\s+\S+){0,5}?\s+(?:begroot|geraamd|besteed|uit|uitgegeven|beschikbaar|gereserveerd"
+    r"|ontvangen|kost|kosten|kostte|bedraagt|bedroeg|betaald|opgenomen)\b"
+    r"|\bhoe\s+hoog\b|\bwelk\s+bedrag\b|\bwat\s+(?:kost|kostte|kosten)\b"
+    r"|\bwat\s+(?:is|zijn|was|waren|wordt|worden)\s+(?:de|het)\s+(?:\S+\s+){0,2}?(?:lasten|baten|saldo|budget|bedrag"
+    r"|kosten|uitgaven|raming|storting|onttrekking|putting|begroting)\b"
+    r"|\bhow\s+much\b"
+    r"|\bwhat\s+(?:is|are|was|were)\s+the\s+(?:\S+\s+){0,2}?(?:budget|costs?|expenses|expenditure|spending|income|revenue)\b",
+    re.IGNORECASE,
+)
+# A number is asked for: "Hoeveel …", "Hoe groot …", "Welk percentage …", "How many …".
+_QUANTITY = re.compile(
+    r"\b(hoeveel|hoe\s+(?:veel|groot|hoog)|welk\s+(?:percentage|bedrag|aantal)|how\s+(?:many|much)|what\s+(?:percentage|share|amount))\b",
+    re.IGNORECASE,
+)
+# A value a table may hold is asked for: a target, a percentage, a ratio, a rate, a count
+# ("Wat is de streefwaarde …", "Welk percentage …", "Hoe hoog is de schuldquote …").
+_VALUE = re.compile(
+    r"\b(?:wat|welk|welke|hoe hoog|hoe groot)\b[^?]*?(?:streefwaarde\w*|\bwaarde\b|percentage|\bratio\b|quote\b"
+    r"|\btarie[fv]\w*|\baantal\b|\bstand\b|\bomvang\b|\bkengetal\w*|\bindicator\w*)"
+)
+# Dutch number words: "drie wethouders" states a quantity as much as "3 wethouders".
+NUMBER_WORDS = frozenset(
+    """
+    twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien twintig
+    dertig veertig vijftig zestig zeventig tachtig negentig honderd duizend miljoen miljard
+    half helft kwart
+    """.split()
+)
+# Years and calendar dates are numbers a sentence has for other reasons than counting.
+_NOT_A_QUANTITY = re.compile(
+    r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
+    r"|\b(?:19|20)\d{2}\b|\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b",
+    re.IGNORECASE,
+)
+
+
+# Arithmetic a question asks for: a difference (between years, columns or phases), a change in
+# percent, a sum of named rows.
+_PERCENT = re.compile(r"procent|percentage|%|procentuele|\bper ?cent\b")
+_DIFFERENCE = re.compile(
+    r"verschil|hoeveel (?:meer|minder|hoger|lager)|toename|afname|toegenomen|afgenomen|gestegen|gedaald"
+    r"|stijging|daling|afwijking|afwijkt|\bstijg(?:t|en)\b|\bda(?:alt|len)\b|\bneem?t (?:toe|af)\b|\bnemen (?:toe|af)\b|gegroeid|\bgroei"
+    r"|\bdifference\b|\bris(?:e|es|en)\b|\brose\b|\bfall(?:s|en)?\b|\bfell\b|\bincrease[sd]?\b|\bdecrease[sd]?\b"
+    r"|\bgrow(?:s|n)?\b|\bgrew\b"
+)
+_SUM = re.compile(r"\b(?:totaal|som|samen|opgeteld|in total|together|combined)\b(?: van| of)?(?P<rest>.*)")
+
+
+def calculation_asked(question: str) -> tuple[str, str] | None:
+    """("percent" | "difference", "") or ("sum", the text naming the parts) when the question
+    asks for arithmetic; None otherwise. A sum needs its parts named ("A en B")."""
+    q = fold(question)
+    if _PERCENT.search(q) and _DIFFERENCE.search(q) or _PERCENT.search(q) and len(years(q)) >= 2:
+        return "percent", ""
+    if _DIFFERENCE.search(q):
+        return "difference", ""
+    m = _SUM.search(q)
+    if m and re.search(r"\ben\b|\band\b|,", m.group("rest")):
+        return "sum", m.group("rest")
+    return None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What kind of answer a question asks for.
+
+    money: the question is about money (the budget facts are searched first);
+    amount: it asks for an amount of money (only a fact answers it: no fact, no answer);
+    quantity: it asks for a number (a passage answer must state one);
+    value: it asks for a number a table may hold (a quantity, a target, a percentage, a
+        ratio, a rate): the facts are searched too, the passages answer when none fits.
+    """
+
+    money: bool
+    amount: bool
+    quantity: bool
+    value: bool = False
+
+
+def _is_money(q: str) -> bool:
+    if _MONEY.search(q) or _SIZE.search(q) or AMOUNT_CHANGE.search(q):
+        return True
+    if re.search(r"\b(?:som|totaal) van\b.*\ben\b", q):
+        return True
+    if len(years(q)) >= 2 and re.search(r"verschil|\bsom\b|totaal|stijging|daling|toename|afname", q):
+        return True
+    for m in _HOEVEEL.finditer(q):
+        following = [w for w in m.groups() if w]
+        if following and following[0] in ("er", "is", "wordt", "werd", "was", "zijn") and len(following) > 1:
+            following = following[1:]
+        if not following or following[0] not in COUNT_NOUNS:
+            return True
+    return False
+
+
+def asked(question: str) -> Asked:
+    """The one decision of what a question asks for: money, an amount, a quantity."""
+    q = fold(question)
+    quantity = bool(_QUANTITY.search(q))
+    return Asked(
+        money=_is_money(q), amount=bool(_AMOUNT.search(q)), quantity=quantity, value=quantity or bool(_VALUE.search(q))
+    )
+
+
+def has_quantity(text: str) -> bool:
+    """True when the text states a number other than a year or a date (digits or number words)."""
+    rest = _NOT_A_QUANTITY.sub(" ", text)
+    return any(c.isdigit() for c in rest) or any(w in NUMBER_WORDS for w in _WORD.findall(fold(rest)))

@@ -1,0 +1,157 @@
+"""The lexicon: the one place for words, years, phases, flows and what a question asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.lexicon import (
+    asked,
+    calculation_asked,
+    column_phase,
+    content_words,
+    flows,
+    flows_compatible,
+    has_quantity,
+    phases,
+    taakvelden_named,
+    tokenize,
+    year_span,
+    years,
+)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Begroting 2025", {2025}),
+        ("Rekening 2022 en begroting 2024", {2022, 2024}),
+        ("een bedrag van € 2.024 en 2.0245", set()),  # amounts, not years
+        ("2024,5 procent", set()),
+        ("artikel 12345", set()),
+    ],
+)
+def test_years_are_calendar_years_not_amounts(text, expected):
+    assert years(text) == expected
+
+
+def test_a_year_range_covers_every_year_in_it():
+    assert year_span("Meerjarenraming 2025-2028") == {2025, 2026, 2027, 2028}
+    assert year_span("periode 2024 t/m 2025") == {2024, 2025}
+    assert year_span("2020-2050") == {2020, 2050}  # not a budget horizon: only the end points
+
+
+@pytest.mark.parametrize(
+    "header, phase",
+    [
+        ("Begroting na wijziging 2025", "na_wijzigingen"),
+        ("Primitieve begroting 2025", "primitief"),
+        ("Rekening 2023", "realisatie"),
+        ("Realisatie t/m september", "realisatie"),
+        ("Begroting 2026", "begroot"),
+        ("Wijzigingen deze periode", "deze_periode"),
+        ("Omschrijving", None),
+    ],
+)
+def test_a_column_header_names_one_phase(header, phase):
+    assert column_phase(header) == phase
+
+
+def test_a_specific_phase_consumes_its_words():
+    assert phases("de begroting na begrotingswijzigingen") == {"na_wijzigingen", "begroot"}
+
+
+def test_flows_of_the_bbv_and_of_reserves():
+    assert flows("Totaal lasten") == {"lasten"}
+    assert flows("Toevoeging aan de algemene reserve") == {"storting"}
+    assert flows("Onttrekking reserve sociaal domein") == {"onttrekking"}
+    assert flows_compatible({"lasten"}, {"besteding"})
+    assert not flows_compatible({"baten"}, {"lasten"})
+
+
+def test_content_words_drop_framing_years_and_aspects():
+    assert content_words("Wat zijn de lasten van het zwembad in 2025?") == ["zwembad"]
+    assert content_words("Hoeveel geeft de gemeente uit aan leerlingenvervoer?") == ["leerlingenvervoer"]
+
+
+def test_index_terms_are_stemmed_and_numbers_ungrouped():
+    assert tokenize("De uitgaven 45.917.564 aan sportvelden") == ["uitgaf", "45917564", "sportveld"]
+
+
+@pytest.mark.parametrize(
+    "question, money, amount, quantity",
+    [
+        ("Wat kost het onderhoud van de bruggen?", True, True, False),
+        ("Hoeveel geld gaat naar cultuur?", True, True, True),
+        ("Hoe hoog is de toeristenbelasting?", True, True, True),
+        ("Wat zijn de baten van het parkeren?", True, True, False),
+        ("Hoeveel is er begroot voor sportaccommodaties?", True, True, True),
+        ("How much does the city spend on libraries?", True, True, True),
+        ("Hoeveel leerlingen krijgen vervoer?", False, False, True),
+        ("Hoeveel procent van de wegen is in goede staat?", False, False, True),
+        ("Wat is het tekort op het grondbedrijf?", True, False, False),
+        ("Waarom stijgen de lasten van de jeugdhulp?", True, False, False),
+        ("Wat doet de gemeente voor eenzame ouderen?", False, False, False),
+        ("", False, False, False),
+    ],
+)
+def test_what_a_question_asks_for(question, money, amount, quantity):
+    a = asked(question)
+    assert (a.money, a.amount, a.quantity) == (money, amount, quantity)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Er doen 120 huishoudens mee.", True),
+        ("Het aandeel steeg tot 12,5%.", True),
+        ("Drie wethouders delen de portefeuille.", True),
+        ("Vanaf 1 januari 2026 geldt de nieuwe regeling.", False),
+        ("Dat is besloten in 2024.", False),
+        ("Op 01-02-2025 is de brief verstuurd.", False),
+        ("Daarover is nog niets bekend.", False),
+    ],
+)
+def test_a_quantity_is_a_number_other_than_a_year_or_date(text, expected):
+    assert has_quantity(text) is expected
+
+
+def test_iv3_taakvelden_are_named_by_their_code():
+    assert taakvelden_named("Wat zijn de lasten van taakveld 7.2 in 2025?") == ["Riolering"]
+    assert taakvelden_named("taakveld 6.71") == ["Maatwerkdienstverlening 18+"]
+    assert taakvelden_named("paragraaf 7.2 van de nota") == []  # a code only counts after "taakveld"
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Met hoeveel stijgen de lasten van cultuur van 2025 naar 2026?", "difference"),
+        ("Hoeveel daalt de opbrengst parkeren tussen 2024 en 2027?", "difference"),
+        ("By how much does spending on parks rise between 2025 and 2026?", "difference"),
+        ("Wat is de procentuele stijging van de baten?", "percent"),
+        ("Hoeveel procent nemen de lasten toe van 2024 naar 2025?", "percent"),
+        ("Wat is de som van sport en cultuur in 2025?", "sum"),
+        ("Welk percentage van de wegen is op orde?", None),
+        ("Wat zijn de totale lasten in 2025?", None),  # a total row, not a sum of named rows
+        ("Wat veranderen de baten in deze rapportage?", None),  # the change column, no arithmetic
+    ],
+)
+def test_the_arithmetic_a_question_asks_for(question, kind):
+    found = calculation_asked(question)
+    assert (found[0] if found else None) == kind
+
+
+@pytest.mark.parametrize(
+    "question, money, value",
+    [
+        ("Wat is het tarief van de afvalstoffenheffing in 2025?", True, True),
+        ("Hoeveel bedraagt de toeristenbelasting per nacht?", True, True),
+        ("Wat is de streefwaarde voor het aantal bezoekers van de bibliotheek?", False, True),
+        ("Welk percentage van de inwoners sport wekelijks?", False, True),
+        ("Hoe hoog is de solvabiliteitsratio?", True, True),
+        ("Hoeveel leerlingen krijgen vervoer?", False, True),
+        ("Wat doet de gemeente aan eenzaamheid?", False, False),
+    ],
+)
+def test_a_value_a_table_may_hold(question, money, value):
+    a = asked(question)
+    assert (a.money, a.value) == (money, value)
