@@ -6,7 +6,6 @@ understanding → budget lookup or passage retrieval → an extractive, cited an
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -119,83 +118,15 @@ class Assistant:
 
         Raises corpus.errors.CorpusError with a Dutch message when the corpus cannot be read.
         """
-        from assistant.figures import FactStore
-        from assistant.understanding import CorpusInfo
-        from corpus.chunking import CHUNKER_VERSION, chunk_document
-        from corpus.errors import CorpusError
-        from corpus.facts import tables_and_facts
-        from corpus.store import load_corpus
-        from embeddings import load_embedder
-        from embeddings.index import HybridIndex, format_progress
+        from assistant.loading import open_corpus
 
         settings = settings or Settings.from_env()
         prepare_corpus(settings)
-        corpus_dir, index_dir = Path(settings.corpus_dir), Path(settings.index_dir)
-        if not corpus_dir.is_dir():
-            what = "is geen map" if corpus_dir.exists() else "bestaat niet"
-            raise CorpusError(f"De documentenmap {corpus_dir} {what}.")
-        embedder = embedder or load_embedder(settings.embedding_model)
-        # The store: the index files in index_dir, or PostgreSQL when ASSISTANT_STORE is set
-        # (the same open/read/stored_document_count; embeddings/protocols.py).
-        if settings.store:
-            from embeddings.postgres import PostgresIndex as HybridIndex  # noqa: N814
-
-            index_dir = settings.store  # type: ignore[assignment]
-
-        def on_index_event(event) -> None:  # noqa: ANN001 - embeddings.index.ProgressEvent
-            if progress:
-                fraction = event.done / event.total if getattr(event, "total", 0) else None
-                progress(format_progress(event), fraction)
-
-        # The corpus is read again under the index's writer lock before a build (see
-        # HybridIndex.open); the last reading is the one the assistant serves.
-        readings = [load_corpus(corpus_dir, max_bytes=settings.max_file_bytes)]
-
-        def reread() -> list[Document]:
-            readings.append(load_corpus(corpus_dir, max_bytes=settings.max_file_bytes))
-            return list(readings[-1].documents)
-
-        loaded = readings[-1]
-        documents = list(loaded.documents)
-        if loaded.manifest_problem and writer:
-            raise CorpusError(f"{loaded.manifest_problem} De index is niet bijgewerkt.")
-        if loaded.manifest_problem:
-            # Detected metadata instead of the user's would re-embed every document under
-            # wrong labels; the previous index answers until the manifest is repaired.
-            index = HybridIndex.read(
-                index_dir, embedder.name, f"{loaded.manifest_problem} Tot dan komen de antwoorden uit de vorige index.",
-                ann_params=settings.ann_params,
-            )
-            if index is None:
-                raise CorpusError(f"{loaded.manifest_problem} Er is nog geen index om vragen mee te beantwoorden.")
-        elif not documents and not writer and (held := HybridIndex.stored_document_count(index_dir)):
-            # An empty folder is far more often the wrong folder than a corpus emptied on
-            # purpose; only a writer (removing the last document) may empty the index.
-            raise CorpusError(
-                f"De documentenmap {corpus_dir} bevat geen bruikbare documenten; de bestaande index "
-                f"({held} documenten) is niet gewijzigd. Kies de juiste map met ASSISTANT_CORPUS_DIR "
-                "of --corpus, of een lege indexmap."
-            )
-        else:
-            index = HybridIndex.open(
-                index_dir, documents, embedder, chunk_document, on_index_event,
-                chunker_version=CHUNKER_VERSION, stale_ok=not writer, reread=reread,
-                ann_params=settings.ann_params, warn_seconds=settings.long_embedding_seconds,
-                tokens_per_second=settings.embedding_tokens_per_second, chunk_vectors=settings.chunk_vectors,
-            )
-            loaded = readings[-1]
-            documents = list(loaded.documents)
-        if progress:
-            for file, message in loaded.problems:
-                progress(f"Overgeslagen: {file}: {message}", None)
-        if index.stale_reason:
-            # Serve what the index holds, with the metadata it was built with: facts and
-            # filters must agree with the passages that can be cited.
-            documents = [replace(d, meta=index.documents[d.id]) for d in documents if d.id in index.documents]
-        tables, facts = tables_and_facts(documents)
-        store = FactStore(facts, tables, {d.id: d.meta for d in documents})
-        info = CorpusInfo.from_documents(documents)
-        return cls(settings, documents, index, embedder, store, info, loaded.problems, retrieval_mode, understanding)
+        opened = open_corpus(settings, progress, embedder, writer)
+        return cls(
+            settings, opened.documents, opened.index, opened.embedder, opened.facts, opened.info, opened.problems,
+            retrieval_mode, understanding,
+        )
 
     def index_changed(self) -> bool:
         """True when a newer index version was published since this assistant was loaded (by
@@ -336,8 +267,7 @@ class Assistant:
         scope = Filters(plan.filters.municipality, explicit.year, plan.filters.doc_type)
         about = None
         if plan.unknown_municipality and scope.municipality is None:
-            partner = named_as_partner(plan.resolved_question, plan.unknown_municipality)
-            if not partner or not self.evidence.mentions(plan.unknown_municipality):
+            if not plan.unknown_is_partner or not self.evidence.mentions(plan.unknown_municipality):
                 return unknown_organization(
                     question, plan.resolved_question, plan.unknown_municipality, self.info.municipalities, scope
                 )
@@ -374,14 +304,3 @@ def _noted(answer: Answer, notice: str | None) -> Answer:
         return answer
     return replace(answer, notice=f"{notice} {answer.notice}".strip() if answer.notice else notice)
 
-
-_PARTNER_BEFORE = re.compile(r"\b(?:met|samen met|en|tussen|with|and|between)\s+(?:de\s+gemeenten?\s+|the\s+)?$", re.IGNORECASE)
-
-
-def named_as_partner(question: str, name: str) -> bool:
-    """True when the question names `name` as a partner ("met Voorschoten", "Wassenaar en
-    Voorschoten"), not as the organization it is about ("van Voorschoten", "Voorschoten's")."""
-    for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", question, re.IGNORECASE):
-        if _PARTNER_BEFORE.search(question[: m.start()]) and not question[m.end() :].startswith(("'s", "’s")):
-            return True
-    return False

@@ -22,12 +22,12 @@ from assistant.understanding.corpus_info import CorpusInfo, Gazetteer, _default_
 from assistant.understanding.followup import _Turn, _base_year, _is_followup, _new_turn, _resolve_followup
 from assistant.understanding.plan import QueryPlan
 from assistant.understanding.search_text import expand_abbreviations, gloss_english, merged_abbreviations
-from assistant.understanding.slots import _analyse, detect_language, extract_topic
+from assistant.understanding.slots import _analyse, detect_language, extract_topic, named_as_partner
 from corpus.lexicon import asked, taakvelden_named
 
 __all__ = [
     "CorpusInfo", "QueryPlan", "detect_language", "expand_abbreviations", "extract_topic",
-    "find_defined_abbreviations", "gloss_english", "merged_abbreviations", "understand",
+    "find_defined_abbreviations", "gloss_english", "merged_abbreviations", "named_as_partner", "understand",
 ]  # fmt: skip
 
 # --------------------------------------------------------------------------- entry point
@@ -93,5 +93,6 @@ def understand(
         topic=turn.topic,
         is_followup=turn.is_followup,
         compare_all=compare,
+        unknown_is_partner=bool(turn.unknown) and named_as_partner(turn.resolved, turn.unknown),
         asked=asked(turn.resolved),
     )

@@ -28,6 +28,8 @@ class QueryPlan:
     topic: the content part of the resolved question (no question words, municipality, year).
     is_followup: resolved against earlier turns.
     compare_all: the question asks across municipalities.
+    unknown_is_partner: the unknown municipality is named as a partner ("de ontvlechting met
+        Voorschoten"), not as the organization the question is about.
     asked: what kind of answer the resolved question asks for (money, an amount, a quantity).
     """
 
@@ -41,4 +43,5 @@ class QueryPlan:
     topic: str = ""
     is_followup: bool = False
     compare_all: bool = False
+    unknown_is_partner: bool = False
     asked: Asked = Asked(money=False, amount=False, quantity=False)

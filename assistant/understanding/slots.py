@@ -246,3 +246,15 @@ def _content_words(topic: str) -> list[str]:
         w for w in _words(topic)
         if w not in _FUNCTION_WORDS and w not in _MEASURE_WORDS and not _ANAPHOR.fullmatch(w)
     ]  # fmt: skip
+
+
+_PARTNER_BEFORE = re.compile(r"\b(?:met|samen met|en|tussen|with|and|between)\s+(?:de\s+gemeenten?\s+|the\s+)?$", re.IGNORECASE)
+
+
+def named_as_partner(question: str, name: str) -> bool:
+    """True when the question names `name` as a partner ("met Voorschoten", "Wassenaar en
+    Voorschoten"), not as the organization it is about ("van Voorschoten", "Voorschoten's")."""
+    for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", question, re.IGNORECASE):
+        if _PARTNER_BEFORE.search(question[: m.start()]) and not question[m.end() :].startswith(("'s", "’s")):
+            return True
+    return False

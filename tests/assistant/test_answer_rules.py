@@ -138,7 +138,7 @@ def test_a_value_question_is_answered_from_the_cell_that_holds_it(small_assistan
 
 
 def test_a_partner_is_told_from_the_organization_asked_about():
-    from assistant.service import named_as_partner
+    from assistant.understanding import named_as_partner
 
     assert named_as_partner("Wat kost de ontvlechting met Voorschoten?", "Voorschoten")
     assert named_as_partner("Wat spreken Wassenaar en Voorschoten af?", "Voorschoten")
