@@ -359,7 +359,7 @@ _QUANTITY = re.compile(
 # ("Wat is de streefwaarde …", "Welk percentage …", "Hoe hoog is de schuldquote …").
 _VALUE = re.compile(
     r"\b(?:wat|welk|welke|hoe hoog|hoe groot)\b[^?]*?(?:streefwaarde\w*|\bwaarde\b|percentage|\bratio\b|quote\b"
-    r"|\btarie[fv]\w*|\baantal\b|\bstand\b|\bomvang\b|\bkengetal\w*|\bindicator\w*)"
+    r"|\btarie[fv]\w*|\baantal\b|\bstand\b|\bomvang\b|\bkengetal\w*|\bindicator\w*|\bgemiddeld\w*)"
 )
 # Dutch number words: "drie wethouders" states a quantity as much as "3 wethouders".
 NUMBER_WORDS = frozenset(

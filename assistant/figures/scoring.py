@@ -104,7 +104,7 @@ def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
 # vector of the row line with its table's caption and header, or of the amount's sentence),
 # relative to the closest fact of the question. It lets "jeugdzorg" find a row "Jeugdhulp"
 # without a synonym list, and orders rows that share the question's words.
-W_MEANING = 2.0
+W_MEANING = 1.0
 MEANING_SPAN = 0.04  # cosine below the closest fact at which the meaning bonus is gone
 # A fact this close to the question (absolute cosine) and the closest of all counts as covering
 # the topic by meaning (MEANING_COVERAGE × closeness), even with no word in common.
@@ -142,7 +142,7 @@ def score_fact(
       paragraph 0.5, and the document's title, programme or type 0.9: every table of
       "programma Inkomensvoorziening" is about that programme, so "de lasten van
       Inkomensvoorziening" finds its bare "Lasten" row; a row naming only a flow or a total
-      takes its caption as its subject, matched in full) + 1.5 × precision (share of the row
+      takes its caption as its subject, matched at 0.9 like the document's title) + 1.5 × precision (share of the row
       label's own content words the question names, words of the document's title not
       counted, so "Armoedebeleid" beats "Armoedebeleid (stichting Leergeld)" for
       "armoedebeleid"). Weak words ("budget", "geld") weigh 0.3. Context tokens (previous
@@ -181,7 +181,7 @@ def score_fact(
     # Maatschappij") the caption says what the Lasten row is the lasten of.
     bare_row = bool(fact.table_id) and not [t for t in label_tokens if t not in _WEAK]
     subject_tokens = tokens(fact.table + " " + extra.get("table", "")) if bare_row else label_tokens
-    caption_weight = 1.0 if bare_row else 0.7
+    caption_weight = 0.9 if bare_row else 0.7  # as much the row's subject as the document's title
 
     def match(t: str) -> float:
         return max(
