@@ -224,7 +224,7 @@ REFERENCE = re.compile(
 # Money flows: lasten and baten (BBV art. 17), their saldo, and the mutations of reserves
 # (toevoeging/storting, onttrekking/putting); spending (besteding) is lasten seen from a budget.
 FLOWS: tuple[tuple[str, str], ...] = (
-    ("lasten", r"\blasten\b|\buitgaven\b|\bkosten\b|\bexpenditure\w*|\bexpenses\b|\bcosts?\b"),
+    ("lasten", r"\blasten\b|\buitgaven\b|\bkost(?:en|te)?\b|\bexpenditure\w*|\bexpenses\b|\bcosts?\b"),
     ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*|\brevenues?\b|\bincome\b"),
     ("saldo", r"\bsaldo\b|\bbalance\b"),
     ("onttrekking", r"onttrekking\w*|onttrokken|\bputting\b|\bwithdraw\w*"),

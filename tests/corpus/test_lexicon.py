@@ -62,6 +62,7 @@ def test_a_specific_phase_consumes_its_words():
 
 def test_flows_of_the_bbv_and_of_reserves():
     assert flows("Totaal lasten") == {"lasten"}
+    assert flows("Wat kost het onderhoud van de bruggen?") == {"lasten"}  # what something costs is its lasten
     assert flows("Toevoeging aan de algemene reserve") == {"storting"}
     assert flows("Onttrekking reserve sociaal domein") == {"onttrekking"}
     assert flows_compatible({"lasten"}, {"besteding"})
