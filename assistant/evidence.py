@@ -19,7 +19,7 @@ import numpy as np
 from assistant import answer as compose
 from assistant.models import Filters, Passage
 from assistant.retrieval import Retriever
-from corpus.lexicon import tokenize
+from corpus.lexicon import FRAME_WORDS, tokenize
 
 if TYPE_CHECKING:
     from assistant.understanding import CorpusInfo, QueryPlan
@@ -30,12 +30,6 @@ TOP_PASSAGES = 10
 # Numbers in a question (years, counts) are not subject words: money questions go to the
 # fact store, and "1" in a passage is no evidence about anything.
 _NUMBER = re.compile(r"[\d.,]+")
-# Words that frame a question rather than name its subject.
-_FRAMING_WORDS = (
-    "doet doen deed gedaan gaat gaan ging staat staan stond wordt worden werd zijn is was waren "
-    "heeft hebben had kan kunnen moet moeten zal zullen wil willen lang hoeveel welke welk wat "
-    "waarom wanneer hoe waar wie gemeente gemeenten informatie iets over"
-)
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
@@ -63,7 +57,8 @@ class Evidence:
         ]
         self._chunk_pos = {c.id: pos for pos, c in enumerate(index.chunks)}
         self.stats = compose.TermStats.from_token_lists(self._chunk_terms)
-        self._framing = set(tokenize(_FRAMING_WORDS))
+        # Words that frame a question rather than name its subject (the lexicon's), as index terms.
+        self._framing = {t for w in FRAME_WORDS for t in tokenize(w)}
         # Words that only name a place carry no evidence: "in Enschede" is a filter, not a topic.
         self._place_tokens = {t for name in info.municipalities for t in tokenize(name)}
 
