@@ -144,16 +144,22 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+# Budgets number their programmes and tables label them "P2 Mens en Maatschappij": "programma 2"
+# and "P2" name the same programme.
+_PROGRAMME_NUMBER = re.compile(r"\bprogramma\s+(\d{1,2})\b")
+
+
 @functools.lru_cache(maxsize=50_000)
 def _content_words(text: str) -> tuple[str, ...]:
-    t = _ASPECT_WORDS.sub(" ", YEAR.sub(" ", fold(text)))
+    t = _ASPECT_WORDS.sub(" ", YEAR.sub(" ", _PROGRAMME_NUMBER.sub(r"p\1", fold(text))))
     return tuple(w for w in _WORD.findall(t) if w not in FRAME_WORDS and len(w) > 1)
 
 
 def content_words(text: str) -> list[str]:
     """The subject words of a question or a label, folded and unstemmed: no function or
     framing words, no years or numbers, no phase or flow words (those are constraints, not
-    subject). Memoised: the budget lookup reads the same labels again and again."""
+    subject); a numbered programme is its code ("programma 2" -> "p2", as tables label it).
+    Memoised: the budget lookup reads the same labels again and again."""
     return list(_content_words(text))
 
 

@@ -74,6 +74,11 @@ def test_content_words_drop_framing_years_and_aspects():
     assert content_words("Hoeveel geeft de gemeente uit aan leerlingenvervoer?") == ["leerlingenvervoer"]
 
 
+def test_a_numbered_programme_is_its_code():
+    assert content_words("Wat is het saldo van programma 3 in 2025?") == ["p3"]
+    assert content_words("P3 Bestuur en middelen") == ["p3", "bestuur", "middelen"]
+
+
 def test_index_terms_are_stemmed_and_numbers_ungrouped():
     assert tokenize("De uitgaven 45.917.564 aan sportvelden") == ["uitgaf", "45917564", "sportveld"]
 
