@@ -56,6 +56,7 @@ FRAME_WORDS = STOPWORDS | frozenset(
     gepland kost kostte leveren levert zeg ten eigenlijk precies idem nou daarvoor daaraan daarin
     daarmee daarop daarover daarbij hiervoor hieraan ervoor ervan eraan erin ermee erop erover
     erbij stad geeft geven gaf gegeven aantal hoeveelheid stond wil willen lang gemeenten informatie iets
+    laat laten liet binnen weer komt komen kwam kwamen
     a an what which how why when where who whom are were does do did has have will would can
     could should about also same for in on at by with from this that these those it its they
     them there their much many please tell me show give list year money goes go into
@@ -214,7 +215,10 @@ PHASES: tuple[tuple[str, str], ...] = (
                   r"|original budget|initial budget"),
     ("cumulatief", r"cumulatie\w*|cumulative\w*"),
     ("wijzigingen", r"\w*wijziging\w*|mutatie\w*"),
-    ("realisatie", r"realisatie|gerealiseerd\w*|werkelijk\w*|besteed|uitgegeven|jaarrekening|\brekening\b(?! houden)"
+    # "rekening" is the jaarrekening, except in "rekening houden met", "voor (eigen) rekening
+    # van" (paid by) and "rekening-courant" (a current account).
+    ("realisatie", r"realisatie|gerealiseerd\w*|werkelijk\w*|besteed|uitgegeven|jaarrekening"
+                   r"|(?<!voor )(?<!eigen )\brekening\b(?! (?:hou|gehouden|mee\b|met\b))(?!-?courant)"
                    r"|actual\w*|reali[sz]ed|spent"),
     ("prognose", r"prognose\w*|geprogn\w*|verwacht\w*|forecast\w*|projected|expected"),
     ("begroot", r"begroot|begrote?\w*|begroting\w*|geraamd\w*|raming\w*|budgeted"),
@@ -233,8 +237,9 @@ FLOWS: tuple[tuple[str, str], ...] = (
     ("lasten", r"\blasten\b|\buitgaven\b|\bkost(?:en|te)?\b|\bexpenditure\w*|\bexpenses\b|\bcosts?\b"),
     ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*|\brevenues?\b|\bincome\b"),
     ("saldo", r"\bsaldo\b|\bbalance\b"),
-    ("onttrekking", r"onttrekking\w*|onttrokken|\bputting\b|\bwithdraw\w*"),
-    ("storting", r"\bstorting\w*|\bgestort\b|\bdotatie\w*|\btoevoeging\w*|\bdeposit\w*"),
+    ("onttrekking", r"onttrekking\w*|onttrokken|\bonttrekken\b|\bputting\b|\bwithdraw\w*"),
+    ("storting", r"\bstorting\w*|\bgestort\b|\bstorten\b|\bdotatie\w*|\btoevoeging\w*|\btoegevoegd\b|\btoevoegen\b"
+                 r"|\bdeposit\w*|\badded to\b"),
     ("besteding", r"\bbesteding\w*|\bbesteed\b|\buitgegeven\b|\bspen[dt]\w*"),
     ("reservemutatie", r"\bmutaties? (?:in |van )?(?:de )?reserves?\b|\breservemutatie\w*"),
 )
@@ -319,14 +324,18 @@ def taakvelden_named(text: str) -> list[str]:
 # ----------------------------------------------------------------------------- what is asked
 
 # Words that name money. Dutch public-finance words (BBV: lasten, baten, saldo, reserves,
-# ramingen, realisatie) and general money words; English equivalents for English questions.
+# ramingen, realisatie; the investeringen and kredieten of BBV art. 20 and the staat van
+# investeringen; opbrengsten, inkomsten, the uitkering uit het gemeentefonds, leningen and
+# kapitaallasten) and general money words; English equivalents for English questions.
 _MONEY = re.compile(
     r"€|\beuro|\bbedrag|\bbudget|\blasten\b|\bbaten\b|\bsaldo|\bgeraamd|\braming|\bbegroot"
     r"|\bkosten|\bkost\b|\buitgaven|\buitgegeven|\brealisatie|\bgerealiseerd|\bbesteding|\bbesteed"
     r"|\bgeld\b|\bmiljoen|\bsubsidie|\breserve|\bonttrekking|\bstorting|\bfinancieel|\btekort|\boverschot"
     r"|\bvoordeel|\bnadeel|\boverschrijding|\bbijdrage|\bfonds\b|\bputting"
+    r"|\binvestering|\bgeinvesteerd|\bkrediet|\bopbrengst|\binkomsten\b|\buitkering|\blening|\bkapitaallasten"
     r"|\btarie[fv]\w*|\w*belasting\w*|\w*heffing\w*|\bleges\b|\bozb\b"
-    r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b|\bfund\b",
+    r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b|\bfund\b"
+    r"|\binvestment|\bcredit\b|\bincome\b|\bloans?\b",
 )
 # "Wat gaat er in 2023 af?", "Wat komt er bij?": a change in an amount.
 AMOUNT_CHANGE = re.compile(

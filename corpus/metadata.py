@@ -206,9 +206,12 @@ def detect_title(text: str, file_name: str = "") -> str:
 
 
 def detect_program(text: str) -> str | None:
-    """A programme name from a line like "Programma 3: Sociaal domein", if there is one."""
-    match = _PROGRAM_LINE.search(text)
-    return match.group("name").strip() if match else None
+    """The programme of a document about one programme: its line "Programma 3: Sociaal
+    domein". A line ending in a full stop is prose, not a heading; a document naming several
+    programmes (a whole programmabegroting) is about none of them in particular."""
+    names = {m.group("name").strip() for m in _PROGRAM_LINE.finditer(text)}
+    names = {n for n in names if not n.endswith(".")}
+    return names.pop() if len(names) == 1 else None
 
 
 def detect_metadata(text: str, file_name: str = "") -> DocumentMeta:

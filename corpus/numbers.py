@@ -135,10 +135,11 @@ class Amount:
 _NUM = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+|,-{1,2})?"
 _SCALE = r"(?:miljoen|miljard|mln\.?|mld\.?)"
 # Amounts need an explicit money or percent marker: a bare number in a sentence is as often a
-# count, a year, a date or an article number ("01.02", taakveld "6.3") as an amount.
+# count, a year, a date or an article number ("01.02", taakveld "6.3") as an amount. A number
+# run into letters ("€ 40ooK", a misread "€ 400.000" in a scan) is no amount.
 _AMOUNT_RE = re.compile(
     rf"""
-    (?P<euro_pre>(?:€|\bEUR\b)\s?(?P<sign1>[-−]?)\s?(?P<n1>{_NUM})(?:\s(?P<s1>{_SCALE}))?(?:\s(?:euro)\b)?)
+    (?P<euro_pre>(?:€|\bEUR\b)\s?(?P<sign1>[-−]?)\s?(?P<n1>{_NUM})(?![^\W_]|[.,]\d)(?:\s(?P<s1>{_SCALE}))?(?:\s(?:euro)\b)?)
     | (?P<euro_post>(?<![\d.,])(?P<n2>{_NUM})(?:\s(?P<s2>{_SCALE}))?\s(?:euro(?:'s)?)\b)
     | (?P<pct>(?<![\d.,])(?P<n3>\d+(?:,\d+)?)\s?(?:%|procent\b))
     """,

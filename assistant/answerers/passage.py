@@ -58,10 +58,13 @@ def answer_from_passages(
     if floor is not None and dense and max(dense.values()) < floor:
         return abstain(question, plan, scope, passages)
     found = compose.best_sentences(evidence.query_tokens(plan), passages, evidence.tokenize, evidence.stats, dense=dense)
+    # An answer sentence names something the question asks about: a passage close to the
+    # question is not answered from one of its sentences that shares no term with it.
+    found = [e for e in found if e.coverage > 0]
     if plan.asked.quantity:
         # "Hoeveel …?" is answered by a sentence about the subject that states a number
         # (not just a year or a date), or not at all.
-        found = [e for e in found if e.coverage > 0 and has_quantity(e.sentence.text)]
+        found = [e for e in found if has_quantity(e.sentence.text)]
     text, citations = compose.compose(found)
     if not citations:
         return abstain(question, plan, scope, passages)

@@ -78,6 +78,23 @@ def _fact_years(fact: BudgetFact) -> tuple[set[int], set[int]]:
     return years(fact.column), years(fact.row) | years(fact.sentence)
 
 
+# BBV art. 17 (Iv3 taakveld 0.10): a toevoeging aan een reserve is booked as lasten, an
+# onttrekking as baten. In a table with baten and lasten columns the mutation asked for stands
+# in that column ("Toevoeging aan reserves | baten 0 | lasten -5.542").
+_RESERVE_SIDE = {"storting": "lasten", "onttrekking": "baten"}
+
+
+def reserve_side(asked_flows: frozenset[str] | set[str], fact: BudgetFact) -> int:
+    """+1 when the fact's column is the side a reserve mutation asked for is booked on, -1
+    when it is the other side, 0 when the question asks no such mutation or the column names
+    neither baten nor lasten. Pure."""
+    sides = {_RESERVE_SIDE[f] for f in asked_flows if f in _RESERVE_SIDE}
+    column = flows(fact.column) & {"lasten", "baten"}
+    if len(sides) != 1 or len(column) != 1:
+        return 0
+    return 1 if column == sides else -1
+
+
 def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
     """Hard constraints a best candidate must meet to be an answer at all. Pure.
 
@@ -86,7 +103,8 @@ def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
       answered from a table of 2023-2026;
     - a flow the question names (lasten, baten, ...) must not contradict the cell's flow:
       "de baten van X" is never answered with the lasten row of X, nor with a sentence about X
-      that names no flow at all.
+      that names no flow at all; a toevoeging aan reserves is not read from a baten column,
+      an onttrekking not from a lasten column (`reserve_side`).
     """
     if q.years:
         _, ys = fact_years(fact)
@@ -97,7 +115,7 @@ def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
         return False
     if q.flows and not named and not fact.table_id:
         return False  # a sentence that names no lasten/baten/… does not answer "de baten van X"
-    return True
+    return reserve_side(q.flows, fact) >= 0
 
 
 # Meaning: how close the question is to a fact's row in the embedding space (the index's
@@ -160,7 +178,8 @@ def score_fact(
       column right after the reference column ("ten opzichte van de begroting na
       wijzigingen" -> "Wijzigingen deze periode") another +1.5.
     - flow (lasten / baten / saldo / besteding / onttrekking / storting): named in row or
-      column and asked +1.5 (spending counts as lasten), a different flow -1.0.
+      column and asked +1.5 (spending counts as lasten), a different flow -1.0; a reserve
+      mutation in the column it is booked in (`reserve_side`) +1.0.
     - a change cell (change column, or a table of changes: caption "wijziging",
       "specificatie") when the question asks no change -1.5.
     - total rows: +0.5 when the question says "totaal", -0.3 otherwise.
@@ -255,6 +274,7 @@ def score_fact(
     named_flows = fact_flows(fact)
     if q.flows and named_flows:
         score += 1.5 if flows_compatible(q.flows, named_flows) else -1.0
+    score += 1.0 * reserve_side(q.flows, fact)
 
     # A row of reserve mutations answers a question about reserves, not one about a
     # programme's lasten or baten (BBV art. 17 reports them apart).

@@ -44,12 +44,14 @@ class CorpusInfo:
         municipality a question names is used as a filter and none is reported as unknown.
     years: canonical municipality name → the document years it has (sorted).
     doc_types: document types present.
+    type_years: document type → the document years it has (sorted).
     abbreviations: abbreviation → expansion defined by the documents themselves.
     """
 
     municipalities: frozenset[str] = frozenset()
     years: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, hash=False)
     doc_types: frozenset[str] = frozenset()
+    type_years: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, hash=False)
     abbreviations: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
@@ -58,6 +60,7 @@ class CorpusInfo:
         munis: set[str] = set()
         years: dict[str, set[int]] = {}
         types: set[str] = set()
+        type_years: dict[str, set[int]] = {}
         counts: Counter[tuple[str, str]] = Counter()
         first_seen: dict[tuple[str, str], int] = {}
         for doc in docs:
@@ -68,6 +71,8 @@ class CorpusInfo:
                     years.setdefault(meta.municipality, set()).add(meta.year)
             if meta.doc_type:
                 types.add(meta.doc_type)
+                if meta.year is not None:
+                    type_years.setdefault(meta.doc_type, set()).add(meta.year)
             for abbr, expansion in find_defined_abbreviations(doc.text):
                 key = (abbr, expansion)
                 counts[key] += 1
@@ -81,6 +86,7 @@ class CorpusInfo:
             municipalities=frozenset(munis),
             years={m: tuple(sorted(ys)) for m, ys in years.items()},
             doc_types=frozenset(types),
+            type_years={t: tuple(sorted(ys)) for t, ys in type_years.items()},
             abbreviations=abbreviations,
         )
 

@@ -62,7 +62,21 @@ def _slot_filters(slots: _Slots, info: CorpusInfo, scope: str | None) -> tuple[F
     if year is None and slots.relative is not None:
         base = _base_year(muni or scope, info)
         year = base + slots.relative if base is not None else None
-    return Filters(municipality=muni, year=year, doc_type=slots.doc_type), slots.relative is not None
+    return Filters(municipality=muni, year=year, doc_type=_doc_type(slots, info)), slots.relative is not None
+
+
+def _doc_type(slots: _Slots, info: CorpusInfo) -> str | None:
+    """The document type a question names, as a filter only when such a document is loaded
+    (of the named year, when the question names one with it). Otherwise the words name a
+    column of another document: a programmabegroting compares "Rekening 2022" (the
+    jaarrekening) with its own begroting, so "in de jaarrekening 2022" is a phase cue there,
+    not a filter that throws away the only document that answers."""
+    kind = slots.doc_type
+    if kind is None or (info.doc_types and kind not in info.doc_types):
+        return None
+    if slots.year is not None and slots.doc_type_year and info.type_years.get(kind):
+        return kind if slots.year in info.type_years[kind] else None
+    return kind
 
 
 def _new_turn(question: str, info: CorpusInfo, gazetteer: Gazetteer, explicit: Filters) -> _Turn:

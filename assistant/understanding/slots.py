@@ -105,6 +105,7 @@ class _Slots:
     measure_span: tuple[int, int] | None
     compare: bool
     language: str
+    doc_type_year: bool = False  # the year is the named document's ("de jaarrekening 2022")
 
 
 def _words(text: str) -> list[str]:
@@ -197,6 +198,7 @@ def _analyse(text: str, info: CorpusInfo, gazetteer: Gazetteer) -> _Slots:
         relative_span=rel.span() if rel else None,
         doc_type=doc_type,
         doc_type_span=doc_type_span,
+        doc_type_year=bound is not None,
         measure=_MEASURES[meas.group(1).lower()] if meas else None,
         measure_span=meas.span() if meas else None,
         compare=bool(_COMPARE.search(text)) or len({n for n, _, _ in known}) > 1,

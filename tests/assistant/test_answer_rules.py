@@ -145,3 +145,48 @@ def test_a_partner_is_told_from_the_organization_asked_about():
     assert not named_as_partner("Wat is de reserve van Voorschoten?", "Voorschoten")
     assert not named_as_partner("What is Voorschoten's general reserve?", "Voorschoten")
     assert not named_as_partner("Hoeveel inwoners heeft Voorschoten?", "Voorschoten")
+
+
+# A summary table per programme with baten/lasten columns, as the BBV's overview of baten en
+# lasten prints it: reserve mutations are booked as baten (onttrekking) or lasten (toevoeging).
+LEIDEN = (
+    "Programmabegroting 2025 gemeente Leiden\n"
+    "Overzicht baten en lasten (bedragen x € 1.000)\n"
+    "Omschrijving | 2025 baten | 2025 lasten |\n"
+    "Programma Cultuur | 300 | -2.100 |\n"
+    "Toevoeging aan reserves | 0 | -640 |\n"
+    "Onttrekking aan reserves | 910 | 0 |\n"
+)
+
+
+def test_a_reserve_mutation_is_read_from_the_side_it_is_booked_on(small_assistant):
+    assistant = small_assistant({"leiden-begroting-2025.txt": LEIDEN})
+    added = assistant.ask("Hoeveel is er in 2025 aan de reserves toegevoegd in Leiden?")
+    assert not added.abstained and not added.ambiguous, added.text
+    assert added.facts[0].raw == "-640"
+    taken = assistant.ask("Hoeveel wordt er in 2025 aan de reserves onttrokken in Leiden?")
+    assert not taken.abstained and not taken.ambiguous, taken.text
+    assert taken.facts[0].raw == "910"
+
+
+def test_a_jaarrekening_named_in_a_question_is_a_column_when_none_is_loaded(small_assistant):
+    # Only a programmabegroting is loaded; its table has the realisation of an earlier year.
+    doc = (
+        "Programmabegroting 2024 gemeente Tiel\n"
+        "Programma Sport (bedragen x € 1.000)\n"
+        "Omschrijving | Rekening 2022 | Begroting 2024 |\n"
+        "Lasten | 4.410 | 4.980 |\n"
+    )
+    answer = small_assistant({"tiel-begroting-2024.txt": doc}).ask("Wat waren de lasten van Sport in de jaarrekening 2022 in Tiel?")
+    assert not answer.abstained, answer.text
+    assert answer.facts[0].raw == "4.410"
+
+
+def test_a_passage_answer_is_not_a_sentence_without_a_question_term(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Buren\n"
+        "Een eerste inschatting laat zien dat de kosten stijgen.\n"
+        "Buren bouwt in 2024 een nieuwe brede school in Maurik.\n"
+    )
+    answer = small_assistant({"buren-begroting-2024.txt": doc}).ask("Hoe laat is het?")
+    assert answer.abstained, answer.text

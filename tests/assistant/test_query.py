@@ -31,7 +31,8 @@ INFO = CorpusInfo(
         "'s-Gravenhage": (2021,),
         "Groningen": (2022, 2023),  # two documents: a relative year is ambiguous
     },
-    doc_types=frozenset({"programmabegroting", "kwartaalrapportage"}),
+    doc_types=frozenset({"programmabegroting", "kwartaalrapportage", "jaarverslag", "voortgangsrapportage"}),
+    type_years={"programmabegroting": (2024, 2025), "kwartaalrapportage": (2023,), "jaarverslag": (2022,)},
     abbreviations={"MO": "Maatschappelijke Opvang"},
 )
 
@@ -159,6 +160,38 @@ def test_relative_year_uses_explicit_municipality():
 )
 def test_doc_type_detection(question, doc_type):
     assert ask(question).filters.doc_type == doc_type
+
+
+# One programmabegroting 2024, nothing else: its tables compare "Rekening 2022" (the
+# jaarrekening) and "Begroting 2023" with the new budget.
+ONE_BUDGET = CorpusInfo(
+    municipalities=frozenset({"Wassenaar"}),
+    years={"Wassenaar": (2024,)},
+    doc_types=frozenset({"programmabegroting"}),
+    type_years={"programmabegroting": (2024,)},
+)
+
+
+@pytest.mark.parametrize(
+    "question, doc_type",
+    [
+        # No jaarrekening is loaded: the words name the budget's realisation column.
+        ("Hoeveel is in de jaarrekening 2022 aan de reserves toegevoegd?", None),
+        ("Wat staat er in het jaarverslag over schulden?", None),
+        # A programmabegroting of another year is not loaded: its column of this one answers.
+        ("Wat waren de lasten in de begroting 2023?", None),
+        ("Wat zijn de lasten in de begroting 2024?", "programmabegroting"),
+        ("Wat staat in de programmabegroting over jeugdhulp?", "programmabegroting"),
+    ],
+)
+def test_doc_type_filters_only_documents_that_are_loaded(question, doc_type):
+    assert understand(question, [], ONE_BUDGET, Filters()).filters.doc_type == doc_type
+
+
+def test_doc_type_with_a_year_not_loaded_is_a_cue():
+    # INFO has a jaarverslag 2022 only.
+    assert ask("Wat zegt het jaarverslag 2021 over de reserves?").filters.doc_type is None
+    assert ask("Wat zegt het jaarverslag 2022 over de reserves?").filters.doc_type == "jaarverslag"
 
 
 # ------------------------------------------------------------------ abbreviations

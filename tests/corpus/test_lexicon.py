@@ -60,6 +60,21 @@ def test_a_specific_phase_consumes_its_words():
     assert phases("de begroting na begrotingswijzigingen") == {"na_wijzigingen", "begroot"}
 
 
+@pytest.mark.parametrize(
+    "text, realisation",
+    [
+        ("Wat waren de lasten volgens de rekening 2021?", True),
+        ("Wat staat in de jaarrekening over de reserves?", True),
+        ("Welk deel komt voor rekening van het Rijk?", False),  # paid by
+        ("Wat komt voor eigen rekening van de inwoner?", False),
+        ("Hoe hoog is de rekening-courantverhouding met het Rijk?", False),  # a current account
+        ("Daar houden we rekening mee.", False),
+    ],
+)
+def test_rekening_is_the_accounts_only_as_a_document(text, realisation):
+    assert ("realisatie" in phases(text)) is realisation
+
+
 def test_flows_of_the_bbv_and_of_reserves():
     assert flows("Totaal lasten") == {"lasten"}
     assert flows("Wat kost het onderhoud van de bruggen?") == {"lasten"}  # what something costs is its lasten
@@ -97,6 +112,12 @@ def test_index_terms_are_stemmed_and_numbers_ungrouped():
         ("Wat is het tekort op het grondbedrijf?", True, False, False),
         ("Waarom stijgen de lasten van de jeugdhulp?", True, False, False),
         ("Wat doet de gemeente voor eenzame ouderen?", False, False, False),
+        # Investments and credits (BBV art. 20), revenues, the general grant, loans.
+        ("Welk deel van de investering in de sporthal betaalt de provincie?", True, False, False),
+        ("Welk krediet is beschikbaar voor de nieuwe brandweerkazerne?", True, False, False),
+        ("Wat levert de opbrengst van de parkeervergunningen op?", True, False, False),
+        ("Hoe verandert de algemene uitkering?", True, False, False),
+        ("Which credit was granted for the town hall?", True, False, False),
         ("", False, False, False),
     ],
 )

@@ -148,6 +148,11 @@ def test_long_first_line_is_shortened_at_a_word() -> None:
         ("Programma Inkomensvoorziening en arbeidsmarkt\n", "Inkomensvoorziening en arbeidsmarkt"),
         ("Programma | Besloten via | Lasten |\n", None),
         ("het uitvoeringsprogramma 'Preventie' op", None),
+        # A sentence that starts a line is prose, not the document's programme.
+        ("programma Stimulering instandhouding en verduurzaming monumenten.\n", None),
+        # A whole programmabegroting names every programme: it is about none in particular.
+        ("Programma 1: Veiligheid\nTekst\nProgramma 2: Sociaal domein\n", None),
+        ("Programma 2: Sociaal domein\nTekst\nProgramma 2: Sociaal domein\n", "Sociaal domein"),
     ],
 )
 def test_detect_program(text: str, expected: str | None) -> None:

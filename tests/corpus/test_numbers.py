@@ -104,6 +104,7 @@ def test_finds_amounts_in_sentences(sentence, raw, euros):
         "Bedragen x € 1.000",
         "De circa 400 cliënten zijn overgedragen in 2022.",  # counts
         "datum 31-12-2022 en raadsvoorstel 2023-509",
+        "twee grenzen (3% lid 2, € 40ooK lid 3)",  # a scan's misread amount run into letters
     ],
 )
 def test_skips_numbers_that_are_not_amounts(sentence):
