@@ -223,6 +223,13 @@ PHASES: tuple[tuple[str, str], ...] = (
     ("prognose", r"prognose\w*|geprogn\w*|verwacht\w*|forecast\w*|projected|expected"),
     ("begroot", r"begroot|begrote?\w*|begroting\w*|geraamd\w*|raming\w*|budgeted"),
 )
+# Words that ask for what was realised and nothing else: a budget or forecast cell of the
+# year is a different figure ("besteed" and "uitgegeven" are left out: "wordt besteed" is
+# said of a budget as well).
+REALISED = re.compile(
+    r"realisatie|gerealiseerd\w*|werkelijk\w*|jaarrekening|(?<!voor )(?<!eigen )\brekening\b(?! (?:hou|gehouden|mee\b|met\b))(?!-?courant)"
+    r"|\bactual\w*|\breali[sz]ed\b"
+)
 # The order of the phases in the cycle: a difference reads "later minus earlier".
 LIFECYCLE = ("primitief", "begroot", "wijzigingen", "na_wijzigingen", "deze_periode", "cumulatief", "prognose", "realisatie")
 CHANGE_PHASES = frozenset({"wijzigingen", "deze_periode"})
@@ -246,6 +253,28 @@ FLOWS: tuple[tuple[str, str], ...] = (
 # The mutations of reserves (BBV art. 17: toevoegingen and onttrekkingen, shown apart from a
 # programme's lasten and baten).
 RESERVE_FLOWS = frozenset({"onttrekking", "storting", "reservemutatie"})
+# A position (a stock) is asked, not a flow: "de stand van de reserve eind 2024", "het saldo
+# per 31 december", "ultimo 2023". The staat van reserves en voorzieningen (BBV art. 53
+# toelichting) prints a position at the start and the end of the year and the mutations in
+# between (vermeerderingen, verminderingen, toevoegingen, onttrekkingen, vrijval, aanwending);
+# a mutation column does not answer a question about a position.
+STOCK = re.compile(
+    r"\b(?:eind|begin)?stand\b|\bsaldo (?:per|op)\b|\bper (?:31|1)[ -]|\bultimo\b|\b(?:eind|begin|einde|aan het eind van) (?:19|20)\d\d\b"
+    r"|\bbalance (?:at|on)\b|\b(?:at the )?(?:end|start) of (?:19|20)\d\d\b"
+)
+_POSITION_END = re.compile(r"\beind\w*|\beinde\b|\bultimo\b|\b31[-/ ]12\b|\b31 december\b|\bend of\b|\bclosing\b")
+_POSITION_START = re.compile(r"\bbegin\w*|\baanvang\w*|\b0?1[-/ ]0?1[-/ ]|\b1 januari\b|\bstart of\b|\bopening\b")
+
+
+def position(text: str) -> str | None:
+    """"end" or "start" when a text names the end or the start of a year ("eind 2024",
+    "Saldo 31-12-2024", "Stand 1-1-2024"), None otherwise or when it names both."""
+    t = fold(text)
+    end, start = bool(_POSITION_END.search(t)), bool(_POSITION_START.search(t))
+    return "end" if end and not start else "start" if start and not end else None
+
+
+MUTATION = re.compile(r"vermeerde|verminde|toevoeging|onttrekking|mutatie|storting|dotatie|vrijval|aanwending|additions|withdrawals")
 _FLOW_KIN = {
     "lasten": {"besteding"}, "besteding": {"lasten"},
     "reservemutatie": {"onttrekking", "storting"}, "onttrekking": {"reservemutatie"}, "storting": {"reservemutatie"},
@@ -384,10 +413,12 @@ NUMBER_WORDS = frozenset(
     half helft kwart
     """.split()
 )
-# Years and calendar dates are numbers a sentence has for other reasons than counting.
+# Years, calendar dates and references to a place in a document (pagina 93, artikel 13 lid 3,
+# hoofdstuk 4) are numbers a sentence has for other reasons than counting.
 _NOT_A_QUANTITY = re.compile(
     r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
-    r"|\b(?:19|20)\d{2}\b|\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b",
+    r"|\b(?:19|20)\d{2}\b|\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b"
+    r"|\b(?:pagina|pag\.|blz\.|bladzijde|p\.|artikel|art\.|lid|hoofdstuk|paragraaf|bijlage|tabel|figuur|page|section)\s*\d+(?:[.:]\d+)*\b",
     re.IGNORECASE,
 )
 

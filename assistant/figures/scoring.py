@@ -10,7 +10,7 @@ import re
 from typing import Sequence
 
 from assistant.figures.terms import _WEAK, QueryTerms, token_match, tokens
-from corpus.lexicon import CHANGE_PHASES, RESERVE_FLOWS, column_phase, flows, flows_compatible, year_span, years
+from corpus.lexicon import CHANGE_PHASES, MUTATION, RESERVE_FLOWS, column_phase, position, flows, flows_compatible, year_span, years
 from corpus.models import BudgetFact
 from corpus.text import fold
 
@@ -95,6 +95,9 @@ def reserve_side(asked_flows: frozenset[str] | set[str], fact: BudgetFact) -> in
     return 1 if column == sides else -1
 
 
+_BUDGET_PHASES = frozenset({"begroot", "primitief", "na_wijzigingen", "prognose"})
+
+
 def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
     """Hard constraints a best candidate must meet to be an answer at all. Pure.
 
@@ -104,7 +107,9 @@ def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
     - a flow the question names (lasten, baten, ...) must not contradict the cell's flow:
       "de baten van X" is never answered with the lasten row of X, nor with a sentence about X
       that names no flow at all; a toevoeging aan reserves is not read from a baten column,
-      an onttrekking not from a lasten column (`reserve_side`).
+      an onttrekking not from a lasten column (`reserve_side`);
+    - a question for what was realised ("volgens de jaarrekening", "gerealiseerd") is not
+      answered with a budget or forecast cell.
     """
     if q.years:
         _, ys = fact_years(fact)
@@ -115,6 +120,8 @@ def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
         return False
     if q.flows and not named and not fact.table_id:
         return False  # a sentence that names no lasten/baten/… does not answer "de baten van X"
+    if q.realised and fact_phase_source(fact)[0] in _BUDGET_PHASES:
+        return False
     return reserve_side(q.flows, fact) >= 0
 
 
@@ -178,11 +185,15 @@ def score_fact(
       column right after the reference column ("ten opzichte van de begroting na
       wijzigingen" -> "Wijzigingen deze periode") another +1.5.
     - flow (lasten / baten / saldo / besteding / onttrekking / storting): named in row or
-      column and asked +1.5 (spending counts as lasten), a different flow -1.0; a reserve
+      column and asked +1.5, a kindred flow +1.0 (spending counts as lasten), a different
+      flow -1.0; a reserve
       mutation in the column it is booked in (`reserve_side`) +1.0.
     - a change cell (change column, or a table of changes: caption "wijziging",
       "specificatie") when the question asks no change -1.5.
     - total rows: +0.5 when the question says "totaal", -0.3 otherwise.
+    - a mutation column (vermeerderingen, onttrekkingen …) when a position is asked ("de stand
+      eind 2024"): -1.5; a position column of the asked end or start of the year +0.5, of
+      the other one -1.0.
     - a row of reserve mutations (toevoeging, onttrekking, "mutaties reserves") when the
       question names no reserve: -1.5.
     - meaning: + W_MEANING × closeness (see `closeness`); a fact at least MEANING_FLOOR close
@@ -273,7 +284,9 @@ def score_fact(
                     score += 1.5
     named_flows = fact_flows(fact)
     if q.flows and named_flows:
-        score += 1.5 if flows_compatible(q.flows, named_flows) else -1.0
+        # The flow itself beats a kindred one ("toegevoegd": a Toevoeging row before a row of
+        # all Mutaties reserves; "besteed": a Besteding row before a Lasten row).
+        score += 1.5 if named_flows & q.flows else 1.0 if flows_compatible(q.flows, named_flows) else -1.0
     score += 1.0 * reserve_side(q.flows, fact)
 
     # A row of reserve mutations answers a question about reserves, not one about a
@@ -283,6 +296,15 @@ def score_fact(
     change_cell = phase in CHANGE_PHASES or bool(_CHANGE_TABLE_RE.search(fold(fact.table)))
     if change_cell and not in_text and not q.wants_change and not (q.phases & set(CHANGE_PHASES)):
         score -= 1.5
+    # The staat van reserves en voorzieningen prints positions and the mutations between them:
+    # a question about a position is not answered with a mutation column.
+    if q.wants_stock and fact.table_id:
+        if MUTATION.search(fold(fact.column)):
+            score -= 1.5
+        # ... and the end of the year is not its start ("eind 2024" vs "Saldo 1-1-2024").
+        asked_at, printed_at = q.position, position(fact.column)
+        if asked_at and printed_at:
+            score += 0.5 if asked_at == printed_at else -1.0
     if ("is_total", "1") in fact.extra:
         score += 0.5 if q.wants_total else -0.3
     near = closeness(similarity, best_similarity)

@@ -13,7 +13,7 @@ from typing import Iterable, Mapping, Sequence
 
 from assistant.figures.arithmetic import _replace, calculation
 from assistant.figures.present import NOT_FOUND_TEXT, BudgetResult, describe_source, format_figure
-from assistant.figures.scoring import fact_years, fits_constraints, score_fact, _fact_years
+from assistant.figures.scoring import fact_phase_source, fact_years, fits_constraints, score_fact, _fact_years
 from assistant.figures.terms import QueryTerms, gloss_budget_english, tokens
 from assistant.models import Filters
 from corpus.lexicon import flows, phases, words, years
@@ -23,7 +23,8 @@ from corpus.text import fold
 # Candidates with another value scoring this close to the best "also fit": listed under the
 # answer (one point is about one content word of the question less in the row or column).
 ALSO_FITS_MARGIN = 1.0
-# Only candidates this close to the best are a tie: then the answer asks which one is meant.
+# Only candidates this close to the best are a tie: then the answer asks which one is meant,
+# when they name different things (`_different_things`).
 TIE_MARGIN = 0.05
 MIN_SCORE = 2.0  # below this the best candidate is not a match, whatever its rank
 MIN_COVERAGE = 0.5  # share of the question's topic words the best cell must match
@@ -48,6 +49,7 @@ class FactStore:
             d: tokens(f"{m.title} {m.program or ''} {m.doc_type or ''}") for d, m in self.documents.items()
         }
         self._columns = {t.id: t.columns for t in self.tables}
+        self._document_years = {m.year for m in self.documents.values() if m.year is not None}
         doc_words = {fold(m.doc_type) for m in self.documents.values() if m.doc_type} | set(_REPORT_WORDS)
         self._doc_year_re = re.compile(
             r"\b(?:" + "|".join(sorted(map(re.escape, doc_words), key=len, reverse=True)) + r")\s+((?:19|20)\d\d)\b"
@@ -81,9 +83,10 @@ class FactStore:
         q = self._parse_terms(question, filters, topic_hint, context_hint, language)
         if meaning:
             q = _replace(q, meaning=meaning)
-        # A year that names a document ("in de 3e kwartaalrapportage 2023") is the document's
-        # year, not a column year: it becomes soft.
-        doc_years = {int(y) for y in self._doc_year_re.findall(fold(question))}
+        # A year that names a loaded document ("in de 3e kwartaalrapportage 2023") is the
+        # document's year, not a column year: it becomes soft. A document year no loaded
+        # document has ("volgens de jaarrekening 2025") names a column: it stays a constraint.
+        doc_years = {int(y) for y in self._doc_year_re.findall(fold(question))} & self._document_years
         if doc_years and q.years <= doc_years:
             q = _replace(q, years=frozenset(), soft_year=min(q.years or doc_years))
         # A follow-up's own words win over what resolution carried over from the previous
@@ -170,7 +173,7 @@ class FactStore:
         def listed(facts: Sequence[BudgetFact]) -> str:
             return "\n".join(f"- {format_figure(f)} — {describe_source(f, self.documents.get(f.doc_id))}" for f in facts)
 
-        if len(rivals) > 1 and rivals[1][0] >= best_score - TIE_MARGIN:
+        if len(rivals) > 1 and rivals[1][0] >= best_score - TIE_MARGIN and _different_things(rivals[0][1], rivals[1][1]):
             facts = [f for _, f in rivals]
             text = "Meerdere bedragen passen even goed bij uw vraag. Welke bedoelt u?\n" + listed(facts)
             return BudgetResult(tuple(facts), True, None, text, best_score, True, candidates)
@@ -194,6 +197,9 @@ class FactStore:
         if q.years and not ys & q.years:
             asked = ", ".join(str(y) for y in sorted(q.years))
             return f"Ik heb geen bedrag gevonden voor {asked}: de documenten geven voor {where} geen bedrag over dat jaar."
+        if q.realised and not fits_constraints(q, fact) and fact_phase_source(fact)[0] != "realisatie":
+            return (f"Ik heb geen gerealiseerd bedrag gevonden: de documenten geven voor {where} "
+                    "alleen begrote of verwachte bedragen.")
         return f"Ik heb geen bedrag gevonden dat bij deze vraag past: de documenten noemen voor {where} alleen andere soorten bedragen."
 
     @staticmethod
@@ -217,6 +223,14 @@ class FactStore:
     def restricted(self, facts: Sequence[BudgetFact]) -> "FactStore":
         """A store over some of these facts (the same documents)."""
         return FactStore(facts, (), self.documents)
+
+
+def _different_things(a: BudgetFact, b: BudgetFact) -> bool:
+    """Two facts name different things unless they are cells of one document whose row and
+    column read the same (a programme's own table repeated in a summary table): then the best
+    one answers and the other is listed under it, rather than asking which is meant."""
+    same = a.doc_id == b.doc_id and a.table_id and b.table_id
+    return not same or (fold(a.row), fold(a.column)) != (fold(b.row), fold(b.column))
 
 
 def _rivals(ranked: list[tuple[float, float, BudgetFact]], limit: int = 4) -> list[tuple[float, BudgetFact]]:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from corpus.lexicon import AMOUNT_CHANGE, REFERENCE, content_words, flows, phases, stem, years
+from corpus.lexicon import AMOUNT_CHANGE, REALISED, REFERENCE, STOCK, content_words, flows, phases, position, stem, years
 from corpus.text import fold
 
 tokens = content_words
@@ -114,6 +114,9 @@ class QueryTerms:
     soft_year: int | None = None
     reference: frozenset[str] = frozenset()
     context: tuple[str, ...] = ()
+    realised: bool = False  # only what was realised is asked (REALISED, outside a reference)
+    wants_stock: bool = False  # a position is asked ("de stand eind 2024"), not a mutation
+    position: str | None = None  # "end" / "start" of the year the position is asked at
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact).
     meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -145,4 +148,7 @@ class QueryTerms:
             soft_year=soft_year,
             reference=reference,
             context=context,
+            realised=bool(REALISED.search(main)) and phases(main) <= {"realisatie"},
+            wants_stock=bool(STOCK.search(q)),
+            position=position(q),
         )

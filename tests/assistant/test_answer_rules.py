@@ -190,3 +190,31 @@ def test_a_passage_answer_is_not_a_sentence_without_a_question_term(small_assist
     )
     answer = small_assistant({"buren-begroting-2024.txt": doc}).ask("Hoe laat is het?")
     assert answer.abstained, answer.text
+
+
+BUDGET_ONLY = (
+    "Programmabegroting 2024 gemeente Oss\n"
+    "Programma Wonen (bedragen x € 1.000)\n"
+    "Omschrijving | Rekening 2022 | Begroting 2024 | Begroting 2025 |\n"
+    "Lasten | 2.210 | 2.480 | 2.530 |\n"
+    "Staat van reserves (bedragen x € 1.000)\n"
+    "Reserve | Saldo 1-1-2024 | Vermeerderingen 2024 | Verminderingen 2024 | Saldo 31-12-2024 |\n"
+    "Reserve woningbouw | 1.200 | 0 | -300 | 900 |\n"
+)
+
+
+def test_a_realisation_is_not_answered_with_a_budget_cell(small_assistant):
+    assistant = small_assistant({"oss-begroting-2024.txt": BUDGET_ONLY})
+    # The realisation of 2022 is there; of 2025 only the budget.
+    realised = assistant.ask("Wat waren de gerealiseerde lasten van Wonen in 2022 in Oss?")
+    assert realised.facts and realised.facts[0].raw == "2.210", realised.text
+    answer = assistant.ask("Wat waren de lasten van Wonen volgens de jaarrekening 2025 in Oss?")
+    assert answer.abstained, answer.text
+    assert "gerealiseerd" in answer.text and not answer.facts
+
+
+def test_a_position_is_not_answered_with_a_mutation_column(small_assistant):
+    assistant = small_assistant({"oss-begroting-2024.txt": BUDGET_ONLY})
+    answer = assistant.ask("Wat is de stand van de reserve woningbouw eind 2024 in Oss?")
+    assert not answer.abstained and not answer.ambiguous, answer.text
+    assert answer.facts[0].raw == "900"

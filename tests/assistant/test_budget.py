@@ -374,6 +374,19 @@ def test_two_equally_fitting_cells_with_different_values_ask_which_is_meant():
     assert "Welke bedoelt u?" in result.text
 
 
+def test_one_line_printed_in_two_tables_of_a_document_is_answered_not_asked_back():
+    # A programme's own table and the summary table print the same line (here with a
+    # correction in one): the same thing twice, so the first answers and the other is listed.
+    store = _store([_doc("zwolle-begroting-2024", (
+        "Lasten (bedragen x € 1.000)\nProgramma | Begroting 2024 |\nWonen | 1.250 |\n\n"
+        "Overzicht lasten (bedragen x € 1.000)\nProgramma | Begroting 2024 |\nWonen | 1.260 |\n"
+    ))])
+    result = store.lookup("Wat is de begroting van Wonen in 2024?")
+    assert result.found and not result.ambiguous, result.text
+    assert {f.raw for f in result.facts} == {"1.250", "1.260"}
+    assert "Andere bedragen die ook passen" in result.text
+
+
 def test_a_programmes_baten_are_not_its_reserve_mutations():
     text = (
         "Meerjarenperspectief per programma (bedragen x € 1.000)\n"

@@ -13,6 +13,7 @@ from corpus.lexicon import (
     flows_compatible,
     has_quantity,
     phases,
+    position,
     taakvelden_named,
     tokenize,
     year_span,
@@ -136,6 +137,8 @@ def test_what_a_question_asks_for(question, money, amount, quantity):
         ("Dat is besloten in 2024.", False),
         ("Op 01-02-2025 is de brief verstuurd.", False),
         ("Daarover is nog niets bekend.", False),
+        ("Dat staat in de begroting op pagina 93 en in artikel 13 lid 3.", False),  # places in a document
+        ("Zie hoofdstuk 4 en tabel 2.3.", False),
     ],
 )
 def test_a_quantity_is_a_number_other_than_a_year_or_date(text, expected):
@@ -182,3 +185,18 @@ def test_the_arithmetic_a_question_asks_for(question, kind):
 def test_a_value_a_table_may_hold(question, money, value):
     a = asked(question)
     assert (a.money, a.value) == (money, value)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Wat is de stand van de reserve eind 2024?", "end"),
+        ("Saldo 31-12-2024", "end"),
+        ("Stand per 1-1-2024", "start"),
+        ("beginsaldo 2023", "start"),
+        ("Begroting 2024", None),
+        ("Saldo 1-1-2024 en 31-12-2024", None),
+    ],
+)
+def test_the_end_or_start_of_a_year(text, expected):
+    assert position(text) == expected
