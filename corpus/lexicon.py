@@ -148,11 +148,15 @@ def words(text: str) -> list[str]:
 # Budgets number their programmes and tables label them "P2 Mens en Maatschappij": "programma 2"
 # and "P2" name the same programme.
 _PROGRAMME_NUMBER = re.compile(r"\bprogramma\s+(\d{1,2})\b")
+# "niet-" before a noun makes another term (OZB niet-woningen, niet-ingezetenen): kept as one
+# word, or "niet" is dropped as a function word and "niet-woningen" reads as "woningen".
+_NEGATED_NOUN = re.compile(r"\bniet-(?=\w)(\w)")
 
 
 @functools.lru_cache(maxsize=50_000)
 def _content_words(text: str) -> tuple[str, ...]:
     t = _ASPECT_WORDS.sub(" ", YEAR.sub(" ", _PROGRAMME_NUMBER.sub(r"p\1", fold(text))))
+    t = _NEGATED_NOUN.sub(r"niet\1", t)
     return tuple(w for w in _WORD.findall(t) if w not in FRAME_WORDS and len(w) > 1)
 
 
@@ -243,7 +247,7 @@ REFERENCE = re.compile(
 FLOWS: tuple[tuple[str, str], ...] = (
     ("lasten", r"\blasten\b|\buitgaven\b|\bkost(?:en|te)?\b|\bexpenditure\w*|\bexpenses\b|\bcosts?\b"),
     ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*|\brevenues?\b|\bincome\b"),
-    ("saldo", r"\bsaldo\b|\bbalance\b"),
+    ("saldo", r"saldo\b|\bbalance\b"),  # also in compounds: begrotingssaldo, exploitatiesaldo, EMU-saldo
     ("onttrekking", r"onttrekking\w*|onttrokken|\bonttrekken\b|\bputting\b|\bwithdraw\w*"),
     ("storting", r"\bstorting\w*|\bgestort\b|\bstorten\b|\bdotatie\w*|\btoevoeging\w*|\btoegevoegd\b|\btoevoegen\b"
                  r"|\bdeposit\w*|\badded to\b"),
@@ -432,20 +436,30 @@ _DIFFERENCE = re.compile(
     r"|\bdifference\b|\bris(?:e|es|en)\b|\brose\b|\bfall(?:s|en)?\b|\bfell\b|\bincrease[sd]?\b|\bdecrease[sd]?\b"
     r"|\bgrow(?:s|n)?\b|\bgrew\b"
 )
-_SUM = re.compile(r"\b(?:totaal|som|samen|opgeteld|in total|together|combined)\b(?: van| of)?(?P<rest>.*)")
+_SUM = re.compile(r"\b(?:totaal|som|samen|opgeteld|bij elkaar|in total|together|combined)\b(?: van| of)?(?P<rest>.*)")
+_PARTS = re.compile(r"\ben\b|\band\b|,")
 
 
 def calculation_asked(question: str) -> tuple[str, str] | None:
-    """("percent" | "difference", "") or ("sum", the text naming the parts) when the question
-    asks for arithmetic; None otherwise. A sum needs its parts named ("A en B")."""
+    """("percent" | "difference", ""), ("sum", the text naming the parts) or ("sum_years", "")
+    when the question asks for arithmetic; None otherwise. A sum needs its parts named: after
+    the sum word ("het totaal van A en B"), before it in the same clause ("A en B samen",
+    "(woningen en niet-woningen samen)"), or as years ("in 2024 en 2025 samen")."""
     q = fold(question)
     if _PERCENT.search(q) and _DIFFERENCE.search(q) or _PERCENT.search(q) and len(years(q)) >= 2:
         return "percent", ""
     if _DIFFERENCE.search(q):
         return "difference", ""
     m = _SUM.search(q)
-    if m and re.search(r"\ben\b|\band\b|,", m.group("rest")):
+    if not m:
+        return None
+    if len(years(q)) >= 2 and m.group(0).split()[0] != "totaal":
+        return "sum_years", ""
+    if _PARTS.search(m.group("rest")):
         return "sum", m.group("rest")
+    clause = re.split(r"[(),;:?]", q[: m.start()])[-1]
+    if _PARTS.search(clause) and not years(clause):
+        return "sum", clause
     return None
 
 

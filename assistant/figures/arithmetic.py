@@ -27,6 +27,7 @@ from corpus.text import fold
 
 if TYPE_CHECKING:
     from assistant.figures.store import FactStore
+    from corpus.models import BudgetFact
 
 
 def calculation(store: "FactStore", question: str, q: QueryTerms, filters: Filters) -> BudgetResult | None:
@@ -37,6 +38,8 @@ def calculation(store: "FactStore", question: str, q: QueryTerms, filters: Filte
     kind, rest = asked_for
     if kind == "sum":
         return _sum(store, rest, q, filters)
+    if kind == "sum_years":
+        return _sum_years(store, q, filters)
     return _difference(store, question, q, filters, kind == "percent")
 
 
@@ -111,20 +114,48 @@ def _sum(store: "FactStore", rest: str, q: QueryTerms, filters: Filters) -> Budg
     parts = [p for p in re.split(r"\s+(?:en|and)\s+|,", rest) if tokens(p)]
     if len(parts) < 2:
         return None
+    named = {t for p in parts for t in tokens(p)}
+    # The question's other subject words are shared by the parts: "de OZB-opbrengst
+    # (woningen en niet-woningen samen)" sums the OZB-opbrengst of both.
+    shared = tuple(t for t in q.topic if t not in named)
     picked = []
     for part in parts:
-        best = store.best(_replace(q, topic=tuple(tokens(part)), meaning={}), filters)  # the whole question's meaning names no part
+        # The whole question's meaning names no single part.
+        best = store.best(_replace(q, topic=tuple(tokens(part)), context=shared + q.context, meaning={}), filters)
         if best is None:
             return None
         picked.append(best)
+    return _total(store, picked)
+
+
+def _sum_years(store: "FactStore", q: QueryTerms, filters: Filters) -> BudgetResult | None:
+    """The same subject's figures of each named year added up ("in 2024 en 2025 samen")."""
+    picked = []
+    for year in sorted(q.years):
+        best = store.best(_replace(q, years=frozenset({year})), filters)
+        if best is None:
+            return None
+        picked.append(best)
+    return _total(store, picked)
+
+
+def _total(store: "FactStore", picked: list[tuple[float, float, "BudgetFact"]]) -> BudgetResult | None:
     facts = tuple(p[2] for p in picked)
-    if len({f.unit for f in facts}) != 1:
+    if len({id(f) for f in facts}) != len(facts):
         return None
     total = sum(f.value for f in facts)
-    m = fact_multiplier(facts[0])
-    printed = sum(f.number for f in facts)
-    suffix = f" (× € {'1.000' if m == 1000 else '1 mln'})" if m and m > 1 else ""
-    expr = " + ".join(_num(f) for f in facts) + f" = {format_dutch_number(printed)}{suffix}"
+    if len({f.unit for f in facts}) == 1:
+        m = fact_multiplier(facts[0])
+        printed = sum(f.number for f in facts)
+        suffix = f" (× € {'1.000' if m == 1000 else '1 mln'})" if m and m > 1 else ""
+        expr = " + ".join(_num(f) for f in facts) + f" = {format_dutch_number(printed)}{suffix}"
+    elif all(fact_multiplier(f) for f in facts):
+        # Amounts in different units ("€ 500.000" in a sentence, "200" in a table x € 1.000)
+        # are added in euros.
+        m = 1
+        expr = " + ".join(f"€ {format_dutch_number(f.value)}" for f in facts) + f" = € {format_dutch_number(total)}"
+    else:
+        return None
     figure = f"€ {format_dutch_number(total)}" if m else format_dutch_number(total) + " (eenheid niet vermeld)"
     desc = "Som van " + ", ".join(f"‘{f.row}’" for f in facts)
     calc = Calculation(desc, expr, total, facts)

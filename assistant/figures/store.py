@@ -120,7 +120,11 @@ class FactStore:
         return _replace(base, topic=topic)
 
     def rank(self, q: QueryTerms, filters: Filters) -> list[tuple[float, float, BudgetFact]]:
-        """(score, coverage, fact) for every allowed fact, best first (ties: document order)."""
+        """(score, coverage, fact) for every allowed fact, best first (ties: document order).
+
+        When the question names a subject, the facts that cover it (MIN_COVERAGE) come first:
+        a cell that shares only aspects with the question (a year, "saldo") is no answer to
+        it, however high those aspects score."""
         allowed = [f for f in self.facts if self._allowed(f, filters)]
         sims = [q.meaning.get(id(f)) for f in allowed]
         best = max((s for s in sims if s is not None), default=None)
@@ -128,7 +132,8 @@ class FactStore:
             (*score_fact(q, f, self._doc_tokens.get(f.doc_id, ()), self._columns.get(f.table_id, ()), sim, best), f)
             for f, sim in zip(allowed, sims)
         ]
-        scored.sort(key=lambda x: (-x[0], x[2].doc_id, x[2].start))
+        covers = bool(q.topic)
+        scored.sort(key=lambda x: (covers and x[1] < MIN_COVERAGE, -x[0], x[2].doc_id, x[2].start))
         return scored
 
     def search(self, query: str, filters: Filters = Filters(), limit: int = 20) -> list[BudgetFact]:
@@ -167,7 +172,7 @@ class FactStore:
         if not self._good_enough(q, best_score, best_cov, best):
             return BudgetResult((), False, None, NOT_FOUND_TEXT, best_score, False,
                                 tuple((s, f) for s, _, f in ranked[:5]))
-        rivals = _rivals(ranked)
+        rivals = _rivals([r for r in ranked if r[1] >= MIN_COVERAGE] if q.topic else ranked)
         candidates = tuple((s, f) for s, _, f in ranked[:10])
 
         def listed(facts: Sequence[BudgetFact]) -> str:

@@ -159,6 +159,47 @@ def test_sum_over_rows(store):
     assert " + " in calc.expression
 
 
+def test_sum_of_parts_named_before_the_sum_word_shares_the_subject():
+    store = _store([_doc("ede-begroting-2024",
+        "Opbrengst belastingen (bedragen x € 1.000)\n"
+        "Belasting | Raming 2024 |\n"
+        "OZB woningen | 6.100 |\n"
+        "OZB niet-woningen | 2.450 |\n"
+        "Hondenbelasting | 310 |\n"
+    )])
+    result = store.lookup("Wat is de geraamde OZB-opbrengst (woningen en niet-woningen samen) in 2024?")
+    assert result.calculation is not None, result.text
+    assert sorted(f.raw for f in result.calculation.facts) == ["2.450", "6.100"]
+    assert result.calculation.result == 8_550_000
+
+
+def test_sum_of_one_subjects_years_adds_amounts_in_different_units():
+    store = _store([_doc("ede-begroting-2024",
+        "Aanpak laaggeletterdheid (hogere lasten € 120.000 in 2024).\n\n"
+        "Incidentele lasten (bedragen x € 1.000)\n"
+        "Omschrijving | 2024 | 2025 |\n"
+        "Aanpak laaggeletterdheid | 120 | 80 |\n"
+    )])
+    result = store.lookup("Hoeveel kost de aanpak van laaggeletterdheid in 2024 en 2025 samen?")
+    assert result.calculation is not None, result.text
+    assert result.calculation.result == 200_000
+    assert len(result.calculation.facts) == 2
+
+
+def test_a_cell_that_shares_only_aspects_does_not_beat_one_that_names_the_subject():
+    store = _store([_doc("ede-begroting-2024",
+        "Geprognosticeerde balans (bedragen x € 1.000)\n"
+        "Post | 2026 |\n"
+        "Financieringssaldo | 0 |\n\n"
+        "Financieel meerjarenbeeld (bedragen x € 1.000)\n"
+        "Omschrijving | 2026 |\n"
+        "Begrotingssaldo | -4.310 |\n"
+    )])
+    result = store.lookup("Welk saldo verwacht de gemeente voor 2026 in het financieel meerjarenbeeld?")
+    assert result.found and not result.ambiguous, result.text
+    assert result.facts[0].raw == "-4.310"
+
+
 def test_generalises_to_another_municipality():
     text = (
         "Financiën jeugd\n"

@@ -81,6 +81,7 @@ def test_flows_of_the_bbv_and_of_reserves():
     assert flows("Wat kost het onderhoud van de bruggen?") == {"lasten"}  # what something costs is its lasten
     assert flows("Toevoeging aan de algemene reserve") == {"storting"}
     assert flows("Onttrekking reserve sociaal domein") == {"onttrekking"}
+    assert flows("Welk begrotingssaldo verwacht de gemeente?") == {"saldo"}  # a compound names its flow
     assert flows_compatible({"lasten"}, {"besteding"})
     assert not flows_compatible({"baten"}, {"lasten"})
 
