@@ -137,6 +137,12 @@ MEANING_SPAN = 0.04  # cosine below the closest fact at which the meaning bonus 
 # the topic by meaning (MEANING_COVERAGE × closeness), even with no word in common.
 MEANING_FLOOR = 0.87
 MEANING_COVERAGE = 0.6
+# ... and only when it stands out from the facts in general: this much above the 99th
+# percentile of all candidates' similarities. A question about something the documents never
+# mention ("forensenbelasting" in a municipality that does not levy it) is about as close to
+# dozens of total rows as to its best one; a paraphrase ("jeugdzorg" for "Jeugdhulp") is
+# clearly closer to its row than to the rest.
+MEANING_DISTINCT = 0.01
 
 
 def closeness(similarity: float | None, best: float | None) -> float:
@@ -153,11 +159,13 @@ def score_fact(
     columns: Sequence[str] = (),
     similarity: float | None = None,
     best_similarity: float | None = None,
+    typical_similarity: float | None = None,
 ) -> tuple[float, float]:
     """Score one fact for a question; returns (score, topic coverage 0..1). Pure.
 
     `similarity`: cosine of the question and the fact's row or sentence vector (None without
-    vectors); `best_similarity`: the highest of the candidates' similarities.
+    vectors); `best_similarity`: the highest of the candidates' similarities;
+    `typical_similarity`: their 99th percentile (see MEANING_DISTINCT).
 
     `document_tokens` are the document's title, programme and type words; `columns` the
     headers of the fact's table in order (for "change relative to column X").
@@ -196,8 +204,9 @@ def score_fact(
       the other one -1.0.
     - a row of reserve mutations (toevoeging, onttrekking, "mutaties reserves") when the
       question names no reserve: -1.5.
-    - meaning: + W_MEANING × closeness (see `closeness`); a fact at least MEANING_FLOOR close
-      covers the topic by meaning up to MEANING_COVERAGE × closeness.
+    - meaning: + W_MEANING × closeness (see `closeness`); a fact at least MEANING_FLOOR close,
+      and MEANING_DISTINCT above the typical candidate, covers the topic by meaning up to
+      MEANING_COVERAGE × closeness.
     """
     extra = dict(fact.extra)
     in_text = not fact.table_id
@@ -309,6 +318,7 @@ def score_fact(
         score += 0.5 if q.wants_total else -0.3
     near = closeness(similarity, best_similarity)
     score += W_MEANING * near
-    if near and similarity is not None and similarity >= MEANING_FLOOR:
+    distinct = typical_similarity is None or (similarity or 0.0) >= typical_similarity + MEANING_DISTINCT
+    if near and similarity is not None and similarity >= MEANING_FLOOR and distinct:
         coverage = max(coverage, MEANING_COVERAGE * near)
     return score, coverage

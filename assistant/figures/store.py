@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping, Sequence
 
+import numpy as np
+
 from assistant.figures.arithmetic import _replace, calculation
 from assistant.figures.present import NOT_FOUND_TEXT, BudgetResult, describe_source, format_figure
 from assistant.figures.scoring import fact_phase_source, fact_years, fits_constraints, score_fact, _fact_years
@@ -127,9 +129,12 @@ class FactStore:
         it, however high those aspects score."""
         allowed = [f for f in self.facts if self._allowed(f, filters)]
         sims = [q.meaning.get(id(f)) for f in allowed]
-        best = max((s for s in sims if s is not None), default=None)
+        known = [s for s in sims if s is not None]
+        best = max(known, default=None)
+        # The typical similarity needs enough candidates to say something (MEANING_DISTINCT).
+        typical = float(np.percentile(known, 99)) if len(known) >= 100 else None
         scored = [
-            (*score_fact(q, f, self._doc_tokens.get(f.doc_id, ()), self._columns.get(f.table_id, ()), sim, best), f)
+            (*score_fact(q, f, self._doc_tokens.get(f.doc_id, ()), self._columns.get(f.table_id, ()), sim, best, typical), f)
             for f, sim in zip(allowed, sims)
         ]
         covers = bool(q.topic)
