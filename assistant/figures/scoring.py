@@ -15,6 +15,7 @@ from corpus.models import BudgetFact
 from corpus.text import fold
 
 _CHANGE_TABLE_RE = re.compile(r"wijziging|mutatie|specificatie")
+_CODE = re.compile(r"p\d{1,2}")  # a programme code as content_words writes it
 
 
 def fact_years(fact: BudgetFact) -> tuple[str, set[int]]:
@@ -65,9 +66,19 @@ def fact_phase_source(fact: BudgetFact) -> tuple[str | None, str]:
     return (phase, "caption") if phase else (None, "")
 
 
+_COLUMN_FLOWS = frozenset({"lasten", "baten", "saldo"})
+
+
 def fact_flows(fact: BudgetFact) -> set[str]:
-    """Money flows a fact names: column and row label; for an in-text amount its sentence too."""
-    named = flows(fact.column) | flows(fact.row)
+    """Money flows a fact names: column and row label; for an in-text amount its sentence too.
+
+    A column that names lasten, baten or saldo decides the cell's flow: the row "Overige baten
+    en lasten" has a baten, a lasten and a saldo cell. Only a reserve mutation the row names
+    stays with it ("Toevoeging aan reserves" in the lasten column)."""
+    column = flows(fact.column)
+    if column & _COLUMN_FLOWS:
+        return column | (flows(fact.row) & RESERVE_FLOWS)
+    named = column | flows(fact.row)
     if not fact.table_id:
         named |= flows(fact.sentence)
     return named
@@ -145,6 +156,15 @@ MEANING_COVERAGE = 0.6
 MEANING_DISTINCT = 0.01
 
 
+def _precision(q: QueryTerms, subject: Sequence[str], document_tokens: Sequence[str]) -> float:
+    """Share of a label's own content words (weak words and the document's title words left
+    out) that the question names."""
+    # A programme's code next to its name ("P3 Bestuur en middelen") is another name of it,
+    # not a word the question leaves out.
+    own = [t for t in subject if t not in _WEAK and token_match(t, document_tokens) < 1.0 and not _CODE.fullmatch(t)]
+    return sum(1 for t in own if token_match(t, list(q.topic)) >= 0.6) / len(own) if own and q.topic else 0.0
+
+
 def closeness(similarity: float | None, best: float | None) -> float:
     """0..1: 1 for the fact closest to the question, falling linearly to 0 at MEANING_SPAN below it."""
     if similarity is None or best is None:
@@ -180,7 +200,7 @@ def score_fact(
       takes its caption as its subject, matched at 0.9 like the document's title) + 1.5 × precision (share of the row
       label's own content words the question names, words of the document's title not
       counted, so "Armoedebeleid" beats "Armoedebeleid (stichting Leergeld)" for
-      "armoedebeleid"). Weak words ("budget", "geld") weigh 0.3. Context tokens (previous
+      "armoedebeleid"; a sub-row's own label counts half of it). Weak words ("budget", "geld") weigh 0.3. Context tokens (previous
       topic of a follow-up) add up to 1.0 × their coverage.
     - year: a year column equal to a question year +2.0, different -2.5; an in-text amount's
       own year +2.0 / -2.0; a year in the row label or sentence +1.0 / -1.0; only the
@@ -202,8 +222,8 @@ def score_fact(
     - a mutation column (vermeerderingen, onttrekkingen …) when a position is asked ("de stand
       eind 2024"): -1.5; a position column of the asked end or start of the year +0.5, of
       the other one -1.0.
-    - a row of reserve mutations (toevoeging, onttrekking, "mutaties reserves") when the
-      question names no reserve: -1.5.
+    - a table row of reserve mutations (toevoeging, onttrekking, "mutaties reserves", or a row
+      naming a reserve) when the question names no reserve: -1.5.
     - meaning: + W_MEANING × closeness (see `closeness`); a fact at least MEANING_FLOOR close,
       and MEANING_DISTINCT above the typical candidate, covers the topic by meaning up to
       MEANING_COVERAGE × closeness.
@@ -238,10 +258,13 @@ def score_fact(
     weights = [0.3 if t in _WEAK else 1.0 for t in q.topic]
     matched = sum(w * match(t) for t, w in zip(q.topic, weights))
     coverage = matched / sum(weights) if weights else 0.0
-    own = [t for t in subject_tokens if t not in _WEAK and token_match(t, doc_set) < 1.0]
-    precision = (
-        sum(1 for t in own if token_match(t, list(q.topic)) >= 0.6) / len(own) if own and q.topic else 0.0
-    )
+    precision = _precision(q, subject_tokens, doc_set)
+    if not bare_row and "›" in fact.row:
+        # A sub-row is also measured by its own label: "P3 Bestuur en middelen › 0.8 Overige
+        # baten en lasten" is a part of the programme, not the programme the question names.
+        leaf = tokens(fact.row.rsplit("›", 1)[1])
+        if [t for t in leaf if t not in _WEAK]:
+            precision = (precision + _precision(q, leaf, doc_set)) / 2
     score = 4.0 * coverage + 1.5 * precision
     if q.context:
         score += sum(match(t) for t in q.context) / len(q.context)
@@ -300,7 +323,8 @@ def score_fact(
 
     # A row of reserve mutations answers a question about reserves, not one about a
     # programme's lasten or baten (BBV art. 17 reports them apart).
-    if flows(fact.row) & RESERVE_FLOWS and not q.flows & RESERVE_FLOWS and not any(t.startswith("reserve") for t in q.topic):
+    names_reserve = flows(fact.row) & RESERVE_FLOWS or any(t.startswith("reserve") for t in label_tokens)
+    if fact.table_id and names_reserve and not q.flows & RESERVE_FLOWS and not any(t.startswith("reserve") for t in q.topic):
         score -= 1.5
     change_cell = phase in CHANGE_PHASES or bool(_CHANGE_TABLE_RE.search(fold(fact.table)))
     if change_cell and not in_text and not q.wants_change and not (q.phases & set(CHANGE_PHASES)):

@@ -200,6 +200,37 @@ def test_a_cell_that_shares_only_aspects_does_not_beat_one_that_names_the_subjec
     assert result.facts[0].raw == "-4.310"
 
 
+# A summary per programme and a per-taakveld table in whole euros, as a jaarrekening prints
+# them: the programme row answers a question about the programme; its taakvelden, the
+# reserves booked on it, and another flow's column of a row naming both flows do not.
+PER_TAAKVELD = (
+    "Baten en lasten per programma (bedragen x € 1.000)\n"
+    "Programma | 2023 baten | 2023 lasten |\n"
+    "P2 Sociaal domein | 14.210 | -38.400 |\n"
+    "\n"
+    "Baten en lasten per taakveld (bedragen in euro)\n"
+    "Taakveld | 2023 Baten | 2023 Lasten |\n"
+    "P2 Sociaal domein › 6.1 Samenkracht en burgerparticipatie | 310.000 | -2.900.000 |\n"
+    "P2 Sociaal domein › 0.8 Overige baten en lasten | 95.000 | -120.000 |\n"
+    "Reserves › P2 Sociaal domein | 1.250.000 | 0 |\n"
+)
+
+
+def test_a_programmes_figure_comes_from_its_own_row_not_its_parts():
+    store = _store([_doc("ede-jaarrekening-2023", PER_TAAKVELD, year=2023)])
+    result = store.lookup("Wat waren de baten van Sociaal domein in 2023?")
+    assert result.found and not result.ambiguous, result.text
+    assert result.facts[0].raw == "14.210"
+
+
+def test_the_column_decides_the_flow_of_a_row_naming_both():
+    from assistant.figures.scoring import fact_flows
+
+    store = _store([_doc("ede-jaarrekening-2023", PER_TAAKVELD, year=2023)])
+    cells = [f for f in store.facts if "Overige baten en lasten" in f.row]
+    assert {f.column: fact_flows(f) for f in cells} == {"2023 Baten": {"baten"}, "2023 Lasten": {"lasten"}}
+
+
 def test_generalises_to_another_municipality():
     text = (
         "Financiën jeugd\n"

@@ -90,3 +90,19 @@ def test_the_real_model_finds_a_synonymous_row(tmp_path):
     answer = assistant.ask("Hoeveel geeft Lindeveen in 2025 uit aan jeugdzorg?")
     assert not answer.abstained, answer.text
     assert answer.facts and answer.facts[0].row == "Jeugdhulp"
+
+
+def test_meaning_covers_the_subject_only_when_the_fact_stands_out():
+    from assistant.figures import QueryTerms
+    from assistant.figures.scoring import MEANING_DISTINCT, score_fact
+
+    meta = DocumentMeta("Programmabegroting 2025", "Lindeveen", 2025, "programmabegroting")
+    doc = Document("lindeveen-pb", "lindeveen-pb.md", TABLE, meta, "fp")
+    fact = next(f for f in extract_facts(doc, find_tables(doc.id, doc.text)) if f.row == "Jeugdhulp")
+    q = QueryTerms.parse("Wat kost de jeugdzorg in 2025?")
+    close = MEANING_FLOOR + 0.02
+    # Clearly closer than the typical fact: the paraphrase covers the subject.
+    _, covered = score_fact(q, fact, similarity=close, best_similarity=close, typical_similarity=close - 2 * MEANING_DISTINCT)
+    # As close as dozens of others: closeness alone says nothing about this subject.
+    _, not_covered = score_fact(q, fact, similarity=close, best_similarity=close, typical_similarity=close - MEANING_DISTINCT / 2)
+    assert covered > 0.5 and not_covered == 0.0
