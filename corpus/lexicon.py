@@ -147,7 +147,7 @@ def words(text: str) -> list[str]:
 
 # Budgets number their programmes and tables label them "P2 Mens en Maatschappij": "programma 2"
 # and "P2" name the same programme.
-_PROGRAMME_NUMBER = re.compile(r"\bprogramma\s+(\d{1,2})\b")
+_PROGRAMME_NUMBER = re.compile(r"\bprogram(?:ma|me)?\s+(\d{1,2})\b")
 # "niet-" before a noun makes another term (OZB niet-woningen, niet-ingezetenen): kept as one
 # word, or "niet" is dropped as a function word and "niet-woningen" reads as "woningen".
 _NEGATED_NOUN = re.compile(r"\bniet-(?=\w)(\w)")
@@ -307,9 +307,16 @@ def column_phase(text: str) -> str | None:
     return None
 
 
+# "Saldo van baten en lasten" (the BBV's line of the overzicht van baten en lasten) names the
+# saldo, not the baten and the lasten.
+_SALDO_PHRASE = re.compile(
+    r"\bsaldo (?:van (?:de )?)?(?:baten en lasten|lasten en baten)\b|\bbalance of (?:income|revenues?) and (?:expenditure|expenses)\b"
+)
+
+
 def flows(text: str) -> set[str]:
     """Money flows named in text: lasten, baten, saldo, onttrekking, storting, besteding."""
-    t = fold(text)
+    t = _SALDO_PHRASE.sub(" saldo ", fold(text))
     return {name for name, pattern in FLOWS if re.search(pattern, t)}
 
 

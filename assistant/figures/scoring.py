@@ -74,13 +74,20 @@ def fact_flows(fact: BudgetFact) -> set[str]:
 
     A column that names lasten, baten or saldo decides the cell's flow: the row "Overige baten
     en lasten" has a baten, a lasten and a saldo cell. Only a reserve mutation the row names
-    stays with it ("Toevoeging aan reserves" in the lasten column)."""
+    stays with it ("Toevoeging aan reserves" in the lasten column). A cell whose row and column
+    name no flow takes the one flow its caption names."""
     column = flows(fact.column)
     if column & _COLUMN_FLOWS:
         return column | (flows(fact.row) & RESERVE_FLOWS)
     named = column | flows(fact.row)
     if not fact.table_id:
         named |= flows(fact.sentence)
+    elif not named:
+        # A caption naming one flow says what the whole table holds ("Opbrengst uit
+        # belastingen", "Lasten per programma").
+        caption = flows(fact.table)
+        if len(caption) == 1:
+            named = caption
     return named
 
 

@@ -231,6 +231,18 @@ def test_the_column_decides_the_flow_of_a_row_naming_both():
     assert {f.column: fact_flows(f) for f in cells} == {"2023 Baten": {"baten"}, "2023 Lasten": {"lasten"}}
 
 
+def test_a_caption_naming_one_flow_gives_it_to_its_cells():
+    from assistant.figures.scoring import fact_flows
+
+    text = (
+        "Opbrengst belastingen (bedragen x € 1.000)\nBelasting | Raming 2024 |\nOZB woningen | 6.100 |\n\n"
+        "Baten en lasten wonen (bedragen x € 1.000)\nOmschrijving | 2024 |\nOnderhoud | 300 |\n"
+    )
+    store = _store([_doc("ede-begroting-2024", text)])
+    by_row = {f.row: fact_flows(f) for f in store.facts}
+    assert by_row == {"OZB woningen": {"baten"}, "Onderhoud": set()}
+
+
 def test_generalises_to_another_municipality():
     text = (
         "Financiën jeugd\n"

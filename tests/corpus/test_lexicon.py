@@ -82,6 +82,8 @@ def test_flows_of_the_bbv_and_of_reserves():
     assert flows("Toevoeging aan de algemene reserve") == {"storting"}
     assert flows("Onttrekking reserve sociaal domein") == {"onttrekking"}
     assert flows("Welk begrotingssaldo verwacht de gemeente?") == {"saldo"}  # a compound names its flow
+    assert flows("Wat is het saldo van baten en lasten van programma 2?") == {"saldo"}
+    assert flows("Wat zijn de baten en lasten van programma 2?") == {"baten", "lasten"}
     assert flows_compatible({"lasten"}, {"besteding"})
     assert not flows_compatible({"baten"}, {"lasten"})
 
@@ -94,6 +96,10 @@ def test_content_words_drop_framing_years_and_aspects():
 def test_a_numbered_programme_is_its_code():
     assert content_words("Wat is het saldo van programma 3 in 2025?") == ["p3"]
     assert content_words("P3 Bestuur en middelen") == ["p3", "bestuur", "middelen"]
+
+
+def test_a_numbered_programme_is_its_code_in_dutch_and_english():
+    assert content_words("de lasten van programma 3") == content_words("the expenses of programme 3") == ["p3"]
 
 
 def test_index_terms_are_stemmed_and_numbers_ungrouped():
