@@ -80,7 +80,7 @@ _FUNCTION_WORDS = frozenset(
     the a an what which how why when where who whom is are was were does do did has have had
     will would can could should about and also same for of in on at to by with from this that
     these those it its they them there their much many spend spends spent much city
-    municipality municipalities please tell me show give list year money
+    municipality municipalities please tell me show give list year money ziet zien zag eruit
     """.split()
 )
 _MEASURE_WORDS = frozenset(_MEASURES)

@@ -39,7 +39,7 @@ QUESTION = os.environ.get(
 )
 
 WASSENAAR_PDF = PROJECT_DIR / "eval" / "real" / "documents" / "wassenaar-programmabegroting-2024.pdf"
-# A figure question from the real suite (eval/real/questions.jsonl, wa-003).
+# A figure question of its own (no evaluation question): a tax line of the budget's Tabel 7.1.
 FIGURE_QUESTION = "Welke opbrengst van de leges voor Wabo-vergunningen is voor 2024 geraamd?"
 # Reading the 121-page budget the first time (text, tables, three OCR pages) and indexing it.
 WASSENAAR_STARTUP_TIMEOUT = 600

@@ -583,3 +583,9 @@ def test_a_follow_up_year_replaces_a_list_of_years():
     assert plan.resolved_question == "Wat zijn de lasten van de bibliotheek in 2026?"
     plan = understand("En voor 2030?", ["Welke investeringen in riolering staan gepland voor 2025-2028?"], INFO)
     assert "2030" in plan.resolved_question and "2025" not in plan.resolved_question
+
+
+def test_how_does_that_look_is_a_follow_up_about_the_previous_subject():
+    # "Hoe ziet dat eruit" frames the question; the previous subject is what is asked about.
+    plan = understand("En hoe ziet dat er in 2027 uit?", ["Wat is het tekort op de jeugdhulp in Zwolle in 2026?"], INFO)
+    assert plan.resolved_question == "Wat is het tekort op de jeugdhulp in Zwolle in 2027?"
