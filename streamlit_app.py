@@ -12,6 +12,7 @@ replaces `Assistant.load` by another callable with the same signature
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import logging
@@ -671,6 +672,12 @@ def ask(assistant: Any, question: str, filters: Filters) -> Turn:
     except Exception:  # noqa: BLE001 - never show a stack trace
         log.exception("ask failed")
         return Turn(question=question, error=GENERIC_ERROR)
+    from assistant.background import indexing_notice
+
+    job = st.session_state.get("indexing_job")
+    notice = indexing_notice(job.snapshot() if job is not None else None)
+    if notice:
+        answer = dataclasses.replace(answer, notice=f"{notice} {answer.notice}".strip())
     return Turn(question=question, answer=answer)
 
 

@@ -194,6 +194,18 @@ class IndexingJob:
                 log.exception("taking out %s after a cancel failed", name)
 
 
+def indexing_notice(snapshot: Snapshot | None) -> str:
+    """The line an answer carries while documents are still being added ("" when none are):
+    the answer comes from the documents indexed so far."""
+    if snapshot is None or not snapshot.running:
+        return ""
+    which = f" (‘{snapshot.file}’, {snapshot.file_number} van {snapshot.files})" if snapshot.file else ""
+    return (
+        f"Er wordt nog een document geïndexeerd{which}: dit antwoord komt uit de documenten die al "
+        "klaar zijn. Stel de vraag opnieuw als het indexeren klaar is."
+    )
+
+
 def format_eta(seconds: float | None) -> str:
     if seconds is None:
         return ""

@@ -298,7 +298,13 @@ def test_figure_source_opens_on_its_page_with_the_cell_marked(wassenaar_url, dri
         driver.save_screenshot(str(tmp_path / "timeout.png"))
         raise
     detail, whole = driver.find_elements(By.CSS_SELECTOR, selector)[:2]
-    expander_text = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"] [data-testid="stExpander"]')[0].text
+
+    def expander_text(d) -> str:  # noqa: ANN001
+        return d.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"] [data-testid="stExpander"]')[0].text
+
+    # The captions render after the images on a loaded machine: wait for the page's caption.
+    WebDriverWait(driver, 60).until(lambda d: "Pagina " in expander_text(d))
+    expander_text = expander_text(driver)
     assert f"Pagina {page} van 121" in expander_text and "Uitsnede rond de markering" in expander_text
     for image in (detail, whole):
         with urllib.request.urlopen(image.get_attribute("src"), timeout=10) as resp:
