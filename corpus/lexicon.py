@@ -314,10 +314,18 @@ _SALDO_PHRASE = re.compile(
 )
 
 
+# A resultaat is a saldo (BBV art. 17: the geraamde resultaat is the saldo of baten and lasten
+# after the mutations of reserves; also rekeningresultaat, jaarresultaat). Unlike the flow
+# words above it stays a subject word: "Geraamde resultaat" is another line than "Saldo van
+# baten en lasten".
+_RESULT = re.compile(r"resultaat\b")
+
+
 def flows(text: str) -> set[str]:
     """Money flows named in text: lasten, baten, saldo, onttrekking, storting, besteding."""
     t = _SALDO_PHRASE.sub(" saldo ", fold(text))
-    return {name for name, pattern in FLOWS if re.search(pattern, t)}
+    found = {name for name, pattern in FLOWS if re.search(pattern, t)}
+    return found | {"saldo"} if _RESULT.search(t) else found
 
 
 def flows_compatible(asked_flows: set[str] | frozenset[str], named: set[str]) -> bool:

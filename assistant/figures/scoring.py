@@ -209,6 +209,8 @@ def score_fact(
       counted, so "Armoedebeleid" beats "Armoedebeleid (stichting Leergeld)" for
       "armoedebeleid"; a sub-row's own label counts half of it). Weak words ("budget", "geld") weigh 0.3. Context tokens (previous
       topic of a follow-up) add up to 1.0 × their coverage.
+    - a programme code the question names ("programma 5" -> p5) that the fact's row, caption,
+      column or document does not name: -2.0.
     - year: a year column equal to a question year +2.0, different -2.5; an in-text amount's
       own year +2.0 / -2.0; a year in the row label or sentence +1.0 / -1.0; only the
       document's year +0.3; nothing -0.5. A filter year (soft_year) counts half, never
@@ -273,6 +275,11 @@ def score_fact(
         if [t for t in leaf if t not in _WEAK]:
             precision = (precision + _precision(q, leaf, doc_set)) / 2
     score = 4.0 * coverage + 1.5 * precision
+    # A numbered programme is an identifier, like a year: a cell of no programme or another
+    # one (the total of all programmes, "P2" for "programma 5") is another figure.
+    codes = [t for t in q.topic if _CODE.fullmatch(t)]
+    if codes and any(match(t) < 0.7 for t in codes):
+        score -= 2.0
     if q.context:
         score += sum(match(t) for t in q.context) / len(q.context)
 

@@ -243,6 +243,23 @@ def test_a_caption_naming_one_flow_gives_it_to_its_cells():
     assert by_row == {"OZB woningen": {"baten"}, "Onderhoud": set()}
 
 
+def test_a_numbered_programmes_result_comes_from_its_own_table_not_the_total():
+    text = (
+        "Baten en lasten P4 Wonen (bedragen x € 1.000)\n"
+        "Omschrijving | Begroting 2025 |\n"
+        "Saldo van baten en lasten | -5.100 |\n"
+        "Geraamde resultaat | -4.900 |\n"
+        "\n"
+        "Meerjarenperspectief alle programma's (bedragen x € 1.000)\n"
+        "Omschrijving | Begroting 2025 saldo |\n"
+        "Geraamde resultaat | 350 |\n"
+    )
+    store = _store([_doc("ede-begroting-2025", text, year=2025)])
+    result = store.lookup("Wat is het geraamde resultaat van programma 4 in 2025?")
+    assert result.found and not result.ambiguous, result.text
+    assert result.facts[0].raw == "-4.900"
+
+
 def test_generalises_to_another_municipality():
     text = (
         "Financiën jeugd\n"
