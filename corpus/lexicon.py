@@ -210,6 +210,9 @@ def year_span(text: str) -> set[int]:
 # Budget phases of the BBV planning-and-control cycle, most specific first: a column "Begroting
 # na wijziging" is na_wijzigingen, not begroot. "in deze kwartaalrapportage" / "dit kwartaal"
 # name the reporting period of an interim report: its "wijzigingen deze periode" column.
+# "rekening" is the jaarrekening, except in "rekening houden met", "voor (eigen) rekening
+# van" (paid by) and "rekening-courant" (a current account).
+_REKENING = r"(?<!voor )(?<!eigen )\brekening\b(?! (?:hou|gehouden|mee\b|met\b))(?!-?courant)"
 PHASES: tuple[tuple[str, str], ...] = (
     ("deze_periode", r"(?:\w*wijziging\w* )?(?:in )?deze (?:periode|(?:kwartaal|voortgangs)?rapportage|berap)"
                      r"|dit kwartaal|this (?:period|quarter(?:ly report)?|report)"),
@@ -219,11 +222,8 @@ PHASES: tuple[tuple[str, str], ...] = (
                   r"|original budget|initial budget"),
     ("cumulatief", r"cumulatie\w*|cumulative\w*"),
     ("wijzigingen", r"\w*wijziging\w*|mutatie\w*"),
-    # "rekening" is the jaarrekening, except in "rekening houden met", "voor (eigen) rekening
-    # van" (paid by) and "rekening-courant" (a current account).
-    ("realisatie", r"realisatie|gerealiseerd\w*|werkelijk\w*|besteed|uitgegeven|jaarrekening"
-                   r"|(?<!voor )(?<!eigen )\brekening\b(?! (?:hou|gehouden|mee\b|met\b))(?!-?courant)"
-                   r"|actual\w*|reali[sz]ed|spent"),
+    ("realisatie", r"realisatie|gerealiseerd\w*|werkelijk\w*|besteed|uitgegeven|jaarrekening|" + _REKENING
+                   + r"|actual\w*|reali[sz]ed|spent"),
     ("prognose", r"prognose\w*|geprogn\w*|verwacht\w*|forecast\w*|projected|expected"),
     ("begroot", r"begroot|begrote?\w*|begroting\w*|geraamd\w*|raming\w*|budgeted"),
 )
@@ -231,8 +231,7 @@ PHASES: tuple[tuple[str, str], ...] = (
 # year is a different figure ("besteed" and "uitgegeven" are left out: "wordt besteed" is
 # said of a budget as well).
 REALISED = re.compile(
-    r"realisatie|gerealiseerd\w*|werkelijk\w*|jaarrekening|(?<!voor )(?<!eigen )\brekening\b(?! (?:hou|gehouden|mee\b|met\b))(?!-?courant)"
-    r"|\bactual\w*|\breali[sz]ed\b"
+    r"realisatie|gerealiseerd\w*|werkelijk\w*|jaarrekening|" + _REKENING + r"|\bactual\w*|\breali[sz]ed\b"
 )
 # The order of the phases in the cycle: a difference reads "later minus earlier".
 LIFECYCLE = ("primitief", "begroot", "wijzigingen", "na_wijzigingen", "deze_periode", "cumulatief", "prognose", "realisatie")
