@@ -327,6 +327,9 @@ def test_language_detection(question, language):
         ("How long is the waiting list for sheltered housing?", ["wachtlijst", "beschermd", "wonen"]),
         ("What is the budget for youth care and poverty?", ["jeugdhulp", "armoede", "begroting"]),
         ("Are homeless people helped with social assistance?", ["dak-", "thuislozen", "bijstand"]),
+        # Municipal services and their finance, beyond the social domain.
+        ("Who collects the dog tax and the sewerage charge?", ["hondenbelasting", "rioolheffing"]),
+        ("How much is invested in school buildings and the library?", ["onderwijshuisvesting", "bibliotheek"]),
     ],
 )
 def test_english_glossed_with_dutch_terms(question, dutch_terms):
