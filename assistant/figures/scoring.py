@@ -16,6 +16,7 @@ from corpus.text import fold
 
 _CHANGE_TABLE_RE = re.compile(r"wijziging|mutatie|specificatie")
 _CODE = re.compile(r"p\d{1,2}")  # a programme code as content_words writes it
+_TOTAL_COLUMN = re.compile(r"^(?:\w+ › )*tota(?:a)?l\b")
 
 
 def fact_years(fact: BudgetFact) -> tuple[str, set[int]]:
@@ -227,7 +228,7 @@ def score_fact(
       mutation in the column it is booked in (`reserve_side`) +1.0.
     - a change cell (change column, or a table of changes: caption "wijziging",
       "specificatie") when the question asks no change -1.5.
-    - total rows: +0.5 when the question says "totaal", -0.3 otherwise.
+    - total rows and Totaal columns: +0.5 when the question says "totaal", -0.3 otherwise.
     - a mutation column (vermeerderingen, onttrekkingen …) when a position is asked ("de stand
       eind 2024"): -1.5; a position column of the asked end or start of the year +0.5, of
       the other one -1.0.
@@ -352,7 +353,8 @@ def score_fact(
         asked_at, printed_at = q.position, position(fact.column)
         if asked_at and printed_at:
             score += 0.5 if asked_at == printed_at else -1.0
-    if ("is_total", "1") in fact.extra:
+    # A total row, or a Totaal column (a staat van investeringen sums its years in one).
+    if ("is_total", "1") in fact.extra or (fact.table_id and _TOTAL_COLUMN.search(fold(fact.column))):
         score += 0.5 if q.wants_total else -0.3
     near = closeness(similarity, best_similarity)
     score += W_MEANING * near

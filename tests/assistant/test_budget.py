@@ -260,6 +260,20 @@ def test_a_numbered_programmes_result_comes_from_its_own_table_not_the_total():
     assert result.facts[0].raw == "-4.900"
 
 
+def test_a_total_asked_for_is_read_from_the_totaal_column():
+    # A staat van investeringen: the credit per year and their total in one row.
+    text = (
+        "Investeringen programma Verkeer\n"
+        "Investering | Beschikbaar gesteld krediet | 2025 | 2026 | Totaal |\n"
+        "Fietspad Dorpsstraat | 400.000 | 600.000 | 200.000 | 1.200.000 |\n"
+    )
+    store = _store([_doc("ede-begroting-2025", text, year=2025)])
+    total = store.lookup("Hoeveel wordt er in totaal geïnvesteerd in het fietspad aan de Dorpsstraat?")
+    assert total.found and total.facts[0].raw == "1.200.000", total.text
+    one_year = store.lookup("Hoeveel wordt er in 2026 geïnvesteerd in het fietspad aan de Dorpsstraat?")
+    assert one_year.found and one_year.facts[0].raw == "200.000", one_year.text
+
+
 def test_generalises_to_another_municipality():
     text = (
         "Financiën jeugd\n"
