@@ -320,14 +320,20 @@ _SALDO_PHRASE = re.compile(
 _RESULT = re.compile(r"resultaat\b")
 
 
-def flows(text: str) -> set[str]:
-    """Money flows named in text: lasten, baten, saldo, onttrekking, storting, besteding."""
+def flows(text: str) -> frozenset[str]:
+    """Money flows named in text: lasten, baten, saldo, onttrekking, storting, besteding.
+    Memoised: the budget lookup reads the same labels for every question."""
+    return _flows(text)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _flows(text: str) -> frozenset[str]:
     t = _SALDO_PHRASE.sub(" saldo ", fold(text))
     found = {name for name, pattern in FLOWS if re.search(pattern, t)}
-    return found | {"saldo"} if _RESULT.search(t) else found
+    return frozenset(found | {"saldo"} if _RESULT.search(t) else found)
 
 
-def flows_compatible(asked_flows: set[str] | frozenset[str], named: set[str]) -> bool:
+def flows_compatible(asked_flows: set[str] | frozenset[str], named: set[str] | frozenset[str]) -> bool:
     """True when a cell's flows (row and column) agree with the flows a question asks for."""
     return bool(named & asked_flows) or any(named & _FLOW_KIN.get(a, set()) for a in asked_flows)
 

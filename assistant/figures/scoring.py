@@ -70,7 +70,7 @@ def fact_phase_source(fact: BudgetFact) -> tuple[str | None, str]:
 _COLUMN_FLOWS = frozenset({"lasten", "baten", "saldo"})
 
 
-def fact_flows(fact: BudgetFact) -> set[str]:
+def fact_flows(fact: BudgetFact) -> frozenset[str]:
     """Money flows a fact names: column and row label; for an in-text amount its sentence too.
 
     A column that names lasten, baten or saldo decides the cell's flow: the row "Overige baten
