@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from corpus.models import BudgetFact, Document, Table
 from corpus.numbers import find_amounts, parse_dutch_number, split_footnote
+from corpus.sentences import SENTENCE_END_MARK
 from corpus.tables import cell_footnote, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -137,14 +138,16 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
     return facts
 
 
-_SENT_END_RE = re.compile(r"[.!?](?=\s|$)|\n|\|")
+_SENT_END_RE = re.compile(SENTENCE_END_MARK.pattern + r"|\n|\|")
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d.,]*", re.UNICODE)
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Offsets of the sentence around text[start:end]; a line or a table cell bounds it too."""
     left = 0
-    for m in _SENT_END_RE.finditer(text, max(0, start - 2000), start):
+    for m in _SENT_END_RE.finditer(text, max(0, start - 2000)):
+        if m.start() >= start:  # (not endpos=start: "$" would match there)
+            break
         left = m.end()
     m = _SENT_END_RE.search(text, end)
     right = m.end() if m and m.group(0) not in ("\n", "|") else (m.start() if m else len(text))

@@ -8,7 +8,11 @@ from dataclasses import dataclass
 # Sentence boundaries: end punctuation followed by whitespace and an upper-case letter,
 # digit or quote, or a line break. Common Dutch abbreviations ("o.a.", "bijv.", "ca.", "jl.")
 # end in a period followed by a lower-case word and are therefore not split.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9\"'‘“(•-])|\n+")
+_NEXT_SENTENCE = r"[A-ZÀ-Ý0-9\"'‘“(•-]"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=" + _NEXT_SENTENCE + r")|\n+")
+# The punctuation that ends a sentence by the same rule, for finding the sentence around one
+# offset (corpus.facts): "ca. € 1.500.000" does not end at "ca.".
+SENTENCE_END_MARK = re.compile(r"[.!?](?=\s+" + _NEXT_SENTENCE + r"|\s*$)")
 
 
 @dataclass(frozen=True)

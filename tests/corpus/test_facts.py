@@ -94,6 +94,15 @@ def test_in_text_amounts_keep_their_sentence_and_context(extracted):
     assert len(starts) == len(set(starts))
 
 
+def test_an_abbreviation_does_not_end_an_amounts_sentence():
+    from corpus.facts import sentence_bounds
+
+    text = "Herinrichting. De kosten bedragen ca. € 2.100.000, waarvan o.a. € 300.000 voor groen. Daarna meer."
+    at = text.index("€ 300.000")
+    start, end = sentence_bounds(text, at, at + 9)
+    assert text[start:end] == "De kosten bedragen ca. € 2.100.000, waarvan o.a. € 300.000 voor groen."
+
+
 def test_enschede_scaled_amount(extracted):
     _, _, facts = extracted["enschede"]
     f = next(f for f in facts if f.raw == "0,5 miljoen euro")
