@@ -14,7 +14,7 @@ from assistant import answer as compose
 from assistant.evidence import Evidence, Search
 from assistant.grounding import guarded
 from assistant.models import Answer, Filters, Passage
-from corpus.lexicon import has_quantity
+from corpus.lexicon import has_quantity, year_span, years
 
 if TYPE_CHECKING:
     from assistant.understanding import QueryPlan
@@ -65,6 +65,11 @@ def answer_from_passages(
         # "Hoeveel …?" is answered by a sentence about the subject that states a number
         # (not just a year or a date), or not at all.
         found = [e for e in found if has_quantity(e.sentence.text)]
+    asked_years = years(plan.resolved_question)
+    if asked_years and (plan.asked.quantity or plan.asked.value):
+        # A number for 2030 comes from a sentence about 2030 (its words, its heading or table
+        # header, or a document of that year), not from one about the subject in other years.
+        found = [e for e in found if _about(e.passage, e.sentence.text, asked_years)]
     text, citations = compose.compose(found)
     if not citations:
         return abstain(question, plan, scope, passages)
@@ -78,3 +83,12 @@ def answer_from_passages(
             filters=scope,
         )
     )
+
+
+def _about(passage: Passage, sentence: str, asked_years: set[int]) -> bool:
+    """True when a sentence is about one of the years: its document's year, or a year (or a
+    range of years) in the sentence, its section headings or its table's header."""
+    if passage.meta.year in asked_years:
+        return True
+    chunk = passage.chunk
+    return bool(year_span(" ".join(chunk.section) + " " + chunk.context + " " + sentence) & asked_years)

@@ -218,3 +218,17 @@ def test_a_position_is_not_answered_with_a_mutation_column(small_assistant):
     answer = assistant.ask("Wat is de stand van de reserve woningbouw eind 2024 in Oss?")
     assert not answer.abstained and not answer.ambiguous, answer.text
     assert answer.facts[0].raw == "900"
+
+
+def test_a_number_for_a_year_is_not_answered_from_a_sentence_about_other_years(small_assistant):
+    doc = (
+        "Kadernota 2025 gemeente Borne\n"
+        "Afval\n"
+        "Borne wil het restafval terugbrengen naar 100 kilo per inwoner in 2027.\n"
+        "In 2023 was dat nog 160 kilo per inwoner.\n"
+    )
+    assistant = small_assistant({"borne-kadernota-2025.txt": doc})
+    known = assistant.ask("Hoeveel kilo restafval per inwoner wil Borne in 2027?")
+    assert not known.abstained and "100 kilo" in known.text, known.text
+    unknown = assistant.ask("Hoeveel kilo restafval per inwoner wil Borne in 2030?")
+    assert unknown.abstained, unknown.text
