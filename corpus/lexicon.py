@@ -428,6 +428,8 @@ _QUANTITY = re.compile(
 _VALUE = re.compile(
     r"\b(?:wat|welk|welke|hoe hoog|hoe groot)\b[^?]*?(?:streefwaarde\w*|\bwaarde\b|percentage|\bratio\b|quote\b"
     r"|\btarie[fv]\w*|\baantal\b|\bstand\b|\bomvang\b|\bkengetal\w*|\bindicator\w*|\bgemiddeld\w*)"
+    r"|\b(?:what|which|how high|how large)\b[^?]*?(?:\btargets?\b|\bvalue\b|percentage|\bratio\b|\brate\b"
+    r"|\bnumber of\b|\baverage\b|\bindicators?\b|\btariffs?\b)"
 )
 # Dutch number words: "drie wethouders" states a quantity as much as "3 wethouders".
 NUMBER_WORDS = frozenset(

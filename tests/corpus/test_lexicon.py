@@ -109,6 +109,18 @@ def test_index_terms_are_stemmed_and_numbers_ungrouped():
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "Wat is de streefwaarde voor het aantal jongeren met jeugdhulp in 2026?",
+        "What is the 2026 target for the share of young people in youth care?",
+        "Which ratio does the council require for the resistance capacity?",
+    ],
+)
+def test_a_value_a_table_may_hold_is_asked_in_dutch_and_english(question):
+    assert asked(question).value
+
+
+@pytest.mark.parametrize(
     "question, money, amount, quantity",
     [
         ("Wat kost het onderhoud van de bruggen?", True, True, False),
