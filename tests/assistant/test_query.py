@@ -590,5 +590,5 @@ def test_a_follow_up_year_replaces_a_list_of_years():
 
 def test_how_does_that_look_is_a_follow_up_about_the_previous_subject():
     # "Hoe ziet dat eruit" frames the question; the previous subject is what is asked about.
-    plan = understand("En hoe ziet dat er in 2027 uit?", ["Wat is het tekort op de jeugdhulp in Zwolle in 2026?"], INFO)
-    assert plan.resolved_question == "Wat is het tekort op de jeugdhulp in Zwolle in 2027?"
+    plan = understand("En hoe ziet het er voor 2029 uit?", ["Wat is het tekort op de jeugdhulp in Zwolle in 2026?"], INFO)
+    assert plan.resolved_question == "Wat is het tekort op de jeugdhulp in Zwolle in 2029?"
