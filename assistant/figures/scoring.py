@@ -16,7 +16,7 @@ from corpus.text import fold
 
 _CHANGE_TABLE_RE = re.compile(r"wijziging|mutatie|specificatie")
 _CODE = re.compile(r"p\d{1,2}")  # a programme code as content_words writes it
-_TOTAL_COLUMN = re.compile(r"^(?:\w+ › )*tota(?:a)?l\b")
+_TOTAL_COLUMN = re.compile(r"^(?:\w+ › )*totaa?l\b")
 
 
 def fact_years(fact: BudgetFact) -> tuple[str, set[int]]:
@@ -208,8 +208,9 @@ def score_fact(
       takes its caption as its subject, matched at 0.9 like the document's title) + 1.5 × precision (share of the row
       label's own content words the question names, words of the document's title not
       counted, so "Armoedebeleid" beats "Armoedebeleid (stichting Leergeld)" for
-      "armoedebeleid"; a sub-row's own label counts half of it). Weak words ("budget", "geld") weigh 0.3. Context tokens (previous
-      topic of a follow-up) add up to 1.0 × their coverage.
+      "armoedebeleid"; a sub-row's own label counts half of it). Weak words ("budget",
+      "geld") weigh 0.3. Context tokens (previous topic of a follow-up) add up to 1.0 × their
+      coverage.
     - a programme code the question names ("programma 5" -> p5) that the fact's row, caption,
       column or document does not name: -2.0.
     - year: a year column equal to a question year +2.0, different -2.5; an in-text amount's
@@ -224,8 +225,7 @@ def score_fact(
       wijzigingen" -> "Wijzigingen deze periode") another +1.5.
     - flow (lasten / baten / saldo / besteding / onttrekking / storting): named in row or
       column and asked +1.5, a kindred flow +1.0 (spending counts as lasten), a different
-      flow -1.0; a reserve
-      mutation in the column it is booked in (`reserve_side`) +1.0.
+      flow -1.0; a reserve mutation in the column it is booked in (`reserve_side`) +1.0.
     - a change cell (change column, or a table of changes: caption "wijziging",
       "specificatie") when the question asks no change -1.5.
     - total rows and Totaal columns: +0.5 when the question says "totaal", -0.3 otherwise.
@@ -346,15 +346,16 @@ def score_fact(
         score -= 1.5
     # The staat van reserves en voorzieningen prints positions and the mutations between them:
     # a question about a position is not answered with a mutation column.
+    column_text = fold(fact.column) if fact.table_id else ""
     if q.wants_stock and fact.table_id:
-        if MUTATION.search(fold(fact.column)):
+        if MUTATION.search(column_text):
             score -= 1.5
         # ... and the end of the year is not its start ("eind 2024" vs "Saldo 1-1-2024").
         asked_at, printed_at = q.position, position(fact.column)
         if asked_at and printed_at:
             score += 0.5 if asked_at == printed_at else -1.0
     # A total row, or a Totaal column (a staat van investeringen sums its years in one).
-    if ("is_total", "1") in fact.extra or (fact.table_id and _TOTAL_COLUMN.search(fold(fact.column))):
+    if ("is_total", "1") in fact.extra or _TOTAL_COLUMN.search(column_text):
         score += 0.5 if q.wants_total else -0.3
     near = closeness(similarity, best_similarity)
     score += W_MEANING * near
