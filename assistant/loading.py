@@ -42,6 +42,7 @@ def open_corpus(
     from assistant.figures import FactStore
     from assistant.understanding import CorpusInfo
     from corpus.chunking import CHUNKER_VERSION, chunk_document
+    from corpus.derived import DerivedCache
     from corpus.errors import CorpusError
     from corpus.facts import tables_and_facts
     from corpus.store import load_corpus
@@ -111,7 +112,7 @@ def open_corpus(
         # Serve what the index holds, with the metadata it was built with: facts and
         # filters must agree with the passages that can be cited.
         documents = [replace(d, meta=index.documents[d.id]) for d in documents if d.id in index.documents]
-    tables, facts = tables_and_facts(documents)
+    tables, facts = tables_and_facts(documents, DerivedCache(corpus_dir))
     store = FactStore(facts, tables, {d.id: d.meta for d in documents})
     info = CorpusInfo.from_documents(documents)
     return Opened(documents, index, embedder, store, info, loaded.problems)

@@ -13,8 +13,8 @@ invalidates the cache without anyone having to remember to bump a number.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -25,16 +25,23 @@ CACHE_DIR = ".extracted"
 _READER_SOURCES = ("pdf.py", "pdftables.py", "pdfwords.py", "pdfheader.py", "pdfink.py", "pdflabels.py", "numbers.py", "tables.py", "loaders.py", "extracted.py", "models.py")
 
 
+@lru_cache(maxsize=1)
 def reader_version() -> str:
     """sha256 (12 hex digits) over the reader's source files."""
+    return source_version(_READER_SOURCES)
+
+
+def source_version(names: tuple[str, ...]) -> str:
+    """sha256 (12 hex digits) over files of the corpus package (paths relative to it)."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in _READER_SOURCES:
+    for name in names:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:12]
 
 
-def _table_from_json(d: dict) -> Table:
+def table_from_json(d: dict) -> Table:
+    """A Table from its `dataclasses.asdict` form."""
     rows = tuple(
         TableRow(
             label=tuple(r["label"]), cells=tuple(r["cells"]), start=r["start"], end=r["end"],
@@ -54,25 +61,21 @@ def _table_from_json(d: dict) -> Table:
 
 def cached(path: Path, data: bytes, read: Callable[[], "Content"]) -> "Content":  # noqa: F821
     """The content of `path` (bytes `data`) from the cache, else `read()` and cache it."""
-    from corpus.files import atomic_write
+    from corpus.files import read_json, write_json_quietly
     from corpus.loaders import Content
 
     digest = hashlib.sha256(data).hexdigest()
     cache = Path(path).parent / CACHE_DIR / f"{digest}-{reader_version()}.json"
+    d = read_json(cache)
     try:
-        d = json.loads(cache.read_text(encoding="utf-8"))
         return Content(
             text=d["text"], page_starts=tuple(d["page_starts"]),
-            tables=tuple(_table_from_json(t) for t in d["tables"]),
+            tables=tuple(table_from_json(t) for t in d["tables"]),
             ocr_pages=tuple(d["ocr_pages"]), unreadable_pages=tuple(d["unreadable_pages"]),
             skipped_tables=int(d["skipped_tables"]), warnings=tuple(d.get("warnings", ())),
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError):
         pass
     content = read()
-    try:
-        cache.parent.mkdir(exist_ok=True)
-        atomic_write(cache, json.dumps(asdict(content), ensure_ascii=False))
-    except OSError:
-        pass  # a read-only folder: no cache, the document was still read
+    write_json_quietly(cache, asdict(content))  # a read-only folder: no cache, still read
     return content

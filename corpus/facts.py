@@ -18,6 +18,8 @@ from corpus.tables import cell_footnote, parse_unit
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from corpus.derived import DerivedCache
+
 UNIT_UNKNOWN = "eenheid niet vermeld"
 LABEL_SEP = " › "
 # Label for a total row that prints no label of its own (the Utrecht table's last row).
@@ -271,17 +273,22 @@ def extract_facts(doc: Document, tables: Iterable[Table]) -> list[BudgetFact]:
     return [replace(f, page=doc.page_at(f.start), ocr=doc.page_at(f.start) in ocr) for f in facts]
 
 
-def tables_and_facts(documents: Iterable[Document]) -> tuple[list[Table], list[BudgetFact]]:
+def tables_and_facts(documents: Iterable[Document], cache: "DerivedCache | None" = None) -> tuple[list[Table], list[BudgetFact]]:
     """Every table (with its section path, as the chunker sees it) and every fact of the
-    documents: what the budget layer and the cell evaluation read."""
+    documents: what the budget layer and the cell evaluation read; from `cache` (the corpus
+    folder's, see corpus.derived) when it holds them."""
     from corpus.chunking import document_tables
+
+    def derive(doc: Document) -> tuple[list[Table], list[BudgetFact]]:
+        doc_tables = document_tables(doc)
+        return doc_tables, extract_facts(doc, doc_tables)
 
     tables: list[Table] = []
     facts: list[BudgetFact] = []
     for doc in documents:
-        doc_tables = document_tables(doc)
+        doc_tables, doc_facts = cache.tables_and_facts(doc, lambda: derive(doc)) if cache else derive(doc)
         tables.extend(doc_tables)
-        facts.extend(extract_facts(doc, doc_tables))
+        facts.extend(doc_facts)
     return tables, facts
 
 

@@ -26,3 +26,28 @@ def atomic_write(path: Path, data: str | bytes, mode: int = 0o644) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_json(path: Path) -> object | None:
+    """The JSON value in `path`, or None when it is missing, unreadable or damaged: for caches,
+    where a bad file only means the value is computed again."""
+    import json
+
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_json_quietly(path: Path, value: object) -> bool:
+    """Write `value` as JSON to `path` atomically (creating its folder); False when the folder
+    cannot be written (a read-only corpus just has no cache)."""
+    import json
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        atomic_write(path, json.dumps(value, ensure_ascii=False))
+    except OSError:
+        return False
+    return True

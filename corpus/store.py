@@ -22,6 +22,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Iterable
 
+from corpus.derived import DerivedCache
 from corpus.errors import CorpusError
 from corpus.files import atomic_write
 from corpus.loaders import SUPPORTED_SUFFIXES, Content, load_content
@@ -170,7 +171,9 @@ def _merge(detected: DocumentMeta, entry: ManifestEntry | None) -> DocumentMeta:
 
 
 def _make_document(path: Path, content: Content, entry: ManifestEntry | None) -> Document:
-    meta = _merge(detect_metadata(content.text, path.name), entry)
+    cache = DerivedCache(path.parent)
+    detected = cache.metadata(content.text, path.name, lambda: detect_metadata(content.text, path.name))
+    meta = _merge(detected, entry)
     return content.document(path.stem, path.name, meta, fingerprint(path.read_bytes(), meta))
 
 

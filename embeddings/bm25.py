@@ -114,16 +114,7 @@ class BM25:
         self.n_docs = len(docs)
         self.doc_len = np.array([len(d) for d in docs], dtype=np.float32)
         self.avgdl = float(self.doc_len.mean()) if self.n_docs and self.doc_len.sum() else 1.0
-        postings: dict[str, tuple[list[int], list[int]]] = {}
-        for i, toks in enumerate(docs):
-            for term, tf in Counter(toks).items():
-                ids, tfs = postings.setdefault(term, ([], []))
-                ids.append(i)
-                tfs.append(tf)
-        self._postings = {
-            t: (np.array(ids, dtype=np.int64), np.array(tfs, dtype=np.float32))
-            for t, (ids, tfs) in postings.items()
-        }
+        self._postings = _postings(docs)
         self._vocab = sorted(self._postings)
         self._expand_cache: dict[str, tuple[tuple[str, float], ...]] = {}
 
@@ -172,3 +163,25 @@ class BM25:
             ids, tfs = posting
             scores[ids] += w * self.idf(t) * tfs * (self.k1 + 1.0) / (tfs + norm[ids])
         return scores
+
+
+def _postings(docs: Sequence[Sequence[str]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """term -> (ids of the documents holding it, ascending; its frequency in each).
+
+    Counted with numpy over one array of (term, document) pairs rather than a Counter per
+    document: opening ten budgets' worth of chunks takes tens of milliseconds, not a third
+    of a second."""
+    term_ids: dict[str, int] = {}
+    flat = np.fromiter((term_ids.setdefault(t, len(term_ids)) for toks in docs for t in toks), dtype=np.int64)
+    if not len(flat):
+        return {}
+    owner = np.repeat(np.arange(len(docs), dtype=np.int64), [len(toks) for toks in docs])
+    pairs, tf = np.unique(flat * len(docs) + owner, return_counts=True)  # sorted by term, then document
+    terms, ids = np.divmod(pairs, len(docs))
+    bounds = np.flatnonzero(np.diff(terms)) + 1
+    names = list(term_ids)
+    tfs = tf.astype(np.float32)
+    return {
+        names[int(terms[lo])]: (ids[lo:hi], tfs[lo:hi])
+        for lo, hi in zip(np.concatenate(([0], bounds)).tolist(), np.concatenate((bounds, [len(pairs)])).tolist())
+    }

@@ -69,6 +69,10 @@ META_FILE = "meta.json"
 CHUNKS_FILE = "chunks.jsonl"
 FAISS_FILE = "index.faiss"
 SENTENCES_FAISS_FILE = "sentences.faiss"
+# (chunk position, start, end) of each sentence vector: stored, so that loading does not split
+# every chunk again and the vectors keep the sentences they were made of when the splitter
+# changes. Indexes written before it have none; theirs are split on load.
+SENTENCES_FILE = "sentences.json"
 # Sentences shorter than this are labels ("Toelichting", "Lasten | 75.334 |"); they get no
 # vector of their own (their chunk still has one).
 MIN_SENTENCE_CHARS = 20
@@ -415,10 +419,23 @@ def _load_stored(index_dir: Path) -> _Stored:
     ):
         raise IndexProblem("De documentenlijst van de index is niet consistent.")
     si = _read_faiss(index_dir / SENTENCES_FAISS_FILE)
-    units = sentence_units(chunks)
+    units = _read_units(index_dir / SENTENCES_FILE, chunks) if (index_dir / SENTENCES_FILE).exists() else sentence_units(chunks)
     if int(si.ntotal) != len(units) or int(si.d) != int(meta["dim"]):
         raise IndexProblem("De zinsvectoren in sentences.faiss passen niet bij de fragmenten.")
     return _Stored(meta, chunks, fi, tokens, documents, si, units=units)
+
+
+def _read_units(path: Path, chunks: Sequence[Chunk]) -> list[tuple[int, int, int]]:
+    """The stored sentence units, checked to point into the chunks (a chunk whose text no
+    longer matches its document is found, and its document rebuilt, by the content check)."""
+    units = _read_json(path)
+    try:
+        units = [(int(p), int(a), int(b)) for p, a, b in units]
+        if not all(0 <= p < len(chunks) and a < b for p, a, b in units):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise IndexProblem(f"Het indexbestand {path.name} is beschadigd.") from None
+    return units
 
 
 def _read_faiss(path: Path) -> Any:
@@ -488,6 +505,7 @@ def _without(stored: _Stored, doc_ids: set[str]) -> _Stored:
             out.add(np.ascontiguousarray(vecs))
         return out
 
+    moved = {old: new for new, old in enumerate(keep)}
     meta = dict(stored.meta)
     meta["documents"] = {k: v for k, v in stored.meta["documents"].items() if k not in doc_ids}
     meta["chunk_count"] = len(keep)
@@ -499,6 +517,7 @@ def _without(stored: _Stored, doc_ids: set[str]) -> _Stored:
         {k: v for k, v in stored.documents.items() if k not in doc_ids},
         subset(stored.sentence_index, keep_sent),
         version=stored.version,
+        units=[(moved[units[j][0]], units[j][1], units[j][2]) for j in keep_sent],
     )
 
 
@@ -1002,12 +1021,14 @@ class HybridIndex:
         report(ProgressEvent("schrijven", message="Index wegschrijven ..."))
         stored_vecs = stored_sent_vecs = None
         stored_sent_by_doc: dict[str, list[int]] = {}
+        stored_units = stored.units or sentence_units(stored.chunks) if stored is not None else []
         if stored is not None and reusable:
             stored_vecs = ann.flat_view(stored.faiss_index)
             stored_sent_vecs = ann.flat_view(stored.sentence_index)
-            for i, (pos, _, _) in enumerate(stored.units or sentence_units(stored.chunks)):
+            for i, (pos, _, _) in enumerate(stored_units):
                 stored_sent_by_doc.setdefault(stored.chunks[pos].doc_id, []).append(i)
         chunks: list[Chunk] = []
+        units: list[tuple[int, int, int]] = []  # the sentence vectors' units, in index order
         tokens: list[list[str]] = []
         vec_parts: list[np.ndarray] = []
         sent_parts: list[np.ndarray] = []
@@ -1022,12 +1043,15 @@ class HybridIndex:
                 assert stored_sent_vecs is not None
                 sent_rows = stored_sent_by_doc.get(doc.id, [])
                 sent_parts.append(stored_sent_vecs[sent_rows] if sent_rows else np.zeros((0, dim), np.float32))
+                moved = {old: len(chunks) + new for new, old in enumerate(positions)}
+                units.extend((moved[stored_units[r][0]], stored_units[r][1], stored_units[r][2]) for r in sent_rows)
             else:
                 doc_chunks = new_chunks[doc.id]
                 tokens.extend(tokenize(passage_text(c, doc.meta)) for c in doc_chunks)
                 chunk_vecs, sent_vecs = plans[doc.id].split(doc_vecs[doc.id], dim)
                 vec_parts.append(chunk_vecs)
                 sent_parts.append(sent_vecs)
+                units.extend((len(chunks) + p, a, b) for p, a, b in plans[doc.id].units)
             chunks.extend(doc_chunks)
             doc_info[doc.id] = {"fingerprint": doc.fingerprint, "chunks": len(doc_chunks)}
         vectors = np.vstack(vec_parts) if vec_parts else np.zeros((0, dim), np.float32)
@@ -1066,6 +1090,7 @@ class HybridIndex:
                 # Serialised here so a full disk surfaces as an OSError like the other files.
                 _write_file(build / FAISS_FILE, faiss.serialize_index(faiss_index).tobytes())
                 _write_file(build / SENTENCES_FAISS_FILE, faiss.serialize_index(sentence_index).tobytes())
+                _write_file(build / SENTENCES_FILE, json.dumps(units))
                 # meta.json last: a directory without it is never taken for an index.
                 _write_file(build / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
                 version = version_number(publish(index_dir, build))
@@ -1095,6 +1120,7 @@ class HybridIndex:
             fingerprint,
             sentence_index,
             version=version,
+            sentences=units,
             ann_params=ann_params,
         )
 

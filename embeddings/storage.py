@@ -41,7 +41,7 @@ BUILD_PREFIX = ".build-"
 EMBEDDED_DIR = ".embedded"
 _VERSION = re.compile(r"v(\d+)")
 # The files of the layout before versions; also the names inside a version directory.
-LEGACY_FILES = ("meta.json", "chunks.jsonl", "index.faiss", "sentences.faiss", "bm25_tokens.json", "documents.json")
+LEGACY_FILES = ("meta.json", "chunks.jsonl", "index.faiss", "sentences.faiss", "bm25_tokens.json", "documents.json", "sentences.json")
 
 # Build directories this process is writing right now: recovery never touches them, even
 # though their owner (this process) is alive and another of its threads runs the recovery.

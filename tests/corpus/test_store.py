@@ -27,10 +27,10 @@ TILBURG = "Jaarverslag 2022 Tilburg\nTilburgers met schulden werden in 2022 snel
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file in a folder (hidden ones too) with its bytes; the empty writer-lock file is
-    not data."""
+    not data, nor the folder of derived caches (`.extracted/`)."""
     if not folder.exists():
         return {}
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != LOCK_NAME}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name != LOCK_NAME}
 
 
 @pytest.fixture

@@ -103,3 +103,22 @@ def test_empty_corpus_and_bad_parameters():
 @pytest.mark.parametrize("a, b", [("schuldenvrije", "schuldenvrij"), ("nieuwe", "nieuw"), ("boekje", "boek")])
 def test_inflected_e_is_not_a_diminutive(a, b):
     assert tokenize(a) == tokenize(b)
+
+
+def test_scores_follow_the_bm25_formula_term_by_term():
+    """Every score equals the textbook sum over query terms, counted per document here by
+    hand, including documents without any token and terms in several documents."""
+    docs = [["schuld", "hulp", "schuld"], [], ["hulp"], ["wijk", "schuld", "wijk", "wijk"], ["hulp", "wijk"]]
+    bm = BM25(docs, compound_weight=0.0)
+    k1, b = bm.k1, bm.b
+    avgdl = sum(map(len, docs)) / len(docs)
+    for query in (["schuld"], ["hulp", "wijk"], ["schuld", "hulp", "wijk"]):
+        expected = []
+        for d in docs:
+            total = 0.0
+            for t in query:
+                tf, df = d.count(t), sum(t in other for other in docs)
+                total += bm.idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(d) / avgdl)) if df else 0.0
+            expected.append(total)
+        np.testing.assert_allclose(bm.scores(query), expected, rtol=1e-5)
+    assert bm.idf("schuld") == bm.idf("wijk") < bm.idf("onbekend")  # two documents each

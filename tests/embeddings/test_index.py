@@ -226,6 +226,16 @@ def _delete_sentences(d: Path) -> None:
     (d / "sentences.faiss").unlink()
 
 
+def _sentence_outside_its_chunks(d: Path) -> None:
+    units = json.loads((d / "sentences.json").read_text())
+    units[0][0] = 99
+    (d / "sentences.json").write_text(json.dumps(units))
+
+
+def _sentences_json_not_triples(d: Path) -> None:
+    (d / "sentences.json").write_text('{"0": "zin"}')
+
+
 def _garbage_meta(d: Path) -> None:
     (d / META_FILE).write_text("{niet: json", encoding="utf-8")
 
@@ -273,6 +283,8 @@ def _documents_json_entry_without_meta(d: Path) -> None:
         (_documents_json_list, "ok"),  # status reads meta.json only
         (_documents_json_entry_without_meta, "ok"),
         (_delete_sentences, "ok"),
+        (_sentence_outside_its_chunks, "ok"),
+        (_sentences_json_not_triples, "ok"),
     ],
 )
 def test_damaged_index_is_rebuilt_with_message(tmp_path, damage, status):
@@ -288,6 +300,27 @@ def test_damaged_index_is_rebuilt_with_message(tmp_path, damage, status):
     messages = [e.message for e in events if e.stage == "melding"]
     assert len(messages) == 1 and "opnieuw opgebouwd" in messages[0]
     assert HybridIndex.status(index_dir, DOCS, "fake-bow") == "ok"
+
+
+def test_reopening_reads_the_sentences_as_they_were_embedded(tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    built = open_index(index_dir, DOCS, FakeEmbedder())
+    assert built.sentences == sentence_units(built.chunks)
+    # Opening splits nothing again: a changed sentence splitter cannot misalign stored vectors.
+    monkeypatch.setattr("embeddings.index.split_sentences", lambda *a: (_ for _ in ()).throw(AssertionError("split again")))
+    emb = FakeEmbedder()
+    again = open_index(index_dir, DOCS, emb)
+    assert emb.calls == 0 and again.sentences == built.sentences
+
+
+def test_sentences_follow_their_chunks_when_documents_are_removed_and_added(tmp_path):
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder())
+    fewer = open_index(index_dir, DOCS[1:], FakeEmbedder())  # the first document's chunks leave
+    assert fewer.sentences == sentence_units(fewer.chunks)
+    more = open_index(index_dir, DOCS[1:] + DOCS[:1], FakeEmbedder())
+    assert more.sentences == sentence_units(more.chunks)
+    assert HybridIndex.open(index_dir, DOCS, FakeEmbedder(), paragraph_chunker, stale_ok=True).sentences == more.sentences
 
 
 def test_next_build_removes_dead_builds_and_orphan_versions_only(tmp_path):

@@ -1,0 +1,81 @@
+"""What is derived from a document's text, kept so that opening a corpus does not derive it again.
+
+Opening ten budgets would otherwise detect their metadata, find their tables and read
+tens of thousands of figures at every start (seconds); all of it depends only on the text, the
+file name, the metadata and the code of this package. `DerivedCache` keeps, per document, one
+JSON file in the corpus folder's `.extracted/` (beside the PDF reader's cache): the detected
+metadata and the document's tables and facts, each under a key of what it was derived from and
+the sha256 of the package's source (so any change to how documents are read invalidates it).
+A file of another key is simply overwritten, so the cache holds one file per document.
+Writes are atomic; a damaged or foreign file is ignored and derived again; a folder that
+cannot be written just means no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from corpus.extracted import CACHE_DIR, source_version, table_from_json
+from corpus.files import read_json, write_json_quietly
+from corpus.models import BudgetFact, Document, DocumentMeta, Table
+
+
+@lru_cache(maxsize=1)
+def derived_version() -> str:
+    """sha256 (12 hex digits) over the corpus package's code and reference data."""
+    here = Path(__file__).resolve().parent
+    names = sorted(p.name for p in here.glob("*.py")) + sorted(f"reference/{p.name}" for p in (here / "reference").iterdir())
+    return source_version(tuple(names))
+
+
+def _key(*parts: str) -> str:
+    digest = hashlib.sha256(derived_version().encode("utf-8"))
+    for part in parts:
+        digest.update(b"\0" + part.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _fact_from_json(d: dict) -> BudgetFact:
+    return BudgetFact(**{**d, "extra": tuple(tuple(pair) for pair in d["extra"])})
+
+
+class DerivedCache:
+    """The derived-data cache of one corpus folder."""
+
+    def __init__(self, corpus_dir: Path) -> None:
+        self.folder = Path(corpus_dir) / CACHE_DIR
+
+    def _cached(self, name: str, key: str, compute: Callable[[], object], encode, decode):  # noqa: ANN001
+        path = self.folder / name
+        stored = read_json(path)
+        if isinstance(stored, dict) and stored.get("key") == key:
+            try:
+                return decode(stored["value"])
+            except (KeyError, TypeError, ValueError):
+                pass  # a file of an older layout: derive again
+        value = compute()
+        write_json_quietly(path, {"key": key, "value": encode(value)})
+        return value
+
+    def metadata(self, text: str, file_name: str, detect: Callable[[], DocumentMeta]) -> DocumentMeta:
+        """The metadata `detect()` finds in `text` of the file `file_name`."""
+        key = _key("metadata", file_name, hashlib.sha256(text.encode("utf-8")).hexdigest())
+        return self._cached(f"{Path(file_name).stem}.meta.json", key, detect, asdict, lambda d: DocumentMeta(**d))
+
+    def tables_and_facts(
+        self, doc: Document, derive: Callable[[], tuple[list[Table], list[BudgetFact]]]
+    ) -> tuple[list[Table], list[BudgetFact]]:
+        """The tables and facts `derive()` finds in `doc` (keyed by its id and fingerprint)."""
+
+        def encode(value: tuple[list[Table], list[BudgetFact]]) -> dict:
+            return {"tables": [asdict(t) for t in value[0]], "facts": [asdict(f) for f in value[1]]}
+
+        def decode(d: dict) -> tuple[list[Table], list[BudgetFact]]:
+            return [table_from_json(t) for t in d["tables"]], [_fact_from_json(f) for f in d["facts"]]
+
+        key = _key("facts", doc.id, doc.fingerprint)
+        return self._cached(f"{doc.id}.facts.json", key, derive, encode, decode)

@@ -1,0 +1,97 @@
+"""The derived-data cache: a corpus opened again reads its metadata, tables and facts from
+`.extracted/` instead of deriving them, and never serves what belongs to other text or
+metadata."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import corpus.chunking
+import corpus.store
+from corpus.derived import DerivedCache
+from corpus.facts import tables_and_facts
+from corpus.manifest import ManifestEntry, write_manifest
+from corpus.store import load_corpus
+
+BUDGET = """Programmabegroting 2025 gemeente Zwolle
+
+Programma 2 Sociaal domein
+
+Bedragen x € 1.000
+
+| Taakveld | Begroting 2025 | Raming 2026 |
+| Maatwerkvoorzieningen | 4.200 | 4.350 |
+| Jeugdhulp | 9.800 | 10.100 |
+
+In 2025 reserveren we daarnaast € 250.000 voor schuldhulpverlening.
+"""
+
+
+def _open(folder: Path):
+    docs = list(load_corpus(folder).documents)
+    return docs, tables_and_facts(docs, DerivedCache(folder))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "zwolle.txt").write_text(BUDGET, encoding="utf-8")
+    return tmp_path
+
+
+def _refuse(*_args, **_kwargs):
+    raise AssertionError("derived again although the cache holds it")
+
+
+def test_a_second_opening_reads_what_the_first_derived(folder: Path, monkeypatch) -> None:
+    docs, (tables, facts) = _open(folder)
+    assert {f.raw for f in facts} >= {"4.200", "10.100", "€ 250.000"} and len(tables) == 1
+    monkeypatch.setattr(corpus.store, "detect_metadata", _refuse)
+    monkeypatch.setattr(corpus.chunking, "document_tables", _refuse)
+    again, (tables_again, facts_again) = _open(folder)
+    assert again == docs and tables_again == tables and facts_again == facts
+
+
+def test_changed_text_is_derived_again(folder: Path) -> None:
+    _open(folder)
+    (folder / "zwolle.txt").write_text(BUDGET.replace("9.800", "9.900"), encoding="utf-8")
+    _, (_, facts) = _open(folder)
+    raws = {f.raw for f in facts}
+    assert "9.900" in raws and "9.800" not in raws
+
+
+def test_corrected_metadata_reaches_the_facts(folder: Path) -> None:
+    _, (_, facts) = _open(folder)
+    assert {f.municipality for f in facts} == {"Zwolle"}
+    write_manifest(folder, [ManifestEntry(file="zwolle.txt", municipality="Kampen")])
+    docs, (_, facts) = _open(folder)
+    assert docs[0].meta.municipality == "Kampen"
+    assert {f.municipality for f in facts} == {"Kampen"}
+
+
+@pytest.mark.parametrize("damage", ["{ half", json.dumps({"key": "x", "value": []}), json.dumps([1, 2])])
+def test_a_damaged_cache_file_is_derived_again_and_repaired(folder: Path, damage: str) -> None:
+    docs, derived = _open(folder)
+    for path in (folder / ".extracted").glob("zwolle.*.json"):
+        path.write_text(damage, encoding="utf-8")
+    assert _open(folder) == (docs, derived)
+    stored = json.loads((folder / ".extracted" / "zwolle.facts.json").read_text(encoding="utf-8"))
+    assert len(stored["value"]["facts"]) == len(derived[1])
+
+
+def test_a_cache_of_the_wrong_layout_under_the_right_key_is_derived_again(folder: Path) -> None:
+    docs, derived = _open(folder)
+    path = folder / ".extracted" / "zwolle.facts.json"
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["value"]["facts"][0] = {"value": 1}
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert _open(folder) == (docs, derived)
+
+
+def test_one_cache_file_per_document_however_often_it_changes(folder: Path) -> None:
+    for amount in ("4.201", "4.202", "4.203"):
+        (folder / "zwolle.txt").write_text(BUDGET.replace("4.200", amount), encoding="utf-8")
+        _open(folder)
+    assert sorted(p.name for p in (folder / ".extracted").iterdir()) == ["zwolle.facts.json", "zwolle.meta.json"]
