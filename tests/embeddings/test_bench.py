@@ -39,6 +39,17 @@ def test_bench_document_reads_and_builds_one_file(tmp_path, seeds_dir, capsys):
     assert path.name in out and "Piekgeheugen" in out
 
 
+def test_bench_reopen_indexes_copies_once_and_times_the_restarts(tmp_path, seeds_dir, capsys):
+    path = next(seeds_dir.glob("deventer*.txt"))
+    figures = bench.run_reopen(path, tmp_path / "work", copies=3, dim=32)
+    out = capsys.readouterr().out
+    assert figures["documents"] == 3 and figures["facts"] > 0 and figures["sentences"] > figures["chunks"] > 0
+    assert 0 < figures["reopen_median"] <= figures["reopen_max"]
+    assert "3 kopieën" in out and "heropenen: mediaan" in out
+    assert bench.main(["--reopen", str(tmp_path / "weg.pdf")]) == 2
+    assert "bestaat niet" in capsys.readouterr().err
+
+
 def test_scale_reports_every_structure_with_recall_against_exact():
     rows = bench.scale(3_000, n_queries=20)
     assert [r["structure"].split()[0] for r in rows] == ["flat", "HNSW", "IVF"]
