@@ -72,7 +72,8 @@ def _mb(n_bytes: float) -> str:
     return f"{n_bytes / 1e6:,.0f} MB"
 
 
-def bench_postgres(url: str, data: np.ndarray, queries: np.ndarray, truth: np.ndarray, k: int, ef: list[int]) -> list[dict]:
+def bench_postgres(url: str, data: np.ndarray, queries: np.ndarray, truth: np.ndarray, k: int, ef: list[int],
+                   kinds: tuple[str, ...] = ("vector", "halfvec")) -> list[dict]:
     import psycopg
     from pgvector.psycopg import register_vector
 
@@ -104,6 +105,8 @@ def bench_postgres(url: str, data: np.ndarray, queries: np.ndarray, truth: np.nd
             ("vector", "embedding", "vector_cosine_ops"),
             ("halfvec", f"(embedding::halfvec({dim}))", "halfvec_cosine_ops"),
         ):
+            if kind not in kinds:
+                continue
             started = time.perf_counter()
             conn.execute(f"CREATE INDEX hnsw_{kind} ON {SCHEMA}.chunks USING hnsw ({expr} {ops}) WITH (m = 16, ef_construction = 64)")
             build_s = time.perf_counter() - started
@@ -128,7 +131,7 @@ def bench_postgres(url: str, data: np.ndarray, queries: np.ndarray, truth: np.nd
     return rows
 
 
-def bench_faiss(data: np.ndarray, queries: np.ndarray, truth: np.ndarray, k: int, ef: list[int]) -> list[dict]:
+def bench_faiss(data: np.ndarray, queries: np.ndarray, truth: np.ndarray, k: int, ef: list[int], hnsw: bool = True) -> list[dict]:
     import faiss
 
     faiss.omp_set_num_threads(1)  # one query at a time, like the server
@@ -147,6 +150,8 @@ def bench_faiss(data: np.ndarray, queries: np.ndarray, truth: np.ndarray, k: int
     p50, p95 = percentiles(ms)
     rows.append({"engine": "FAISS IndexFlatIP (exact)", "load_s": None, "build_s": build_s, "p50": p50, "p95": p95,
                  "recall": recall(found, truth, k), "size": _mb(data.nbytes)})
+    if not hnsw:
+        return rows
     started = time.perf_counter()
     hnsw = faiss.IndexHNSWFlat(dim, 16, faiss.METRIC_INNER_PRODUCT)
     hnsw.hnsw.efConstruction = 64
@@ -191,7 +196,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ef", default="40,100", help="ef_search values to measure, comma-separated")
     p.add_argument("--url", default=os.environ.get("ASSISTANT_STORE", ""), help="an existing server (default: a throwaway one)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--kinds", default="vector,halfvec", help="PostgreSQL HNSW over vector, halfvec or both")
+    p.add_argument("--faiss", choices=("flat,hnsw", "flat"), default="flat,hnsw", help="FAISS structures to run beside it")
     args = p.parse_args(argv)
+    kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
+    if not kinds or set(kinds) - {"vector", "halfvec"}:
+        print("--kinds: kies vector, halfvec of beide.", file=sys.stderr)
+        return 2
     ef = [int(x) for x in args.ef.split(",")]
 
     print(f"Vectoren maken: {args.n:,} × {args.dim} …", file=sys.stderr)
@@ -210,12 +221,12 @@ def main(argv: list[str] | None = None) -> int:
             url = server.start()
         try:
             print("PostgreSQL laden en indexeren …", file=sys.stderr)
-            rows = bench_postgres(url, data, queries, truth, args.k, ef)
+            rows = bench_postgres(url, data, queries, truth, args.k, ef, kinds)
         finally:
             if server is not None:
                 server.stop()
     print("FAISS …", file=sys.stderr)
-    rows += bench_faiss(data, queries, truth, args.k, ef)
+    rows += bench_faiss(data, queries, truth, args.k, ef, hnsw="hnsw" in args.faiss)
     print(markdown(rows, args.n, args.dim, args.k))
     return 0
 
