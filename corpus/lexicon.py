@@ -149,8 +149,10 @@ def words(text: str) -> list[str]:
 # and "P2" name the same programme.
 _PROGRAMME_NUMBER = re.compile(r"\bprogram(?:ma|me)?\s+(\d{1,2})\b")
 # "niet-" before a noun makes another term (OZB niet-woningen, niet-ingezetenen): kept as one
-# word, or "niet" is dropped as a function word and "niet-woningen" reads as "woningen".
-_NEGATED_NOUN = re.compile(r"\bniet-(?=\w)(\w)")
+# word, or "niet" is dropped as a function word and "niet-woningen" reads as "woningen". The
+# OZB's second category (Gemeentewet art. 220: what is not a dwelling) is also printed without
+# the hyphen ("OZB niet woningen"); only there is a bare "niet" part of the noun.
+_NEGATED_NOUN = re.compile(r"\bniet(?:-(?=\w)|\s+(?=woning))(\w)")
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -452,12 +454,39 @@ _NOT_A_QUANTITY = re.compile(
 # Arithmetic a question asks for: a difference (between years, columns or phases), a change in
 # percent, a sum of named rows.
 _PERCENT = re.compile(r"procent|percentage|%|procentuele|\bper ?cent\b")
-_DIFFERENCE = re.compile(
-    r"verschil|hoeveel (?:meer|minder|hoger|lager)|toename|afname|toegenomen|afgenomen|gestegen|gedaald"
-    r"|stijging|daling|afwijking|afwijkt|\bstijg(?:t|en)\b|\bda(?:alt|len)\b|\bneem?t (?:toe|af)\b|\bnemen (?:toe|af)\b|gegroeid|\bgroei"
-    r"|\bdifference\b|\bris(?:e|es|en)\b|\brose\b|\bfall(?:s|en)?\b|\bfell\b|\bincrease[sd]?\b|\bdecrease[sd]?\b"
-    r"|\bgrow(?:s|n)?\b|\bgrew\b"
+# A change one way: the Dutch verbs in every form (stijgen, steeg, gestegen; toenemen, neemt
+# toe, nam toe; groeien; krimpen, kromp; dalen, daalde, gedaald; afnemen), their nouns, and
+# the English words. They ask for a difference; comparatives ("hoger", "minder") and
+# verhogen/verlagen only say which way one goes once a difference is asked.
+_RISE = (
+    r"\bstij(?:g\w*|ging)|\bste(?:eg|gen)\b|gestegen|toename|toegenomen|\btoene(?:em|m)\w*|\btoenam\w*"
+    r"|\b(?:neem?t|nemen|nam|namen) (?:\w+ ){0,3}toe\b|\bgroei\w*|gegroeid"
+    r"|\bincrease[sd]?\b|\bris(?:e|es|en)\b|\brose\b|\bgrow(?:s|n)?\b|\bgrew\b"
 )
+_FALL = (
+    r"\bda(?:alt|alde|alden|len|ling)\b|gedaald|afname|afgenomen|\bafne(?:em|m)\w*|\bafnam\w*"
+    r"|\b(?:neem?t|nemen|nam|namen) (?:\w+ ){0,3}af\b|\bkrimp\w*|\bkromp\w*|gekrompen"
+    r"|\bdecrease[sd]?\b|\bfall(?:s|en)?\b|\bfell\b|\bdropped\b"
+)
+_DIFFERENCE = re.compile(
+    r"verschil|afwijking|afwijkt|hoeveel (?:meer|minder|hoger|lager)|\bdifference\b|" + _RISE + "|" + _FALL
+)
+_RISE_RE = re.compile(_RISE + r"|\bhoger\b|\bmeer\b|\berbij\b|\bverho(?:og|g)\w*|\bmore\b|\bhigher\b")
+_FALL_RE = re.compile(_FALL + r"|\blager\b|\bminder\b|\bverla(?:ag|g)\w*|bezuinig\w*|\bless\b|\blower\b")
+
+
+def change_direction(question: str) -> str | None:
+    """"up" for a rise ("hoeveel hoger", "met hoeveel stijgen"), "down" for a fall ("met hoeveel
+    dalen de lasten", "hoeveel minder"), None for a plain "verschil" or both."""
+    q = fold(question)
+    up, down = _RISE_RE.search(q), _FALL_RE.search(q)
+    if up and not down:
+        return "up"
+    if down and not up:
+        return "down"
+    return None
+
+
 _SUM = re.compile(r"\b(?:totaal|som|samen|opgeteld|bij elkaar|in total|together|combined)\b(?: van| of)?(?P<rest>.*)")
 _PARTS = re.compile(r"\ben\b|\band\b|,")
 
@@ -466,7 +495,7 @@ def calculation_asked(question: str) -> tuple[str, str] | None:
     """("percent" | "difference", ""), ("sum", the text naming the parts) or ("sum_years", "")
     when the question asks for arithmetic; None otherwise. A sum needs its parts named: after
     the sum word ("het totaal van A en B"), before it in the same clause ("A en B samen",
-    "(woningen en niet-woningen samen)"), or as years ("in 2024 en 2025 samen")."""
+    "(sport en cultuur samen)"), or as years ("in 2024 en 2025 samen")."""
     q = fold(question)
     if _PERCENT.search(q) and _DIFFERENCE.search(q) or _PERCENT.search(q) and len(years(q)) >= 2:
         return "percent", ""

@@ -21,9 +21,8 @@ from assistant.figures.present import (
 )
 from assistant.figures.terms import QueryTerms, tokens
 from assistant.models import Calculation, Filters
-from corpus.lexicon import LIFECYCLE, calculation_asked
+from corpus.lexicon import LIFECYCLE, calculation_asked, change_direction
 from corpus.numbers import format_dutch_number
-from corpus.text import fold
 
 if TYPE_CHECKING:
     from assistant.figures.store import FactStore
@@ -162,22 +161,6 @@ def _total(store: "FactStore", picked: list[tuple[float, float, "BudgetFact"]]) 
     srcs = "; ".join(describe_source(f, store.documents.get(f.doc_id)) for f in facts)
     return BudgetResult(facts, False, calc, f"{desc}: {expr}, dus {figure}. Bronnen: {srcs}.",
                         min(p[0] for p in picked), True)
-
-
-_UP_RE = re.compile(r"hoger|\bmeer\b|gestegen|stijg\w*|toename|toegenomen|gegroeid|\bgroei|erbij|increase\w*|\bmore\b|higher|\brose\b|risen|grew")
-_DOWN_RE = re.compile(r"lager|minder|gedaald|daling|\bdaalt|afname|afgenomen|gekrompen|bezuinig\w*|decrease\w*|\bless\b|lower|fell|dropped")
-
-
-def change_direction(question: str) -> str | None:
-    """"up" for "hoeveel hoger / gestegen", "down" for "hoeveel minder / gedaald", None for a
-    plain "verschil" question."""
-    q = fold(question)
-    up, down = _UP_RE.search(q), _DOWN_RE.search(q)
-    if up and not down:
-        return "up"
-    if down and not up:
-        return "down"
-    return None
 
 
 def difference_sign(first: float, second: float, direction: str | None) -> int:

@@ -100,7 +100,7 @@ class QueryTerms:
 
     topic: content tokens the cell must match; context: tokens from the conversation or the
     search text (previous topic of a follow-up, abbreviation expansions) that only add a bonus,
-    or stand in for the topic when the question names none ("En wat gaat er in 2023 af?").
+    or stand in for the topic when the question names none ("En wat komt er in 2027 bij?").
     phases: budget phases asked for; reference: phases named as the reference point of a change
     ("ten opzichte van de begroting na wijzigingen").
     """

@@ -1,4 +1,4 @@
-"""Follow-up questions resolved against the conversation ("En in 2025?", "Wat is de streefwaarde daarvoor?")."""
+"""Follow-up questions resolved against the conversation ("En in 2025?", "Wat is het doel daarvoor?")."""
 
 from __future__ import annotations
 
@@ -176,7 +176,7 @@ def _resolve_followup(
     context = ""
     if anaphor or pronoun_only or not fragment:
         if anaphor:
-            # "Wat is de streefwaarde daarvoor?" → "Wat is de streefwaarde voor <topic> in <M>?"
+            # "Wat is het doel daarvoor?" → "Wat is het doel voor <topic> in <M>?"
             prep = anaphor.group(1) or anaphor.group(2)
             prep = _ANAPHOR_PREP.get(prep.lower(), prep.lower())
             resolved = _replace_span(question, anaphor.span(), f"{prep} {prev.topic}")
@@ -185,7 +185,7 @@ def _resolve_followup(
             resolved = _replace_span(question, pron.span(), prev.topic)
         else:
             # A question of its own that leans on the conversation ("En hoe groot was het
-            # nadeel over 2023?", "Wat gebeurt er met die pilot?"): keep its wording, carry
+            # nadeel over 2023?", "Hoe loopt dat experiment af?"): keep its wording, carry
             # the slots, and give the search the previous topic as context.
             resolved = body
             if slots.known:

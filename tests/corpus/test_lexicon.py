@@ -7,6 +7,7 @@ import pytest
 from corpus.lexicon import (
     asked,
     calculation_asked,
+    change_direction,
     column_phase,
     content_words,
     flows,
@@ -88,6 +89,12 @@ def test_flows_of_the_bbv_and_of_reserves():
     assert "resultaat" in content_words("Geraamde resultaat")  # ... and still names its line
     assert flows_compatible({"lasten"}, {"besteding"})
     assert not flows_compatible({"baten"}, {"lasten"})
+
+
+def test_the_ozb_category_of_non_dwellings_is_one_word_with_or_without_hyphen():
+    assert content_words("OZB niet-woningen") == content_words("OZB niet woningen") == ["ozb", "nietwoningen"]
+    assert "woningen" in content_words("OZB woningen")
+    assert content_words("Welke wegen zijn niet veilig?") == ["wegen", "veilig"]  # elsewhere "niet" is no part of a noun
 
 
 def test_content_words_drop_framing_years_and_aspects():
@@ -189,6 +196,34 @@ def test_iv3_taakvelden_are_named_by_their_code():
 def test_the_arithmetic_a_question_asks_for(question, kind):
     found = calculation_asked(question)
     assert (found[0] if found else None) == kind
+
+
+@pytest.mark.parametrize(
+    "question, direction",
+    [
+        ("Met hoeveel dalen de subsidies van 2025 naar 2026?", "down"),
+        ("Hoeveel daalde het aantal bijstandsgerechtigden?", "down"),
+        ("Met hoeveel nemen de lasten af in 2026?", "down"),
+        ("Hoeveel kromp het budget voor groen?", "down"),
+        ("Hoeveel minder gaat er naar sport?", "down"),
+        ("How much did spending on roads fall?", "down"),
+        ("Met hoeveel stijgen de leges van 2025 naar 2026?", "up"),
+        ("Hoeveel steeg de opbrengst parkeren?", "up"),
+        ("Met hoeveel neemt het budget toe?", "up"),
+        ("Hoeveel hoger is de begroting na wijziging?", "up"),
+        ("By how much does the subsidy increase?", "up"),
+        ("Wat is het verschil tussen de lasten van 2025 en 2026?", None),
+        ("Hoeveel hoger of lager is de rekening dan de begroting?", None),
+    ],
+)
+def test_which_way_a_change_is_asked(question, direction):
+    assert change_direction(question) == direction
+    assert calculation_asked(question)  # each asks for a difference
+
+
+@pytest.mark.parametrize("question", ["Is het budget hoger dan vorig jaar begroot?", "Wat doet de gemeente meer dan verplicht?"])
+def test_a_comparative_alone_is_no_difference(question):
+    assert calculation_asked(question) is None
 
 
 @pytest.mark.parametrize(
