@@ -37,6 +37,11 @@ def unit_label(multiplier: int | None) -> str:
     return "x € " + f"{multiplier:,}".replace(",", ".")
 
 
+def is_money_unit(unit: str) -> bool:
+    """True for the unit of an amount of money ("€", "x € 1.000", "x € 1 mln")."""
+    return unit == "€" or unit.startswith("x € ")
+
+
 def row_label(label: tuple[str, ...], is_total: bool = False) -> str:
     """Row label path joined for display: ("Armoedebeleid", "Lasten") -> "Armoedebeleid › Lasten"."""
     if not label:

@@ -279,6 +279,12 @@ def position(text: str) -> str | None:
     return "end" if end and not start else "start" if start and not end else None
 
 
+# A relative number is asked: a ratio, a quote (netto schuldquote, belastingquote), a
+# percentage, a kengetal (BBV art. 11: all five are ratios or percentages) or a dekkingsgraad.
+# Such a number is never an amount of money, whatever words the amount's sentence shares.
+RATIO = re.compile(r"ratios?\b|quote\b|\bpercentage\b|\bprocent\b|%|\bper ?cent\b|\bkengetal\w*|dekkingsgraad")
+
+
 MUTATION = re.compile(r"vermeerde|verminde|toevoeging|onttrekking|mutatie|storting|dotatie|vrijval|aanwending|additions|withdrawals")
 _FLOW_KIN = {
     "lasten": {"besteding"}, "besteding": {"lasten"},

@@ -11,6 +11,7 @@ from typing import Sequence
 
 from assistant.figures.terms import _WEAK, QueryTerms, token_match, tokens
 from corpus.lexicon import CHANGE_PHASES, MUTATION, RESERVE_FLOWS, column_phase, position, flows, flows_compatible, year_span, years
+from corpus.facts import is_money_unit
 from corpus.models import BudgetFact
 from corpus.text import fold
 
@@ -115,6 +116,12 @@ def reserve_side(asked_flows: frozenset[str] | set[str], fact: BudgetFact) -> in
 
 
 _BUDGET_PHASES = frozenset({"begroot", "primitief", "na_wijzigingen", "prognose"})
+
+
+def kind_fits(q: QueryTerms, fact: BudgetFact) -> bool:
+    """Whether a fact is the kind of number asked for at all (a candidate, before any ranking):
+    a ratio or a percentage is never an amount of money. Pure."""
+    return not (q.ratio and is_money_unit(fact.unit))
 
 
 def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:

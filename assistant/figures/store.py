@@ -15,7 +15,7 @@ import numpy as np
 
 from assistant.figures.arithmetic import _replace, calculation
 from assistant.figures.present import NOT_FOUND_TEXT, BudgetResult, describe_source, format_figure
-from assistant.figures.scoring import fact_phase_source, fact_years, fits_constraints, score_fact, _fact_years
+from assistant.figures.scoring import fact_phase_source, fact_years, fits_constraints, kind_fits, score_fact, _fact_years
 from assistant.figures.terms import QueryTerms, gloss_budget_english, tokens
 from assistant.models import Filters
 from corpus.lexicon import flows, phases, words, years
@@ -127,7 +127,7 @@ class FactStore:
         When the question names a subject, the facts that cover it (MIN_COVERAGE) come first:
         a cell that shares only aspects with the question (a year, "saldo") is no answer to
         it, however high those aspects score."""
-        allowed = [f for f in self.facts if self._allowed(f, filters)]
+        allowed = [f for f in self.facts if self._allowed(f, filters) and kind_fits(q, f)]
         sims = [q.meaning.get(id(f)) for f in allowed]
         known = [s for s in sims if s is not None]
         best = max(known, default=None)

@@ -519,3 +519,20 @@ def test_a_programmes_baten_are_not_its_reserve_mutations():
     assert plain.found and plain.facts[0].raw == "2.400", plain.text
     reserves = store.lookup("Hoeveel wordt in 2025 aan de reserves onttrokken voor Cultuur en Sport?")
     assert reserves.found and reserves.facts[0].raw == "310", reserves.text
+
+
+def test_a_ratio_is_never_answered_with_an_amount_of_money():
+    # The formula of the paragraaf weerstandsvermogen names the ratio beside two amounts in
+    # euros; the ratio itself stands in the table under it, without a unit.
+    store = _store([_doc("ede-begroting-2024", (
+        "De ratio weerstandsvermogen is de beschikbare weerstandscapaciteit van € 12.500.000 "
+        "gedeeld door de benodigde weerstandscapaciteit van € 5.000.000.\n\n"
+        "Ratio weerstandsvermogen\n"
+        "Kengetal | 2024 |\n"
+        "Uitkomst | 2,5 |\n"
+    ))])
+    result = store.lookup("Hoe hoog is de ratio weerstandsvermogen?")
+    assert result.found and result.facts[0].raw == "2,5", result.text
+    # An amount question about the same lines still gets the amount.
+    amount = store.lookup("Hoeveel bedraagt de beschikbare weerstandscapaciteit?")
+    assert amount.found and amount.facts[0].raw == "€ 12.500.000", amount.text

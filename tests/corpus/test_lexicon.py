@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.lexicon import (
+    RATIO,
     asked,
     calculation_asked,
     change_direction,
@@ -20,6 +21,7 @@ from corpus.lexicon import (
     year_span,
     years,
 )
+from corpus.text import fold
 
 
 @pytest.mark.parametrize(
@@ -89,6 +91,21 @@ def test_flows_of_the_bbv_and_of_reserves():
     assert "resultaat" in content_words("Geraamde resultaat")  # ... and still names its line
     assert flows_compatible({"lasten"}, {"besteding"})
     assert not flows_compatible({"baten"}, {"lasten"})
+
+
+@pytest.mark.parametrize(
+    "question, ratio",
+    [
+        ("Wat is de solvabiliteitsratio in 2025?", True),
+        ("Hoe hoog is de netto schuldquote?", True),
+        ("Welk percentage van de jongeren sport?", True),
+        ("Wat is de structurele exploitatieruimte als kengetal?", True),
+        ("Hoeveel bedraagt de beschikbare weerstandscapaciteit?", False),
+        ("Wat kost de sportparkrenovatie?", False),
+    ],
+)
+def test_a_relative_number_is_asked(question, ratio):
+    assert bool(RATIO.search(fold(question))) is ratio
 
 
 def test_the_ozb_category_of_non_dwellings_is_one_word_with_or_without_hyphen():
