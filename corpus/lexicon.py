@@ -281,8 +281,19 @@ def position(text: str) -> str | None:
 
 # A relative number is asked: a ratio, a quote (netto schuldquote, belastingquote), a
 # percentage, a kengetal (BBV art. 11: all five are ratios or percentages) or a dekkingsgraad.
-# Such a number is never an amount of money, whatever words the amount's sentence shares.
-RATIO = re.compile(r"ratios?\b|quote\b|\bpercentage\b|\bprocent\b|%|\bper ?cent\b|\bkengetal\w*|dekkingsgraad")
+# Such a number is never an amount of money, whatever words the amount's sentence shares
+# (`ratio_asked`).
+_RATIO = re.compile(r"ratios?\b|quote\b|\bpercentage\b|\bprocent\b|%|\bper ?cent\b|\bkengetal\w*|dekkingsgraad")
+# A percentage the question gives is part of its subject ("de cao-ontwikkeling van 2% naar 4%").
+_GIVEN_PERCENTAGE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|procent\b|per ?cent\b)")
+_MONEY_WORD = re.compile(r"\bkost(?:en|te|ten)?\b|\bbedrag\w*|\bgeld\b|\beuros?\b|€")
+
+
+def ratio_asked(question: str) -> bool:
+    """True when the question asks for a ratio or a percentage (not for money, nor for the
+    change of an amount in percent, which is computed from amounts)."""
+    q = _GIVEN_PERCENTAGE.sub(" ", fold(question))
+    return bool(_RATIO.search(q)) and not _MONEY_WORD.search(q) and calculation_asked(q) is None
 
 
 MUTATION = re.compile(r"vermeerde|verminde|toevoeging|onttrekking|mutatie|storting|dotatie|vrijval|aanwending|additions|withdrawals")

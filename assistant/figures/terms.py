@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from corpus.lexicon import (
-    AMOUNT_CHANGE, RATIO, REALISED, REFERENCE, STOCK, calculation_asked, content_words, flows, phases, position, stem, years,
+    AMOUNT_CHANGE, REALISED, REFERENCE, STOCK, content_words, flows, phases, position, ratio_asked, stem, years,
 )
 from corpus.text import fold
 
@@ -119,7 +119,7 @@ class QueryTerms:
     realised: bool = False  # only what was realised is asked (REALISED, outside a reference)
     wants_stock: bool = False  # a position is asked ("de stand eind 2024"), not a mutation
     position: str | None = None  # "end" / "start" of the year the position is asked at
-    ratio: bool = False  # a ratio or percentage is asked (RATIO), not an amount or a change of one
+    ratio: bool = False  # a ratio or percentage is asked (`ratio_asked`), not an amount or a change of one
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact).
     meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -154,5 +154,5 @@ class QueryTerms:
             realised=bool(REALISED.search(main)) and phases(main) <= {"realisatie"},
             wants_stock=bool(STOCK.search(q)),
             position=position(q),
-            ratio=bool(RATIO.search(q)) and calculation_asked(q) is None,
+            ratio=ratio_asked(q),
         )

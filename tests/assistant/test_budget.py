@@ -536,3 +536,15 @@ def test_a_ratio_is_never_answered_with_an_amount_of_money():
     # An amount question about the same lines still gets the amount.
     amount = store.lookup("Hoeveel bedraagt de beschikbare weerstandscapaciteit?")
     assert amount.found and amount.facts[0].raw == "€ 12.500.000", amount.text
+
+
+def test_baten_and_lasten_named_together_ask_for_no_one_side():
+    # "incidentele baten en lasten" names the whole overview (BBV art. 19), not one flow: a
+    # sentence that names neither answers it.
+    store = _store([_doc("ede-begroting-2024", (
+        "De financiële verordening bepaalt dat incidentele posten vanaf € 25.000 worden toegelicht.\n"
+    ))])
+    result = store.lookup("Vanaf welk bedrag worden incidentele baten en lasten toegelicht volgens de financiële verordening?")
+    assert result.found and result.facts[0].raw == "€ 25.000", result.text
+    # One side named: a sentence naming no flow does not answer it.
+    assert not store.lookup("Wat zijn de incidentele baten volgens de financiële verordening?").found
