@@ -120,7 +120,7 @@ class Amount:
     value_euros: the amount in euros (number × scale word), None for percentages.
     number: the number as printed, parsed ("2,7" in "€2,7 miljoen" -> 2.7).
     raw: the phrase exactly as in the text ("€2,7 miljoen", "0,819 miljoen euro", "10%").
-    unit: "€" for money, "%" for percentages.
+    unit: "€" for money, "%" for percentages, "" for a ratio (no unit printed).
     start / end: offsets of raw in the text.
     """
 
@@ -145,12 +145,21 @@ _AMOUNT_RE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+# ... or the sentence names the number a ratio: "de berekende ratio van 17,4", "de netto
+# schuldquote bedraagt 0,8" (the BBV kengetallen and the ratio weerstandsvermogen are printed
+# without a unit). The number must follow the ratio word within its clause.
+_RATIO_RE = re.compile(
+    r"(?:ratio|quote)\b[^.;:\n\d€%]{0,40}?\b(?:van|is|bedraagt|bedroeg|was|wordt|komt uit op|op)\s+"
+    r"(?P<n>\d{1,3}(?:,\d{1,2})?)(?!\d|[.,]\d|\s*(?:%|procent|euro|€|miljoen|miljard|mln|x\b))",
+    re.IGNORECASE,
+)
 # "(bedragen x €1.000)" states a unit, it is not an amount.
 _UNIT_BEFORE_RE = re.compile(r"(?:\bx|×|\bin)\s*$", re.IGNORECASE)
 
 
 def find_amounts(text: str) -> list[Amount]:
-    """All money amounts (with € / EUR / euro) and percentages (with % / procent) in text."""
+    """All money amounts (with € / EUR / euro), percentages (with % / procent) and numbers
+    named a ratio (unit "") in text, in text order."""
     found: list[Amount] = []
     for m in _AMOUNT_RE.finditer(text):
         raw = m.group(0)
@@ -171,4 +180,8 @@ def find_amounts(text: str) -> list[Amount]:
             number = -number
         scale = _SCALE_WORDS[scale_word.lower()] if scale_word else 1
         found.append(Amount(number * scale, number, raw, "€", m.start(), m.end()))
-    return found
+    for m in _RATIO_RE.finditer(text):
+        number = parse_dutch_number(m.group("n"))
+        if number is not None:
+            found.append(Amount(None, number, m.group("n"), "", m.start("n"), m.end("n")))
+    return sorted(found, key=lambda a: a.start)

@@ -548,3 +548,13 @@ def test_baten_and_lasten_named_together_ask_for_no_one_side():
     assert result.found and result.facts[0].raw == "€ 25.000", result.text
     # One side named: a sentence naming no flow does not answer it.
     assert not store.lookup("Wat zijn de incidentele baten volgens de financiële verordening?").found
+
+
+def test_a_ratio_printed_in_a_sentence_answers_the_ratio_question():
+    store = _store([_doc("ede-begroting-2024", (
+        "Beschikbare weerstandscapaciteit | € 12.500.000 |\n"
+        "Benodigde weerstandscapaciteit | € 5.000.000 |\n\n"
+        "De berekende ratio van 2,5 valt in categorie B en staat voor een ruim voldoende weerstandsvermogen.\n"
+    ))])
+    result = store.lookup("Hoe hoog is de ratio weerstandsvermogen?")
+    assert result.found and result.facts[0].raw == "2,5", result.text

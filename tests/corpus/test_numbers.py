@@ -121,3 +121,19 @@ def test_every_amount_in_seed_slices_back(seeds_dir):
         text = path.read_text(encoding="utf-8")
         for a in find_amounts(text):
             assert text[a.start : a.end] == a.raw
+
+
+@pytest.mark.parametrize(
+    "text, raws",
+    [
+        ("De berekende ratio van 17,4 valt in categorie A.", ["17,4"]),
+        ("De netto schuldquote bedraagt 48 en de solvabiliteitsratio is 0,35.", ["48", "0,35"]),
+        ("De schuldquote van 52% ligt onder de norm.", ["52%"]),  # a percentage stays one
+        ("De ratio weerstandsvermogen wordt in 2024 opnieuw berekend.", []),  # a year is no ratio
+        ("De ratio is in hoofdstuk 4 toegelicht.", []),  # the number does not follow a connector
+        ("Een ratio van 1.250 woningen per wijk.", []),  # a thousands number is a count
+    ],
+)
+def test_a_number_the_sentence_names_a_ratio_is_a_figure(text, raws):
+    assert [a.raw for a in find_amounts(text)] == raws
+    assert all(a.unit == "" and a.value_euros is None for a in find_amounts(text) if a.raw in raws and "%" not in a.raw)
