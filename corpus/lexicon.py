@@ -352,6 +352,17 @@ def _flows(text: str) -> frozenset[str]:
     return frozenset(found | {"saldo"} if _RESULT.search(t) else found)
 
 
+# A flow word after a hyphen ends a name of its own ("EMU-saldo": the balance by the EU's
+# definition, not baten minus lasten): it says what the subject is, not which side of it.
+_NAMED_COMPOUND = re.compile(r"\b\w+-(?:saldo|lasten|baten)\b")
+
+
+def sides(text: str) -> frozenset[str]:
+    """The flows a text names as a side of its subject: `flows` without those that only end a
+    hyphenated name ("het EMU-saldo" names none; "de lasten van het EMU-saldo" names lasten)."""
+    return _flows(_NAMED_COMPOUND.sub(" ", fold(text)))
+
+
 def flows_compatible(asked_flows: set[str] | frozenset[str], named: set[str] | frozenset[str]) -> bool:
     """True when a cell's flows (row and column) agree with the flows a question asks for."""
     return bool(named & asked_flows) or any(named & _FLOW_KIN.get(a, set()) for a in asked_flows)

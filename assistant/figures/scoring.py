@@ -144,7 +144,7 @@ def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
     named = fact_flows(fact)
     if q.flows and named and not flows_compatible(q.flows, named):
         return False
-    if q.flows and not named and not fact.table_id and not {"baten", "lasten"} <= q.flows:
+    if q.sides and not named and not fact.table_id and not {"baten", "lasten"} <= q.sides:
         # A sentence that names no lasten/baten/… does not answer "de baten van X"; "baten en
         # lasten" together name the whole (the overview of incidentele baten en lasten), no side.
         return False

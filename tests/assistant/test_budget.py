@@ -558,3 +558,15 @@ def test_a_ratio_printed_in_a_sentence_answers_the_ratio_question():
     ))])
     result = store.lookup("Hoe hoog is de ratio weerstandsvermogen?")
     assert result.found and result.facts[0].raw == "2,5", result.text
+
+
+def test_a_flow_word_ending_a_hyphenated_name_is_no_side_of_it():
+    # The EMU-saldo is the balance by the EU's definition: a sentence about its reference
+    # value answers without naming a saldo of its own.
+    store = _store([_doc("ede-begroting-2024", (
+        "In 2024 bedraagt de referentiewaarde voor Ede bij benadering € 4,2 miljoen.\n"
+    ))])
+    result = store.lookup("Hoe hoog is de referentiewaarde van het EMU-saldo in 2024?")
+    assert result.found and result.facts[0].raw == "€ 4,2 miljoen", result.text
+    # A side named on its own still needs a sentence that names it.
+    assert not store.lookup("Wat is het saldo van de referentiewaarde in 2024?").found

@@ -16,6 +16,7 @@ from corpus.lexicon import (
     phases,
     position,
     ratio_asked,
+    sides,
     taakvelden_named,
     tokenize,
     year_span,
@@ -108,6 +109,12 @@ def test_flows_of_the_bbv_and_of_reserves():
 )
 def test_a_relative_number_is_asked(question, ratio):
     assert ratio_asked(question) is ratio
+
+
+def test_a_flow_ending_a_hyphenated_name_is_no_side():
+    assert flows("het EMU-saldo in 2025") == {"saldo"} and sides("het EMU-saldo in 2025") == set()
+    assert sides("de lasten van het EMU-saldo") == {"lasten"}
+    assert sides("het begrotingssaldo") == {"saldo"}  # a compound without hyphen is a saldo
 
 
 def test_the_ozb_category_of_non_dwellings_is_one_word_with_or_without_hyphen():
