@@ -224,7 +224,8 @@ def score_fact(
       column or document does not name: -2.0.
     - year: a year column equal to a question year +2.0, different -2.5; an in-text amount's
       own year +2.0 / -2.0; a year in the row label or sentence +1.0 / -1.0; only the
-      document's year +0.3; nothing -0.5. A filter year (soft_year) counts half, never
+      document's year +0.3; nothing -0.5; a fact about every one of several asked years (a
+      sentence "in 2025 en 2026 …", a column "2025-2026") another +1.5. A filter year (soft_year) counts half, never
       penalises.
     - phase (begroot / na_wijzigingen / realisatie / ...; the column's, else the row's): asked
       +1.5, a plain "begroot" question against a kind of budget column +0.5, another phase
@@ -309,6 +310,8 @@ def score_fact(
             score += 0.3 if hit else -0.5
         else:
             score -= 0.5
+        if len(asked) >= 2 and asked <= fys | (year_span(fact.sentence) if fact.sentence else set()):
+            score += 1.5  # about every year asked ("in 2025 en 2026 € 420.000"), not a part of them
     elif q.soft_year is not None:
         if source == "column":
             score += 1.0 if q.soft_year in fys else 0.0

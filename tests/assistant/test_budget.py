@@ -570,3 +570,17 @@ def test_a_flow_word_ending_a_hyphenated_name_is_no_side_of_it():
     assert result.found and result.facts[0].raw == "€ 4,2 miljoen", result.text
     # A side named on its own still needs a sentence that names it.
     assert not store.lookup("Wat is het saldo van de referentiewaarde in 2024?").found
+
+
+def test_a_fact_about_every_year_asked_beats_the_cells_of_one_year():
+    store = _store([_doc("ede-begroting-2025", (
+        "Incidentele lasten (bedragen x € 1.000)\n"
+        "Omschrijving | 2025 | 2026 |\n"
+        "Invoering bibliotheekpas | 300 | 120 |\n\n"
+        "De invoering van de bibliotheekpas kost in 2025 en 2026 naar verwachting € 420.000.\n"
+    ), year=2025)])
+    result = store.lookup("Hoeveel kost de invoering van de bibliotheekpas in 2025 en 2026?")
+    assert result.found and not result.ambiguous, result.text
+    assert result.facts[0].raw == "€ 420.000"
+    # One year asked: its cell.
+    assert store.lookup("Hoeveel kost de invoering van de bibliotheekpas in 2026?").facts[0].raw == "120"
