@@ -200,6 +200,10 @@ def paragraph_before(text: str, start: int, limit: int = PARAGRAPH_CHARS) -> str
     return text[left:start].strip()
 
 
+# The word that makes an amount a part of the one before it in its sentence.
+_PART_RE = re.compile(r"\b(?:waarvan|daarvan|hiervan)\b", re.IGNORECASE)
+
+
 def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple[int, int]] = ()) -> list[BudgetFact]:
     """Facts for amounts written in sentences (€45.917.564, 0,5 miljoen euro, 10%).
 
@@ -207,8 +211,9 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
     (extra "context"), so "het voorlopig budget" is findable under its item "Buig budget".
     The subject phrase (row) stops at an earlier amount of the same sentence, so "21.300 euro"
     in "van 44.000 euro in 2019 naar 21.300 euro in 2022" is not described by the first
-    amount's words; extra "year" is the amount's own year (see `amount_year`) and extra
-    "paragraph" the earlier text of its line or cell.
+    amount's words; extra "year" is the amount's own year (see `amount_year`), extra
+    "paragraph" the earlier text of its line or cell, and extra "part" is "part" for an amount
+    a sentence gives as part of an earlier one ("waarvan") and "whole" for that earlier one.
     """
     skip = list(skip)
     rows = [(r.start, r.end, row_label(r.label), t.caption) for t in tables for r in t.rows]
@@ -221,10 +226,18 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
         sentence = doc.text[s0:s1].strip()
         lead = len(doc.text[s0:s1]) - len(doc.text[s0:s1].lstrip())
         subject_from = 0
+        part = False
         if i > 0 and amounts[i - 1].end > s0 + lead and amounts[i - 1].end <= a.start:
             prev = amounts[i - 1]
             m = _YEAR_AFTER_RE.match(doc.text, prev.end)
             subject_from = (m.end() if m else prev.end) - (s0 + lead)
+            # "€ 5,5 miljoen, waarvan € 1,5 miljoen van de gemeente": a part of the earlier
+            # amount, described by the whole's subject; both are marked (extra "part").
+            part = bool(_PART_RE.search(doc.text, prev.end, a.start))
+            if part:
+                subject_from = 0
+                if facts and facts[-1].start == prev.start:
+                    facts[-1] = replace(facts[-1], extra=facts[-1].extra + (("part", "whole"),))
         offset = a.start - (s0 + lead)
         subject = subject_phrase(sentence[subject_from:], offset - subject_from) if 0 <= subject_from <= offset else subject_phrase(sentence, offset)
         extra: list[tuple[str, str]] = []
@@ -233,6 +246,8 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
         year = amount_year(doc.text, "" if subject_from else sentence[max(0, offset - SUBJECT_CHARS) : max(0, offset)], a.end)
         if year is not None:
             extra.append(("year", str(year)))
+        if part:
+            extra.append(("part", "part"))
         paragraph = paragraph_before(doc.text, s0)
         if paragraph:
             extra.append(("paragraph", paragraph))

@@ -225,7 +225,9 @@ def score_fact(
     - year: a year column equal to a question year +2.0, different -2.5; an in-text amount's
       own year +2.0 / -2.0; a year in the row label or sentence +1.0 / -1.0; only the
       document's year +0.3; nothing -0.5; a fact about every one of several asked years (a
-      sentence "in 2025 en 2026 …", a column "2025-2026") another +1.5. A filter year (soft_year) counts half, never
+      sentence "in 2025 en 2026 …", a column "2025-2026") another +1.5;
+    - part: an amount a sentence gives as part of another ("waarvan") +1.0 when a part is
+      asked ("welk deel"), else -1.0; the whole -1.5 when a part is asked. A filter year (soft_year) counts half, never
       penalises.
     - phase (begroot / na_wijzigingen / realisatie / ...; the column's, else the row's): asked
       +1.5, a plain "begroot" question against a kind of budget column +0.5, another phase
@@ -317,6 +319,12 @@ def score_fact(
             score += 1.0 if q.soft_year in fys else 0.0
         elif source in ("own", "row", "sentence") and q.soft_year in fys:
             score += 0.5
+
+    role = dict(fact.extra).get("part")
+    if role:
+        # "€ 5,5 miljoen, waarvan € 1,5 miljoen van de gemeente": share one subject; a part
+        # answers "welk deel …", the whole every other question about it.
+        score += (1.0 if role == "part" else -1.5) if q.part else (-1.0 if role == "part" else 0.0)
 
     phase, phase_from = fact_phase_source(fact)
     # "begroot cumulatief": the specific phase is the one asked, "begroot" only frames it.

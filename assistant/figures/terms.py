@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from corpus.lexicon import (
-    AMOUNT_CHANGE, REALISED, REFERENCE, STOCK, content_words, flows, phases, position, ratio_asked, sides, stem, years,
+    AMOUNT_CHANGE, PART_ASKED, REALISED, REFERENCE, STOCK, content_words, flows, phases, position, ratio_asked, sides, stem, years,
 )
 from corpus.text import fold
 
@@ -121,6 +121,7 @@ class QueryTerms:
     position: str | None = None  # "end" / "start" of the year the position is asked at
     ratio: bool = False  # a ratio or percentage is asked (`ratio_asked`), not an amount or a change of one
     sides: frozenset[str] = frozenset()  # flows named as a side of the subject (`sides`: not "EMU-saldo")
+    part: bool = False  # a part of an amount is asked ("welk deel van …", PART_ASKED)
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact).
     meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -157,4 +158,5 @@ class QueryTerms:
             position=position(q),
             ratio=ratio_asked(q),
             sides=sides(question),
+            part=bool(PART_ASKED.search(q)),
         )

@@ -584,3 +584,13 @@ def test_a_fact_about_every_year_asked_beats_the_cells_of_one_year():
     assert result.facts[0].raw == "€ 420.000"
     # One year asked: its cell.
     assert store.lookup("Hoeveel kost de invoering van de bibliotheekpas in 2026?").facts[0].raw == "120"
+
+
+def test_a_part_asked_for_is_the_amount_after_waarvan():
+    store = _store([_doc("ede-begroting-2025", (
+        "De herinrichting van het Stationsplein kost ca. € 2.400.000, waarvan € 600.000 van de gemeente Ede.\n"
+    ), municipality="Ede", year=2025)])
+    part = store.lookup("Welk deel van de herinrichting van het Stationsplein komt voor rekening van Ede?")
+    assert part.found and part.facts[0].raw == "€ 600.000", part.text
+    whole = store.lookup("Wat kost de herinrichting van het Stationsplein?")
+    assert whole.found and not whole.ambiguous and whole.facts[0].raw == "€ 2.400.000", whole.text

@@ -212,3 +212,17 @@ def test_a_count_per_population_is_not_money():
     assert facts["Winkeldiefstallen"].value == 0.6
     assert ("unit", "Aantal per 1.000 inwoners") in facts["Winkeldiefstallen"].extra
     assert (facts["Lasten"].unit, facts["Lasten"].value) == ("x € 1.000", 250_000)
+
+
+def test_an_amount_after_waarvan_is_a_part_of_the_amount_before_it():
+    from corpus.facts import text_facts
+    from corpus.models import Document, DocumentMeta
+
+    text = "De renovatie van de sporthal kost € 900.000, waarvan € 150.000 uit de reserve sport.\n"
+    doc = Document("d", "d.txt", text, DocumentMeta(title="d", municipality="Ede", year=2025), "d")
+    whole, part = text_facts(doc)
+    assert (whole.raw, dict(whole.extra).get("part")) == ("€ 900.000", "whole")
+    assert (part.raw, dict(part.extra).get("part")) == ("€ 150.000", "part")
+    assert "sporthal" in part.row  # described by the whole's subject
+    single = Document("e", "e.txt", "Het project, waarvan de kosten € 80.000 bedragen, start in mei.\n", doc.meta, "e")
+    assert [dict(f.extra).get("part") for f in text_facts(single)] == [None]
