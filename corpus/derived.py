@@ -14,7 +14,7 @@ cannot be written just means no cache.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -39,8 +39,31 @@ def _key(*parts: str) -> str:
     return digest.hexdigest()
 
 
-def _fact_from_json(d: dict) -> BudgetFact:
-    return BudgetFact(**{**d, "extra": tuple(tuple(pair) for pair in d["extra"])})
+_FACT_FIELDS = tuple(f.name for f in fields(BudgetFact))
+
+
+def _facts_to_json(facts: list[BudgetFact]) -> dict:
+    """Facts as columns' names and one list of values per fact: a budget has tens of
+    thousands, and their field names would be most of the file."""
+    return {"fields": list(_FACT_FIELDS), "rows": [[getattr(f, name) for name in _FACT_FIELDS] for f in facts]}
+
+
+def _facts_from_json(d: dict) -> list[BudgetFact]:
+    if tuple(d["fields"]) != _FACT_FIELDS:
+        raise ValueError("facts of another layout")
+    extra = _FACT_FIELDS.index("extra")
+    out = []
+    for row in d["rows"]:
+        if len(row) != len(_FACT_FIELDS):
+            raise ValueError("a fact of another layout")
+        row[extra] = tuple(tuple(pair) for pair in row[extra])
+        # Frozen dataclasses set each field through object.__setattr__; filling the instance
+        # dict directly builds the same value in a fraction of the time (reopening ten
+        # budgets reads ~25,000 facts).
+        fact = object.__new__(BudgetFact)
+        fact.__dict__.update(zip(_FACT_FIELDS, row))
+        out.append(fact)
+    return out
 
 
 class DerivedCache:
@@ -72,10 +95,10 @@ class DerivedCache:
         """The tables and facts `derive()` finds in `doc` (keyed by its id and fingerprint)."""
 
         def encode(value: tuple[list[Table], list[BudgetFact]]) -> dict:
-            return {"tables": [asdict(t) for t in value[0]], "facts": [asdict(f) for f in value[1]]}
+            return {"tables": [asdict(t) for t in value[0]], "facts": _facts_to_json(value[1])}
 
         def decode(d: dict) -> tuple[list[Table], list[BudgetFact]]:
-            return [table_from_json(t) for t in d["tables"]], [_fact_from_json(f) for f in d["facts"]]
+            return [table_from_json(t) for t in d["tables"]], _facts_from_json(d["facts"])
 
         key = _key("facts", doc.id, doc.fingerprint)
         return self._cached(f"{doc.id}.facts.json", key, derive, encode, decode)

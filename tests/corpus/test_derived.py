@@ -78,16 +78,26 @@ def test_a_damaged_cache_file_is_derived_again_and_repaired(folder: Path, damage
         path.write_text(damage, encoding="utf-8")
     assert _open(folder) == (docs, derived)
     stored = json.loads((folder / ".extracted" / "zwolle.facts.json").read_text(encoding="utf-8"))
-    assert len(stored["value"]["facts"]) == len(derived[1])
+    assert len(stored["value"]["facts"]["rows"]) == len(derived[1])
 
 
 def test_a_cache_of_the_wrong_layout_under_the_right_key_is_derived_again(folder: Path) -> None:
     docs, derived = _open(folder)
     path = folder / ".extracted" / "zwolle.facts.json"
     stored = json.loads(path.read_text(encoding="utf-8"))
-    stored["value"]["facts"][0] = {"value": 1}
+    stored["value"]["facts"]["rows"][0] = [1]
     path.write_text(json.dumps(stored), encoding="utf-8")
     assert _open(folder) == (docs, derived)
+
+
+def test_facts_read_back_behave_as_facts(folder: Path) -> None:
+    _open(folder)
+    _, (_, facts) = _open(folder)  # from the cache
+    fact = facts[0]
+    with pytest.raises(AttributeError):
+        fact.value = 0  # still frozen
+    assert hash(fact) == hash(type(fact)(**{name: getattr(fact, name) for name in fact.__dataclass_fields__}))
+    assert isinstance(fact.extra, tuple) and all(isinstance(pair, tuple) for pair in fact.extra)
 
 
 def test_one_cache_file_per_document_however_often_it_changes(folder: Path) -> None:
