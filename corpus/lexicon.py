@@ -584,9 +584,9 @@ def asked(question: str) -> Asked:
     """The one decision of what a question asks for: money, an amount, a quantity."""
     q = fold(question)
     quantity = bool(_QUANTITY.search(q))
-    return Asked(
-        money=_is_money(q), amount=bool(_AMOUNT.search(q)), quantity=quantity, value=quantity or bool(_VALUE.search(q))
-    )
+    amount = bool(_AMOUNT.search(q))
+    # Asking for an amount of money is asking about money, in whatever words.
+    return Asked(money=amount or _is_money(q), amount=amount, quantity=quantity, value=quantity or bool(_VALUE.search(q)))
 
 
 def has_quantity(text: str) -> bool:

@@ -173,6 +173,8 @@ def test_a_value_a_table_may_hold_is_asked_in_dutch_and_english(question):
         ("Wat levert de opbrengst van de parkeervergunningen op?", True, False, False),
         ("Hoe verandert de algemene uitkering?", True, False, False),
         ("Which credit was granted for the town hall?", True, False, False),
+        # An amount asked for is money, whichever words name it.
+        ("What were the library's expenses in 2019?", True, True, False),
         ("", False, False, False),
     ],
 )
