@@ -201,7 +201,8 @@ def passage_text(chunk: Chunk, meta: DocumentMeta | None = None) -> str:
 def sentence_units(chunks: Sequence[Chunk]) -> list[tuple[int, int, int]]:
     """(chunk position, start, end) of every sentence that gets a vector, in index order.
 
-    Derived from the chunks alone, so it is recomputed on load rather than stored.
+    Computed when a document is embedded and stored with the index (`SENTENCES_FILE`), so
+    loading splits nothing again; indexes written before that are split on load.
     """
     units = []
     for pos, chunk in enumerate(chunks):
