@@ -145,12 +145,16 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
     return facts
 
 
-_SENT_END_RE = re.compile(SENTENCE_END_MARK.pattern + r"|\n|\|")
+# A line break ends a sentence, except where the next line goes on in lower case: a PDF wraps
+# its prose lines mid-sentence ("Hiervoor is een jaarlijks\nbedrag van € 80.000 beschikbaar").
+_LINE_END = r"\n(?![a-zà-öø-ÿ])"
+_SENT_END_RE = re.compile(SENTENCE_END_MARK.pattern + "|" + _LINE_END + r"|\|")
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d.,]*", re.UNICODE)
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of the sentence around text[start:end]; a line or a table cell bounds it too."""
+    """Offsets of the sentence around text[start:end]; a line (unless the next one goes on in
+    lower case: a wrapped line) or a table cell bounds it too."""
     left = 0
     for m in _SENT_END_RE.finditer(text, max(0, start - 2000)):
         if m.start() >= start:  # (not endpos=start: "$" would match there)
@@ -176,7 +180,7 @@ def subject_phrase(sentence: str, offset: int, max_words: int = 8) -> str:
 # euro in 2022". A range ("2022-2025") is a period, not the amount's year.
 _YEAR_AFTER_RE = re.compile(r"\s*(?:in|voor|over|per|vanaf|tot en met|t/m)?\s*((?:19|20)\d\d)(?![\d]|\s*[-–/]\s*\d)")
 _YEAR_IN_RE = re.compile(r"(?<![\d.,])(?<![-–/])(?<![-–/]\s)((?:19|20)\d\d)(?![\d.,]|\s*[-–/]\s*\d)")
-_BLOCK_END_RE = re.compile(r"\n|\|")
+_BLOCK_END_RE = re.compile(_LINE_END + r"|\|")
 PARAGRAPH_CHARS = 600
 SUBJECT_CHARS = 80  # the words just before an amount that may name its year
 
@@ -223,7 +227,7 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
         if any(a.start < e and s < a.end for s, e in skip):
             continue
         s0, s1 = sentence_bounds(doc.text, a.start, a.end)
-        sentence = doc.text[s0:s1].strip()
+        sentence = doc.text[s0:s1].strip().replace("\n", " ")  # a wrapped line is one sentence (same length)
         lead = len(doc.text[s0:s1]) - len(doc.text[s0:s1].lstrip())
         subject_from = 0
         part = False

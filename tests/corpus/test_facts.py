@@ -226,3 +226,20 @@ def test_an_amount_after_waarvan_is_a_part_of_the_amount_before_it():
     assert "sporthal" in part.row  # described by the whole's subject
     single = Document("e", "e.txt", "Het project, waarvan de kosten € 80.000 bedragen, start in mei.\n", doc.meta, "e")
     assert [dict(f.extra).get("part") for f in text_facts(single)] == [None]
+
+
+def test_an_amount_in_a_wrapped_line_keeps_its_whole_sentence():
+    from corpus.facts import text_facts
+    from corpus.models import Document, DocumentMeta
+
+    text = (
+        "Voor de nieuwe straatcoach in de wijk Noord is jaarlijks\n"
+        "een bedrag van € 65.000 beschikbaar gesteld.\n"
+        "Kosten | 2025 |\n"
+        "Overig € 10.000\n"
+    )
+    doc = Document("d", "d.txt", text, DocumentMeta(title="d", municipality="Ede", year=2025), "d")
+    first, second = text_facts(doc)
+    assert first.sentence == "Voor de nieuwe straatcoach in de wijk Noord is jaarlijks een bedrag van € 65.000 beschikbaar gesteld."
+    assert "straatcoach" in first.row or "straatcoach" in first.sentence
+    assert second.sentence == "Overig € 10.000"  # a line in upper case starts anew
