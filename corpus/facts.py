@@ -204,6 +204,23 @@ def paragraph_before(text: str, start: int, limit: int = PARAGRAPH_CHARS) -> str
     return text[left:start].strip()
 
 
+# A sentence that opens by pointing back ("Hiervoor is € 80.000 beschikbaar", "Daarmee is
+# € 1,2 miljoen gemoeid", "Dit bedrag …") is about what the sentence before it names: that
+# sentence is the amount's context (extra "context").
+_ANAPHORIC_OPENER = re.compile(
+    r"(?:hier|daar)(?:voor|mee|bij|van|in|door|naast|toe|om|op|aan|uit)\b"
+    r"|(?:dit|dat|deze|die)\s+(?:bedrag|geld|budget|middelen|krediet|kosten)\b",
+    re.IGNORECASE,
+)
+
+
+def previous_sentence(paragraph: str) -> str:
+    """The last sentence of the text before a sentence (all of it when it is one)."""
+    body = paragraph.rstrip()
+    ends = [m.end() for m in SENTENCE_END_MARK.finditer(body) if m.end() < len(body)]
+    return " ".join((body[ends[-1]:] if ends else body).split())
+
+
 # The word that makes an amount a part of the one before it in its sentence.
 _PART_RE = re.compile(r"\b(?:waarvan|daarvan|hiervan)\b", re.IGNORECASE)
 
@@ -217,7 +234,8 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
     in "van 44.000 euro in 2019 naar 21.300 euro in 2022" is not described by the first
     amount's words; extra "year" is the amount's own year (see `amount_year`), extra
     "paragraph" the earlier text of its line or cell, and extra "part" is "part" for an amount
-    a sentence gives as part of an earlier one ("waarvan") and "whole" for that earlier one.
+    a sentence gives as part of an earlier one ("waarvan") and "whole" for that earlier one;
+    a sentence opening by pointing back ("Hiervoor …") gets the sentence before it as context.
     """
     skip = list(skip)
     rows = [(r.start, r.end, row_label(r.label), t.caption) for t in tables for r in t.rows]
@@ -255,6 +273,8 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
         paragraph = paragraph_before(doc.text, s0)
         if paragraph:
             extra.append(("paragraph", paragraph))
+            if _ANAPHORIC_OPENER.match(sentence):
+                extra.append(("context", previous_sentence(paragraph)))
         for rs, re_, label, caption in rows:
             if rs <= a.start < re_ and label:
                 extra.append(("context", label))

@@ -243,3 +243,18 @@ def test_an_amount_in_a_wrapped_line_keeps_its_whole_sentence():
     assert first.sentence == "Voor de nieuwe straatcoach in de wijk Noord is jaarlijks een bedrag van € 65.000 beschikbaar gesteld."
     assert "straatcoach" in first.row or "straatcoach" in first.sentence
     assert second.sentence == "Overig € 10.000"  # a line in upper case starts anew
+
+
+def test_a_sentence_pointing_back_takes_the_sentence_before_as_context():
+    from corpus.facts import text_facts
+    from corpus.models import Document, DocumentMeta
+
+    text = (
+        "Het jongerenwerk krijgt er een straatcoach bij. De inzet richt zich op de\n"
+        "avonduren in de wijk Noord. Hiervoor is jaarlijks € 65.000 beschikbaar.\n"
+    )
+    doc = Document("d", "d.txt", text, DocumentMeta(title="d", municipality="Ede", year=2025), "d")
+    [fact] = text_facts(doc)
+    assert dict(fact.extra)["context"] == "De inzet richt zich op de avonduren in de wijk Noord."
+    plain = Document("e", "e.txt", "De straatcoach start in mei. Er is jaarlijks € 65.000 beschikbaar.\n", doc.meta, "e")
+    assert "context" not in dict(text_facts(plain)[0].extra)
