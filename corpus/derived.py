@@ -14,6 +14,7 @@ cannot be written just means no cache.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import asdict, fields
 from functools import lru_cache
 from pathlib import Path
@@ -92,7 +93,9 @@ class DerivedCache:
     def tables_and_facts(
         self, doc: Document, derive: Callable[[], tuple[list[Table], list[BudgetFact]]]
     ) -> tuple[list[Table], list[BudgetFact]]:
-        """The tables and facts `derive()` finds in `doc` (keyed by its id and fingerprint)."""
+        """The tables and facts `derive()` finds in `doc`, keyed by its id, its fingerprint and
+        the metadata it carries (a stale index serves documents with the metadata it was built
+        with, which the fingerprint of the files does not say)."""
 
         def encode(value: tuple[list[Table], list[BudgetFact]]) -> dict:
             return {"tables": [asdict(t) for t in value[0]], "facts": _facts_to_json(value[1])}
@@ -100,5 +103,5 @@ class DerivedCache:
         def decode(d: dict) -> tuple[list[Table], list[BudgetFact]]:
             return [table_from_json(t) for t in d["tables"]], _facts_from_json(d["facts"])
 
-        key = _key("facts", doc.id, doc.fingerprint)
+        key = _key("facts", doc.id, doc.fingerprint, json.dumps(asdict(doc.meta), sort_keys=True))
         return self._cached(f"{doc.id}.facts.json", key, derive, encode, decode)

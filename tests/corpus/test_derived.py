@@ -90,6 +90,17 @@ def test_a_cache_of_the_wrong_layout_under_the_right_key_is_derived_again(folder
     assert _open(folder) == (docs, derived)
 
 
+def test_the_same_file_with_other_metadata_is_derived_again(folder: Path) -> None:
+    # A stale index serves a document with the metadata it was built with: same file, same
+    # fingerprint, other metadata; its facts must carry that metadata, not the cached one's.
+    from dataclasses import replace
+
+    docs, (_, facts) = _open(folder)
+    served = replace(docs[0], meta=replace(docs[0].meta, municipality="Kampen"))
+    _, stale_facts = tables_and_facts([served], DerivedCache(folder))
+    assert {f.municipality for f in facts} == {"Zwolle"} and {f.municipality for f in stale_facts} == {"Kampen"}
+
+
 def test_facts_read_back_behave_as_facts(folder: Path) -> None:
     _open(folder)
     _, (_, facts) = _open(folder)  # from the cache
