@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +20,11 @@ from assistant import answer as compose
 from assistant.models import Filters, Passage
 from assistant.retrieval import Retriever
 from corpus.lexicon import FRAME_WORDS, tokenize
+from corpus.tables import strip_unit
 
 if TYPE_CHECKING:
     from assistant.understanding import CorpusInfo, QueryPlan
+    from corpus.models import Table
     from embeddings.index import HybridIndex
 
 TOP_PASSAGES = 10
@@ -47,8 +49,14 @@ class Search:
 class Evidence:
     """The index seen from the question side (one per loaded assistant)."""
 
-    def __init__(self, index: "HybridIndex", retriever: Retriever, info: "CorpusInfo") -> None:
+    def __init__(self, index: "HybridIndex", retriever: Retriever, info: "CorpusInfo",
+                 tables: Iterable["Table"] = ()) -> None:
         self.index = index
+        # Per document, each table's head: (caption, table start, first row start).
+        self._table_heads: dict[str, list[tuple[str, int, int]]] = {}
+        for t in tables:
+            if t.rows:
+                self._table_heads.setdefault(t.doc_id, []).append((t.caption, t.start, t.rows[0].start))
         self.retriever = retriever
         self.tokenize = tokenize
         # Each chunk's terms, read with its section title and table header, tokenised once.
@@ -121,6 +129,17 @@ class Evidence:
                     if t not in self.stats.idf and t not in self._framing and t not in self._place_tokens
                 )
         return tokens
+
+    def in_table_head(self, doc_id: str, start: int, end: int, text: str) -> bool:
+        """True when a sentence (document offsets, its text) is a table's caption line or lies
+        in its header lines: words that name a table or its columns ("Groen (bedragen x €
+        1.000)", "Rekening 2022 | Begroting 2024"), no statement that answers anything."""
+        for caption, t0, row0 in self._table_heads.get(doc_id, ()):
+            if t0 <= start and end <= row0 + 1:
+                return True
+            if caption and t0 - 2 <= end <= t0 + 1 and strip_unit(text.strip()) == caption:
+                return True
+        return False
 
     def strength(self, plan: "QueryPlan", passages: Sequence[Passage], top: int = 3) -> float:
         """Best IDF-weighted coverage of the question's terms by one of the top passages (0..1)."""

@@ -62,7 +62,7 @@ class Assistant(CorpusViews):
         self.retriever = Retriever(index, embedder, mode=retrieval_mode)
         # False: search the literal question with explicit filters only (evaluation baseline).
         self.understanding = understanding
-        self.evidence = Evidence(index, self.retriever, info)
+        self.evidence = Evidence(index, self.retriever, info, facts.tables)
         # Each fact's sentence in the index: its row line or sentence, whose vector says how
         # close a question is to it in meaning (facts found by meaning, not only by words).
         self._fact_units = self.evidence.sentence_units([(f.doc_id, f.start) for f in facts.facts])

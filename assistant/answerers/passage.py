@@ -69,8 +69,12 @@ def answer_from_passages(
         return abstain(question, plan, scope, passages)
     found = compose.best_sentences(evidence.query_tokens(plan), passages, evidence.tokenize, evidence.stats, dense=dense)
     # An answer sentence names something the question asks about: a passage close to the
-    # question is not answered from one of its sentences that shares no term with it.
-    found = [e for e in found if e.coverage > 0]
+    # question is not answered from one of its sentences that shares no term with it, nor
+    # from a table's caption or column headers, which state nothing.
+    found = [
+        e for e in found
+        if e.coverage > 0 and not evidence.in_table_head(e.passage.chunk.doc_id, e.sentence.start, e.sentence.end, e.sentence.text)
+    ]
     if plan.asked.quantity:
         # "Hoeveel …?" is answered by a sentence about the subject that states a number
         # (not just a year or a date), or not at all.

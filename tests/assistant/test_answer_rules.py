@@ -77,6 +77,19 @@ def test_a_question_whose_subject_the_documents_never_name_is_declined(small_ass
     assert not answer.abstained, answer.text
 
 
+def test_a_table_s_caption_and_column_headers_are_no_answer(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Zwolle\n"
+        "Groen (bedragen x € 1.000)\n"
+        "Omschrijving | Rekening 2022 | Begroting 2024 |\n"
+        "Bomenonderhoud | 410 | 450 |\n"
+    )
+    assistant = small_assistant({"zwolle-begroting-2024.txt": doc})
+    # The caption and the header line name these words, but state nothing about why.
+    answer = assistant.ask("Waarom wijkt de rekening af van de begroting bij het groen?")
+    assert "Rekening 2022 | Begroting 2024" not in answer.text and "bedragen x" not in answer.text, answer.text
+
+
 def test_a_year_in_the_question_does_not_hide_a_document_of_another_year(small_assistant):
     assistant = small_assistant(DOCS)
     answer = assistant.ask("Hoeveel huishoudens zijn in 2022 geholpen met een schuldregeling?")
