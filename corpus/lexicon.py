@@ -279,15 +279,14 @@ def position(text: str) -> str | None:
     return "end" if end and not start else "start" if start and not end else None
 
 
-# A relative number is asked: a ratio, a quote (netto schuldquote, belastingquote), a
-# percentage, a kengetal (BBV art. 11: all five are ratios or percentages) or a dekkingsgraad.
-# Such a number is never an amount of money, whatever words the amount's sentence shares
-# (`ratio_asked`).
 # A part of an amount is asked ("welk deel van de investeringen", "hoeveel daarvan"); a
 # sentence states one with "waarvan" after the whole (corpus.facts, extra "part").
 PART_ASKED = re.compile(r"\bwelk (?:deel|gedeelte)\b|\bhoeveel (?:\w+ )?(?:daarvan|hiervan)\b|\bwhich part\b|\bhow much of (?:it|that|this)\b")
 
-
+# A relative number is asked: a ratio, a quote (netto schuldquote, belastingquote), a
+# percentage, a kengetal (BBV art. 11: all five are ratios or percentages) or a dekkingsgraad.
+# Such a number is never an amount of money, whatever words the amount's sentence shares
+# (`ratio_asked`).
 _RATIO = re.compile(r"ratios?\b|quote\b|\bpercentage\b|\bprocent\b|%|\bper ?cent\b|\bkengetal\w*|dekkingsgraad")
 # A percentage the question gives is part of its subject ("de cao-ontwikkeling van 2% naar 4%").
 _GIVEN_PERCENTAGE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|procent\b|per ?cent\b)")

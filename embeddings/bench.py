@@ -366,10 +366,10 @@ def run_reopen(path: Path, workdir: Path, copies: int, dim: int = 384) -> dict[s
         "first_open": build, "reopen_median": statistics.median(seconds), "reopen_max": max(seconds),
         "peak_mb": _peak_mb(),
     }
-    print(f"Heropenen: {copies} kopieën van {path.name} (vectoren van {dim} dimensies, zonder model)")
     def dutch(n: int) -> str:
         return f"{n:,}".replace(",", ".")
 
+    print(f"Heropenen: {copies} kopieën van {path.name} (vectoren van {dim} dimensies, zonder model)")
     print(f"  documenten {copies}, fragmenten {dutch(sizes['chunks'])}, zinnen {dutch(sizes['sentences'])}, "
           f"bedragen {dutch(sizes['facts'])}")
     print(f"  eerste keer (lezen, afleiden, indexeren) {build:.1f} s")

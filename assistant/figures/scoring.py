@@ -225,10 +225,10 @@ def score_fact(
     - year: a year column equal to a question year +2.0, different -2.5; an in-text amount's
       own year +2.0 / -2.0; a year in the row label or sentence +1.0 / -1.0; only the
       document's year +0.3; nothing -0.5; a fact about every one of several asked years (a
-      sentence "in 2025 en 2026 …", a column "2025-2026") another +1.5;
+      sentence "in 2025 en 2026 …", a column "2025-2026") another +1.5. A filter year
+      (soft_year) counts half, never penalises.
     - part: an amount a sentence gives as part of another ("waarvan") +1.0 when a part is
-      asked ("welk deel"), else -1.0; the whole -1.5 when a part is asked. A filter year (soft_year) counts half, never
-      penalises.
+      asked ("welk deel"), else -1.0; the whole -1.5 when a part is asked.
     - phase (begroot / na_wijzigingen / realisatie / ...; the column's, else the row's): asked
       +1.5, a plain "begroot" question against a kind of budget column +0.5, another phase
       -1.0, no phase at all when a specific one is asked -0.75; a forecast when no phase is
