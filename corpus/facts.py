@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 from corpus.models import BudgetFact, Document, Table
-from corpus.numbers import find_amounts, parse_dutch_number, split_footnote
+from corpus.numbers import find_amounts, parse_dutch_number, split_footnote, split_year_note
 from corpus.sentences import SENTENCE_END_MARK
 from corpus.tables import cell_footnote, parse_unit
 
@@ -119,6 +119,8 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
             number = parse_dutch_number(raw)
             if number is None:
                 continue
+            # "44,2% (2022)": the figure is the cell, the note the year it was measured in.
+            raw, measured = split_year_note(raw)
             multiplier, percent = row_multiplier(r.unit, table.multiplier)
             unit = col_unit or ("%" if percent else _fact_unit(multiplier, raw))
             value = number * multiplier if multiplier and unit != "%" else number
@@ -139,7 +141,8 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
                     end=end,
                     footnote=cell_footnote(table, raw),
                     extra=((("is_total", "1"),) if r.is_total else ()) + ((("header", header),) if header else ())
-                    + ((("unit", r.unit),) if r.unit else ()),
+                    + ((("unit", r.unit),) if r.unit else ())
+                    + ((("year", str(measured)),) if measured else ()),
                 )
             )
     return facts

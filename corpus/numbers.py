@@ -35,17 +35,34 @@ def split_footnote(text: str) -> tuple[str, str]:
     return body, stripped[len(body):].strip()
 
 
+# The year a figure was measured, printed beside it in a table cell: "44,2% (2022)". The
+# BBV's verplichte beleidsindicatoren are published this way (waarstaatjegemeente.nl gives
+# each indicator with its own latest year), and comparison tables of kengetallen copy it.
+YEAR_NOTE = re.compile(r"\((?P<year>(?:19|20)\d\d)(?P<range>[-/]\d{2,4})?\)")
+_TRAILING_YEAR_NOTE = re.compile(r"\s*" + YEAR_NOTE.pattern + r"$")
+
+
+def split_year_note(text: str) -> tuple[str, int | None]:
+    """Split a figure from the year note printed after it: "44,2% (2022)" -> ("44,2%", 2022).
+    A period note ("(2021/2022)", a school year) is split off too but names no one year."""
+    m = _TRAILING_YEAR_NOTE.search(text)
+    if not m or not text[: m.start()].strip():
+        return text, None
+    return text[: m.start()].rstrip(), None if m.group("range") else int(m.group("year"))
+
+
 def parse_dutch_number(text: str) -> float | None:
     """Parse one printed Dutch figure into a float; None when it is not a well-formed number.
 
     Accepts a leading "€"/"EUR", a trailing "euro", "%"/"procent", a scale word
     ("2,7 miljoen" -> 2700000.0), a footnote marker ("-1.291*" -> -1291.0; see
-    `split_footnote`) and accounting parentheses for negatives ("(1.000)" -> -1000.0).
+    `split_footnote`), a year note after it ("44,2% (2022)" -> 44.2; see `split_year_note`)
+    and accounting parentheses for negatives ("(1.000)" -> -1000.0).
     Percentages return the percentage number ("4%" -> 4.0), not a fraction.
     """
     if not isinstance(text, str):
         return None
-    s, _marker = split_footnote(text)
+    s, _marker = split_footnote(split_year_note(text)[0])
     s = s.replace("\u00a0", " ").replace("\u202f", " ").strip()
     if not s or len(s) > 60:
         return None

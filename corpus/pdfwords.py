@@ -7,17 +7,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from corpus.numbers import parse_dutch_number
+from corpus.numbers import YEAR_NOTE, parse_dutch_number
 
 LINE_TOLERANCE = 2.5
 # Words on a line closer than this belong to one phrase (a space is ~2-3 pt at 9 pt).
 PHRASE_GAP = 4.0
 # Lines of one wrapped cell are closer than this (gap between bottom and next top).
-_YEAR_NOTE = re.compile(r"^\((?:19|20)\d\d(?:[-/]\d{2,4})?\)$")
 _PLACEHOLDER = {"-", "–", "—", "n.v.t.", "nvt", "pm", "p.m.", "nihil", "x", "n.b."}
 
 
@@ -71,7 +69,7 @@ class Column:
 
 def is_value_text(text: str) -> bool:
     t = text.strip()
-    return parse_dutch_number(t) is not None and not _YEAR_NOTE.match(t)
+    return parse_dutch_number(t) is not None and not YEAR_NOTE.fullmatch(t)
 
 
 def is_placeholder(text: str) -> bool:
@@ -112,7 +110,7 @@ def phrases(words: Sequence[Word]) -> list[Phrase]:
             joined = " ".join(x.text for x in prev)
             both_values = is_value_text(joined) and is_value_text(w.text)
             sign_then_value = joined in ("€", "-€", "- €") and is_value_text(w.text)
-            value_then_note = is_value_text(joined) and _YEAR_NOTE.match(w.text)
+            value_then_note = is_value_text(joined) and YEAR_NOTE.fullmatch(w.text)
             value_then_scale = is_value_text(joined) and w.text.lower() in ("mln", "mln.", "miljoen", "miljard", "%")
             # Neighbours join unless both are figures; a sign or a year note always joins its
             # figure, a scale word ("mln", "%") within three gaps.
@@ -126,10 +124,8 @@ def phrases(words: Sequence[Word]) -> list[Phrase]:
         out.append([w])
     result = []
     for group in out:
-        # A figure's year note ("6,1% (2021)": the year the figure was measured) is printed
-        # beside it; the cell holds the figure.
-        if len(group) > 1 and _YEAR_NOTE.match(group[-1].text) and is_value_text(" ".join(w.text for w in group[:-1])):
-            group = group[:-1]
+        # A figure's year note ("6,1% (2021)": the year the figure was measured) stays in its
+        # cell: the fact takes it as its year (`corpus.facts.table_facts`).
         text = " ".join(w.text for w in group)
         result.append(Phrase(
             text=text,

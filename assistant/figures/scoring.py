@@ -22,9 +22,10 @@ _TOTAL_COLUMN = re.compile(r"^(?:\w+ › )*totaa?l\b")
 
 def fact_years(fact: BudgetFact) -> tuple[str, set[int]]:
     """The most specific years a fact is about and where they come from: ("column", …) for a
-    year column; ("own", …) for an in-text amount's own year; ("row", …) for years in the row
-    label; ("sentence", …) for years elsewhere in an amount's sentence; ("document", …) for
-    the document's year; ("none", set()) when nothing says."""
+    year column; ("own", …) for an in-text amount's own year or the year note printed beside a
+    cell ("44,2% (2022)"); ("row", …) for years in the row label; ("sentence", …) for years
+    elsewhere in an amount's sentence; ("document", …) for the document's year; ("none",
+    set()) when nothing says."""
     col = year_span(fact.column)
     if col:
         return "column", col

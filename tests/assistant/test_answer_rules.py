@@ -258,3 +258,21 @@ def test_a_number_for_a_year_is_not_answered_from_a_sentence_about_other_years(s
     assert not known.abstained and "100 kilo" in known.text, known.text
     unknown = assistant.ask("Hoeveel kilo restafval per inwoner wil Borne in 2030?")
     assert unknown.abstained, unknown.text
+
+
+def test_a_cell_is_about_the_year_printed_beside_it(small_assistant):
+    # Indicator tables print each figure with the year it was measured in; a 2024 budget
+    # reports 2021 and 2022 figures.
+    doc = (
+        "Programmabegroting 2024 gemeente Zwolle\n"
+        "Beleidsindicatoren\n"
+        "Indicator | Eenheid | Zwolle (jaartal) | Nederland (jaartal) |\n"
+        "Jongeren met jeugdhulp | % | 9,8% (2021) | 9,9% (2021) |\n"
+        "Niet-sporters | % | 48,1% (2022) | 46,4% (2022) |\n"
+    )
+    assistant = small_assistant({"zwolle-begroting-2024.txt": doc})
+    answer = assistant.ask("Hoeveel procent niet-sporters telde Zwolle in 2022?")
+    assert not answer.abstained, answer.text
+    assert answer.facts[0].raw == "48,1%"
+    answer = assistant.ask("Hoeveel procent van de jongeren had in 2023 jeugdhulp in Zwolle?")
+    assert not answer.facts or answer.facts[0].raw != "9,8%", answer.text  # measured in 2021

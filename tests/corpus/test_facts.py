@@ -201,6 +201,15 @@ def test_a_row_unit_column_gives_the_unit_of_its_row():
     assert facts["Bezetting"].unit == UNIT_UNKNOWN
 
 
+def test_a_cell_s_year_note_is_the_fact_s_year():
+    facts = _indicator_facts(None, [("Niet-sporters", "%", "44,2% (2020)"), ("Banen", "Aantal per 1.000 inwoners", "663,6")])
+    sport = facts["Niet-sporters"]
+    assert (sport.raw, sport.value, sport.unit) == ("44,2%", 44.2, "%")
+    assert ("year", "2020") in sport.extra
+    assert sport.year == 2025  # the document's year stays the document's
+    assert "year" not in dict(facts["Banen"].extra)
+
+
 def test_a_count_per_population_is_not_money():
     # The table states thousands of euros, but the row's own unit says it is a count: the
     # "1.000" of "per 1.000 inwoners" is no multiplier and the table's unit does not apply.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.numbers import find_amounts, format_dutch_number, parse_dutch_number, split_footnote
+from corpus.numbers import find_amounts, format_dutch_number, parse_dutch_number, split_footnote, split_year_note
 
 
 @pytest.mark.parametrize(
@@ -61,6 +61,21 @@ def test_rejects_non_strings():
 @pytest.mark.parametrize("raw, body, marker", [("-1.291*", "-1.291", "*"), ("12¹", "12", "¹"), ("640", "640", "")])
 def test_footnote_marker_is_split_off(raw, body, marker):
     assert split_footnote(raw) == (body, marker)
+
+
+@pytest.mark.parametrize(
+    "raw, figure, year, value",
+    [
+        ("44,2% (2022)", "44,2%", 2022, 44.2),
+        ("252,7 (2021)", "252,7", 2021, 252.7),
+        ("17 (2021/2022)", "17", None, 17.0),  # a school year: no one year
+        ("1.250", "1.250", None, 1250.0),
+        ("(1.250)", "(1.250)", None, -1250.0),  # accounting negative, no year note
+    ],
+)
+def test_a_year_note_after_a_figure_is_split_off(raw, figure, year, value):
+    assert split_year_note(raw) == (figure, year)
+    assert parse_dutch_number(raw) == value
 
 
 @pytest.mark.parametrize(

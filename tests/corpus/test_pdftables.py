@@ -98,14 +98,16 @@ def test_bold_heading_without_figures_is_the_parent_of_the_rows_below_it() -> No
     ]
 
 
-def test_year_note_beside_a_figure_is_not_part_of_the_cell() -> None:
+def test_year_note_beside_a_figure_stays_in_its_cell() -> None:
+    # The beleidsindicatoren print each figure with the year it was measured in.
     lines = (
         words_at(100, (50, "Niet-sporters"), (260, "44,2% (2020)"), (360, "46,4% (2020)"))
         + words_at(115, (50, "Jongeren met jeugdhulp"), (260, "8,7% (2022)"), (360, "9,1% (2022)"))
     )
     table = read_table(make_lines(lines))
     assert table is not None
-    assert [r.cells for r in table.rows] == [("44,2%", "46,4%"), ("8,7%", "9,1%")]
+    assert len(table.columns) == 2
+    assert [r.cells for r in table.rows] == [("44,2% (2020)", "46,4% (2020)"), ("8,7% (2022)", "9,1% (2022)")]
 
 
 def test_left_aligned_figures_form_columns_too() -> None:
