@@ -148,6 +148,8 @@ def words(text: str) -> list[str]:
 # Budgets number their programmes and tables label them "P2 Mens en Maatschappij": "programma 2"
 # and "P2" name the same programme.
 _PROGRAMME_NUMBER = re.compile(r"\bprogram(?:ma|me)?\s+(\d{1,2})\b")
+# A number word counts or sizes a subject ("alle vijf programma's", "twee scholen"), it does
+# not name one: like a figure, it is no content word.
 # "niet-" before a noun makes another term (OZB niet-woningen, niet-ingezetenen): kept as one
 # word, or "niet" is dropped as a function word and "niet-woningen" reads as "woningen". The
 # OZB's second category (Gemeentewet art. 220: what is not a dwelling) is also printed without
@@ -159,7 +161,7 @@ _NEGATED_NOUN = re.compile(r"\bniet(?:-(?=\w)|\s+(?=woning))(\w)")
 def _content_words(text: str) -> tuple[str, ...]:
     t = _ASPECT_WORDS.sub(" ", YEAR.sub(" ", _PROGRAMME_NUMBER.sub(r"p\1", fold(text))))
     t = _NEGATED_NOUN.sub(r"niet\1", t)
-    return tuple(w for w in _WORD.findall(t) if w not in FRAME_WORDS and len(w) > 1)
+    return tuple(w for w in _WORD.findall(t) if w not in FRAME_WORDS and w not in NUMBER_WORDS and len(w) > 1)
 
 
 def content_words(text: str) -> list[str]:
@@ -283,6 +285,12 @@ def position(text: str) -> str | None:
 # sentence states one with "waarvan" after the whole (corpus.facts, extra "part").
 PART_ASKED = re.compile(r"\bwelk (?:deel|gedeelte)\b|\bhoeveel (?:\w+ )?(?:daarvan|hiervan)\b|\bwhich part\b|\bhow much of (?:it|that|this)\b")
 
+# The total of all rows is asked, in whichever words ("de totale lasten", "alle programma's
+# samen", "opgeteld", "bij elkaar", "gezamenlijk"): a cue for a total row or Totaal column.
+TOTAL_ASKED = re.compile(
+    r"\btota(?:a)?le?\b|\bsamen\b|\bopgeteld\b|\bbij elkaar\b|\bgezamenlijke?\b|\bin total\b|\bcombined\b|\baltogether\b"
+)
+
 # A relative number is asked: a ratio, a quote (netto schuldquote, belastingquote), a
 # percentage, a kengetal (BBV art. 11: all five are ratios or percentages) or a dekkingsgraad.
 # Such a number is never an amount of money, whatever words the amount's sentence shares
@@ -291,6 +299,14 @@ _RATIO = re.compile(r"ratios?\b|quote\b|\bpercentage\b|\bprocent\b|%|\bper ?cent
 # A percentage the question gives is part of its subject ("de cao-ontwikkeling van 2% naar 4%").
 _GIVEN_PERCENTAGE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|procent\b|per ?cent\b)")
 _MONEY_WORD = re.compile(r"\bkost(?:en|te|ten)?\b|\bbedrag\w*|\bgeld\b|\beuros?\b|€")
+
+
+def money_named(question: str) -> bool:
+    """True when the question names money itself ("welk bedrag", "hoeveel geld", "wat kost")
+    and no relative number ("welk percentage van de kosten"): then a percentage is no answer,
+    whatever else it shares with the question."""
+    q = _GIVEN_PERCENTAGE.sub(" ", fold(question))
+    return bool(_MONEY_WORD.search(q)) and not _RATIO.search(q)
 
 
 def ratio_asked(question: str) -> bool:

@@ -121,8 +121,8 @@ _BUDGET_PHASES = frozenset({"begroot", "primitief", "na_wijzigingen", "prognose"
 
 def kind_fits(q: QueryTerms, fact: BudgetFact) -> bool:
     """Whether a fact is the kind of number asked for at all (a candidate, before any ranking):
-    a ratio or a percentage is never an amount of money. Pure."""
-    return not (q.ratio and is_money_unit(fact.unit))
+    a ratio or a percentage is never an amount of money, nor an amount a percentage. Pure."""
+    return not (q.ratio and is_money_unit(fact.unit)) and not (q.money and fact.unit == "%")
 
 
 def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from corpus.lexicon import (
-    AMOUNT_CHANGE, PART_ASKED, REALISED, REFERENCE, STOCK, content_words, flows, phases, position, ratio_asked, sides, stem, years,
+    AMOUNT_CHANGE, PART_ASKED, REALISED, REFERENCE, STOCK, TOTAL_ASKED, content_words, flows, money_named, phases, position,
+    ratio_asked, sides, stem, years,
 )
 from corpus.text import fold
 
@@ -120,6 +121,7 @@ class QueryTerms:
     wants_stock: bool = False  # a position is asked ("de stand eind 2024"), not a mutation
     position: str | None = None  # "end" / "start" of the year the position is asked at
     ratio: bool = False  # a ratio or percentage is asked (`ratio_asked`), not an amount or a change of one
+    money: bool = False  # money itself is named ("welk bedrag", `money_named`): no percentage answers
     sides: frozenset[str] = frozenset()  # flows named as a side of the subject (`sides`: not "EMU-saldo")
     part: bool = False  # a part of an amount is asked ("welk deel van …", PART_ASKED)
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact).
@@ -145,7 +147,7 @@ class QueryTerms:
             years=frozenset(years(question)),
             phases=frozenset(phases(main)),
             flows=frozenset(flows(question)),
-            wants_total=bool(re.search(r"\btota(a)?le?\b", q)),
+            wants_total=bool(TOTAL_ASKED.search(q)),
             wants_change=bool(
                 re.search(r"wijziging|mutatie|verschil|extra|toegevoegd|bijgesteld|verhoging|verlaging|verander\w*|\bchange", q)
                 or AMOUNT_CHANGE.search(q)
@@ -157,6 +159,7 @@ class QueryTerms:
             wants_stock=bool(STOCK.search(q)),
             position=position(q),
             ratio=ratio_asked(q),
+            money=money_named(q),
             sides=sides(question),
             part=bool(PART_ASKED.search(q)),
         )

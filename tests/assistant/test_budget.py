@@ -594,3 +594,35 @@ def test_a_part_asked_for_is_the_amount_after_waarvan():
     assert part.found and part.facts[0].raw == "€ 600.000", part.text
     whole = store.lookup("Wat kost de herinrichting van het Stationsplein?")
     assert whole.found and not whole.ambiguous and whole.facts[0].raw == "€ 2.400.000", whole.text
+
+
+def test_money_named_is_never_answered_with_a_percentage():
+    # A risk table prints the impact, the chance and their product side by side (paragraaf
+    # weerstandsvermogen); "welk bedrag" asks for an amount, never for the chance.
+    store = _store([_doc("ede-begroting-2024", (
+        "Tabel 8.1 Risico's (x € 1.000)\n"
+        "Risico | Bedrag impact | Kans | Bedrag x kans |\n"
+        "Open einde regeling Wmo | 800 | 60% | 480 |\n"
+    ))])
+    result = store.lookup("Met welk bedrag, gewogen naar de kans, houdt Ede rekening voor de open einde regeling Wmo?")
+    assert result.found and all(f.unit != "%" for f in result.facts), result.text
+    assert result.facts[0].raw == "480", result.text
+    chance = store.lookup("Hoe groot is de kans dat het risico van de open einde regeling Wmo zich voordoet, in procenten?")
+    assert chance.found and chance.facts[0].raw == "60%", chance.text
+
+
+def test_all_rows_together_ask_for_the_total_row():
+    store = _store([_doc("ede-begroting-2024", (
+        "Overzicht van baten en lasten (x € 1.000)\n"
+        "Programma | Lasten 2025 |\n"
+        "P1 Veiligheid | 4.100 |\n"
+        "P2 Sociaal domein | 38.200 |\n"
+        "P3 Ruimte | 12.900 |\n"
+        "Totaal programma's | 55.200 |\n"
+    ))])
+    for question in (
+        "Hoeveel bedragen de lasten van alle drie programma's samen in 2025?",
+        "Wat zijn de lasten van de programma's opgeteld in 2025?",
+    ):
+        result = store.lookup(question)
+        assert result.found and result.facts[0].raw == "55.200", (question, result.text)

@@ -13,6 +13,7 @@ from corpus.lexicon import (
     flows,
     flows_compatible,
     has_quantity,
+    money_named,
     phases,
     position,
     ratio_asked,
@@ -109,6 +110,24 @@ def test_flows_of_the_bbv_and_of_reserves():
 )
 def test_a_relative_number_is_asked(question, ratio):
     assert ratio_asked(question) is ratio
+
+
+@pytest.mark.parametrize(
+    "question, money",
+    [
+        ("Met welk bedrag houdt de gemeente rekening?", True),
+        ("Hoeveel geld gaat naar het zwembad?", True),
+        ("Welk percentage van de kosten wordt gedekt door de leges?", False),  # a relative number of money
+        ("Welk bedrag is gemoeid met de korting van 5 procent?", True),  # the percentage is the subject
+        ("Hoeveel inwoners sporten?", False),
+    ],
+)
+def test_money_itself_is_named(question, money):
+    assert money_named(question) is money
+
+
+def test_number_words_are_no_content_words():
+    assert content_words("de lasten van alle vijf programma's") == ["programma"]
 
 
 def test_a_flow_ending_a_hyphenated_name_is_no_side():
