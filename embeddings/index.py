@@ -488,6 +488,26 @@ def _read_current(index_dir: Path) -> tuple[_Stored | None, IndexProblem | None]
     return None, problem
 
 
+def _stored_text_vectors(stored: _Stored | None, doc_ids: set[str], model: str) -> dict[str, np.ndarray]:
+    """The vectors the stored index holds for the texts it embedded of these documents, by
+    text (`sentence_text` of each sentence unit; `passage_text` of each chunk when chunks
+    were embedded whole). Empty when the stored vectors are another model's."""
+    if stored is None or not doc_ids or stored.meta.get("embedding_model") != model:
+        return {}
+    known: dict[str, np.ndarray] = {}
+    sentence_vecs = ann.flat_view(stored.sentence_index)
+    for row, (pos, start, end) in enumerate(stored.units or sentence_units(stored.chunks)):
+        chunk = stored.chunks[pos]
+        if chunk.doc_id in doc_ids:
+            known.setdefault(sentence_text(chunk, start, end), np.array(sentence_vecs[row]))
+    if stored.meta.get("chunk_vectors", "embedded") == "embedded":
+        chunk_vecs = ann.flat_view(stored.faiss_index)
+        for pos, chunk in enumerate(stored.chunks):
+            if chunk.doc_id in doc_ids:
+                known.setdefault(passage_text(chunk), np.array(chunk_vecs[pos]))
+    return known
+
+
 def _without(stored: _Stored, doc_ids: set[str]) -> _Stored:
     """The stored index minus these documents, built in memory (nothing is embedded)."""
     import faiss
@@ -975,13 +995,17 @@ class HybridIndex:
         #    one document after the other, each document's vectors kept aside as soon as it
         #    is done so an interrupted build resumes there.
         plans = {d.id: embedding_plan(new_chunks[d.id], chunk_vectors) for d in todo}
+        # A text the stored version of a changed document already embedded keeps its vector:
+        # a corrected PDF, or a better reader of the same PDF, re-embeds what changed only.
+        known = _stored_text_vectors(stored, {d.id for d in todo} - set(damaged), embedder.name)
+        missing = {d.id: [r for r, t in enumerate(plans[d.id].texts) if t not in known] for d in todo}
         if warn_seconds is not None:
             for doc in todo:
-                seconds = estimate_tokens(plans[doc.id].texts) / max(tokens_per_second, 1.0)
+                seconds = estimate_tokens([plans[doc.id].texts[r] for r in missing[doc.id]]) / max(tokens_per_second, 1.0)
                 if seconds > warn_seconds:
                     report(ProgressEvent("melding", message=long_embedding_warning(doc, seconds)))
         doc_vecs: dict[str, np.ndarray] = {}
-        total = sum(len(p.texts) for p in plans.values())
+        total = sum(len(rows) for rows in missing.values())
         embedded = 0  # texts the model embedded in this build (not read back from a resume)
         embed_seconds = 0.0
         embedded_tokens = 0
@@ -993,9 +1017,15 @@ class HybridIndex:
             plan = plans[doc.id]
             key = _resume_key(doc, embedder.name, dim)
             vecs = load_embedded(index_dir, key, (len(plan.texts), dim)) if plan.texts else None
+            todo_rows = missing[doc.id]
             if vecs is None:
                 vecs = np.zeros((len(plan.texts), dim), dtype=np.float32)
-                for lo, hi, rows in _length_batches(plan.texts, EMBED_BATCH):
+                for r, text in enumerate(plan.texts):
+                    if text in known:
+                        vecs[r] = known[text]
+                to_embed = [plan.texts[r] for r in todo_rows]
+                for lo, hi, batch_rows in _length_batches(to_embed, EMBED_BATCH):
+                    rows = [todo_rows[r] for r in batch_rows]
                     batch = [plan.texts[r] for r in rows]
                     t_batch = time.monotonic()
                     out = np.asarray(embedder.embed_passages(batch), dtype=np.float32)
@@ -1014,7 +1044,7 @@ class HybridIndex:
                         save_embedded(index_dir, key, vecs)
                     except OSError:
                         pass  # only resuming is lost; the build itself goes on
-            done += len(plan.texts)
+            done += len(todo_rows)
             doc_vecs[doc.id] = vecs
             report(ProgressEvent("embedden", done, total, i + 1, len(todo), None))
 

@@ -145,7 +145,7 @@ def test_a_document_that_will_take_long_is_announced_with_an_estimate(tmp_path):
     assert not [e for e in quiet if "Let op" in e.message]
 
 
-def test_embedded_chunk_vectors_embed_every_chunk_whole_and_switching_reembeds(tmp_path):
+def test_embedded_chunk_vectors_embed_every_chunk_whole_and_switching_derives_from_them(tmp_path):
     index_dir = tmp_path / "index"
     emb = RecordingEmbedder()
     idx = open_index(index_dir, [MIXED], emb, chunk_vectors="embedded")
@@ -157,8 +157,11 @@ def test_embedded_chunk_vectors_embed_every_chunk_whole_and_switching_reembeds(t
     again = FakeEmbedder()
     open_index(index_dir, [MIXED], again, chunk_vectors="embedded")
     assert again.calls == 0
+    # The other mode needs no text the embedded build did not embed: derived from those vectors.
     derived = RecordingEmbedder()
-    open_index(index_dir, [MIXED], derived)  # the other mode: embedded again, derived
-    assert len(derived.texts) == len(embedding_plan(idx.chunks, "derived").texts) < len(emb.texts)
+    switched = open_index(index_dir, [MIXED], derived)
+    assert derived.texts == [] and len(embedding_plan(idx.chunks, "derived").texts) < len(emb.texts)
+    fresh = open_index(tmp_path / "fresh", [MIXED], FakeEmbedder())
+    np.testing.assert_allclose(switched.vectors(), fresh.vectors(), atol=1e-6)
     with pytest.raises(ValueError, match="chunk_vectors"):
         open_index(index_dir, [MIXED], FakeEmbedder(), chunk_vectors="beide")

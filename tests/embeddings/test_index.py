@@ -130,7 +130,13 @@ def test_changed_document_is_the_only_one_embedded(tmp_path):
     assert idx.corpus_fingerprint == fresh.corpus_fingerprint
 
 
-def test_new_chunker_version_rechunks_and_reembeds_everything(tmp_path):
+def whole_chunker(doc: Document) -> list[Chunk]:
+    """Another stand-in chunker: the whole document is one chunk under another heading."""
+    return [Chunk(id=Chunk.make_id(doc.id, 0, len(doc.text), doc.text), doc_id=doc.id, section=("Alles",),
+                  start=0, end=len(doc.text), text=doc.text)]
+
+
+def test_new_chunker_version_rechunks_and_embeds_only_texts_it_cut_differently(tmp_path):
     index_dir = tmp_path / "index"
     HybridIndex.open(index_dir, DOCS, FakeEmbedder(), paragraph_chunker, chunker_version="1")
     assert HybridIndex.status(index_dir, DOCS, "fake-bow", chunker_version="1") == "ok"
@@ -139,18 +145,38 @@ def test_new_chunker_version_rechunks_and_reembeds_everything(tmp_path):
     same = FakeEmbedder()
     HybridIndex.open(index_dir, DOCS, same, paragraph_chunker, chunker_version="1")
     assert same.calls == 0
-    newer = FakeEmbedder()
-    HybridIndex.open(index_dir, DOCS, newer, paragraph_chunker, chunker_version="2")
-    assert newer.passages_embedded == embedded_for(DOCS)
+    # A new version that cuts the same texts: rechunked, nothing embedded again.
+    recut = FakeEmbedder()
+    idx = HybridIndex.open(index_dir, DOCS, recut, paragraph_chunker, chunker_version="2")
+    assert recut.passages_embedded == 0 and len(idx.chunks) == 6
+    # One that cuts other texts: those are embedded, and the vectors are a fresh build's.
+    other = FakeEmbedder()
+    idx = HybridIndex.open(index_dir, DOCS, other, whole_chunker, chunker_version="3")
+    assert other.passages_embedded == embedded_for(DOCS) - 12 + 3 * 3  # per document 2 sentences and the chunk
+    fresh = HybridIndex.open(tmp_path / "fresh", DOCS, FakeEmbedder(), whole_chunker, chunker_version="3")
+    np.testing.assert_allclose(idx.vectors(), fresh.vectors(), atol=1e-6)
 
 
-def test_metadata_change_reembeds_that_document(tmp_path):
+def test_a_changed_document_embeds_only_its_changed_texts(tmp_path):
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder())
+    # A corrected version: the first paragraph as before, the second one rewritten.
+    corrected = make_doc("utrecht", "Schuldhulpverlening voor inwoners.\n\nHet armoedebeleid kost 96.000 euro.", "Utrecht", 2022)
+    emb = FakeEmbedder()
+    idx = open_index(index_dir, [corrected, DOCS[1], DOCS[2]], emb)
+    assert emb.passages_embedded == 2  # the new paragraph as a chunk and as a sentence
+    fresh = open_index(tmp_path / "fresh", [corrected, DOCS[1], DOCS[2]], FakeEmbedder())
+    np.testing.assert_allclose(idx.vectors(), fresh.vectors(), atol=1e-6)
+    np.testing.assert_allclose(idx.sentence_scores(fresh.vectors()[0]), fresh.sentence_scores(fresh.vectors()[0]), atol=1e-6)
+
+
+def test_metadata_change_updates_that_document_without_embedding(tmp_path):
     index_dir = tmp_path / "index"
     open_index(index_dir, DOCS, FakeEmbedder())
     corrected = make_doc("deventer", DOCS[2].text, "Deventer", 2022)
     emb = FakeEmbedder()
     idx = open_index(index_dir, [DOCS[0], DOCS[1], corrected], emb)
-    assert emb.passages_embedded == embedded_for([corrected])
+    assert emb.passages_embedded == 0  # the embedded texts carry no metadata
     assert idx.documents["deventer"].year == 2022
 
 
