@@ -148,19 +148,28 @@ def words(text: str) -> list[str]:
 # Budgets number their programmes and tables label them "P2 Mens en Maatschappij": "programma 2"
 # and "P2" name the same programme.
 _PROGRAMME_NUMBER = re.compile(r"\bprogram(?:ma|me)?\s+(\d{1,2})\b")
-# A number word counts or sizes a subject ("alle vijf programma's", "twee scholen"), it does
-# not name one: like a figure, it is no content word.
 # "niet-" before a noun makes another term (OZB niet-woningen, niet-ingezetenen): kept as one
 # word, or "niet" is dropped as a function word and "niet-woningen" reads as "woningen". The
 # OZB's second category (Gemeentewet art. 220: what is not a dwelling) is also printed without
 # the hyphen ("OZB niet woningen"); only there is a bare "niet" part of the noun.
 _NEGATED_NOUN = re.compile(r"\bniet(?:-(?=\w)|\s+(?=woning))(\w)")
+# A question negates the verb where a table names the negated noun: "wie sportte niet" asks
+# for the "niet-sporters" (content words: "nietsporters"). `negated_part` reads the noun back.
+NEGATION = re.compile(r"\bniet\b(?!-)|\bnot\b")
+
+
+def negated_part(token: str) -> str | None:
+    """The noun of a negated-noun content word ("nietsporters" -> "sporters"), else None."""
+    return token[4:] if token.startswith("niet") and len(token) >= 8 else None
+
 
 
 @functools.lru_cache(maxsize=50_000)
 def _content_words(text: str) -> tuple[str, ...]:
     t = _ASPECT_WORDS.sub(" ", YEAR.sub(" ", _PROGRAMME_NUMBER.sub(r"p\1", fold(text))))
     t = _NEGATED_NOUN.sub(r"niet\1", t)
+    # A number word counts or sizes a subject ("alle vijf programma's"), it names none: like a
+    # figure, it is no content word.
     return tuple(w for w in _WORD.findall(t) if w not in FRAME_WORDS and w not in NUMBER_WORDS and len(w) > 1)
 
 

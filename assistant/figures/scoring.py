@@ -10,7 +10,9 @@ import re
 from typing import Sequence
 
 from assistant.figures.terms import _WEAK, QueryTerms, token_match, tokens
-from corpus.lexicon import CHANGE_PHASES, MUTATION, RESERVE_FLOWS, column_phase, position, flows, flows_compatible, year_span, years
+from corpus.lexicon import (
+    CHANGE_PHASES, MUTATION, RESERVE_FLOWS, column_phase, flows, flows_compatible, negated_part, position, year_span, years,
+)
 from corpus.facts import is_money_unit
 from corpus.models import BudgetFact
 from corpus.text import fold
@@ -210,9 +212,11 @@ def score_fact(
 
     Weights (additive; chosen so that a full topic match outweighs any single aspect):
     - topic: 4.0 × coverage (question topic tokens matched in the row label, its parent and,
-      for in-text amounts, the subject phrase; tokens only found in the caption 0.7, the column
-      header, the sentence or the enclosing table row 0.8, the earlier text of the amount's
-      paragraph 0.5, and the document's title, programme or type 0.9: every table of
+      for in-text amounts, the subject phrase; a negated question also the noun of a "niet-"
+      row, "Niet-sporters"; tokens only found in the caption 0.7, the column header (with the
+      row's unit, "Fte per 1.000 inwoners"), the sentence or the enclosing table row 0.8, the
+      earlier text of the amount's paragraph 0.5, and the document's title, programme or
+      type 0.9: every table of
       "programma Inkomensvoorziening" is about that programme, so "de lasten van
       Inkomensvoorziening" finds its bare "Lasten" row; a row naming only a flow or a total
       takes its caption as its subject, matched at 0.9 like the document's title) + 1.5 × precision (share of the row
@@ -256,7 +260,8 @@ def score_fact(
     label_tokens = tokens(fact.row)
     context_tokens = tokens(extra.get("context", ""))
     caption_tokens = tokens(fact.table + " " + extra.get("table", "") + " " + extra.get("header", ""))
-    column_tokens = tokens(fact.column)
+    # A row's unit says what its figure counts ("Fte per 1.000 inwoners"): read with the column.
+    column_tokens = tokens(fact.column + " " + extra.get("unit", ""))
     sentence_tokens = tokens(fact.sentence) if in_text else []
     paragraph_tokens = tokens(extra.get("paragraph", "")) if in_text else []
     doc_set = list(document_tokens)
@@ -265,6 +270,9 @@ def score_fact(
     # Maatschappij") the caption says what the Lasten row is the lasten of.
     bare_row = bool(fact.table_id) and not [t for t in label_tokens if t not in _WEAK]
     subject_tokens = tokens(fact.table + " " + extra.get("table", "")) if bare_row else label_tokens
+    if q.negated:
+        # "Hoeveel inwoners sportten niet" names the row "Niet-sporters" by its noun.
+        subject_tokens = subject_tokens + [p for p in map(negated_part, subject_tokens) if p]
     caption_weight = 0.9 if bare_row else 0.7  # as much the row's subject as the document's title
 
     def match(t: str) -> float:

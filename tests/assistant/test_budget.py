@@ -626,3 +626,41 @@ def test_all_rows_together_ask_for_the_total_row():
     ):
         result = store.lookup(question)
         assert result.found and result.facts[0].raw == "55.200", (question, result.text)
+
+
+def _indicator_store(rows: list[tuple[str, str, str]]) -> FactStore:
+    """A fact store of one beleidsindicatoren table as a PDF reads it: rows are (label, the
+    row's unit as its Eenheid column prints it, the cell with its year note)."""
+    from corpus.models import Table, TableRow
+
+    text, table_rows = "", []
+    for label, unit, cell in rows:
+        start = len(text) + len(label) + 3
+        text += f"{label} | {cell} |\n"
+        table_rows.append(TableRow((label,), (cell,), start - len(label) - 3, len(text) - 1, ((start, start + len(cell)),), unit=unit))
+    table = Table(
+        id="t", doc_id="ede-begroting-2024", caption="Beleidsindicatoren", section=(), columns=("Cijfer Ede (jaartal)",),
+        rows=tuple(table_rows), start=0, end=len(text), header_span=(0, 0), unit_text=None, multiplier=None,
+    )
+    doc = _doc("ede-begroting-2024", text)
+    return FactStore(extract_facts(doc, [table]), [table], {doc.id: doc.meta})
+
+
+def test_a_row_s_unit_describes_what_its_figure_counts():
+    store = _indicator_store([
+        ("Formatie", "Fte per 1.000 inwoners", "7,9 (2022)"),
+        ("Apparaatskosten", "Kosten per inwoner", "712 (2022)"),
+    ])
+    result = store.lookup("Hoeveel fte per 1.000 inwoners telde de formatie van de gemeente in 2022?")
+    assert result.found and result.facts[0].raw == "7,9", result.text
+
+
+def test_a_negated_question_names_the_negated_noun_of_a_row():
+    store = _indicator_store([
+        ("Niet-sporters", "%", "47,0% (2022)"),
+        ("Inwoners met overgewicht", "%", "39,5% (2022)"),
+    ])
+    result = store.lookup("Welk percentage sportte in 2022 niet?")
+    assert result.found and result.facts[0].raw == "47,0%", result.text
+    # Without the negation the question is not about the non-sporters.
+    assert not store.lookup("Welk percentage sportte in 2022?").found
