@@ -471,7 +471,8 @@ _AMOUNT = re.compile(
     r"|\bhoeveel\b(?:\s+\S+){0,5}?\s+(?:begroot|geraamd|besteed|uit|uitgegeven|beschikbaar|gereserveerd"
     r"|ontvangen|kost|kosten|kostte|bedraagt|bedroeg|betaald|opgenomen)\b"
     r"|\bhoe\s+hoog\b|\bwelk\s+bedrag\b|\bwat\s+(?:kost|kostte|kosten)\b"
-    r"|\bwat\s+(?:is|zijn|was|waren|wordt|worden)\s+(?:de|het)\s+(?:\S+\s+){0,2}?(?:lasten|baten|saldo|budget|bedrag"
+    # Dutch compounds are named by their last part: "het begrotingssaldo", "de personeelslasten".
+    r"|\bwat\s+(?:is|zijn|was|waren|wordt|worden)\s+(?:de|het)\s+(?:\S+\s+){0,2}?\w*(?:lasten|baten|saldo|budget|bedrag"
     r"|kosten|uitgaven|raming|storting|onttrekking|putting|begroting)\b"
     r"|\bhow\s+much\b"
     r"|\bwhat\s+(?:is|are|was|were)\s+the\s+(?:\S+\s+){0,2}?(?:budget|costs?|expenses|expenditure|spending|income|revenue)\b",

@@ -194,6 +194,10 @@ def test_a_value_a_table_may_hold_is_asked_in_dutch_and_english(question):
         ("Which credit was granted for the town hall?", True, False, False),
         # An amount asked for is money, whichever words name it.
         ("What were the library's expenses in 2019?", True, True, False),
+        # ... also as the last part of a compound.
+        ("Wat is het geraamde exploitatiesaldo in 2026?", True, True, False),
+        ("Wat zijn de personeelslasten van de afdeling?", True, True, False),
+        ("Wat is het doel van de begrotingsregel?", False, False, False),
         ("", False, False, False),
     ],
 )
