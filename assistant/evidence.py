@@ -19,8 +19,9 @@ import numpy as np
 from assistant import answer as compose
 from assistant.models import Filters, Passage
 from assistant.retrieval import Retriever
-from corpus.lexicon import FRAME_WORDS, tokenize
+from corpus.lexicon import FRAME_WORDS, proper_names, tokenize
 from corpus.tables import strip_unit
+from corpus.text import fold
 
 if TYPE_CHECKING:
     from assistant.understanding import CorpusInfo, QueryPlan
@@ -69,6 +70,9 @@ class Evidence:
         self._framing = {t for w in FRAME_WORDS for t in tokenize(w)}
         # Words that only name a place carry no evidence: "in Enschede" is a filter, not a topic.
         self._place_tokens = {t for name in info.municipalities for t in tokenize(name)}
+        self._organizations = {fold(m.municipality or "") for m in index.documents.values()} | {
+            fold(m) for m in info.municipalities
+        }
 
     def search(self, text: str, scope: Filters, k: int = TOP_PASSAGES, vectors: dict | None = None) -> Search:
         """Passages for `text` within `scope`; `vectors` caches query embeddings per text."""
@@ -180,11 +184,23 @@ class Evidence:
                 out[k] = units[j][2]
         return out
 
-    def mentions(self, name: str) -> bool:
-        """True when some indexed passage names `name` as a word ("Voorschoten" in a
-        Wassenaar budget about their shared services)."""
-        pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", re.IGNORECASE)
-        return any(pattern.search(c.text) for c in self.index.chunks)
+    def absent_names(self, question: str) -> list[str]:
+        """The names a Dutch question gives (`proper_names`) that no loaded document prints
+        and that are no loaded organization's: the question is about something else."""
+        return [
+            n for n in dict.fromkeys(proper_names(question))
+            if fold(n) not in self._organizations and not self.mentions(n, in_compounds=True)
+        ]
+
+    def mentions(self, name: str, in_compounds: bool = False) -> bool:
+        """True when some indexed passage (or its section title) names `name` as a word
+        ("Voorschoten" in a Wassenaar budget about their shared services); in_compounds:
+        also as part of a hyphenated compound ("ESF" in "ESF-middelen")."""
+        # "West-Holland" is also printed "West Holland", or broken over two lines.
+        body = r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", name.strip())))
+        edge = r"\w" if in_compounds else r"\w-"
+        pattern = re.compile(rf"(?<![{edge}])" + body + rf"(?![{edge}])", re.IGNORECASE)
+        return any(pattern.search(c.text) or pattern.search(" › ".join(c.section)) for c in self.index.chunks)
 
     def passage_for(self, doc_id: str, offset: int) -> Passage | None:
         """The passage whose chunk holds this document offset (the cell a figure came from)."""

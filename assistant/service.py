@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from assistant.answerers.comparison import answer_per_organization
 from assistant.answerers.figure import answer_from_facts, fact_meaning
 from assistant.answerers.passage import abstain, answer_from_passages
-from assistant.answerers.unknown import unknown_organization
+from assistant.answerers.unknown import unknown_organization, unnamed
 from assistant.corpus_views import CorpusViews, DocumentInfo, Progress, prepare_corpus
 from assistant.evidence import Evidence
 from assistant.models import Answer, Filters
@@ -150,6 +150,9 @@ class Assistant(CorpusViews):
                 f"Er zijn geen documenten van {plan.unknown_municipality} geladen; dit antwoord komt uit "
                 f"documenten die {plan.unknown_municipality} noemen."
             )
+        absent = self.evidence.absent_names(question) if plan.language == "nl" else []
+        if absent:  # (English capitalises more than names)
+            return unnamed(question, plan.resolved_question, absent, scope)
         if plan.compare_all and scope.municipality is None:
             return answer_per_organization(self.evidence, question, plan, scope, list(self.info.municipalities))
         return _noted(self._answer(question, plan, scope, explicit), about)

@@ -158,6 +158,28 @@ _NEGATED_NOUN = re.compile(r"\bniet(?:-(?=\w)|\s+(?=woning))(\w)")
 NEGATION = re.compile(r"\bniet\b(?!-)|\bnot\b")
 
 
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
+
+
+def proper_names(question: str) -> list[str]:
+    """Names a Dutch question gives: words capitalised inside a sentence, hyphenated parts
+    kept together ("de Omgevingsdienst West-Holland" -> Omgevingsdienst, West-Holland; "de
+    AOW" -> AOW); of a compound of a name and a common word only the name ("de
+    OZB-opbrengst" -> OZB). Dutch capitalises names only (not months, days or nationalities'
+    nouns), so these are the question's most specific words. A sentence's first word is no
+    name."""
+    names = []
+    for m in _NAME_WORD.finditer(question):
+        word = m.group()
+        before = question[: m.start()].rstrip()
+        if not before or before[-1] in ".?!:;\"'(“‘":
+            continue
+        parts = word.split("-")
+        capitalised = [p for p in parts if len(p) >= 2 and p[0].isupper()]
+        names.extend([word] if len(capitalised) == len(parts) else capitalised)
+    return names
+
+
 def negated_part(token: str) -> str | None:
     """The noun of a negated-noun content word ("nietsporters" -> "sporters"), else None."""
     return token[4:] if token.startswith("niet") and len(token) >= 8 else None
@@ -464,6 +486,17 @@ COUNT_NOUNS = frozenset(
     plaatsen fte medewerkers trajecten bezoekers leerlingen gemeenten indicatoren acties
     """.split()
 )
+# "Hoeveel procent van de inwoners …": the counted nouns after a share word name the base of
+# the percentage, not its subject (what the inwoners do or are is); an indicator table
+# names the subject ("Niet-sporters") and leaves the base to its definition.
+_SHARE_OF = re.compile(r"\b(?:procent|percentage|deel|aandeel|share|percent)\s+(?:van|of)\s+(?:de|het|alle|onze|the|all)?\s*(\w+)")
+
+
+def percentage_base(question: str) -> set[str]:
+    """The counted noun a percentage is taken of ("procent van de inwoners" -> {"inwoners"})."""
+    return {w for w in _SHARE_OF.findall(fold(question)) if w in COUNT_NOUNS}
+
+
 # An amount is asked for (not merely money mentioned): "Hoeveel is er begroot voor …",
 # "Wat zijn de lasten van …", "Hoe hoog is het budget …", "How much …".
 _AMOUNT = re.compile(

@@ -219,12 +219,12 @@ def score_fact(
       type 0.9: every table of
       "programma Inkomensvoorziening" is about that programme, so "de lasten van
       Inkomensvoorziening" finds its bare "Lasten" row; a row naming only a flow or a total
-      takes its caption as its subject, matched at 0.9 like the document's title) + 1.5 × precision (share of the row
-      label's own content words the question names, words of the document's title not
-      counted, so "Armoedebeleid" beats "Armoedebeleid (stichting Leergeld)" for
-      "armoedebeleid"; a sub-row's own label counts half of it). Weak words ("budget",
-      "geld") weigh 0.3. Context tokens (previous topic of a follow-up) add up to 1.0 × their
-      coverage.
+      takes its caption as its subject, matched at 0.9 like the document's title) + 1.5 ×
+      precision (share of the row label's own content words the question names, words of the
+      document's title not counted, so "Armoedebeleid" beats "Armoedebeleid (stichting
+      Leergeld)" for "armoedebeleid"; a sub-row's own label counts half of it). Weak words
+      ("budget", "geld") and the base of a percentage ("procent van de inwoners") weigh 0.3.
+      Context tokens (previous topic of a follow-up) add up to 1.0 × their coverage.
     - a programme code the question names ("programma 5" -> p5) that the fact's row, caption,
       column or document does not name: -2.0.
     - year: a year column equal to a question year +2.0, different -2.5; an in-text amount's
@@ -286,7 +286,7 @@ def score_fact(
             0.9 * token_match(t, doc_set),
         )
 
-    weights = [0.3 if t in _WEAK else 1.0 for t in q.topic]
+    weights = [0.3 if t in _WEAK or t in q.base else 1.0 for t in q.topic]
     matched = sum(w * match(t) for t, w in zip(q.topic, weights))
     coverage = matched / sum(weights) if weights else 0.0
     precision = _precision(q, subject_tokens, doc_set)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from corpus.lexicon import (
-    AMOUNT_CHANGE, NEGATION, PART_ASKED, REALISED, REFERENCE, STOCK, TOTAL_ASKED, content_words, flows, money_named, phases, position,
+    AMOUNT_CHANGE, NEGATION, PART_ASKED, REALISED, REFERENCE, STOCK, TOTAL_ASKED, content_words, flows, money_named,
+    percentage_base, phases, position,
     ratio_asked, sides, stem, years,
 )
 from corpus.text import fold
@@ -68,10 +69,10 @@ def _token_match(q: str, candidates: tuple[str, ...]) -> float:
 
     1.0 equal or equal after stemming, or a compound of two candidate tokens (and the reverse);
     0.7 shared prefix of at least 5 letters where one word starts the other
-    ("schulden" / "schuldenlast"); 0.6 near-identical spelling (difflib ratio >= 0.85, 6+ letters),
-    a shared stem of 8+ letters ("ondermijning" / "ondermijnende"), or two derivations of one
-    stem of 5+ letters that differ in a short ending only ("sportte" / "sporters", "beheer" /
-    "beheren": Dutch inflects and derives with short endings, -te, -de, -er, -ers, -en).
+    ("schulden" / "schuldenlast"), or two derivations of one stem of 5+ letters that differ in a
+    short ending only ("sportte" / "sporters": Dutch inflects and derives with -te, -de, -er,
+    -ers, -en); 0.6 near-identical spelling (difflib ratio >= 0.85, 6+ letters) or a shared
+    stem of 8+ letters ("ondermijning" / "ondermijnende").
     """
     if not candidates:
         return 0.0
@@ -93,7 +94,7 @@ def _token_match(q: str, candidates: tuple[str, ...]) -> float:
         elif len(os.path.commonprefix((q, c))) >= 8:
             best = max(best, 0.6)  # derivations of one stem: "ondermijning" / "ondermijnende"
         elif (n := len(os.path.commonprefix((q, c)))) >= 5 and len(q) - n <= 3 and len(c) - n <= 3:
-            best = max(best, 0.6)  # one stem, short endings: "sportte" / "sporters"
+            best = max(best, 0.7)  # one stem, short endings: "sportte" / "sporters", as "sport" / "sporters"
         elif len(q) >= 6 and len(c) >= 6 and difflib.SequenceMatcher(None, q, c).ratio() >= 0.85:
             best = max(best, 0.6)
     return best
@@ -129,6 +130,7 @@ class QueryTerms:
     sides: frozenset[str] = frozenset()  # flows named as a side of the subject (`sides`: not "EMU-saldo")
     part: bool = False  # a part of an amount is asked ("welk deel van …", PART_ASKED)
     negated: bool = False  # the question negates ("wie sportte niet"): a "niet-sporters" row names that
+    base: frozenset[str] = frozenset()  # the counted noun a percentage is of (`percentage_base`): weak topic
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact).
     meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -168,4 +170,5 @@ class QueryTerms:
             sides=sides(question),
             part=bool(PART_ASKED.search(q)),
             negated=bool(NEGATION.search(q)),
+            base=frozenset(percentage_base(q)),
         )

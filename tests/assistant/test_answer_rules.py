@@ -276,3 +276,31 @@ def test_a_cell_is_about_the_year_printed_beside_it(small_assistant):
     assert answer.facts[0].raw == "48,1%"
     answer = assistant.ask("Hoeveel procent van de jongeren had in 2023 jeugdhulp in Zwolle?")
     assert not answer.facts or answer.facts[0].raw != "9,8%", answer.text  # measured in 2021
+
+
+def test_a_name_no_document_prints_is_declined_with_the_name(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Zwolle\n"
+        "Verbonden partijen\n"
+        "Zwolle betaalt in 2024 een bijdrage van € 1.250.000 aan de Omgevingsdienst IJsselland.\n"
+        "De GGD Hollands Midden voert de jeugdgezondheidszorg uit voor € 640.000.\n"
+    )
+    assistant = small_assistant({"zwolle-begroting-2024.txt": doc})
+    answer = assistant.ask("Welke bijdrage betaalt Zwolle in 2024 aan de Omgevingsdienst Twente?")
+    assert answer.abstained and "‘Twente’" in answer.text and not answer.citations, answer.text
+    # The names it does print are answered, however the question hyphenates them.
+    answer = assistant.ask("Welke bijdrage betaalt Zwolle in 2024 aan de Omgevingsdienst IJsselland?")
+    assert not answer.abstained and answer.facts[0].raw == "€ 1.250.000", answer.text
+    answer = assistant.ask("Wat doet de GGD Hollands-Midden voor de jeugd?")
+    assert "nergens" not in answer.text, answer.text
+    # English capitalises more than names: not held to this.
+    answer = assistant.ask("What does Zwolle contribute to the Omgevingsdienst IJsselland in 2024?")
+    assert "nergens" not in answer.text, answer.text
+
+
+def test_proper_names_of_a_dutch_question():
+    from corpus.lexicon import proper_names
+
+    assert proper_names("Welke bijdrage gaat naar de Omgevingsdienst West-Holland?") == ["Omgevingsdienst", "West-Holland"]
+    assert proper_names("Hoe hoog is de OZB-opbrengst?") == ["OZB"]  # the name of a compound
+    assert proper_names("Wat doet de gemeente. En de Raad?") == ["Raad"]  # "En" opens a sentence

@@ -307,3 +307,11 @@ def test_a_value_a_table_may_hold(question, money, value):
 )
 def test_the_end_or_start_of_a_year(text, expected):
     assert position(text) == expected
+
+
+def test_the_base_of_a_percentage_is_its_counted_noun():
+    from corpus.lexicon import percentage_base
+
+    assert percentage_base("Hoeveel procent van de inwoners is tevreden over de bibliotheek?") == {"inwoners"}
+    assert percentage_base("Welk deel van de jongeren sport wekelijks?") == {"jongeren"}
+    assert percentage_base("Welk deel van de investering betaalt de provincie?") == set()  # no counted noun
