@@ -187,9 +187,13 @@ class Evidence:
     def absent_names(self, question: str) -> list[str]:
         """The names a Dutch question gives (`proper_names`) that no loaded document prints
         and that are no loaded organization's: the question is about something else."""
+        def known(name: str) -> bool:
+            return fold(name) in self._organizations or self.mentions(name, in_compounds=True)
+
+        # An adjective or genitive of a name is that name: "de Emmense begroting", "Wassenaars beleid".
         return [
             n for n in dict.fromkeys(proper_names(question))
-            if fold(n) not in self._organizations and not self.mentions(n, in_compounds=True)
+            if not known(n) and not any(n.endswith(end) and known(n[: -len(end)]) for end in ("se", "s", "er"))
         ]
 
     def mentions(self, name: str, in_compounds: bool = False) -> bool:

@@ -109,9 +109,13 @@ class FactStore:
         if filters.municipality:
             drop.add(filters.municipality)
         drop |= {w for n in drop for w in words(n)}
+        # The organization asked about: a column or row that names it is its figure.
+        named = {n for n in self._names if re.search(rf"\b{re.escape(n)}\b", fold(question))}
+        places = frozenset(w for n in named | ({fold(filters.municipality)} if filters.municipality else set()) for w in words(n))
         soft = filters.year if filters.year is not None and not years(question) else None
         if language != "en":
-            return QueryTerms.parse(question, topic_hint, soft_year=soft, drop=drop, context_hint=context_hint)
+            q = QueryTerms.parse(question, topic_hint, soft_year=soft, drop=drop, context_hint=context_hint)
+            return _replace(q, places=places)
         # English: the Dutch glosses (search text beyond the question, budget vocabulary) are
         # the topic; English words count only when the documents use them too ("BUIG").
         own = tokens(question)
@@ -119,7 +123,7 @@ class FactStore:
         known = [t for t in own if t in self._vocab]
         base = QueryTerms.parse(f"{question} {' '.join(glosses)}", soft_year=soft, drop=drop)
         topic = tuple(dict.fromkeys(t for t in known + glosses if fold(t) not in drop))
-        return _replace(base, topic=topic)
+        return _replace(base, topic=topic, places=places)
 
     def rank(self, q: QueryTerms, filters: Filters) -> list[tuple[float, float, BudgetFact]]:
         """(score, coverage, fact) for every allowed fact, best first (ties: document order).

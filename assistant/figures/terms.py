@@ -131,6 +131,7 @@ class QueryTerms:
     part: bool = False  # a part of an amount is asked ("welk deel van …", PART_ASKED)
     negated: bool = False  # the question negates ("wie sportte niet"): a "niet-sporters" row names that
     base: frozenset[str] = frozenset()  # the counted noun a percentage is of (`percentage_base`): weak topic
+    places: frozenset[str] = frozenset()  # words of the organization asked about (not topic: a filter)
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact).
     meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
 

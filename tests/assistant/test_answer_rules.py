@@ -284,6 +284,7 @@ def test_a_name_no_document_prints_is_declined_with_the_name(small_assistant):
         "Verbonden partijen\n"
         "Zwolle betaalt in 2024 een bijdrage van € 1.250.000 aan de Omgevingsdienst IJsselland.\n"
         "De GGD Hollands Midden voert de jeugdgezondheidszorg uit voor € 640.000.\n"
+        "Zwolle werkt daarin samen met Kampen.\n"
     )
     assistant = small_assistant({"zwolle-begroting-2024.txt": doc})
     answer = assistant.ask("Welke bijdrage betaalt Zwolle in 2024 aan de Omgevingsdienst Twente?")
@@ -292,6 +293,9 @@ def test_a_name_no_document_prints_is_declined_with_the_name(small_assistant):
     answer = assistant.ask("Welke bijdrage betaalt Zwolle in 2024 aan de Omgevingsdienst IJsselland?")
     assert not answer.abstained and answer.facts[0].raw == "€ 1.250.000", answer.text
     answer = assistant.ask("Wat doet de GGD Hollands-Midden voor de jeugd?")
+    assert "nergens" not in answer.text, answer.text
+    # An adjective of a name is that name.
+    answer = assistant.ask("Werkt Zwolle met de Kampense gemeente samen?")
     assert "nergens" not in answer.text, answer.text
     # English capitalises more than names: not held to this.
     answer = assistant.ask("What does Zwolle contribute to the Omgevingsdienst IJsselland in 2024?")

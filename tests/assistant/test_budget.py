@@ -667,3 +667,14 @@ def test_a_negated_question_names_the_negated_noun_of_a_row():
     assert result.found and result.facts[0].raw == "47,0%", result.text
     # Without the negation the question is not about the non-sporters.
     assert not store.lookup("Welk percentage sportte in 2022?").found
+
+
+def test_the_column_of_the_organization_asked_about_answers():
+    # Indicator tables print the municipality's figure beside the national one.
+    store = _store([_doc("ede-begroting-2024", (
+        "Beleidsindicatoren\n"
+        "Indicator | Ede | Nederland |\n"
+        "Jongeren met jeugdhulp | 9,8% | 9,9% |\n"
+    ), municipality="Ede")])
+    result = store.lookup("Welk percentage jongeren in Ede heeft jeugdhulp?", Filters(municipality="Ede"))
+    assert result.found and not result.ambiguous and result.facts[0].raw == "9,8%", result.text
