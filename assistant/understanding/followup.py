@@ -279,7 +279,11 @@ def _resolve_followup(
                 suffix.append(f"in {filters.year}")
             additions = suffix + [a for a in additions if not a.startswith("in ")]
         elif qualifier:
-            additions.append(qualifier)
+            swapped = _swap_phrase(resolved, qualifier, _analyse(resolved, info, gazetteer))
+            if swapped:
+                resolved = swapped
+            else:
+                additions.append(qualifier)
         for addition in additions:
             resolved = _append(resolved, addition)
         resolved = _tidy(resolved)
@@ -300,6 +304,38 @@ def _resolve_followup(
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+# Prepositions that open the subject phrase of a budget question ("Hoeveel is er begroot voor
+# het onderhoud van de wegen?", "Wat geeft de gemeente uit aan sport?").
+_SUBJECT_PREPS = ("voor", "aan", "op", "bij", "for", "on")
+# Words that end a subject phrase: the verb or a phase after it ("… voor sport begroot").
+_PHRASE_END = re.compile(
+    r"\s+(?:is|zijn|was|waren|wordt|worden|werd|begroot|geraamd|besteed|uitgegeven|beschikbaar|gereserveerd"
+    r"|opgenomen|nodig|in|are|budgeted|spent)\b",
+    re.IGNORECASE,
+)
+
+
+def _swap_phrase(resolved: str, qualifier: str, slots: _Slots) -> str | None:
+    """"En voor de riolering?" after "Welk budget is er in 2024 voor het onderhoud van de
+    wegen?": the fragment's phrase takes the place of the previous question's phrase with the
+    same preposition (another item of the same kind), up to a verb, a slot or the end. None
+    when the previous question has no such phrase: then the fragment qualifies it ("En voor
+    jongeren?" after "Wat doet de gemeente aan schuldhulp?")."""
+    m = re.match(r"(\w+)\s+\S", qualifier)
+    if not m or m.group(1).lower() not in _SUBJECT_PREPS:
+        return None
+    hit = re.search(rf"\b{m.group(1)}\s+(?=\S)", resolved, re.IGNORECASE)
+    if not hit:
+        return None
+    spans = [sp for sp in (slots.year_span, slots.relative_span, slots.doc_type_span) if sp] + [(s, e) for _, s, e in slots.known]
+    stop = min([s for s, _ in spans if s > hit.end()] + [len(resolved.rstrip("?!. "))])
+    end = _PHRASE_END.search(resolved, hit.end(), stop)
+    stop = end.start() if end else stop
+    if stop <= hit.end():
+        return None
+    return resolved[: hit.start()] + qualifier + resolved[stop:]
 
 
 def _qualifier(question: str, slots: _Slots) -> str:

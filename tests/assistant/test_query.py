@@ -399,6 +399,11 @@ def test_compare_all(question, compare):
         # qualifier
         (["Wat doet Enschede aan armoede?"], "En voor jongeren?", "Enschede", None,
          ["armoede", "jongeren", "Enschede"], []),
+        # another item in the place of the previous one, by the same preposition
+        (["Welk budget is er voor het onderhoud van de wegen in Enschede in 2025?"], "En voor de riolering?", "Enschede", 2025,
+         ["budget", "voor de riolering", "2025", "Enschede"], ["wegen"]),
+        (["Hoeveel is er voor sport begroot in Zwolle?"], "En voor cultuur?", "Zwolle", None,
+         ["voor cultuur begroot", "Zwolle"], ["sport"]),
         # relative year against the carried municipality
         (["Wat zijn de lasten van de bijstand in Deventer?"], "En volgend jaar?", "Deventer", 2024,
          ["lasten", "bijstand", "Deventer"], []),
