@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
+from corpus.lexicon import words
 from corpus.models import BudgetFact, Document, Table
 from corpus.numbers import find_amounts, parse_dutch_number, split_footnote, split_year_note
 from corpus.sentences import SENTENCE_END_MARK
@@ -111,6 +112,11 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
     # which Table.columns leaves out: kept as context words for the cells.
     hs, he = table.header_span
     header = " ".join(doc.text[hs:he].replace("|", " ").split())[:300] if 0 <= hs < he <= len(doc.text) else ""
+    # The header line names the value columns too; text above a table continued from the
+    # previous page (the wrapped cells of its last row) shares none of their words.
+    column_words = {w for c in table.columns for w in words(c)}
+    if header and column_words and not column_words & set(words(header)):
+        header = ""
     column_units = table.column_units or (None,) * len(table.columns)
     for r in table.rows:
         for col, col_unit, raw, (start, end) in zip(table.columns, column_units, r.cells, r.cell_spans):

@@ -168,6 +168,25 @@ def test_table_cells_carry_the_printed_header_with_label_columns():
     assert cells and all("Besloten via" in dict(f.extra)["header"] for f in cells)
 
 
+def test_text_above_a_continued_table_is_no_header():
+    # A table continued from the previous page: the lines above its first row are the wrapped
+    # cells of the last row there, not column headers.
+    from corpus.models import Table, TableRow
+
+    text = "in de regio is sprake van een tekort aan plekken voor de jeugdzorg\nInvoering Omgevingswet | 500 | 250 |\n"
+    row_start = text.index("Invoering")
+    cells = ((row_start + 25, row_start + 28), (row_start + 31, row_start + 34))
+    table = Table(
+        id="t", doc_id="x", caption="Risico's", section=(), columns=("Bedrag impact", "Bedrag x kans"),
+        rows=(TableRow(("Invoering Omgevingswet",), ("500", "250"), row_start, len(text) - 1, cells),),
+        start=0, end=len(text), header_span=(0, row_start - 1), unit_text="x € 1.000", multiplier=1000,
+    )
+    doc = Document("x", "x.txt", text, DocumentMeta("t", "Lindeveen", 2025), "fp")
+    facts = [f for f in extract_facts(doc, [table]) if f.table_id]
+    assert [f.raw for f in facts] == ["500", "250"]
+    assert all("header" not in dict(f.extra) for f in facts)
+
+
 def _indicator_facts(multiplier: int | None, rows: list[tuple[str, str, str]]):
     """Facts of a one-column indicator table built inline: rows are (label, unit, cell)."""
     from corpus.models import Table, TableRow
