@@ -465,7 +465,7 @@ _MONEY = re.compile(
     r"€|\beuro|\bbedrag|\bbudget|\blasten\b|\bbaten\b|\bsaldo|\bgeraamd|\braming|\bbegroot"
     r"|\bkosten|\bkost\b|\buitgaven|\buitgegeven|\brealisatie|\bgerealiseerd|\bbesteding|\bbesteed"
     r"|\bgeld\b|\bmiljoen|\bsubsidie|\breserve|\bonttrekking|\bstorting|\bfinancieel|\btekort|\boverschot"
-    r"|\bvoordeel|\bnadeel|\boverschrijding|\bbijdrage|\bfonds\b|\bputting"
+    r"|\bvoordeel|\bnadeel|\boverschrijding|\bbijdrage|\bfonds\b|\bputting|\bbeta(?:len|alt|alde|alden|ald)\b"
     r"|\binvestering|\bgeinvesteerd|\bkrediet|\bopbrengst|\binkomsten\b|\buitkering|\blening|\bkapitaallasten"
     r"|\btarie[fv]\w*|\w*belasting\w*|\w*heffing\w*|\bleges\b|\bozb\b"
     r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b|\bfund\b"
@@ -504,6 +504,8 @@ _AMOUNT = re.compile(
     r"|\bhoeveel\b(?:\s+\S+){0,5}?\s+(?:begroot|geraamd|besteed|uit|uitgegeven|beschikbaar|gereserveerd"
     r"|ontvangen|kost|kosten|kostte|bedraagt|bedroeg|betaald|opgenomen)\b"
     r"|\bhoe\s+hoog\b|\bwelk\s+bedrag\b|\bwat\s+(?:kost|kostte|kosten)\b"
+    # "Wat betaalt de gemeente aan …", "Wat moet Ede jaarlijks betalen om …"
+    r"|\bwat\b(?:\s+\S+){0,6}?\s+beta(?:len|alt|alde|alden)\b"
     # Dutch compounds are named by their last part: "het begrotingssaldo", "de personeelslasten".
     r"|\bwat\s+(?:is|zijn|was|waren|wordt|worden)\s+(?:de|het)\s+(?:\S+\s+){0,2}?\w*(?:lasten|baten|saldo|budget|bedrag"
     r"|kosten|uitgaven|raming|storting|onttrekking|putting|begroting)\b"
@@ -521,6 +523,8 @@ _QUANTITY = re.compile(
 _VALUE = re.compile(
     r"\b(?:wat|welk|welke|hoe hoog|hoe groot)\b[^?]*?(?:streefwaarde\w*|\bwaarde\b|percentage|\bratio\b|quote\b"
     r"|\btarie[fv]\w*|\baantal\b|\bstand\b|\bomvang\b|\bkengetal\w*|\bindicator\w*|\bgemiddeld\w*)"
+    # A rank on a list ("Op welke plaats staat Ede op de ranglijst …") is a value a table holds.
+    r"|\bop welke (?:plaats|positie|plek)\b|\bwelke (?:positie|plaats|rang)\b[^?]*\b(?:ranglijst|ranking)"
     r"|\b(?:what|which|how high|how large)\b[^?]*?(?:\btargets?\b|\bvalue\b|percentage|\bratio\b|\brate\b"
     r"|\bnumber of\b|\baverage\b|\bindicators?\b|\btariffs?\b)"
 )
