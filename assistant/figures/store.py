@@ -187,7 +187,14 @@ class FactStore:
         def listed(facts: Sequence[BudgetFact]) -> str:
             return "\n".join(f"- {format_figure(f)} — {describe_source(f, self.documents.get(f.doc_id))}" for f in facts)
 
-        if len(rivals) > 1 and rivals[1][0] >= best_score - TIE_MARGIN and _different_things(rivals[0][1], rivals[1][1]):
+        tie = len(rivals) > 1 and rivals[1][0] >= best_score - TIE_MARGIN
+        if tie and _same_figure(rivals[0][1], rivals[1][1]):
+            # One amount printed twice, rounded once ("88.353" x € 1.000 and "88.352.660"):
+            # the exact print answers, the rounded one is listed under it.
+            if _step(rivals[1][1]) < _step(rivals[0][1]):
+                rivals[0], rivals[1] = rivals[1], rivals[0]
+                best = rivals[0][1]
+        elif tie and _different_things(rivals[0][1], rivals[1][1]):
             facts = [f for _, f in rivals]
             text = "Meerdere bedragen passen even goed bij uw vraag. Welke bedoelt u?\n" + listed(facts)
             return BudgetResult(tuple(facts), True, None, text, best_score, True, candidates)
@@ -245,6 +252,24 @@ def _different_things(a: BudgetFact, b: BudgetFact) -> bool:
     one answers and the other is listed under it, rather than asking which is meant."""
     same = a.doc_id == b.doc_id and a.table_id and b.table_id
     return not same or (fold(a.row), fold(a.column)) != (fold(b.row), fold(b.column))
+
+
+def _step(fact: BudgetFact) -> float:
+    """The smallest amount a printed figure can tell apart: its unit, divided by ten per
+    decimal printed ("88.353" x € 1.000 -> 1000; "€ 2,2 miljoen" -> 100000; "88.352.660" -> 1)."""
+    unit = abs(fact.value / fact.number) if fact.number else 1.0
+    decimals = re.search(r",(\d+)", fact.raw)
+    return unit / 10 ** len(decimals.group(1)) if decimals else unit
+
+
+def _same_figure(a: BudgetFact, b: BudgetFact) -> bool:
+    """Two prints of one amount of money at different precisions: the coarser one is the
+    finer one rounded (budgets repeat a total in thousands in one table and to the euro in
+    another)."""
+    if "%" in (a.unit, b.unit) or a.value == b.value or (a.value < 0) != (b.value < 0):
+        return False
+    coarse = max(_step(a), _step(b))
+    return coarse > min(_step(a), _step(b)) and abs(a.value - b.value) <= coarse / 2
 
 
 def _rivals(ranked: list[tuple[float, float, BudgetFact]], limit: int = 4) -> list[tuple[float, BudgetFact]]:

@@ -678,3 +678,18 @@ def test_the_column_of_the_organization_asked_about_answers():
     ), municipality="Ede")])
     result = store.lookup("Welk percentage jongeren in Ede heeft jeugdhulp?", Filters(municipality="Ede"))
     assert result.found and not result.ambiguous and result.facts[0].raw == "9,8%", result.text
+
+
+def test_one_amount_printed_rounded_and_exact_is_answered_with_the_exact_print():
+    # The overview prints the total in thousands, the per-taakveld table to the euro.
+    store = _store([_doc("ede-begroting-2024", (
+        "Overzicht baten en lasten (x € 1.000)\n"
+        "Omschrijving | Baten |\n"
+        "Totaal resultaat | 88.353 |\n\n"
+        "Baten en lasten per taakveld\n"
+        "Omschrijving | Baten |\n"
+        "Totaal resultaat | 88.352.660 |\n"
+    ))])
+    result = store.lookup("Wat zijn de baten van het totaal resultaat?")
+    assert result.found and not result.ambiguous, result.text
+    assert [f.raw for f in result.facts[:2]] == ["88.352.660", "88.353"], result.text
