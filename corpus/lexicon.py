@@ -386,7 +386,7 @@ _SALDO_PHRASE = re.compile(
 # A resultaat is a saldo (BBV art. 17: the geraamde resultaat is the saldo of baten and lasten
 # after the mutations of reserves; also rekeningresultaat, jaarresultaat). Unlike the flow
 # words above it stays a subject word: "Geraamde resultaat" is another line than "Saldo van
-# baten en lasten".
+# baten en lasten". Beside another flow ("de baten van het resultaat") it names no flow.
 _RESULT = re.compile(r"resultaat\b")
 
 
@@ -400,7 +400,8 @@ def flows(text: str) -> frozenset[str]:
 def _flows(text: str) -> frozenset[str]:
     t = _SALDO_PHRASE.sub(" saldo ", fold(text))
     found = {name for name, pattern in FLOWS if re.search(pattern, t)}
-    return frozenset(found | {"saldo"} if _RESULT.search(t) else found)
+    # "de baten van het geraamde resultaat": the resultaat is the subject of the baten asked.
+    return frozenset({"saldo"} if _RESULT.search(t) and not found else found)
 
 
 # A flow word after a hyphen ends a name of its own ("EMU-saldo": the balance by the EU's

@@ -277,9 +277,11 @@ def score_fact(
         subject_tokens = subject_tokens + [p for p in map(negated_part, subject_tokens) if p]
     caption_weight = 0.9 if bare_row else 0.7  # as much the row's subject as the document's title
 
+    subject_weight = 0.9 if bare_row else 1.0  # a subject borrowed from the caption, as documented
+
     def match(t: str) -> float:
         return max(
-            token_match(t, subject_tokens),
+            subject_weight * token_match(t, subject_tokens),
             0.8 * token_match(t, context_tokens),
             0.8 * token_match(t, sentence_tokens),
             0.8 * token_match(t, column_tokens),

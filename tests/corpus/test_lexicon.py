@@ -90,6 +90,7 @@ def test_flows_of_the_bbv_and_of_reserves():
     assert flows("Wat zijn de baten en lasten van programma 2?") == {"baten", "lasten"}
     assert flows("Wat is het geraamde resultaat van programma 2?") == {"saldo"}  # BBV: a resultaat is a saldo
     assert "resultaat" in content_words("Geraamde resultaat")  # ... and still names its line
+    assert flows("Wat zijn de baten van het geraamde resultaat?") == {"baten"}  # beside a flow: the subject
     assert flows_compatible({"lasten"}, {"besteding"})
     assert not flows_compatible({"baten"}, {"lasten"})
 
