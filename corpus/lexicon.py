@@ -332,12 +332,16 @@ _GIVEN_PERCENTAGE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|procent\b|per ?cent\b)")
 _MONEY_WORD = re.compile(r"\bkost(?:en|te|ten)?\b|\bbedrag\w*|\bgeld\b|\beuros?\b|€")
 
 
+# A share of something asked ("welk deel van de kosten wordt gedekt"): an amount or a percentage.
+_SHARE = re.compile(r"\bwelk (?:deel|gedeelte)\b|\bwelk aandeel\b|\bwhat share\b|\bwhich part\b")
+
+
 def money_named(question: str) -> bool:
     """True when the question names money itself ("welk bedrag", "hoeveel geld", "wat kost")
     and no relative number ("welk percentage van de kosten"): then a percentage is no answer,
     whatever else it shares with the question."""
     q = _GIVEN_PERCENTAGE.sub(" ", fold(question))
-    return bool(_MONEY_WORD.search(q)) and not _RATIO.search(q)
+    return bool(_MONEY_WORD.search(q)) and not _RATIO.search(q) and not _SHARE.search(q)
 
 
 def ratio_asked(question: str) -> bool:

@@ -119,6 +119,7 @@ def test_a_relative_number_is_asked(question, ratio):
         ("Met welk bedrag houdt de gemeente rekening?", True),
         ("Hoeveel geld gaat naar het zwembad?", True),
         ("Welk percentage van de kosten wordt gedekt door de leges?", False),  # a relative number of money
+        ("Welk deel van de kosten wordt terugverdiend met de tarieven?", False),  # a share: either kind
         ("Welk bedrag is gemoeid met de korting van 5 procent?", True),  # the percentage is the subject
         ("Hoeveel inwoners sporten?", False),
     ],
