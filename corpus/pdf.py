@@ -14,6 +14,7 @@ import io
 import re
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from corpus.errors import CorpusError
@@ -230,6 +231,26 @@ class ExtractStats:
     seconds: dict = field(default_factory=lambda: {"text": 0.0, "tables": 0.0, "ocr": 0.0})
 
 
+# Phrases of one prose column of a table start within this many points of each other.
+NOTE_COLUMN_TOLERANCE = 12.0
+
+
+def note_paragraphs(notes: Sequence[tuple[float, float, str]]) -> list[str]:
+    """The prose columns of a table region as paragraphs, left column first: a description
+    column wrapped over many lines reads as its sentences, not interleaved with its
+    neighbours ("De ratio weerstandsvermogen van de Gr KDB bedraagt 1,89 dit is ruim" /
+    "voldoende."). notes: (x0, top, text) phrases (`GridTable.notes`)."""
+    columns: list[tuple[float, list[tuple[float, str]]]] = []
+    for x0, top, text in sorted(notes):
+        for cx, items in columns:
+            if abs(x0 - cx) <= NOTE_COLUMN_TOLERANCE:
+                items.append((top, text))
+                break
+        else:
+            columns.append((x0, [(top, text)]))
+    return [" ".join(t for _, t in sorted(items)) for _, items in sorted(columns, key=lambda c: c[0])]
+
+
 def _page_items(page, lines: list[Line], stats: ExtractStats):
     """(top, kind, payload) of a page in reading order: "line" items and "table" items. A
     region that does not read as a table stays text (searchable, no figures)."""
@@ -261,6 +282,9 @@ def _page_items(page, lines: list[Line], stats: ExtractStats):
         used.update(inside)
         below = [ln for ln in lines if ln.top >= bottom and ln.top - bottom < 20]
         items.append((top, "table", (grid, caption, below[0].text if below else "")))
+        # The table's prose columns follow it as text, one paragraph per column.
+        for k, paragraph in enumerate(note_paragraphs(grid.notes)):
+            items.append((bottom + 0.001 * (k + 1), "line", paragraph))
     for i, ln in enumerate(lines):
         if i not in used:
             items.append((ln.top, "line", ln.text))

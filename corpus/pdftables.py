@@ -56,6 +56,9 @@ class GridTable:
     rows: tuple[GridRow, ...]
     header_lines: tuple[str, ...]  # header text left of the value columns ("Programma", unit lines)
     bbox: tuple[float, float, float, float]
+    # Text of the value area that is no cell: the prose columns of a table of descriptions
+    # (verbonden partijen, risks), as (x0, top, text) phrases. The reader keeps it as text.
+    notes: tuple[tuple[float, float, str], ...] = ()
 
 
 def _is_header_line(line: Line) -> bool:
@@ -186,12 +189,18 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
     if has_bands and header_labels:
         parent = header_labels[0]
     collisions = 0
+    notes: list[tuple[float, float, str]] = []
     for li, ln in enumerate(body):
         in_label = [p for p in ln.phrases if p.x1 <= label_right + 1 and not (p.is_value and p.x0 > left + 1)]
         labels = [p for p in in_label if p.x0 < label_limit]
         values = [p for p in ln.phrases if p not in in_label]
+        # A second text column (a description beside the label) is no label, and no cell.
+        notes.extend((p.x0, p.top, p.text) for p in in_label if p not in labels)
         if not any(p.is_value or is_placeholder(p.text) for p in values):
-            if not labels or (ruled_labels and within_row_cells(ln, ruled_labels)):
+            if not labels:
+                notes.extend((p.x0, p.top, p.text) for p in values)
+                continue
+            if ruled_labels and within_row_cells(ln, ruled_labels):
                 continue
             nxt = body[li + 1] if li + 1 < len(body) else None
             gap_before = ln.top - rows[-1].bottom if rows else None
@@ -286,7 +295,7 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
         max(p.x1 for ln in lines for p in ln.phrases),
         lines[-1].bottom,
     )
-    return GridTable(tuple(paths), tuple(rows), tuple(h for h in header_left if h), bbox), collisions
+    return GridTable(tuple(paths), tuple(rows), tuple(h for h in header_left if h), bbox, tuple(notes)), collisions
 
 
 def _is_bold_label(line: Line, label_right: float) -> bool:

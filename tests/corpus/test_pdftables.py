@@ -427,3 +427,24 @@ def test_ruled_column_headed_eenheid_is_the_unit_column_whatever_its_cells_say()
     assert table is not None
     assert [r.label for r in table.rows] == [("Indicator A",), ("Indicator B",)]
     assert [r.unit for r in table.rows] == ["Stuks", "Meter"]
+
+
+def test_prose_in_the_value_area_is_kept_as_notes_per_column() -> None:
+    # A table of descriptions (verbonden partijen): a prose column beside the figures, its
+    # text wrapped over lines that have no figure of their own.
+    from corpus.pdf import note_paragraphs
+
+    lines = (
+        words_at(100, (50, "Partij"), (200, "Toelichting"), (420, "Bijdrage"))
+        + words_at(115, (50, "GGD Noord"), (460, "€ 543.000")) + tight(115, 200, "De ratio van de GGD bedraagt")
+        + tight(125, 200, "1,9 dit is ruim voldoende.")
+        + words_at(140, (50, "Omgevingsdienst"), (460, "€ 962.000"))
+    )
+    table = read_table(make_lines(lines))
+    assert table is not None
+    assert [(r.label, r.cells[-1]) for r in table.rows] == [(("GGD Noord",), "€ 543.000"), (("Omgevingsdienst",), "€ 962.000")]
+    assert note_paragraphs(table.notes) == ["De ratio van de GGD bedraagt 1,9 dit is ruim voldoende."]
+    # Phrases of two prose columns are two paragraphs, each in reading order.
+    notes = ((300.0, 20.0, "tweede rechts"), (200.0, 10.0, "eerste links"), (300.0, 10.0, "eerste rechts"),
+             (201.0, 20.0, "tweede links"))
+    assert note_paragraphs(notes) == ["eerste links tweede links", "eerste rechts tweede rechts"]
