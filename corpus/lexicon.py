@@ -49,7 +49,7 @@ FRAME_WORDS = STOPWORDS | frozenset(
     """
     hoog hoge groot grote wordt geef noem vertel graag totale gemeente jaar bedrag bedragen
     euro bedraagt bedroeg tijdens via verschil stijging daling toename afname procentuele procent
-    percentage som opgeteld samen minder hoger lager groei gestegen gedaald gegroeid veranderd
+    percentage deel gedeelte som opgeteld samen minder hoger lager groei gestegen gedaald gegroeid veranderd
     verandering veranderen verandert opzichte volgens overzicht staat staan gemeld vermeld genoemd
     waardoor waarmee hoefde hoeven moest kun kunt gaat gaan ging af rond omtrent ongeveer circa
     zit zitten periode kregen krijgt krijgen doet doen deed gebeurt geregeld gedaan ingezet
@@ -495,6 +495,28 @@ COUNT_NOUNS = frozenset(
 # the percentage, not its subject (what the inwoners do or are is); an indicator table
 # names the subject ("Niet-sporters") and leaves the base to its definition.
 _SHARE_OF = re.compile(r"\b(?:procent|percentage|deel|aandeel|share|percent)\s+(?:van|of)\s+(?:de|het|alle|onze|the|all)?\s*(\w+)")
+
+
+# Covering costs by revenue is the kostendekkendheid the paragraaf lokale heffingen reports
+# per levy and tariff (BBV art. 10; Gemeentewet art. 229b): "welk deel van de kosten wordt
+# gedekt / terugverdiend" asks for it in the verbs of everyday Dutch.
+_COST_COVERAGE = re.compile(r"\b(?:gedekt|dekken|dekt|terugverdien\w*|verdien\w*(?:\s+\w+){0,5}?\s+terug)\b")
+
+
+def cost_coverage(question: str) -> str:
+    """The question with its words for covering costs ("gedekt", "verdient … terug") replaced
+    by the BBV's term, "kostendekkendheid", when it asks a share or a percentage."""
+    q = fold(question)
+    if not (_SHARE.search(q) or _RATIO.search(q)):
+        return question
+    return _COST_COVERAGE.sub(" kostendekkendheid ", q)
+
+
+def share_of(question: str) -> str | None:
+    """The word a share is asked of ("welk deel van de kosten wordt gedekt" -> "kosten";
+    "hoeveel procent van de inwoners" -> "inwoners"); None when no share is asked."""
+    m = _SHARE_OF.search(fold(question))
+    return m.group(1) if m and (_SHARE.search(fold(question)) or _RATIO.search(fold(question))) else None
 
 
 def percentage_base(question: str) -> set[str]:

@@ -253,6 +253,7 @@ def score_fact(
       naming a reserve) when the question names no reserve: -1.5.
     - organization: a row or column naming the organization asked about (a comparison
       table) +1.0.
+    - share: a percentage when a share is asked ("welk deel van de kosten …") +1.0.
     - meaning: + W_MEANING × closeness (see `closeness`); a fact at least MEANING_FLOOR close,
       and MEANING_DISTINCT above the typical candidate, covers the topic by meaning up to
       MEANING_COVERAGE × closeness.
@@ -390,6 +391,8 @@ def score_fact(
     # A total row, or a Totaal column (a staat van investeringen sums its years in one).
     if ("is_total", "1") in fact.extra or _TOTAL_COLUMN.search(column_text):
         score += 0.5 if q.wants_total else -0.3
+    if q.share and fact.unit == "%":
+        score += 1.0  # "welk deel van de kosten wordt gedekt": a percentage states the share
     # A comparison table prints the organization asked about beside others ("Cijfer Wassenaar
     # | Vergelijkingscijfer Nederland", a column per municipality): its own cell is the figure.
     if q.places and fact.table_id and q.places & set(label_tokens + column_tokens):

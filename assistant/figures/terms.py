@@ -16,7 +16,7 @@ from typing import Iterable, Mapping, Sequence
 
 from corpus.lexicon import (
     AMOUNT_CHANGE, NEGATION, PART_ASKED, REALISED, REFERENCE, STOCK, TOTAL_ASKED, content_words, flows, money_named,
-    percentage_base, phases, position,
+    cost_coverage, percentage_base, phases, position, share_of,
     ratio_asked, sides, stem, years,
 )
 from corpus.text import fold
@@ -132,19 +132,23 @@ class QueryTerms:
     negated: bool = False  # the question negates ("wie sportte niet"): a "niet-sporters" row names that
     base: frozenset[str] = frozenset()  # the counted noun a percentage is of (`percentage_base`): weak topic
     places: frozenset[str] = frozenset()  # words of the organization asked about (not topic: a filter)
+    share: bool = False  # a share of something is asked (`share_of`): a percentage states one
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact).
     meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def parse(cls, question: str, topic_hint: str = "", soft_year: int | None = None,
               drop: Iterable[str] = (), context_hint: str = "") -> "QueryTerms":
-        text = f"{question} {topic_hint}"
+        text = cost_coverage(f"{question} {topic_hint}")
         dropped = {fold(d) for d in drop}
         topic = tuple(dict.fromkeys(t for t in tokens(text) if t not in dropped))
         context = tuple(dict.fromkeys(t for t in tokens(context_hint) if t not in dropped and t not in topic))
         if not topic and context:
             topic, context = context, ()
         q = fold(question)
+        # "welk deel van de kosten wordt gedekt": the kosten are the base, not the flow asked.
+        share_base = share_of(q)
+        flow_text = re.sub(rf"\b{re.escape(share_base)}\b", " ", q) if share_base else q
         main, reference = q, frozenset()
         m = REFERENCE.search(q)
         if m:
@@ -154,7 +158,7 @@ class QueryTerms:
             topic=topic,
             years=frozenset(years(question)),
             phases=frozenset(phases(main)),
-            flows=frozenset(flows(question)),
+            flows=frozenset(flows(flow_text)),
             wants_total=bool(TOTAL_ASKED.search(q)),
             wants_change=bool(
                 re.search(r"wijziging|mutatie|verschil|extra|toegevoegd|bijgesteld|verhoging|verlaging|verander\w*|\bchange", q)
@@ -168,8 +172,9 @@ class QueryTerms:
             position=position(q),
             ratio=ratio_asked(q),
             money=money_named(q),
-            sides=sides(question),
+            sides=sides(flow_text),
             part=bool(PART_ASKED.search(q)),
             negated=bool(NEGATION.search(q)),
             base=frozenset(percentage_base(q)),
+            share=share_base is not None,
         )

@@ -693,3 +693,17 @@ def test_one_amount_printed_rounded_and_exact_is_answered_with_the_exact_print()
     result = store.lookup("Wat zijn de baten van het totaal resultaat?")
     assert result.found and not result.ambiguous, result.text
     assert [f.raw for f in result.facts[:2]] == ["88.352.660", "88.353"], result.text
+
+
+def test_a_share_asked_of_the_costs_is_the_percentage_not_the_costs():
+    # The paragraaf lokale heffingen prints costs, revenues and the cost coverage per levy.
+    store = _store([_doc("ede-begroting-2024", (
+        "Kostendekkendheid leges\n"
+        "Leges | Kosten | Baten | Dekking |\n"
+        "Rijbewijzen | 120.000 | 96.000 | 80% |\n"
+        "Evenementen | 40.000 | 10.000 | 25% |\n"
+    ))])
+    result = store.lookup("Welk deel van de kosten van rijbewijzen verdient de gemeente terug met de leges?")
+    assert result.found and result.facts[0].raw == "80%", result.text
+    costs = store.lookup("Wat zijn de kosten van rijbewijzen?")
+    assert costs.found and costs.facts[0].raw == "120.000", costs.text

@@ -321,3 +321,11 @@ def test_the_base_of_a_percentage_is_its_counted_noun():
     assert percentage_base("Hoeveel procent van de inwoners is tevreden over de bibliotheek?") == {"inwoners"}
     assert percentage_base("Welk deel van de jongeren sport wekelijks?") == {"jongeren"}
     assert percentage_base("Welk deel van de investering betaalt de provincie?") == set()  # no counted noun
+
+
+def test_covering_costs_is_asked_as_kostendekkendheid_only_in_a_share_question():
+    from corpus.lexicon import cost_coverage
+
+    assert "kostendekkendheid" in cost_coverage("Welk deel van de kosten wordt gedekt door de leges?")
+    assert "kostendekkendheid" in cost_coverage("Hoeveel procent van de kosten verdient de gemeente terug?")
+    assert cost_coverage("Hoe worden de kosten van de sporthal gedekt?") == "Hoe worden de kosten van de sporthal gedekt?"
