@@ -307,10 +307,11 @@ def _resume_key(doc: Document, model: str, dim: int) -> str:
 
 
 def _versioned(doc: Document, chunker_version: str) -> Document:
-    """The document with the chunker version folded into its fingerprint."""
-    if not chunker_version:
-        return doc
-    digest = hashlib.sha256(f"{doc.fingerprint}\x1f{chunker_version}".encode("utf-8")).hexdigest()
+    """The document with the chunker version and its text folded into its fingerprint: a
+    file read into another text (a better reader of the same PDF) is a changed document,
+    re-chunked with its unchanged texts' vectors kept, not a damaged one."""
+    text = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256(f"{doc.fingerprint}\x1f{chunker_version}\x1f{text}".encode("utf-8")).hexdigest()
     return dataclasses.replace(doc, fingerprint=digest)
 
 

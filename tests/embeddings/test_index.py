@@ -519,3 +519,16 @@ def test_sentence_search_ranks_chunks_by_their_best_sentence(tmp_path):
     # Reopened from disk, the sentence vectors are the same.
     again = open_index(tmp_path / "index", [doc], FakeEmbedder())
     np.testing.assert_allclose(again.sentence_scores(q), scores, atol=1e-6)
+
+
+def test_a_file_read_into_another_text_is_changed_not_damaged(tmp_path):
+    # The same file (same fingerprint) read by a better reader: one paragraph more.
+    index_dir = tmp_path / "index"
+    open_index(index_dir, DOCS, FakeEmbedder())
+    reread = Document(id="deventer", path="deventer.txt", text=DOCS[2].text + "\n\nEen alinea die de oude lezer miste.",
+                      meta=DOCS[2].meta, fingerprint=DOCS[2].fingerprint)
+    events, emb = [], FakeEmbedder()
+    idx = open_index(index_dir, [DOCS[0], DOCS[1], reread], emb, events)
+    assert not [e for e in events if "beschadigd" in e.message]
+    assert emb.passages_embedded == 2  # the new paragraph as a chunk and as a sentence
+    assert [c.doc_id for c in idx.chunks].count("deventer") == 3
