@@ -346,9 +346,11 @@ def money_named(question: str) -> bool:
 
 def ratio_asked(question: str) -> bool:
     """True when the question asks for a ratio or a percentage (not for money, nor for the
-    change of an amount in percent, which is computed from amounts)."""
+    change of an amount in percent, which is computed from amounts). The costs a percentage
+    of covered costs is about ("voor hoeveel procent worden de kosten gedekt") are its base."""
     q = _GIVEN_PERCENTAGE.sub(" ", fold(question))
-    return bool(_RATIO.search(q)) and not _MONEY_WORD.search(q) and calculation_asked(q) is None
+    money = _MONEY_WORD.search(q) and not _COST_COVERAGE.search(q)
+    return bool(_RATIO.search(q)) and not money and calculation_asked(q) is None
 
 
 MUTATION = re.compile(r"vermeerde|verminde|toevoeging|onttrekking|mutatie|storting|dotatie|vrijval|aanwending|additions|withdrawals")

@@ -13,7 +13,7 @@ from assistant.figures.terms import _WEAK, QueryTerms, token_match, tokens
 from corpus.lexicon import (
     CHANGE_PHASES, MUTATION, RESERVE_FLOWS, column_phase, flows, flows_compatible, negated_part, position, year_span, years,
 )
-from corpus.facts import is_money_unit
+from corpus.facts import UNIT_UNKNOWN, is_money_unit
 from corpus.models import BudgetFact
 from corpus.text import fold
 
@@ -121,10 +121,18 @@ def reserve_side(asked_flows: frozenset[str] | set[str], fact: BudgetFact) -> in
 _BUDGET_PHASES = frozenset({"begroot", "primitief", "na_wijzigingen", "prognose"})
 
 
+RATIO_LIMIT = 1000  # no ratio or percentage of a budget reaches this
+
+
 def kind_fits(q: QueryTerms, fact: BudgetFact) -> bool:
     """Whether a fact is the kind of number asked for at all (a candidate, before any ranking):
-    a ratio or a percentage is never an amount of money, nor an amount a percentage. Pure."""
-    return not (q.ratio and is_money_unit(fact.unit)) and not (q.money and fact.unit == "%")
+    a ratio or a percentage is never an amount of money, nor an amount a percentage. A figure
+    whose unit the table does not state is no ratio or percentage either when it runs into
+    the thousands ("Totale opbrengsten 2.847.000"): the kengetallen, the ratio
+    weerstandsvermogen and coverage percentages are small numbers. Pure."""
+    if q.ratio and (is_money_unit(fact.unit) or fact.unit == UNIT_UNKNOWN and abs(fact.value) >= RATIO_LIMIT):
+        return False
+    return not (q.money and fact.unit == "%")
 
 
 def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:

@@ -707,3 +707,17 @@ def test_a_share_asked_of_the_costs_is_the_percentage_not_the_costs():
     assert result.found and result.facts[0].raw == "80%", result.text
     costs = store.lookup("Wat zijn de kosten van rijbewijzen?")
     assert costs.found and costs.facts[0].raw == "120.000", costs.text
+
+
+def test_a_percentage_is_never_a_figure_in_the_thousands_of_an_unstated_unit():
+    # The cost-coverage table of a levy prints whole euros without a unit, and the coverage.
+    store = _store([_doc("ede-begroting-2024", (
+        "Berekening kostendekkendheid rioolheffing\n"
+        "Omschrijving | Bedrag |\n"
+        "Totale kosten | 2.875.000 |\n"
+        "Totale opbrengsten | 2.847.000 |\n"
+        "Kostendekkendheid | 99,0% |\n"
+    ))])
+    result = store.lookup("Voor hoeveel procent dekt de opbrengst van de rioolheffing de kosten van de riolering?")
+    assert result.found and result.facts[0].raw == "99,0%", result.text
+    assert all(abs(f.value) < 1000 for f in result.facts), result.text

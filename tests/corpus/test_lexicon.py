@@ -107,6 +107,7 @@ def test_flows_of_the_bbv_and_of_reserves():
         ("Wat kost de indexatie van de subsidies (3% in plaats van 2%) in 2026?", False),  # percentages in the subject
         ("Welk bedrag is gemoeid met de korting van 5 procent?", False),
         ("Met hoeveel procent stijgen de lasten?", False),  # a change in percent, computed from amounts
+        ("Voor hoeveel procent worden de kosten gedekt door de leges?", True),  # the costs are its base
     ],
 )
 def test_a_relative_number_is_asked(question, ratio):
