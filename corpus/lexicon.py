@@ -514,11 +514,21 @@ def cost_coverage(question: str) -> str:
     return _COST_COVERAGE.sub(" kostendekkendheid ", q)
 
 
+# The phrase a share is of runs to a comma or the clause's verb: "welk deel van de kosten
+# voor reisdocumenten | verdient …", "welk deel van wat de begraafplaats kost |, wordt …".
+_SHARE_PHRASE = re.compile(
+    r"\b(?:procent|percentage|deel|gedeelte|aandeel|share|percent)\s+(?:van|of)\s+(?P<base>[^,?]*?)"
+    r"(?=,|\s(?:wordt|worden|werd|werden|is|zijn|was|waren|gaat|komt|verdient|verdienen|dekt|dekken|betaalt|betalen)\b|\?|$)"
+)
+
+
 def share_of(question: str) -> str | None:
-    """The word a share is asked of ("welk deel van de kosten wordt gedekt" -> "kosten";
-    "hoeveel procent van de inwoners" -> "inwoners"); None when no share is asked."""
-    m = _SHARE_OF.search(fold(question))
-    return m.group(1) if m and (_SHARE.search(fold(question)) or _RATIO.search(fold(question))) else None
+    """The phrase a share is asked of ("welk deel van de kosten wordt gedekt" -> "de kosten";
+    "welk deel van wat de begraafplaats kost, wordt …" -> "wat de begraafplaats kost"); None
+    when no share is asked. Its flow words are its base, not the flow asked."""
+    q = fold(question)
+    m = _SHARE_PHRASE.search(q)
+    return m.group("base") if m and m.group("base") and (_SHARE.search(q) or _RATIO.search(q)) else None
 
 
 def percentage_base(question: str) -> set[str]:

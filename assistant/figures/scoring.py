@@ -143,8 +143,9 @@ def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
       answered from a table of 2023-2026;
     - a flow the question names (lasten, baten, ...) must not contradict the cell's flow:
       "de baten van X" is never answered with the lasten row of X, nor with a sentence about X
-      that names no flow at all; a toevoeging aan reserves is not read from a baten column,
-      an onttrekking not from a lasten column (`reserve_side`);
+      that names no flow at all (a percentage is no side of anything); a toevoeging aan
+      reserves is not read from a baten column, an onttrekking not from a lasten column
+      (`reserve_side`);
     - a question for what was realised ("volgens de jaarrekening", "gerealiseerd") is not
       answered with a budget or forecast cell.
     """
@@ -155,7 +156,7 @@ def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
     named = fact_flows(fact)
     if q.flows and named and not flows_compatible(q.flows, named):
         return False
-    if q.sides and not named and not fact.table_id and not {"baten", "lasten"} <= q.sides:
+    if q.sides and not named and not fact.table_id and fact.unit != "%" and not {"baten", "lasten"} <= q.sides:
         # A sentence that names no lasten/baten/… does not answer "de baten van X"; "baten en
         # lasten" together name the whole (the overview of incidentele baten en lasten), no side.
         return False

@@ -148,7 +148,7 @@ class QueryTerms:
         q = fold(question)
         # "welk deel van de kosten wordt gedekt": the kosten are the base, not the flow asked.
         share_base = share_of(q)
-        flow_text = re.sub(rf"\b{re.escape(share_base)}\b", " ", q) if share_base else q
+        flow_text = q.replace(share_base, " ") if share_base else q
         main, reference = q, frozenset()
         m = REFERENCE.search(q)
         if m:

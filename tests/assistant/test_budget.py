@@ -721,3 +721,13 @@ def test_a_percentage_is_never_a_figure_in_the_thousands_of_an_unstated_unit():
     result = store.lookup("Voor hoeveel procent dekt de opbrengst van de rioolheffing de kosten van de riolering?")
     assert result.found and result.facts[0].raw == "99,0%", result.text
     assert all(abs(f.value) < 1000 for f in result.facts), result.text
+
+
+def test_the_flow_in_the_base_of_a_share_asks_no_side():
+    # "wat de begraafplaats kost" is what the share is of; the sentence's percentage answers.
+    store = _store([_doc("ede-begroting-2024", (
+        "Begraafplaatsrechten\n"
+        "De tarieven voor begraven dekken in 2024 naar verwachting 31,5% van wat de begraafplaats vraagt.\n"
+    ))])
+    result = store.lookup("Welk deel van wat de begraafplaats de gemeente kost, wordt terugverdiend met de tarieven voor begraven?")
+    assert result.found and result.facts[0].raw == "31,5%", result.text
