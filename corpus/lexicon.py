@@ -476,7 +476,10 @@ _MONEY = re.compile(
     r"|\binvestering|\bgeinvesteerd|\bkrediet|\bopbrengst|\binkomsten\b|\buitkering|\blening|\bkapitaallasten"
     r"|\btarie[fv]\w*|\w*belasting\w*|\w*heffing\w*|\bleges\b|\bozb\b"
     r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b|\bfund\b"
-    r"|\binvestment|\bcredit\b|\bincome\b|\bloans?\b",
+    r"|\binvestment|\bcredit\b|\bincome\b|\bloans?\b"
+    # A Dutch compound is a kind of its last part: "exploitatiebudget", "woonlasten",
+    # "investeringsbedrag", "onderhoudskosten", "rijksbijdrage", "sportsubsidie".
+    r"|\w(?:budget|bedrag|kosten|lasten|subsidie|krediet|bijdrage)\w{0,2}\b",
 )
 # "Wat gaat er in 2023 af?", "Wat komt er bij?": a change in an amount.
 AMOUNT_CHANGE = re.compile(
@@ -542,7 +545,7 @@ _AMOUNT = re.compile(
     r"\bhoeveel\s+(?:geld|euro)\b"
     r"|\bhoeveel\b(?:\s+\S+){0,5}?\s+(?:begroot|geraamd|besteed|uit|uitgegeven|beschikbaar|gereserveerd"
     r"|ontvangen|kost|kosten|kostte|bedraagt|bedroeg|betaald|opgenomen)\b"
-    r"|\bhoe\s+hoog\b|\bwelk\s+bedrag\b|\bwat\s+(?:kost|kostte|kosten)\b"
+    r"|\bhoe\s+hoog\b|\bwelke?\s+\w*(?:bedrag|budget)\b|\bwat\s+(?:kost|kostte|kosten)\b"
     # "Wat betaalt de gemeente aan …", "Wat moet Ede jaarlijks betalen om …"
     r"|\bwat\b(?:\s+\S+){0,6}?\s+beta(?:len|alt|alde|alden)\b"
     # Dutch compounds are named by their last part: "het begrotingssaldo", "de personeelslasten".

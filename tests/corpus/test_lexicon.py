@@ -201,6 +201,8 @@ def test_a_value_a_table_may_hold_is_asked_in_dutch_and_english(question):
         ("Wat is het geraamde exploitatiesaldo in 2026?", True, True, False),
         ("Wat zijn de personeelslasten van de afdeling?", True, True, False),
         ("Wat is het doel van de begrotingsregel?", False, False, False),
+        ("Welk exploitatiebudget is er voor het onderhoud van de wegen?", True, True, False),
+        ("Waarom stijgen de woonlasten?", True, False, False),
         # Paying is money; "wat … betalen" asks how much.
         ("Wat moet de gemeente jaarlijks betalen voor het lidmaatschap?", True, True, False),
         ("Waarom betaalt de gemeente mee aan het zwembad?", True, False, False),
@@ -293,7 +295,7 @@ def test_a_comparative_alone_is_no_difference(question):
         ("Hoe hoog is de solvabiliteitsratio?", True, True),
         ("Hoeveel leerlingen krijgen vervoer?", False, True),
         ("Wat doet de gemeente aan eenzaamheid?", False, False),
-        ("Op welke plaats staat de gemeente in de ranglijst van woonlasten?", False, True),  # a rank
+        ("Op welke plaats staat de gemeente in de ranglijst van woonlasten?", True, True),  # a rank (of money)
     ],
 )
 def test_a_value_a_table_may_hold(question, money, value):
