@@ -198,7 +198,9 @@ class _Builder:
             self.add("\n")
             label = " › ".join(row_label)
             row_start = self.length
-            self.add(label + " | " if label else "| ")
+            # A row's own unit ("Fte per 1.000 inwoners") is part of what its line says.
+            shown = f"{label} ({r.unit})" if label and r.unit else label
+            self.add(shown + " | " if shown else "| ")
             spans = []
             for i, cell in enumerate(r.cells):
                 spans.append(self.add(cell) if cell else (-1, -1))

@@ -448,3 +448,18 @@ def test_prose_in_the_value_area_is_kept_as_notes_per_column() -> None:
     notes = ((300.0, 20.0, "tweede rechts"), (200.0, 10.0, "eerste links"), (300.0, 10.0, "eerste rechts"),
              (201.0, 20.0, "tweede links"))
     assert note_paragraphs(notes) == ["eerste links tweede links", "eerste rechts tweede rechts"]
+
+
+def test_a_row_s_unit_is_written_on_its_line_and_its_cells_stay_exact() -> None:
+    # An indicator table read with its unit column: the line says what the figure counts.
+    from corpus.pdf import _Builder
+
+    words, cells_ = _indicator_rows(["Fte per 1.000 inwoners", "%"])
+    grid = read_table(make_lines(words), cells_)
+    assert grid is not None and [r.unit for r in grid.rows] == ["Fte per 1.000 inwoners", "%"]
+    builder = _Builder()
+    builder.add_table(grid, "Beleidsindicatoren", "", 1)
+    table, text = builder.tables[0], builder.text
+    assert "Indicator A (Fte per 1.000 inwoners) | 10 |" in text and "Indicator B (%) | 11 |" in text
+    row = table.rows[0]
+    assert row.label == ("Indicator A",) and text[slice(*row.cell_spans[0])] == "10"
