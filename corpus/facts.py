@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 from corpus.lexicon import words
-from corpus.models import BudgetFact, Document, Table
+from corpus.models import BudgetFact, Document, Table, TableRow
 from corpus.numbers import find_amounts, parse_dutch_number, split_footnote, split_year_note
 from corpus.sentences import SENTENCE_END_MARK
 from corpus.tables import cell_footnote, parse_unit
@@ -104,6 +104,16 @@ def row_multiplier(printed: str, table_multiplier: int | None) -> tuple[int | No
     return multiplier, text is not None and multiplier is None
 
 
+def _row_note(text: str, row: TableRow) -> str:
+    """The description a PDF table row carries after its cells ("Riolering | 1.548 | … |
+    Reparaties, verhelpen storingen"), "" when none."""
+    ends = [e for s, e in row.cell_spans if s >= 0]
+    if not ends:
+        return ""
+    bar = text.find("|", max(ends), row.end)
+    return " ".join(text[bar + 1 : row.end].split())[:400] if bar >= 0 else ""
+
+
 def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
     """One fact per numeric cell. value is euros (number × multiplier) when the unit is known;
     the unit is the column's, else the row's (its unit column), else the table's."""
@@ -119,6 +129,7 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
         header = ""
     column_units = table.column_units or (None,) * len(table.columns)
     for r in table.rows:
+        note = _row_note(doc.text, r)
         for col, col_unit, raw, (start, end) in zip(table.columns, column_units, r.cells, r.cell_spans):
             if not raw:
                 continue
@@ -148,7 +159,8 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
                     footnote=cell_footnote(table, raw),
                     extra=((("is_total", "1"),) if r.is_total else ()) + ((("header", header),) if header else ())
                     + ((("unit", r.unit),) if r.unit else ())
-                    + ((("year", str(measured)),) if measured else ()),
+                    + ((("year", str(measured)),) if measured else ())
+                    + ((("note", note),) if note else ()),
                 )
             )
     return facts

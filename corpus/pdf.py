@@ -205,6 +205,8 @@ class _Builder:
             for i, cell in enumerate(r.cells):
                 spans.append(self.add(cell) if cell else (-1, -1))
                 self.add(" |" if i == len(r.cells) - 1 else " | ")
+            if r.notes:  # the row's description, after its cells (`table_facts`: extra "note")
+                self.add(" " + " ".join(note_paragraphs(r.notes)))
             rows.append(TableRow(label=row_label, cells=r.cells, start=row_start, end=self.length,
                                  cell_spans=tuple(spans), is_total=r.is_total, unit=r.unit))
         end = self.length

@@ -23,7 +23,7 @@ row in one column). Coordinates are PDF points, top-down (pdfplumber's `top`/`bo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from corpus.numbers import is_year_like
@@ -46,6 +46,9 @@ class GridRow:
     bottom: float
     is_total: bool = False
     unit: str = ""  # the row's unit as its unit column prints it ("Duizend euro"), else ""
+    # Its description: text beside or below its figures that is no label and no cell (a
+    # "Toelichting" column), as (x0, top, text) phrases (`corpus.pdf.note_paragraphs`).
+    notes: tuple[tuple[float, float, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,11 +198,18 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
         labels = [p for p in in_label if p.x0 < label_limit]
         values = [p for p in ln.phrases if p not in in_label]
         # A second text column (a description beside the label) is no label, and no cell.
-        notes.extend((p.x0, p.top, p.text) for p in in_label if p not in labels)
+        described = tuple((p.x0, p.top, p.text) for p in in_label if p not in labels)
         if not any(p.is_value or is_placeholder(p.text) for p in values):
             if not labels:
-                notes.extend((p.x0, p.top, p.text) for p in values)
+                # Prose between rows goes on describing the row above it; above the first
+                # row it belongs to the table.
+                prose = described + tuple((p.x0, p.top, p.text) for p in values)
+                if rows and not pending:
+                    rows[-1] = replace(rows[-1], notes=rows[-1].notes + prose)
+                else:
+                    notes.extend(prose)
                 continue
+            notes.extend(described)
             if ruled_labels and within_row_cells(ln, ruled_labels):
                 continue
             nxt = body[li + 1] if li + 1 < len(body) else None
@@ -218,7 +228,7 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
                 # The tail of a label that wrapped below its row's figures.
                 last = rows[-1]
                 label = last.label[:-1] + (last.label[-1] + " " + _text(labels),)
-                rows[-1] = GridRow(label, last.cells, last.top, ln.bottom, last.is_total, last.unit)
+                rows[-1] = GridRow(label, last.cells, last.top, ln.bottom, last.is_total, last.unit, last.notes)
                 continue
             pending.append(ln)
             continue
@@ -276,7 +286,7 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
             label, label_text = from_cells, from_cells[-1]
         is_total = bool(label_text and _TOTAL.match(label_text))
         unit = row_unit(ln, ruled_labels, unit_k) if ruled_labels and unit_k is not None else ""
-        rows.append(GridRow(label, tuple(cells), ln.top, ln.bottom, is_total, unit))
+        rows.append(GridRow(label, tuple(cells), ln.top, ln.bottom, is_total, unit, described))
         if is_total:
             parent = None
     # Header cells end above the body; a cell reaching into it is a frame, not a header cell.

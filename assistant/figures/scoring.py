@@ -223,9 +223,9 @@ def score_fact(
     - topic: 4.0 × coverage (question topic tokens matched in the row label, its parent and,
       for in-text amounts, the subject phrase; a negated question also the noun of a "niet-"
       row, "Niet-sporters"; tokens only found in the caption 0.7, the column header (with the
-      row's unit, "Fte per 1.000 inwoners"), the sentence or the enclosing table row 0.8, the
-      earlier text of the amount's paragraph 0.5, and the document's title, programme or
-      type 0.9: every table of
+      row's unit, "Fte per 1.000 inwoners"), the sentence (a row's description) or the
+      enclosing table row 0.8, the earlier text of the amount's paragraph 0.5, and the
+      document's title, programme or type 0.9: every table of
       "programma Inkomensvoorziening" is about that programme, so "de lasten van
       Inkomensvoorziening" finds its bare "Lasten" row; a row naming only a flow or a total
       takes its caption as its subject, matched at 0.9 like the document's title) + 1.5 ×
@@ -274,7 +274,8 @@ def score_fact(
     caption_tokens = tokens(fact.table + " " + extra.get("table", "") + " " + extra.get("header", ""))
     # A row's unit says what its figure counts ("Fte per 1.000 inwoners"): read with the column.
     column_tokens = tokens(fact.column + " " + extra.get("unit", ""))
-    sentence_tokens = tokens(fact.sentence) if in_text else []
+    # An in-text amount's sentence; a table row's description printed beside its figures.
+    sentence_tokens = tokens(fact.sentence) if in_text else tokens(extra.get("note", ""))
     paragraph_tokens = tokens(extra.get("paragraph", "")) if in_text else []
     doc_set = list(document_tokens)
     # A row that names only a flow or a total ("Lasten", "Totaal baten") takes its subject from

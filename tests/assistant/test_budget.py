@@ -731,3 +731,25 @@ def test_the_flow_in_the_base_of_a_share_asks_no_side():
     ))])
     result = store.lookup("Welk deel van wat de begraafplaats de gemeente kost, wordt terugverdiend met de tarieven voor begraven?")
     assert result.found and result.facts[0].raw == "31,5%", result.text
+
+
+def test_a_row_s_description_finds_its_figure():
+    # A kapitaalgoederen table names the category in its label and the work in its
+    # description column: the question names the work.
+    from corpus.models import Table, TableRow
+
+    lines = [("Wegen", "1.707", "Herstel van asfalt en bestrating"), ("Verkeersregelinstallaties", "950", "Doseerlichten tegen sluipverkeer")]
+    text, rows = "", []
+    for label, cell, note in lines:
+        start = len(text)
+        text += f"{label} | {cell} | {note}\n"
+        cs = start + len(label) + 3
+        rows.append(TableRow((label,), (cell,), start, len(text) - 1, ((cs, cs + len(cell)),)))
+    table = Table(id="t", doc_id="ede-begroting-2024", caption="Investeringen 2024 (x € 1.000)", section=(),
+                  columns=("2024",), rows=tuple(rows), start=0, end=len(text), header_span=(0, 0),
+                  unit_text="x € 1.000", multiplier=1000)
+    doc = _doc("ede-begroting-2024", text)
+    store = FactStore(extract_facts(doc, [table]), [table], {doc.id: doc.meta})
+    assert ("note", "Doseerlichten tegen sluipverkeer") in store.facts[1].extra
+    result = store.lookup("Hoeveel wordt in 2024 geïnvesteerd in doseerlichten tegen sluipverkeer?")
+    assert result.found and result.facts[0].raw == "950", result.text

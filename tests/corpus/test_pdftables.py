@@ -429,10 +429,10 @@ def test_ruled_column_headed_eenheid_is_the_unit_column_whatever_its_cells_say()
     assert [r.unit for r in table.rows] == ["Stuks", "Meter"]
 
 
-def test_prose_in_the_value_area_is_kept_as_notes_per_column() -> None:
+def test_a_description_beside_and_below_a_row_s_figures_is_kept_with_the_row() -> None:
     # A table of descriptions (verbonden partijen): a prose column beside the figures, its
     # text wrapped over lines that have no figure of their own.
-    from corpus.pdf import note_paragraphs
+    from corpus.pdf import _Builder, note_paragraphs
 
     lines = (
         words_at(100, (50, "Partij"), (200, "Toelichting"), (420, "Bijdrage"))
@@ -443,7 +443,14 @@ def test_prose_in_the_value_area_is_kept_as_notes_per_column() -> None:
     table = read_table(make_lines(lines))
     assert table is not None
     assert [(r.label, r.cells[-1]) for r in table.rows] == [(("GGD Noord",), "€ 543.000"), (("Omgevingsdienst",), "€ 962.000")]
-    assert note_paragraphs(table.notes) == ["De ratio van de GGD bedraagt 1,9 dit is ruim voldoende."]
+    assert note_paragraphs(table.rows[0].notes) == ["De ratio van de GGD bedraagt 1,9 dit is ruim voldoende."]
+    assert table.rows[1].notes == () and table.notes == ()
+    # Written after the row's cells, which keep their exact offsets.
+    builder = _Builder()
+    builder.add_table(table, "Verbonden partijen", "", 1)
+    text, row = builder.text, builder.tables[0].rows[0]
+    assert "GGD Noord | € 543.000 | De ratio van de GGD bedraagt 1,9 dit is ruim voldoende." in text
+    assert text[slice(*row.cell_spans[-1])] == "€ 543.000" and text[row.start:row.end].endswith("voldoende.")
     # Phrases of two prose columns are two paragraphs, each in reading order.
     notes = ((300.0, 20.0, "tweede rechts"), (200.0, 10.0, "eerste links"), (300.0, 10.0, "eerste rechts"),
              (201.0, 20.0, "tweede links"))
