@@ -115,7 +115,8 @@ class FactStore:
         soft = filters.year if filters.year is not None and not years(question) else None
         if language != "en":
             q = QueryTerms.parse(question, topic_hint, soft_year=soft, drop=drop, context_hint=context_hint)
-            return _replace(q, places=places)
+            topic = tuple(dict.fromkeys(p for t in q.topic for p in split_compound(t, self._vocab)))
+            return _replace(q, places=places, topic=topic)
         # English: the Dutch glosses (search text beyond the question, budget vocabulary) are
         # the topic; English words count only when the documents use them too ("BUIG").
         own = tokens(question)
@@ -252,6 +253,21 @@ def _different_things(a: BudgetFact, b: BudgetFact) -> bool:
     one answers and the other is listed under it, rather than asking which is meant."""
     same = a.doc_id == b.doc_id and a.table_id and b.table_id
     return not same or (fold(a.row), fold(a.column)) != (fold(b.row), fold(b.column))
+
+
+def split_compound(word: str, vocabulary: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """A question word the facts never use, read as the compound of two words they do use
+    ("jeugdzorgbudget" -> jeugdzorg, budget; a linking s or e allowed: "investeringsbedrag"
+    -> investering, bedrag), the longest first part first; else the word itself. Dutch
+    writes compounds as one word, and a question may glue what a table keeps apart."""
+    if len(word) < 8 or word in vocabulary or not word.isalpha():
+        return (word,)
+    for i in range(len(word) - 4, 3, -1):
+        head, tail = word[:i], word[i:]
+        for first in (head, head[:-1] if head[-1] in "se" else None):
+            if first and len(first) >= 4 and first in vocabulary and tail in vocabulary:
+                return (first, tail)
+    return (word,)
 
 
 def _step(fact: BudgetFact) -> float:

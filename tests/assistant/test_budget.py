@@ -753,3 +753,13 @@ def test_a_row_s_description_finds_its_figure():
     assert ("note", "Doseerlichten tegen sluipverkeer") in store.facts[1].extra
     result = store.lookup("Hoeveel wordt in 2024 geïnvesteerd in doseerlichten tegen sluipverkeer?")
     assert result.found and result.facts[0].raw == "950", result.text
+
+
+def test_a_question_word_the_facts_never_use_is_read_as_their_compound():
+    from assistant.figures.store import split_compound
+
+    vocabulary = {"jeugdzorg", "budget", "investering", "bedrag", "sportpark"}
+    assert split_compound("jeugdzorgbudget", vocabulary) == ("jeugdzorg", "budget")
+    assert split_compound("investeringsbedrag", vocabulary) == ("investering", "bedrag")  # linking s
+    assert split_compound("sportpark", vocabulary) == ("sportpark",)  # a word they use
+    assert split_compound("overschrijding", vocabulary) == ("overschrijding",)  # no known parts
