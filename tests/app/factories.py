@@ -26,10 +26,13 @@ STARTED = threading.Event()
 
 class SlowUploadAssistant(FakeAssistant):
     def add_documents(self, paths, overrides=None, progress=None):  # noqa: ANN001
+        message = "Embedden: 3/10 fragmenten, 0/1 documenten, nog ~40 s"
+        if progress:  # reported before STARTED, so a test that waits for it sees the stage
+            progress(message, 0.3)
         STARTED.set()
         while not RELEASE.wait(0.02):
             if progress:  # a cancel surfaces here, as it does from the index's progress
-                progress("Embedden: 3/10 fragmenten, 0/1 documenten, nog ~40 s", 0.3)
+                progress(message, 0.3)
         return super().add_documents(paths, overrides, progress)
 
 

@@ -16,6 +16,7 @@ from corpus.facts import extract_facts
 from corpus.models import Document, DocumentMeta
 from corpus.numbers import format_dutch_number, parse_dutch_number
 from corpus.tables import find_tables
+from tests.builders import indicator_table
 
 
 def _store(docs: list[Document]) -> FactStore:
@@ -631,17 +632,7 @@ def test_all_rows_together_ask_for_the_total_row():
 def _indicator_store(rows: list[tuple[str, str, str]]) -> FactStore:
     """A fact store of one beleidsindicatoren table as a PDF reads it: rows are (label, the
     row's unit as its Eenheid column prints it, the cell with its year note)."""
-    from corpus.models import Table, TableRow
-
-    text, table_rows = "", []
-    for label, unit, cell in rows:
-        start = len(text) + len(label) + 3
-        text += f"{label} | {cell} |\n"
-        table_rows.append(TableRow((label,), (cell,), start - len(label) - 3, len(text) - 1, ((start, start + len(cell)),), unit=unit))
-    table = Table(
-        id="t", doc_id="ede-begroting-2024", caption="Beleidsindicatoren", section=(), columns=("Cijfer Ede (jaartal)",),
-        rows=tuple(table_rows), start=0, end=len(text), header_span=(0, 0), unit_text=None, multiplier=None,
-    )
+    text, table = indicator_table("ede-begroting-2024", rows, "Cijfer Ede (jaartal)")
     doc = _doc("ede-begroting-2024", text)
     return FactStore(extract_facts(doc, [table]), [table], {doc.id: doc.meta})
 

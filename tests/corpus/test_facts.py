@@ -9,6 +9,7 @@ from corpus.facts import UNIT_UNKNOWN, extract_facts, table_frame
 from corpus.models import Document, DocumentMeta
 from corpus.numbers import parse_dutch_number
 from corpus.tables import find_tables
+from tests.builders import indicator_table
 
 
 @pytest.fixture(scope="module")
@@ -189,18 +190,7 @@ def test_text_above_a_continued_table_is_no_header():
 
 def _indicator_facts(multiplier: int | None, rows: list[tuple[str, str, str]]):
     """Facts of a one-column indicator table built inline: rows are (label, unit, cell)."""
-    from corpus.models import Table, TableRow
-
-    text, table_rows = "", []
-    for label, unit, cell in rows:
-        start = len(text) + len(label) + 3
-        text += f"{label} | {cell} |\n"
-        table_rows.append(TableRow((label,), (cell,), start - len(label) - 3, len(text) - 1, ((start, start + len(cell)),), unit=unit))
-    table = Table(
-        id="t", doc_id="x", caption="Beleidsindicatoren", section=(), columns=("Cijfer Lindeveen",),
-        rows=tuple(table_rows), start=0, end=len(text), header_span=(0, 0),
-        unit_text="x € 1.000" if multiplier else None, multiplier=multiplier,
-    )
+    text, table = indicator_table("x", rows, "Cijfer Lindeveen", multiplier)
     doc = Document("x", "x.txt", text, DocumentMeta("t", "Lindeveen", 2025), "fp")
     return {f.row: f for f in extract_facts(doc, [table]) if f.table_id}
 
