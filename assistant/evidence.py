@@ -188,7 +188,13 @@ class Evidence:
         """The names a Dutch question gives (`proper_names`) that no loaded document prints
         and that are no loaded organization's: the question is about something else."""
         def known(name: str) -> bool:
-            return fold(name) in self._organizations or self.mentions(name, in_compounds=True)
+            if fold(name) in self._organizations:
+                return True
+            # A word no passage has is no name any passage prints: no need to read them all.
+            terms = self.tokenize(name)
+            if not terms or any(t not in self.stats.idf for t in terms):
+                return False
+            return len(terms) == 1 or self.mentions(name, in_compounds=True)
 
         # An adjective or genitive of a name is that name: "de Emmense begroting", "Wassenaars beleid".
         return [
