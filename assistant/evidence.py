@@ -192,9 +192,9 @@ class Evidence:
                 return True
             # A word no passage has is no name any passage prints: no need to read them all.
             terms = self.tokenize(name)
-            if not terms or any(t not in self.stats.idf for t in terms):
+            if any(t not in self.stats.idf for t in terms):
                 return False
-            return len(terms) == 1 or self.mentions(name, in_compounds=True)
+            return len(terms) <= 1 or self.mentions(name, in_compounds=True)
 
         # An adjective or genitive of a name is that name: "de Emmense begroting", "Wassenaars beleid".
         return [

@@ -174,6 +174,8 @@ def proper_names(question: str) -> list[str]:
         before = question[: m.start()].rstrip()
         if not before or before[-1] in ".?!:;\"'(“‘":
             continue
+        if fold(word) in STOPWORDS:
+            continue  # the article of a name ("De Paauw", "Den Haag") names nothing itself
         parts = word.split("-")
         capitalised = [p for p in parts if len(p) >= 2 and p[0].isupper()]
         names.extend([word] if len(capitalised) == len(parts) else capitalised)

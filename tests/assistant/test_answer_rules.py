@@ -308,3 +308,4 @@ def test_proper_names_of_a_dutch_question():
     assert proper_names("Welke bijdrage gaat naar de Omgevingsdienst West-Holland?") == ["Omgevingsdienst", "West-Holland"]
     assert proper_names("Hoe hoog is de OZB-opbrengst?") == ["OZB"]  # the name of a compound
     assert proper_names("Wat doet de gemeente. En de Raad?") == ["Raad"]  # "En" opens a sentence
+    assert proper_names("Wat kost het onderhoud van De Paauw?") == ["Paauw"]  # a name's article names nothing
