@@ -498,12 +498,6 @@ COUNT_NOUNS = frozenset(
     plaatsen fte medewerkers trajecten bezoekers leerlingen gemeenten indicatoren acties
     """.split()
 )
-# "Hoeveel procent van de inwoners …": the counted nouns after a share word name the base of
-# the percentage, not its subject (what the inwoners do or are is); an indicator table
-# names the subject ("Niet-sporters") and leaves the base to its definition.
-_SHARE_OF = re.compile(r"\b(?:procent|percentage|deel|aandeel|share|percent)\s+(?:van|of)\s+(?:de|het|alle|onze|the|all)?\s*(\w+)")
-
-
 # Covering costs by revenue is the kostendekkendheid the paragraaf lokale heffingen reports
 # per levy and tariff (BBV art. 10; Gemeentewet art. 229b): "welk deel van de kosten wordt
 # gedekt / terugverdiend" asks for it in the verbs of everyday Dutch.
@@ -537,8 +531,11 @@ def share_of(question: str) -> str | None:
 
 
 def percentage_base(question: str) -> set[str]:
-    """The counted noun a percentage is taken of ("procent van de inwoners" -> {"inwoners"})."""
-    return {w for w in _SHARE_OF.findall(fold(question)) if w in COUNT_NOUNS}
+    """The counted noun a percentage is taken of ("procent van de inwoners" -> {"inwoners"}):
+    the base of the percentage, not its subject (what the inwoners do or are is); an
+    indicator table names the subject ("Niet-sporters") and leaves the base to its definition."""
+    base = [w for w in (share_of(question) or "").split() if w not in ("de", "het", "alle", "onze", "the", "all")]
+    return {base[0]} if base and base[0] in COUNT_NOUNS else set()
 
 
 # An amount is asked for (not merely money mentioned): "Hoeveel is er begroot voor …",
