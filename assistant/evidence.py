@@ -47,6 +47,10 @@ class Search:
     sentence_scores: Any = None
 
 
+# A question lists a few names; a text full of capitalised words is not looked up word by word.
+MAX_NAMES_CHECKED = 12
+
+
 class Evidence:
     """The index seen from the question side (one per loaded assistant)."""
 
@@ -197,10 +201,8 @@ class Evidence:
             return len(terms) <= 1 or self.mentions(name, in_compounds=True)
 
         # An adjective or genitive of a name is that name: "de Emmense begroting", "Wassenaars beleid".
-        return [
-            n for n in dict.fromkeys(proper_names(question))
-            if not known(n) and not any(n.endswith(end) and known(n[: -len(end)]) for end in ("se", "s", "er"))
-        ]
+        names = list(dict.fromkeys(proper_names(question)))[:MAX_NAMES_CHECKED]
+        return [n for n in names if not known(n) and not any(n.endswith(end) and known(n[: -len(end)]) for end in ("se", "s", "er"))]
 
     def mentions(self, name: str, in_compounds: bool = False) -> bool:
         """True when some indexed passage (or its section title) names `name` as a word

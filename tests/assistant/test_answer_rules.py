@@ -309,3 +309,15 @@ def test_proper_names_of_a_dutch_question():
     assert proper_names("Hoe hoog is de OZB-opbrengst?") == ["OZB"]  # the name of a compound
     assert proper_names("Wat doet de gemeente. En de Raad?") == ["Raad"]  # "En" opens a sentence
     assert proper_names("Wat kost het onderhoud van De Paauw?") == ["Paauw"]  # a name's article names nothing
+
+
+def test_only_the_first_names_of_a_question_are_looked_up(small_assistant):
+    from assistant.evidence import MAX_NAMES_CHECKED
+
+    doc = "Programmabegroting 2024 gemeente Zwolle\nZwolle werkt samen met Kampen aan de riolering.\n"
+    assistant = small_assistant({"zwolle-begroting-2024.txt": doc})
+    many = " en ".join(["Kampen"] * MAX_NAMES_CHECKED)
+    # Repeated names count once: the unknown name after them is still looked up.
+    assert assistant.evidence.absent_names(f"Wat doet de gemeente met {many} en Twente?") == ["Twente"]
+    distinct = " en ".join(f"Naam{chr(65 + i)}" for i in range(MAX_NAMES_CHECKED))
+    assert len(assistant.evidence.absent_names(f"Wat doet de gemeente met {distinct} en Twente?")) == MAX_NAMES_CHECKED
