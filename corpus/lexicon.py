@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
 from corpus.text import fold
@@ -87,6 +88,21 @@ def _undouble(stem: str) -> str:
     if len(stem) >= 4 and stem[-1] not in _VOWELS and stem[-2] == stem[-3] and stem[-2] in "aeou":
         stem = stem[:-2] + stem[-1]
     return stem
+
+
+def compound_parts(word: str, known: Container[str], shortest: int = 4, links: str = "se") -> tuple[str, str] | None:
+    """(first, last) when `word` is two known words glued, as Dutch writes compounds
+    ("jongerenaanpak" = jongeren + aanpak), with a linking letter of `links` after the first
+    ("investeringsbedrag" = investering + s + bedrag); both glued parts at least `shortest`
+    letters, the longest first part tried first. None when it is not."""
+    for i in range(len(word) - shortest, shortest - 1, -1):
+        head, tail = word[:i], word[i:]
+        if tail in known:
+            if head in known:
+                return head, tail
+            if head[-1] in links and head[:-1] in known:
+                return head[:-1], tail
+    return None
 
 
 def stem(word: str) -> str:
@@ -316,7 +332,8 @@ def position(text: str) -> str | None:
 
 # A part of an amount is asked ("welk deel van de investeringen", "hoeveel daarvan"); a
 # sentence states one with "waarvan" after the whole (corpus.facts, extra "part").
-PART_ASKED = re.compile(r"\bwelk (?:deel|gedeelte)\b|\bhoeveel (?:\w+ )?(?:daarvan|hiervan)\b|\bwhich part\b|\bhow much of (?:it|that|this)\b")
+_SHARE_WORDS = r"\bwelk (?:deel|gedeelte)\b|\bwhich part\b"
+PART_ASKED = re.compile(_SHARE_WORDS + r"|\bhoeveel (?:\w+ )?(?:daarvan|hiervan)\b|\bhow much of (?:it|that|this)\b")
 
 # The total of all rows is asked, in whichever words ("de totale lasten", "alle programma's
 # samen", "opgeteld", "bij elkaar", "gezamenlijk"): a cue for a total row or Totaal column.
@@ -335,7 +352,8 @@ _MONEY_WORD = re.compile(r"\bkost(?:en|te|ten)?\b|\bbedrag\w*|\bgeld\b|\beuros?\
 
 
 # A share of something asked ("welk deel van de kosten wordt gedekt"): an amount or a percentage.
-_SHARE = re.compile(r"\bwelk (?:deel|gedeelte)\b|\bwelk aandeel\b|\bwhat share\b|\bwhich part\b")
+# (The words of a part asked, PART_ASKED, ask a share too.)
+_SHARE = re.compile(_SHARE_WORDS + r"|\bwelk aandeel\b|\bwhat share\b")
 
 
 def money_named(question: str) -> bool:

@@ -18,7 +18,7 @@ from assistant.figures.present import NOT_FOUND_TEXT, BudgetResult, describe_sou
 from assistant.figures.scoring import fact_phase_source, fact_years, fits_constraints, kind_fits, score_fact, _fact_years
 from assistant.figures.terms import QueryTerms, gloss_budget_english, tokens
 from assistant.models import Filters
-from corpus.lexicon import flows, phases, words, years
+from corpus.lexicon import compound_parts, flows, phases, words, years
 from corpus.models import BudgetFact, DocumentMeta, Table
 from corpus.text import fold
 
@@ -110,7 +110,8 @@ class FactStore:
             drop.add(filters.municipality)
         drop |= {w for n in drop for w in words(n)}
         # The organization asked about: a column or row that names it is its figure.
-        named = {n for n in self._names if re.search(rf"\b{re.escape(n)}\b", fold(question))}
+        folded = fold(question)
+        named = {n for n in self._names if re.search(rf"\b{re.escape(n)}\b", folded)}
         places = frozenset(w for n in named | ({fold(filters.municipality)} if filters.municipality else set()) for w in words(n))
         soft = filters.year if filters.year is not None and not years(question) else None
         if language != "en":
@@ -262,12 +263,7 @@ def split_compound(word: str, vocabulary: set[str] | frozenset[str]) -> tuple[st
     writes compounds as one word, and a question may glue what a table keeps apart."""
     if len(word) < 8 or word in vocabulary or not word.isalpha():
         return (word,)
-    for i in range(len(word) - 4, 3, -1):
-        head, tail = word[:i], word[i:]
-        for first in (head, head[:-1] if head[-1] in "se" else None):
-            if first and len(first) >= 4 and first in vocabulary and tail in vocabulary:
-                return (first, tail)
-    return (word,)
+    return compound_parts(word, vocabulary) or (word,)
 
 
 def _step(fact: BudgetFact) -> float:

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from corpus.lexicon import (
-    AMOUNT_CHANGE, NEGATION, PART_ASKED, REALISED, REFERENCE, STOCK, TOTAL_ASKED, content_words, flows, money_named,
-    cost_coverage, percentage_base, phases, position, share_of,
-    ratio_asked, sides, stem, years,
+    AMOUNT_CHANGE, NEGATION, PART_ASKED, REALISED, REFERENCE, STOCK, TOTAL_ASKED, compound_parts, content_words,
+    cost_coverage, flows, money_named, percentage_base, phases, position, ratio_asked, share_of, sides, stem, years,
 )
 from corpus.text import fold
 
@@ -46,11 +45,7 @@ _WEAK = {"budget", "geld", "middelen", "kosten", "post", "programma", "begroting
 
 def _compound(word: str, parts: set[str]) -> bool:
     """word is two known parts glued ("jongerenaanpak" = "jongeren" + "aanpak"; a linking s allowed)."""
-    for i in range(3, len(word) - 2):
-        head, tail = word[:i], word[i:]
-        if tail in parts and (head in parts or (head.endswith("s") and head[:-1] in parts)):
-            return True
-    return False
+    return compound_parts(word, parts, shortest=3, links="s") is not None
 
 
 def token_match(q: str, candidates: Sequence[str]) -> float:
