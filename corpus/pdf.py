@@ -240,10 +240,10 @@ NOTE_COLUMN_TOLERANCE = 12.0
 
 
 def note_paragraphs(notes: Sequence[tuple[float, float, str]]) -> list[str]:
-    """The prose columns of a table region as paragraphs, left column first: a description
-    column wrapped over many lines reads as its sentences, not interleaved with its
-    neighbours ("De ratio weerstandsvermogen van de Gr KDB bedraagt 1,89 dit is ruim" /
-    "voldoende."). notes: (x0, top, text) phrases (`GridTable.notes`)."""
+    """Prose phrases of a table as paragraphs, left column first: a description column
+    wrapped over many lines reads as its sentences, not interleaved with its neighbours ("De
+    ratio weerstandsvermogen van de Gr KDB bedraagt 1,89 dit is ruim" / "voldoende.").
+    notes: (x0, top, text) phrases (`GridRow.notes`, `GridTable.notes`)."""
     columns: list[tuple[float, list[tuple[float, str]]]] = []
     for x0, top, text in sorted(notes):
         for cx, items in columns:
@@ -286,7 +286,7 @@ def _page_items(page, lines: list[Line], stats: ExtractStats):
         used.update(inside)
         below = [ln for ln in lines if ln.top >= bottom and ln.top - bottom < 20]
         items.append((top, "table", (grid, caption, below[0].text if below else "")))
-        # The table's prose columns follow it as text, one paragraph per column.
+        # The table's prose that describes no row follows it as text, a paragraph per column.
         for k, paragraph in enumerate(note_paragraphs(grid.notes)):
             items.append((bottom + 0.001 * (k + 1), "line", paragraph))
     for i, ln in enumerate(lines):

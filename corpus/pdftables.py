@@ -59,8 +59,9 @@ class GridTable:
     rows: tuple[GridRow, ...]
     header_lines: tuple[str, ...]  # header text left of the value columns ("Programma", unit lines)
     bbox: tuple[float, float, float, float]
-    # Text of the value area that is no cell: the prose columns of a table of descriptions
-    # (verbonden partijen, risks), as (x0, top, text) phrases. The reader keeps it as text.
+    # Prose of the table that describes no row (above its first row, or beside a label line
+    # of its own), as (x0, top, text) phrases; what describes a row is in `GridRow.notes`.
+    # The reader keeps it as text after the table.
     notes: tuple[tuple[float, float, str], ...] = ()
 
 

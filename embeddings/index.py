@@ -489,15 +489,17 @@ def _read_current(index_dir: Path) -> tuple[_Stored | None, IndexProblem | None]
     return None, problem
 
 
-def _stored_text_vectors(stored: _Stored | None, doc_ids: set[str], model: str) -> dict[str, np.ndarray]:
+def _stored_text_vectors(
+    stored: _Stored | None, units: Sequence[tuple[int, int, int]], doc_ids: set[str], model: str
+) -> dict[str, np.ndarray]:
     """The vectors the stored index holds for the texts it embedded of these documents, by
-    text (`sentence_text` of each sentence unit; `passage_text` of each chunk when chunks
-    were embedded whole). Empty when the stored vectors are another model's."""
+    text (`sentence_text` of each of its sentence `units`; `passage_text` of each chunk when
+    chunks were embedded whole). Empty when the stored vectors are another model's."""
     if stored is None or not doc_ids or stored.meta.get("embedding_model") != model:
         return {}
     known: dict[str, np.ndarray] = {}
     sentence_vecs = ann.flat_view(stored.sentence_index)
-    for row, (pos, start, end) in enumerate(stored.units or sentence_units(stored.chunks)):
+    for row, (pos, start, end) in enumerate(units):
         chunk = stored.chunks[pos]
         if chunk.doc_id in doc_ids:
             known.setdefault(sentence_text(chunk, start, end), np.array(sentence_vecs[row]))
@@ -998,7 +1000,8 @@ class HybridIndex:
         plans = {d.id: embedding_plan(new_chunks[d.id], chunk_vectors) for d in todo}
         # A text the stored version of a changed document already embedded keeps its vector:
         # a corrected PDF, or a better reader of the same PDF, re-embeds what changed only.
-        known = _stored_text_vectors(stored, {d.id for d in todo} - set(damaged), embedder.name)
+        stored_units = stored.units or sentence_units(stored.chunks) if stored is not None else []
+        known = _stored_text_vectors(stored, stored_units, {d.id for d in todo} - set(damaged), embedder.name)
         missing = {d.id: [r for r, t in enumerate(plans[d.id].texts) if t not in known] for d in todo}
         if warn_seconds is not None:
             for doc in todo:
@@ -1053,7 +1056,6 @@ class HybridIndex:
         report(ProgressEvent("schrijven", message="Index wegschrijven ..."))
         stored_vecs = stored_sent_vecs = None
         stored_sent_by_doc: dict[str, list[int]] = {}
-        stored_units = stored.units or sentence_units(stored.chunks) if stored is not None else []
         if stored is not None and reusable:
             stored_vecs = ann.flat_view(stored.faiss_index)
             stored_sent_vecs = ann.flat_view(stored.sentence_index)
