@@ -8,6 +8,10 @@ ABBREVIATIONS: common abbreviations of Dutch municipal social-domain documents �
 EN_NL: English words and phrases (lower case) → Dutch search terms appended to the search text,
     so that English questions find Dutch passages through BM25 as well as through the
     (multilingual) embedder.
+DEFINED_BY: the financial norms every Dutch budget reports, each with the parts of its legal
+    definition (BBV art. 11 and the Commissie BBV's notitie on the kengetallen; Wet fido art. 2
+    and 3): a question that describes a norm by its definition ("de schuld afgezet tegen de
+    inkomsten") is searched with the norm's name too (`assistant.understanding.defined_terms`).
 ENGLISH_MARKERS / DUTCH_MARKERS: function words used to tell the two languages apart; words
     that exist in both languages ("in", "is", "of", "over") are in neither list.
 """
@@ -80,6 +84,41 @@ ABBREVIATIONS: dict[str, str] = {
     "PGA": "persoonsgerichte aanpak",
     "JIT": "Jeugd Interventie Team",
 }
+
+# Each norm: its name, then groups of word patterns (regular expressions over the lower-case
+# question); every group must match, and every word a group matches is the definition's (it
+# is read as the norm, `assistant.understanding.plan.Described`). A kengetal is a ratio: its
+# definition names what is measured, what it is measured against, and that one is related to
+# the other (_RELATED: "afgezet tegen", "als aandeel van", "welk percentage"), so "inwoners met
+# schulden en een laag inkomen" is no schuldquote. A Wet fido limit names the kind of debt and
+# that it is a limit. Sources: docs/DOMAIN.md, "Norms by their definition".
+_RELATED = (
+    r"\bten opzichte van\b|\btegenover\b|\bvergeleken met\b|\bin vergelijking met\b|\bafgezet tegen\b"
+    r"|\bin verhouding tot\b|\bverhoud\w*|\b(?:als )?(?:aandeel|deel|percentage) van\b|\bgedeeld door\b"
+    r"|\bprocent\b|\bpercentage\b"
+)
+_TOTAL_INCOME = r"(?:tota\w* )?(?:inkomsten|baten)\b"
+_LIMIT = r"maxim\w*|\bgrens\w*|\blimiet\w*|\bnorm\b|\bmag\b|\bmogen\b|toegestaan|overschr\w*"
+DEFINED_BY: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # "de netto schuld als aandeel van de inkomsten"
+    ("netto schuldquote", (r"(?:netto )?\bschuld(?:en|enlast|positie)?\b", rf"{_TOTAL_INCOME}|eigen middelen", _RELATED)),
+    # "het eigen vermogen als aandeel van het totale vermogen"
+    ("solvabiliteitsratio", (r"eigen vermogen", r"tota\w* vermogen|balanstotaal|vreemd vermogen|bezittingen", _RELATED)),
+    # "de structurele baten minus de structurele lasten als aandeel van de totale baten"
+    ("structurele exploitatieruimte", (r"structure\w* (?:baten|inkomsten|lasten|uitgaven|ruimte)", _TOTAL_INCOME, _RELATED)),
+    # "de waarde van de bouwgronden in exploitatie als aandeel van de totale baten"
+    ("grondexploitatie", (r"bouwgrond\w*(?: in exploitatie)?", _TOTAL_INCOME, _RELATED)),
+    # "de woonlasten van een meerpersoonshuishouden ten opzichte van het landelijk gemiddelde"
+    ("belastingcapaciteit", (
+        r"woonlasten|lokale lasten|gemeentelijke (?:belastingen|lasten)|belastingdruk",
+        r"(?:het )?landelijk\w* gemiddeld\w*|gemiddelde (?:nederlandse )?gemeente|rest van (?:het land|nederland)",
+        _RELATED,
+    )),
+    # Wet fido art. 3: the netto vlottende schuld (shorter than a year) is at most the kasgeldlimiet
+    ("kasgeldlimiet", (r"kortlopend\w*|\bkort geld|vlottend\w*|korte termijn", r"\bnetto\b|\blenen\b|lening\w*|schuld\w*|financier\w*|geld\b", _LIMIT)),
+    # Wet fido art. 2: redemptions and interest revisions of the vaste schuld, at most 20%
+    ("renterisiconorm", (r"langlopend\w*|vaste schuld|lange termijn|herfinancier\w*|renteherziening\w*|aflossing\w*", r"rente\w*|herfinancier\w*", _LIMIT)),
+)
 
 # English → Dutch. Keys are lower case; multi-word keys are matched before single words.
 EN_NL: dict[str, str] = {

@@ -35,12 +35,12 @@ def answer_from_facts(
     """The figure answer; an abstention saying why when the budget line exists but not for the
     asked year or flow; None when no fact fits (the caller decides what then)."""
     result = facts.lookup(
-        plan.resolved_question,
+        plan.norm_reading(plan.resolved_question),
         scope,
-        topic_hint=plan.topic,
+        topic_hint=plan.norm_reading(plan.topic),
         context_hint=plan.search_text,
         language=plan.language,
-        own_question=question,
+        own_question=plan.norm_reading(question),
         meaning=meaning,
     )
     if not result.found:

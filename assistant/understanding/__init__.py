@@ -20,8 +20,8 @@ from typing import Sequence
 from assistant.models import Filters
 from assistant.understanding.corpus_info import CorpusInfo, Gazetteer, _default_gazetteer, find_defined_abbreviations
 from assistant.understanding.followup import _Turn, _base_year, _is_followup, _new_turn, _resolve_followup
-from assistant.understanding.plan import QueryPlan
-from assistant.understanding.search_text import expand_abbreviations, gloss_english, merged_abbreviations
+from assistant.understanding.plan import QueryPlan, read_norms
+from assistant.understanding.search_text import described_norms, expand_abbreviations, gloss_english, merged_abbreviations
 from assistant.understanding.slots import _analyse, detect_language, extract_topic, named_as_partner
 from corpus.lexicon import asked, taakvelden_named
 
@@ -78,6 +78,10 @@ def understand(
         search = f"{search} {' '.join(named)}"  # "taakveld 7.2": rows may carry only the name
     if turn.context and turn.context.lower() not in turn.resolved.lower():
         search = f"{search} {turn.context}"
+    norms = described_norms(turn.resolved)
+    reading = read_norms(turn.resolved, norms)
+    if norms:
+        search = f"{search} {' '.join(n.name for n in norms)}"  # a kengetal described, not named
     if turn.language == "en":
         terms = gloss_english(turn.resolved)
         if terms:
@@ -94,5 +98,7 @@ def understand(
         is_followup=turn.is_followup,
         compare_all=compare,
         unknown_is_partner=bool(turn.unknown) and named_as_partner(turn.resolved, turn.unknown),
-        asked=asked(turn.resolved),
+        # A norm described asks for its value: a kengetal or a limit is a number a table holds.
+        asked=replace(asked(reading), value=True) if norms else asked(reading),
+        norms=norms,
     )

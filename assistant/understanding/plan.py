@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.models import Filters
@@ -31,6 +32,8 @@ class QueryPlan:
     unknown_is_partner: the unknown municipality is named as a partner ("de ontvlechting met
         Voorschoten"), not as the organization the question is about.
     asked: what kind of answer the resolved question asks for (money, an amount, a quantity).
+    norms: the financial norms the question describes by their definition without naming
+        them (`Described`); `norm_reading` reads a text of the question as naming them.
     """
 
     question: str
@@ -45,3 +48,36 @@ class QueryPlan:
     compare_all: bool = False
     unknown_is_partner: bool = False
     asked: Asked = Asked(money=False, amount=False, quantity=False)
+    norms: tuple["Described", ...] = ()
+
+    def norm_reading(self, text: str) -> str:
+        """`text` with each described norm named instead of its definition's words."""
+        return read_norms(text, self.norms)
+
+
+def read_norms(text: str, norms: tuple["Described", ...]) -> str:
+    """`text` with each of `norms` named instead of its definition's words."""
+    for norm in norms:
+        text = norm.read(text)
+    return text
+
+
+@dataclass(frozen=True)
+class Described:
+    """A norm a question describes: its name and the words of the question that are its
+    definition, in the order of the definition ("schuld", "inkomsten"), each once."""
+
+    name: str
+    parts: tuple[str, ...]
+
+    def read(self, text: str) -> str:
+        """The first part replaced by the name, every other part left out: "de schuld afgezet
+        tegen de inkomsten" → "de netto schuldquote"; the definition's
+        words are no subject or flow of their own."""
+        for i, part in enumerate(self.parts):
+            word = rf"(?<!\w){re.escape(part)}(?!\w)"
+            if i == 0:
+                text = re.sub(word, self.name, text, count=1, flags=re.I)
+            else:  # with its article: "afgezet tegen de totale inkomsten" leaves nothing
+                text = re.sub(rf"(?:\b(?:de|het|een)\s+)?{word}", "", text, flags=re.I)
+        return re.sub(r"\s+([?.,!])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.glossary import ABBREVIATIONS, COMMON_LOWERCASE_WORDS, DUTCH_MARKERS, EN_NL, ENGLISH_MARKERS
+from assistant.glossary import ABBREVIATIONS, COMMON_LOWERCASE_WORDS, DEFINED_BY, DUTCH_MARKERS, EN_NL, ENGLISH_MARKERS
 from assistant.understanding.corpus_info import CorpusInfo
+from assistant.understanding.plan import Described
 
 # --------------------------------------------------------------------------- search text
 
@@ -89,3 +90,22 @@ def gloss_english(text: str) -> list[str]:
             if term not in terms:
                 terms.append(term)
     return terms
+
+
+@lru_cache(maxsize=1)
+def _definitions() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    return tuple((name, tuple(re.compile(g) for g in groups)) for name, groups in DEFINED_BY)
+
+
+def described_norms(text: str) -> tuple[Described, ...]:
+    """The financial norms `text` describes by their definition without naming them
+    ("de schuld afgezet tegen de inkomsten" → netto schuldquote; glossary.DEFINED_BY)."""
+    low = text.lower()
+    found = []
+    for name, groups in _definitions():
+        if name in low:
+            continue
+        matches = [[m.group(0) for m in g.finditer(low)] for g in groups]
+        if all(matches):
+            found.append(Described(name, tuple(dict.fromkeys(w for group in matches for w in group))))
+    return tuple(found)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 ZWOLLE = (
     "Programmabegroting 2024 gemeente Zwolle\n"
     "Programma Wonen\n"
@@ -321,3 +323,39 @@ def test_only_the_first_names_of_a_question_are_looked_up(small_assistant):
     assert assistant.evidence.absent_names(f"Wat doet de gemeente met {many} en Twente?") == ["Twente"]
     distinct = " en ".join(f"Naam{chr(65 + i)}" for i in range(MAX_NAMES_CHECKED))
     assert len(assistant.evidence.absent_names(f"Wat doet de gemeente met {distinct} en Twente?")) == MAX_NAMES_CHECKED
+
+
+LEIDERDORP = (
+    "Programmabegroting 2024 gemeente Leiderdorp\n"
+    "Paragraaf weerstandsvermogen en risicobeheersing\n"
+    "Financiële kengetallen\n"
+    "Kengetal | Rekening 2022 | Begroting 2024 |\n"
+    "Netto schuldquote | 42% | 55% |\n"
+    "Solvabiliteitsratio | 31% | 28% |\n"
+    "Structurele exploitatieruimte | 1,2% | 0,8% |\n"
+    "Belastingcapaciteit | 98% | 101% |\n"
+    "Paragraaf financiering\n"
+    "Renterisico (bedragen x € 1.000)\n"
+    "Omschrijving | 2024 |\n"
+    "Kasgeldlimiet | 6.100 |\n"
+    "Renterisiconorm | 14.300 |\n"
+    "Langlopende schulden | 38.000 |\n"
+    "Totale baten | 72.000 |\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question, raw",
+    [
+        # The BBV defines each kengetal as one quantity measured against another, and the Wet
+        # fido its limits by the kind of debt: a question may describe the norm instead of naming it.
+        ("Hoe groot is de schuldenlast in verhouding tot de baten in de begroting 2024?", "55%"),
+        ("Hoe verhoudt het eigen vermogen zich in 2024 tot het totale vermogen?", "28%"),
+        ("Hoe liggen de woonlasten in 2024 tegenover het landelijk gemiddelde?", "101%"),
+        ("Wat is in 2024 het maximum van de netto vlottende schuld?", "6.100"),
+    ],
+)
+def test_a_norm_described_by_its_definition_is_answered_with_the_norm(small_assistant, question, raw):
+    answer = small_assistant({"leiderdorp-begroting-2024.txt": LEIDERDORP}).ask(question)
+    assert not answer.abstained, answer.text
+    assert answer.facts and answer.facts[0].raw == raw, answer.text

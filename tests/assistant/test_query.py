@@ -345,6 +345,36 @@ def test_dutch_question_not_glossed():
     assert gloss_english("budget") and ask("Wat is het budget?").search_text == "Wat is het budget?"
 
 
+@pytest.mark.parametrize(
+    "question, norm, reading",
+    [
+        ("Hoe groot is de schuldenlast afgezet tegen de totale baten?", "netto schuldquote", "Hoe groot is de netto schuldquote?"),
+        ("Welk percentage van het totale vermogen is eigen vermogen?", "solvabiliteitsratio", "Welk is solvabiliteitsratio?"),
+        ("Hoeveel mag de netto vlottende schuld maximaal bedragen?", "kasgeldlimiet", "Hoeveel kasgeldlimiet bedragen?"),
+    ],
+)
+def test_a_norm_described_by_its_definition_is_read_as_the_norm(question, norm, reading):
+    plan = ask(question)
+    assert [n.name for n in plan.norms] == [norm]
+    assert plan.norm_reading(plan.resolved_question) == reading
+    assert plan.search_text.endswith(norm) and plan.asked.value
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wat is de netto schuldquote in 2024?",  # named, not described
+        "Hoeveel inwoners met schulden hebben weinig inkomsten?",  # no ratio: nothing related
+        "Hoeveel huishoudens met schulden ontvangen een uitkering?",
+        "Wat zijn de woonlasten van een meerpersoonshuishouden?",  # no average to compare with
+        "Hoeveel kortlopende leningen zijn er verstrekt?",  # no limit
+    ],
+)
+def test_no_norm_is_read_into_a_question_that_does_not_define_one(question):
+    plan = ask(question)
+    assert plan.norms == () and plan.norm_reading(plan.resolved_question) == plan.resolved_question
+
+
 # ------------------------------------------------------------------ compare_all
 
 
