@@ -108,12 +108,9 @@ DEFINED_BY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("structurele exploitatieruimte", (r"structure\w* (?:baten|inkomsten|lasten|uitgaven|ruimte)", _TOTAL_INCOME, _RELATED)),
     # "de waarde van de bouwgronden in exploitatie als aandeel van de totale baten"
     ("grondexploitatie", (r"bouwgrond\w*(?: in exploitatie)?", _TOTAL_INCOME, _RELATED)),
-    # "de woonlasten van een meerpersoonshuishouden ten opzichte van het landelijk gemiddelde"
-    ("belastingcapaciteit", (
-        r"woonlasten|lokale lasten|gemeentelijke (?:belastingen|lasten)|belastingdruk",
-        r"(?:het )?landelijk\w* gemiddeld\w*|gemiddelde (?:nederlandse )?gemeente|rest van (?:het land|nederland)",
-        _RELATED,
-    )),
+    # Not the belastingcapaciteit ("de woonlasten ten opzichte van het landelijk gemiddelde"):
+    # the paragraaf lokale heffingen (BBV art. 10) compares the same woonlasten with the
+    # national average in euros, so that description asks for amounts as often as for the kengetal.
     # Wet fido art. 3: the netto vlottende schuld (shorter than a year) is at most the kasgeldlimiet
     ("kasgeldlimiet", (r"kortlopend\w*|\bkort geld|vlottend\w*|korte termijn", r"\bnetto\b|\blenen\b|lening\w*|schuld\w*|financier\w*|geld\b", _LIMIT)),
     # Wet fido art. 2: redemptions and interest revisions of the vaste schuld, at most 20%

@@ -351,7 +351,7 @@ LEIDERDORP = (
         # fido its limits by the kind of debt: a question may describe the norm instead of naming it.
         ("Hoe groot is de schuldenlast in verhouding tot de baten in de begroting 2024?", "55%"),
         ("Hoe verhoudt het eigen vermogen zich in 2024 tot het totale vermogen?", "28%"),
-        ("Hoe liggen de woonlasten in 2024 tegenover het landelijk gemiddelde?", "101%"),
+        ("Hoe groot zijn de structurele baten min de structurele lasten als aandeel van de totale baten in 2024?", "0,8%"),
         ("Wat is in 2024 het maximum van de netto vlottende schuld?", "6.100"),
     ],
 )

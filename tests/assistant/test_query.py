@@ -366,7 +366,9 @@ def test_a_norm_described_by_its_definition_is_read_as_the_norm(question, norm, 
         "Wat is de netto schuldquote in 2024?",  # named, not described
         "Hoeveel inwoners met schulden hebben weinig inkomsten?",  # no ratio: nothing related
         "Hoeveel huishoudens met schulden ontvangen een uitkering?",
-        "Wat zijn de woonlasten van een meerpersoonshuishouden?",  # no average to compare with
+        "Wat zijn de woonlasten van een meerpersoonshuishouden?",
+        # The paragraaf lokale heffingen compares the woonlasten with the average in euros.
+        "Hoeveel euro meer betaalt een huishouden aan woonlasten ten opzichte van het landelijk gemiddelde?",
         "Hoeveel kortlopende leningen zijn er verstrekt?",  # no limit
     ],
 )
