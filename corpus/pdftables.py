@@ -210,8 +210,15 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
                 else:
                     notes.extend(prose)
                 continue
-            notes.extend(described)
+            # A wrapped line of a row's cells or label: its text over the value columns (the
+            # description's next line) describes that row too. (A heading's, or a header
+            # band's, does not: "Baten Lasten Saldo" over a group.)
+            wrapped = described + tuple((p.x0, p.top, p.text) for p in values if not is_placeholder(p.text))
             if ruled_labels and within_row_cells(ln, ruled_labels):
+                if rows and not pending and ln.top > rows[-1].top:
+                    rows[-1] = replace(rows[-1], notes=rows[-1].notes + wrapped)
+                else:
+                    notes.extend(described)
                 continue
             nxt = body[li + 1] if li + 1 < len(body) else None
             gap_before = ln.top - rows[-1].bottom if rows else None
@@ -229,14 +236,20 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
                 # The tail of a label that wrapped below its row's figures.
                 last = rows[-1]
                 label = last.label[:-1] + (last.label[-1] + " " + _text(labels),)
-                rows[-1] = GridRow(label, last.cells, last.top, ln.bottom, last.is_total, last.unit, last.notes)
+                rows[-1] = GridRow(label, last.cells, last.top, ln.bottom, last.is_total, last.unit, last.notes + wrapped)
                 continue
+            notes.extend(described)
             pending.append(ln)
             continue
         cells = [""] * len(cols)
         for p in values:
             i = _column_of(p, cols, by)
             if i is None:
+                if not p.is_value and not is_placeholder(p.text):
+                    # Text beside the figures in no column of figures: the first line of
+                    # the row's description ("Specificatie werkzaamheden"), whose later
+                    # lines are prose below the row.
+                    described += ((p.x0, p.top, p.text),)
                 continue
             if cells[i]:
                 collisions += 1

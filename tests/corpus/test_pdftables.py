@@ -470,3 +470,25 @@ def test_a_row_s_unit_is_written_on_its_line_and_its_cells_stay_exact() -> None:
     assert "Indicator A (Fte per 1.000 inwoners) | 10 |" in text and "Indicator B (%) | 11 |" in text
     row = table.rows[0]
     assert row.label == ("Indicator A",) and text[slice(*row.cell_spans[0])] == "10"
+
+
+def test_a_description_column_right_of_the_figures_keeps_every_line_with_its_row() -> None:
+    # "Specificatie werkzaamheden" beside the budgets per kapitaalgoed: each description starts
+    # on its row's line of figures and wraps below it, also beside a wrapped row label.
+    lines = (
+        words_at(100, (50, "Kapitaalgoed"), (250, "2024"), (300, "2025"), (330, "Specificatie"))
+        + row(115, "Riolering", "1.548", "1.517", xs=(280, 330)) + tight(115, 340, "Reparaties, verhelpen storingen,")
+        + tight(125, 340, "reiniging en inspecties")
+        + row(140, "Civieltechnische", "124", "204", xs=(280, 330)) + tight(140, 340, "Reinigingen, schilderen,")
+        + words_at(150, (50, "kunstwerken")) + tight(150, 340, "herstel en inspecties")
+        + row(165, "Wegmeubilair", "118", "125", xs=(280, 330)) + tight(165, 340, "Reinigen en vervangen")
+    )
+    table = read_table(make_lines(lines))
+    assert table is not None
+    from corpus.pdf import note_paragraphs
+
+    assert [(r.label, r.cells, note_paragraphs(r.notes)) for r in table.rows] == [
+        (("Riolering",), ("1.548", "1.517"), ["Reparaties, verhelpen storingen, reiniging en inspecties"]),
+        (("Civieltechnische kunstwerken",), ("124", "204"), ["Reinigingen, schilderen, herstel en inspecties"]),
+        (("Wegmeubilair",), ("118", "125"), ["Reinigen en vervangen"]),
+    ]
