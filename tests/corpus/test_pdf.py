@@ -279,3 +279,28 @@ def test_ruled_table_reads_merged_header_cells_and_leaves_hidden_text_out(tmp_pa
         ("Solvabiliteitsratio", "Bedrag x kans"): "117",
     }
     assert "9.999" not in doc.text
+
+
+def test_a_ruled_table_of_prose_is_read_row_by_row_with_every_sentence(tmp_path: Path) -> None:
+    # A beheerplan overview: a few quantities beside "Toelichting" cells of several lines. A
+    # grid of figures would keep the quantities and lose the sentences.
+    prose = (
+        ("Oppervlaktewater", "Kademuren 1.051 m'", "Er wordt ingezet op het in stand houden van de waterbouwkundige "
+         "kunstwerken en het op diepte houden van de watergangen in de hele gemeente."),
+        ("Riolering", "Riool: circa 165 km'", "Voor de riolering is het uitgangspunt om een goed functionerend en "
+         "duurzaam rioolstelsel in stand te houden, met gemalen die op afstand worden bewaakt."),
+    )
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=9)
+    pdf.set_xy(20, 30)
+    with pdf.table(col_widths=(35, 35, 100), text_align="LEFT") as table:
+        for row in (("Beheerplan", "Areaal", "Toelichting"), *prose):
+            cells = table.row()
+            for text in row:
+                cells.cell(text)
+    pdf.output(str(tmp_path / "beheerplannen.pdf"))
+    doc, _ = _document(tmp_path / "beheerplannen.pdf")
+    text = " ".join(doc.text.split())
+    for label, quantity, sentence in prose:
+        assert f"{label} | {quantity} | {sentence}" in text
