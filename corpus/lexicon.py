@@ -340,6 +340,13 @@ PART_ASKED = re.compile(_SHARE_WORDS + r"|\bhoeveel (?:\w+ )?(?:daarvan|hiervan)
 TOTAL_ASKED = re.compile(
     r"\btota(?:a)?le?\b|\bsamen\b|\bopgeteld\b|\bbij elkaar\b|\bgezamenlijke?\b|\bin total\b|\bcombined\b|\baltogether\b"
 )
+# The amount is asked to the euro ("tot op de euro", "het exacte bedrag"): of one amount printed
+# rounded in one table and in whole euros in another (the BBV overviews in thousands, the
+# taakveld overview to the euro), the finest print answers.
+EXACT_ASKED = re.compile(
+    r"\btot op de (?:euro|cent)\b|\bop de euro (?:nauwkeurig|precies)\b|\bin hele euro'?s\b|\bexacte?\b"
+    r"|\bto the (?:euro|cent)\b|\bexact(?:ly)?\b"
+)
 
 # A relative number is asked: a ratio, a quote (netto schuldquote, belastingquote), a
 # percentage, a kengetal (BBV art. 11: all five are ratios or percentages) or a dekkingsgraad.

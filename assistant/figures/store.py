@@ -183,7 +183,15 @@ class FactStore:
         if not self._good_enough(q, best_score, best_cov, best):
             return BudgetResult((), False, None, NOT_FOUND_TEXT, best_score, False,
                                 tuple((s, f) for s, _, f in ranked[:5]))
-        rivals = _rivals([r for r in ranked if r[1] >= MIN_COVERAGE] if q.topic else ranked)
+        covering = [r for r in ranked if r[1] >= MIN_COVERAGE] if q.topic else ranked
+        rivals = _rivals(covering)
+        if q.exact:
+            # Asked to the euro: the same amount's finest print among the facts that fit,
+            # however far down (a table in whole euros scores below the overview in thousands).
+            finer = [(s, f) for s, _, f in covering if _same_figure(best, f) and _step(f) < _step(best)]
+            if finer:
+                score, best = min(finer, key=lambda sf: _step(sf[1]))
+                rivals = [(score, best)] + [r for r in rivals if r[1] is not best]
         candidates = tuple((s, f) for s, _, f in ranked[:10])
 
         def listed(facts: Sequence[BudgetFact]) -> str:

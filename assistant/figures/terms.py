@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from corpus.lexicon import (
-    AMOUNT_CHANGE, NEGATION, PART_ASKED, REALISED, REFERENCE, STOCK, TOTAL_ASKED, compound_parts, content_words,
+    AMOUNT_CHANGE, EXACT_ASKED, NEGATION, PART_ASKED, REALISED, REFERENCE, STOCK, TOTAL_ASKED, compound_parts, content_words,
     cost_coverage, flows, money_named, percentage_base, phases, position, ratio_asked, share_of, sides, stem, years,
 )
 from corpus.text import fold
@@ -128,6 +128,7 @@ class QueryTerms:
     base: frozenset[str] = frozenset()  # the counted noun a percentage is of (`percentage_base`): weak topic
     places: frozenset[str] = frozenset()  # words of the organization asked about (not topic: a filter)
     share: bool = False  # a share of something is asked (`share_of`): a percentage states one
+    exact: bool = False  # the amount is asked to the euro (EXACT_ASKED): the finest print of it answers
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact).
     meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -172,4 +173,5 @@ class QueryTerms:
             negated=bool(NEGATION.search(q)),
             base=frozenset(percentage_base(q)),
             share=share_base is not None,
+            exact=bool(EXACT_ASKED.search(q)),
         )

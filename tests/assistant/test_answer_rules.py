@@ -359,3 +359,24 @@ def test_a_norm_described_by_its_definition_is_answered_with_the_norm(small_assi
     answer = small_assistant({"leiderdorp-begroting-2024.txt": LEIDERDORP}).ask(question)
     assert not answer.abstained, answer.text
     assert answer.facts and answer.facts[0].raw == raw, answer.text
+
+
+def test_an_amount_asked_to_the_euro_is_answered_with_its_print_in_whole_euros(small_assistant):
+    # The BBV overviews print in thousands, the taakveld overview to the euro: one amount twice.
+    doc = (
+        "Programmabegroting 2024 gemeente Voorschoten\n"
+        "Overzicht van baten en lasten (bedragen x € 1.000)\n"
+        "Omschrijving | Begroting 2024 | Begroting 2025 |\n"
+        "Totaal baten | 88.353 | 86.120 |\n"
+        "Totaal lasten | 88.320 | 87.776 |\n"
+        "Overzicht per taakveld (bedragen in euro's)\n"
+        "Taakveld | Baten | Lasten |\n"
+        "0.1 Bestuur | 1.200.000 | 3.400.000 |\n"
+        "Totaal | 88.352.660 | 88.319.540 |\n"
+    )
+    assistant = small_assistant({"voorschoten-begroting-2024.txt": doc})
+    rounded = assistant.ask("Hoeveel bedragen de totale baten in de begroting 2024?")
+    exact = assistant.ask("Hoeveel bedragen de totale baten in de begroting 2024, tot op de euro?")
+    assert rounded.facts and rounded.facts[0].raw == "88.353", rounded.text
+    assert exact.facts and exact.facts[0].raw == "88.352.660", exact.text
+    assert "88.353" in exact.text  # the rounded print is listed under it
