@@ -50,7 +50,7 @@ FRAME_WORDS = STOPWORDS | frozenset(
     """
     hoog hoge groot grote wordt geef noem vertel graag totale gemeente jaar bedrag bedragen
     euro bedraagt bedroeg tijdens via verschil stijging daling toename afname procentuele procent
-    percentage deel gedeelte som opgeteld samen minder hoger lager groei gestegen gedaald gegroeid veranderd
+    percentage deel gedeelte som opgeteld samen elkaar elkaars gezamenlijk gezamenlijke exact exacte nauwkeurig minder hoger lager groei gestegen gedaald gegroeid veranderd
     verandering veranderen verandert opzichte volgens overzicht staat staan gemeld vermeld genoemd
     waardoor waarmee hoefde hoeven moest kun kunt gaat gaan ging af rond omtrent ongeveer circa
     zit zitten periode kregen krijgt krijgen doet doen deed gebeurt geregeld gedaan ingezet

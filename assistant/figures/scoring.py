@@ -228,7 +228,8 @@ def score_fact(
       document's title, programme or type 0.9: every table of
       "programma Inkomensvoorziening" is about that programme, so "de lasten van
       Inkomensvoorziening" finds its bare "Lasten" row; a row naming only a flow or a total
-      takes its caption as its subject, matched at 0.9 like the document's title) + 1.5 ×
+      takes its caption as its subject, matched at 0.9 like the document's title, its own
+      words still at 1.0: "Totaal programma's" is the total of the programmes) + 1.5 ×
       precision (share of the row label's own content words the question names, words of the
       document's title not counted, so "Armoedebeleid" beats "Armoedebeleid (stichting
       Leergeld)" for "armoedebeleid"; a sub-row's own label counts half of it). Weak words
@@ -293,6 +294,8 @@ def score_fact(
     def match(t: str) -> float:
         return max(
             subject_weight * token_match(t, subject_tokens),
+            # What a row label prints itself, whatever kind of row ("Totaal programma's").
+            token_match(t, label_tokens),
             0.8 * token_match(t, context_tokens),
             0.8 * token_match(t, sentence_tokens),
             0.8 * token_match(t, column_tokens),

@@ -380,3 +380,21 @@ def test_an_amount_asked_to_the_euro_is_answered_with_its_print_in_whole_euros(s
     assert rounded.facts and rounded.facts[0].raw == "88.353", rounded.text
     assert exact.facts and exact.facts[0].raw == "88.352.660", exact.text
     assert "88.353" in exact.text  # the rounded print is listed under it
+
+
+def test_a_total_row_naming_what_it_totals_answers_the_total_of_those(small_assistant):
+    # The recapitulation of a budget: the programmes' total, then the result. "Totaal
+    # programma's" says itself what it is the total of; "bij elkaar" only asks for a total.
+    doc = (
+        "Programmabegroting 2024 gemeente Noordwijk\n"
+        "Recapitulatie van de programma's (bedragen x € 1.000)\n"
+        "Programma | Begroting 2025 › Baten | Begroting 2025 › Lasten |\n"
+        "P1 Bestuur | 1.200 | -9.800 |\n"
+        "P2 Sociaal domein | 9.716 | -33.410 |\n"
+        "Totaal programma's | 10.916 | -43.210 |\n"
+        "Geraamde resultaat | 63.216 | -44.410 |\n"
+    )
+    answer = small_assistant({"noordwijk-begroting-2024.txt": doc}).ask(
+        "Wat zijn de lasten van de programma's bij elkaar in de begroting 2025?"
+    )
+    assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "-43.210", answer.text
