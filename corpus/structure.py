@@ -349,7 +349,14 @@ def _mark_items_and_headings(lines: list[_Line]) -> None:
             number = m.group(1).rstrip(".")
             depth = number.count(".") + 1
             _, core = _core(ln)
-            if list_context:
+            following = _NUMBER_RE.match(nxt.text) if nxt is not None and nxt.kind == "body" else None
+            # A "1." after a numbered list starts something new: a heading or another list.
+            restarts = number == "1" and prev is not None and prev.kind == "item" and bool(_NUMBER_RE.match(prev.text))
+            if list_context and not restarts:
+                ln.kind = "item"
+            elif depth == 1 and following and following.group(1).rstrip(".") == str(int(number) + 1):
+                # "1. …" right above "2. …": a numbered list (a programme's doelstellingen),
+                # not a heading without a body; the next ones follow as its items.
                 ln.kind = "item"
             elif depth >= 2:
                 _numbered_heading(ln, depth, m.end())

@@ -228,3 +228,20 @@ def test_section_lookup_gives_the_heading_path_at_an_offset():
     assert section_of(0) == ("Inleiding",)
     assert section_of(text.index("Financiën") + 3) == ("Financiën",)
     assert section_of(len(text) - 1) == ("Financiën",)
+
+
+def test_consecutively_numbered_lines_without_a_body_are_a_list_not_headings():
+    # A programme's doelstellingen: "1.", "2.", "3." each right above the next is a list (as
+    # headings they would be sections without a body, and their text would be lost); a "1."
+    # after it, followed by a paragraph, is a numbered heading again.
+    text = (
+        "Doelstellingen\n"
+        "1. Een sterk maatschappelijk middenveld; focus op preventie\n"
+        "2. Jeugdbeleid; betrokkenheid van de jeugd vergroten\n"
+        "3. Inclusie; iedereen doet mee\n"
+        "1. Inleiding\n"
+        "Deze begroting beschrijft de plannen van de gemeente voor het komende jaar.\n"
+    )
+    blocks = [(b.kind, b.section, text[b.start : b.end]) for b in parse_blocks(text)]
+    assert ("list", ("Doelstellingen",), text[text.index("1. Een") : text.index("\n1. Inleiding")]) in blocks
+    assert ("paragraph", ("1. Inleiding",), "Deze begroting beschrijft de plannen van de gemeente voor het komende jaar.") in blocks
