@@ -64,7 +64,7 @@ def _table_regions(page, lines: list[Line]) -> tuple[list[tuple[float, float, st
     and each ruled table's (top, bottom, rows as (top, text)) (`_ruled_rows`)."""
     ruled: list[tuple[float, float]] = []
     cells: list[Box] = []
-    texts: list[tuple[float, float, list[tuple[float, str]]]] = []
+    texts: list[tuple[float, float, list[tuple[float, tuple[str, ...]]]]] = []
     try:
         found = page.find_tables()
     except Exception:  # noqa: BLE001 - a malformed drawing on one page must not stop the document
@@ -124,9 +124,9 @@ def _table_regions(page, lines: list[Line]) -> tuple[list[tuple[float, float, st
     return out, cells, texts
 
 
-def _ruled_rows(table) -> list[tuple[float, str]]:  # noqa: ANN001 - a pdfplumber Table
-    """A ruled table's rows as text, each ruled cell's whole text in reading order: (top,
-    "cell | cell | …"). A row without text is left out."""
+def _ruled_rows(table) -> list[tuple[float, tuple[str, ...]]]:  # noqa: ANN001 - a pdfplumber Table
+    """A ruled table's rows, each ruled cell's whole text in reading order: (top, cells). A
+    row without text is left out, and so is an empty cell."""
     out = []
     try:
         rows = table.extract()
@@ -134,9 +134,9 @@ def _ruled_rows(table) -> list[tuple[float, str]]:  # noqa: ANN001 - a pdfplumbe
     except Exception:  # noqa: BLE001 - as find_tables: a malformed drawing stays unread
         return []
     for top, row in zip(tops, rows):
-        cells = [" ".join((c or "").split()) for c in row]
-        if any(cells):
-            out.append((float(top), " | ".join(c for c in cells if c)))
+        cells = tuple(c for c in (" ".join((c or "").split()) for c in row) if c)
+        if cells:
+            out.append((float(top), cells))
     return out
 
 
@@ -148,12 +148,31 @@ MIN_GRID_WORDS = 0.6
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def _grid_words(grid: GridTable) -> int:
-    """Words a grid reading keeps: labels, cells, notes, column headers and header lines."""
+def _grid_words(grid: GridTable) -> list[str]:
+    """The words a grid reading keeps: labels, cells, notes, column headers and header lines."""
     parts = [" ".join(h) for h in grid.columns] + list(grid.header_lines) + [t for _, _, t in grid.notes]
     for r in grid.rows:
         parts += list(r.label) + list(r.cells) + [t for _, _, t in r.notes] + [r.unit]
-    return len(_WORD.findall(" ".join(parts)))
+    return _WORD.findall(" ".join(parts))
+
+
+def lost_phrases(grid: GridTable, lines: Sequence[Line]) -> list[tuple[float, float, str]]:
+    """(x0, top, text) of the phrases of a table's lines whose words its grid reading does not
+    keep (a line of a description cell that shares its line with figures of another row).
+    Their text follows the table, so that nothing of a page is lost."""
+    have = Counter(_grid_words(grid))
+    lost = []
+    for ln in lines:
+        for p in ln.phrases:
+            words = _WORD.findall(p.text)
+            if not words:
+                continue
+            need = Counter(words)
+            if all(have[w] >= n for w, n in need.items()):
+                have.subtract(need)
+            else:
+                lost.append((p.x0, p.top, p.text))
+    return lost
 
 
 def _caption_for(lines: list[Line], top: float) -> str:
@@ -305,13 +324,13 @@ def _page_items(page, lines: list[Line], stats: ExtractStats):
         grid = read_table([lines[i] for i in inside], cells) if inside else None
         as_text = [t for t in ruled_texts if t[0] >= top - 1 and t[1] <= bottom + 1]
         region_words = len(_WORD.findall(" ".join(lines[i].text for i in inside)))
-        if as_text and (grid is None or _grid_words(grid) < MIN_GRID_WORDS * region_words):
+        if as_text and (grid is None or len(_grid_words(grid)) < MIN_GRID_WORDS * region_words):
             # A table of prose, or a ruled table that reads as no grid: each ruled row is a
             # line of text, its cells in order (its lines one by one would interleave the
             # lines of cells side by side).
             stats.tables_as_text += 1
             used.update(i for i in inside if any(t0 - 1 <= lines[i].top and lines[i].bottom <= t1 + 1 for t0, t1, _ in as_text))
-            items.extend((row_top, "line", text) for _, _, rows in as_text for row_top, text in rows)
+            items.extend((row_top, "line", " | ".join(cells)) for _, _, rows in as_text for row_top, cells in rows)
             continue
         if grid is None:
             stats.tables_rejected += 1
@@ -332,8 +351,10 @@ def _page_items(page, lines: list[Line], stats: ExtractStats):
         used.update(inside)
         below = [ln for ln in lines if ln.top >= bottom and ln.top - bottom < 20]
         items.append((top, "table", (grid, caption, below[0].text if below else "")))
-        # The table's prose that describes no row follows it as text, a paragraph per column.
-        for k, paragraph in enumerate(note_paragraphs(grid.notes)):
+        # The table's prose that describes no row follows it as text, a paragraph per column,
+        # and so does any text of its lines the grid did not keep.
+        prose = grid.notes + tuple(lost_phrases(grid, [lines[i] for i in inside]))
+        for k, paragraph in enumerate(note_paragraphs(prose)):
             items.append((bottom + 0.001 * (k + 1), "line", paragraph))
     for i, ln in enumerate(lines):
         if i not in used:

@@ -492,3 +492,23 @@ def test_a_description_column_right_of_the_figures_keeps_every_line_with_its_row
         (("Civieltechnische kunstwerken",), ("124", "204"), ["Reinigingen, schilderen, herstel en inspecties"]),
         (("Wegmeubilair",), ("118", "125"), ["Reinigen en vervangen"]),
     ]
+
+
+def test_text_of_a_table_s_lines_that_its_grid_does_not_keep_is_found_to_follow_it() -> None:
+    from corpus.pdf import lost_phrases
+    from corpus.pdftables import GridRow, GridTable
+
+    lines = make_lines(
+        words_at(100, (50, "Risico"), (250, "2024"))
+        + row(115, "Jeugdzorg", "700", xs=(280,)) + tight(115, 340, "De kosten stijgen door meer cliënten")
+        + words_at(130, (50, "Wmo"), (280 - 3 * 6, "525"))
+    )
+    kept = GridTable(
+        columns=(("2024",),),
+        rows=(GridRow(("Jeugdzorg",), ("700",), 115, 125), GridRow(("Wmo",), ("525",), 130, 140)),
+        header_lines=("Risico",),
+        bbox=(50, 100, 400, 140),
+    )
+    assert [text for _, _, text in lost_phrases(kept, lines)] == ["De kosten stijgen door meer cliënten"]
+    described = GridTable(kept.columns, (GridRow(("Jeugdzorg",), ("700",), 115, 125, notes=((340, 115, "De kosten stijgen door meer cliënten"),)), kept.rows[1]), kept.header_lines, kept.bbox)
+    assert lost_phrases(described, lines) == []
