@@ -65,9 +65,13 @@ class GridTable:
     notes: tuple[tuple[float, float, str], ...] = ()
 
 
-def _is_header_line(line: Line) -> bool:
-    """No figures other than years: a header line ("Rekening", "2022", "baten lasten saldo")."""
-    return not any(p.is_value and not is_year_like(p.text) for p in line.phrases)
+def _is_header_line(line: Line, under_header: bool = False) -> bool:
+    """No figures other than years: a header line ("Rekening", "2022", "baten lasten saldo").
+    Under another header line, the numbers 1, 2, 3 … of the columns in order are no figures
+    either ("Kwartaal" over "1 2 3 4"); a table's first line of 1, 2, 3 is a row of counts."""
+    figures = [p.text for p in line.phrases if p.is_value and not is_year_like(p.text)]
+    numbering = under_header and len(figures) >= 2 and figures == [str(n) for n in range(1, len(figures) + 1)]
+    return not figures or numbering
 
 
 # Right edges of right-aligned figures in one column differ by less than this (points).
@@ -130,7 +134,7 @@ def read_table(lines: Sequence[Line], cells: Sequence[Box] = ()) -> GridTable | 
 
 def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tuple[GridTable, int] | None:
     """One reading of a table with columns found `by` "right" or "overlap"; (table, collisions)."""
-    first_body = next((i for i, ln in enumerate(lines) if not _is_header_line(ln)), None)
+    first_body = next((i for i, ln in enumerate(lines) if not _is_header_line(ln, under_header=i > 0)), None)
     if first_body is None:
         return None
     header, body = list(lines[:first_body]), list(lines[first_body:])

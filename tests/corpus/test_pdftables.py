@@ -512,3 +512,22 @@ def test_text_of_a_table_s_lines_that_its_grid_does_not_keep_is_found_to_follow_
     assert [text for _, _, text in lost_phrases(kept, lines)] == ["De kosten stijgen door meer cliënten"]
     described = GridTable(kept.columns, (GridRow(("Jeugdzorg",), ("700",), 115, 125, notes=((340, 115, "De kosten stijgen door meer cliënten"),)), kept.rows[1]), kept.header_lines, kept.bbox)
     assert lost_phrases(described, lines) == []
+
+
+def test_the_numbers_of_the_columns_under_a_header_line_are_header_not_a_row() -> None:
+    # A kasgeldlimiet per quarter: "Kwartaal" over "1 2 3 4" over the year, then the rows.
+    xs = (250, 300, 350, 400)
+    lines = (
+        words_at(100, *((x - 40, "Kwartaal") for x in xs))
+        + row(110, "van het kwartaal", "1", "2", "3", "4", xs=xs)
+        + row(120, "", "2024", "2024", "2024", "2024", xs=xs)
+        + row(135, "Gemiddeld liquiditeitssaldo", "13.903", "11.825", "9.747", "7.669", xs=xs)
+        + row(145, "Kasgeldlimiet", "7.498", "7.498", "7.498", "7.498", xs=xs)
+    )
+    table = read_table(make_lines(lines))
+    assert table is not None
+    assert [" ".join(path) for path in table.columns] == [f"Kwartaal {n} 2024" for n in (1, 2, 3, 4)]
+    assert [r.label for r in table.rows] == [("Gemiddeld liquiditeitssaldo",), ("Kasgeldlimiet",)]
+    # A table's first line of 1, 2, 3 is a row of counts.
+    counts = read_table(make_lines(row(100, "Aantal scholen", "1", "2", "3", xs=xs) + row(110, "Aantal sporthallen", "2", "2", "3", xs=xs)))
+    assert counts is not None and [r.cells for r in counts.rows] == [("1", "2", "3"), ("2", "2", "3")]
