@@ -500,6 +500,8 @@ _MONEY = re.compile(
     r"|\bkosten|\bkost\b|\buitgaven|\buitgegeven|\brealisatie|\bgerealiseerd|\bbesteding|\bbesteed"
     r"|\bgeld\b|\bmiljoen|\bsubsidie|\breserve|\bonttrekking|\bstorting|\bfinancieel|\btekort|\boverschot"
     r"|\bvoordeel|\bnadeel|\boverschrijding|\bbijdrage|\bfonds\b|\bputting|\bbeta(?:len|alt|alde|alden|ald)\b"
+    # The verb of a bijdrage, separable in Dutch: "bijdragen", "draagt de provincie … bij".
+    r"|\bbij(?:dragen|gedragen|draagt)\b|\b(?:draagt|dragen|droeg|droegen)\b(?:\s+\S+){0,8}?\s+bij\b"
     r"|\binvestering|\bgeinvesteerd|\bkrediet|\bopbrengst|\binkomsten\b|\buitkering|\blening|\bkapitaallasten"
     r"|\btarie[fv]\w*|\w*belasting\w*|\w*heffing\w*|\bleges\b|\bozb\b"
     r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b|\bfund\b"
@@ -570,6 +572,10 @@ _AMOUNT = re.compile(
     r"|\bhoeveel\b(?:\s+\S+){0,5}?\s+(?:begroot|geraamd|besteed|uit|uitgegeven|beschikbaar|gereserveerd"
     r"|ontvangen|kost|kosten|kostte|bedraagt|bedroeg|betaald|opgenomen)\b"
     r"|\bhoe\s+hoog\b|\bwelke?\s+\w*(?:bedrag|budget)\b|\bwat\s+(?:kost|kostte|kosten)\b"
+    # "Hoeveel draagt de provincie bij aan …": a bijdrage is an amount of money.
+    # ("Hoeveel inwoners dragen bij …" counts people.)
+    r"|\bhoeveel\s+(?:geld\s+)?(?:draagt|dragen|droeg|droegen)\b(?:\s+\S+){0,8}?\s+bij\b"
+    r"|\bhoeveel\s+(?:geld\s+)?(?:heeft|hebben|had|hadden|zal|zullen|gaat|gaan)\b(?:\s+\S+){0,5}?\s+bij(?:gedragen|dragen)\b"
     # "Wat betaalt de gemeente aan …", "Wat moet Ede jaarlijks betalen om …"
     r"|\bwat\b(?:\s+\S+){0,6}?\s+beta(?:len|alt|alde|alden)\b"
     # Dutch compounds are named by their last part: "het begrotingssaldo", "de personeelslasten".

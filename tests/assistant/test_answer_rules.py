@@ -398,3 +398,19 @@ def test_a_total_row_naming_what_it_totals_answers_the_total_of_those(small_assi
         "Wat zijn de lasten van de programma's bij elkaar in de begroting 2025?"
     )
     assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "-43.210", answer.text
+
+
+def test_what_a_party_contributes_is_an_amount_of_money(small_assistant):
+    # "bijdragen" is separable in Dutch: "Hoeveel draagt de provincie bij" asks a bijdrage, in
+    # euros; a sentence that counts the bridges does not answer it.
+    counted = (
+        "Programmabegroting 2024 gemeente Leiden\n"
+        "Erfgoed\n"
+        "De provincie en de gemeente werken samen aan het herstel van de drie historische bruggen in het park.\n"
+    )
+    question = "Hoeveel draagt de provincie bij aan het herstel van de historische bruggen?"
+    answer = small_assistant({"leiden-begroting-2024.txt": counted}).ask(question)
+    assert answer.abstained and "drie" not in answer.text, answer.text
+    paid = counted + "De provincie draagt € 45.000 bij aan het herstel van de historische bruggen.\n"
+    answer = small_assistant({"leiden-begroting-2024.txt": paid}).ask(question)
+    assert answer.facts and answer.facts[0].raw == "€ 45.000", answer.text
