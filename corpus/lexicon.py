@@ -50,7 +50,7 @@ FRAME_WORDS = STOPWORDS | frozenset(
     """
     hoog hoge groot grote wordt geef noem vertel graag totale gemeente jaar bedrag bedragen
     euro bedraagt bedroeg tijdens via verschil stijging daling toename afname procentuele procent
-    percentage deel gedeelte som opgeteld samen elkaar elkaars gezamenlijk gezamenlijke exact exacte nauwkeurig minder hoger lager groei gestegen gedaald gegroeid veranderd
+    percentage deel gedeelte som opgeteld samen elkaar elkaars gezamenlijk gezamenlijke exact exacte nauwkeurig neemt nemen nam namen minder hoger lager groei gestegen gedaald gegroeid veranderd
     verandering veranderen verandert opzichte volgens overzicht staat staan gemeld vermeld genoemd
     waardoor waarmee hoefde hoeven moest kun kunt gaat gaan ging af rond omtrent ongeveer circa
     zit zitten periode kregen krijgt krijgen doet doen deed gebeurt geregeld gedaan ingezet
@@ -627,12 +627,12 @@ _PERCENT = re.compile(r"procent|percentage|%|procentuele|\bper ?cent\b")
 # verhogen/verlagen only say which way one goes once a difference is asked.
 _RISE = (
     r"\bstij(?:g\w*|ging)|\bste(?:eg|gen)\b|gestegen|toename|toegenomen|\btoene(?:em|m)\w*|\btoenam\w*"
-    r"|\b(?:neem?t|nemen|nam|namen) (?:\w+ ){0,3}toe\b|\bgroei\w*|gegroeid"
+    r"|\b(?:neem?t|nemen|nam|namen) (?:\w+ ){0,12}?toe\b|\bgroei\w*|gegroeid"
     r"|\bincrease[sd]?\b|\bris(?:e|es|en)\b|\brose\b|\bgrow(?:s|n)?\b|\bgrew\b"
 )
 _FALL = (
     r"\bda(?:alt|alde|alden|len|ling)\b|gedaald|afname|afgenomen|\bafne(?:em|m)\w*|\bafnam\w*"
-    r"|\b(?:neem?t|nemen|nam|namen) (?:\w+ ){0,3}af\b|\bkrimp\w*|\bkromp\w*|gekrompen"
+    r"|\b(?:neem?t|nemen|nam|namen) (?:\w+ ){0,12}?af\b|\bkrimp\w*|\bkromp\w*|gekrompen"
     r"|\bdecrease[sd]?\b|\bfall(?:s|en)?\b|\bfell\b|\bdropped\b"
 )
 _DIFFERENCE = re.compile(

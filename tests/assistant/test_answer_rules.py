@@ -414,3 +414,18 @@ def test_what_a_party_contributes_is_an_amount_of_money(small_assistant):
     paid = counted + "De provincie draagt € 45.000 bij aan het herstel van de historische bruggen.\n"
     answer = small_assistant({"leiden-begroting-2024.txt": paid}).ask(question)
     assert answer.facts and answer.facts[0].raw == "€ 45.000", answer.text
+
+
+def test_a_separable_verb_of_change_asks_for_the_difference_however_far_its_particle(small_assistant):
+    # Dutch puts the particle of "afnemen" / "toenemen" at the end of the clause.
+    doc = (
+        "Programmabegroting 2024 gemeente Leiden\n"
+        "Staat van reserves per 31 december (bedragen x € 1.000)\n"
+        "Reserve | Stand 2024 | Vermeerderingen 2025 | Verminderingen 2025 | Stand 2025 |\n"
+        "Reserve riolering en afval | 9.047 | 637 | -3.355 | 6.329 |\n"
+        "Algemene reserve | 12.100 | 0 | -400 | 11.700 |\n"
+    )
+    answer = small_assistant({"leiden-begroting-2024.txt": doc}).ask(
+        "Met hoeveel neemt de reserve voor riolering en afval tussen eind 2024 en eind 2025 af?"
+    )
+    assert answer.calculation is not None and "2.718" in answer.text, answer.text
