@@ -286,6 +286,20 @@ PHASES: tuple[tuple[str, str], ...] = (
 REALISED = re.compile(
     r"realisatie|gerealiseerd\w*|werkelijk\w*|jaarrekening|" + _REKENING + r"|\bactual\w*|\breali[sz]ed\b"
 )
+# "Met hoeveel houdt de gemeente rekening": the idiom "rekening houden (met)" with its verb
+# first, as a question or a subordinate clause puts it; no jaarrekening.
+# (The idiom's "rekening" has no article and no year: "op de rekening 2023" is the jaarrekening.)
+_RECKONING = re.compile(
+    r"\b(?:houdt|houden|hield|hielden|hou)\b(?:\s+[^\s.?!,;]+){0,6}?\s+"
+    r"(?<!\bde )(?<!\bhet )(?<!\bdeze )(?<!\bop )(?<!\bin )(?<!\bvolgens )rekening\b(?!\s+(?:19|20)\d\d)"
+)
+
+
+def realised_asked(text: str) -> bool:
+    """The text asks for what was realised (REALISED), the idiom "houdt … rekening" aside."""
+    return bool(REALISED.search(_RECKONING.sub(" ", fold(text))))
+
+
 # The order of the phases in the cycle: a difference reads "later minus earlier".
 LIFECYCLE = ("primitief", "begroot", "wijzigingen", "na_wijzigingen", "deze_periode", "cumulatief", "prognose", "realisatie")
 CHANGE_PHASES = frozenset({"wijzigingen", "deze_periode"})
@@ -391,7 +405,7 @@ _ASPECT_WORDS = re.compile("|".join(p for _, p in PHASES + FLOWS))
 def phases(text: str) -> set[str]:
     """Budget phases named in text; earlier, more specific patterns consume their words so
     "na begrotingswijzigingen" is not also "wijzigingen"."""
-    t = fold(text)
+    t = _RECKONING.sub(" ", fold(text))
     found = set()
     for name, pattern in PHASES:
         if re.search(pattern, t):

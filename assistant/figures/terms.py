@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from corpus.lexicon import (
-    AMOUNT_CHANGE, EXACT_ASKED, NEGATION, PART_ASKED, REALISED, REFERENCE, STOCK, TOTAL_ASKED, compound_parts, content_words,
-    cost_coverage, flows, money_named, percentage_base, phases, position, ratio_asked, share_of, sides, stem, years,
+    AMOUNT_CHANGE, EXACT_ASKED, NEGATION, PART_ASKED, REFERENCE, STOCK, TOTAL_ASKED, compound_parts, content_words,
+    cost_coverage, flows, money_named, percentage_base, phases, position, ratio_asked, realised_asked, share_of, sides, stem, years,
 )
 from corpus.text import fold
 
@@ -117,7 +117,7 @@ class QueryTerms:
     soft_year: int | None = None
     reference: frozenset[str] = frozenset()
     context: tuple[str, ...] = ()
-    realised: bool = False  # only what was realised is asked (REALISED, outside a reference)
+    realised: bool = False  # only what was realised is asked (`realised_asked`, outside a reference)
     wants_stock: bool = False  # a position is asked ("de stand eind 2024"), not a mutation
     position: str | None = None  # "end" / "start" of the year the position is asked at
     ratio: bool = False  # a ratio or percentage is asked (`ratio_asked`), not an amount or a change of one
@@ -163,7 +163,7 @@ class QueryTerms:
             soft_year=soft_year,
             reference=reference,
             context=context,
-            realised=bool(REALISED.search(main)) and phases(main) <= {"realisatie"},
+            realised=realised_asked(main) and phases(main) <= {"realisatie"},
             wants_stock=bool(STOCK.search(q)),
             position=position(q),
             ratio=ratio_asked(q),

@@ -6,6 +6,7 @@ import pytest
 
 from corpus.lexicon import (
     asked,
+    realised_asked,
     calculation_asked,
     change_direction,
     column_phase,
@@ -74,10 +75,14 @@ def test_a_specific_phase_consumes_its_words():
         ("Wat komt voor eigen rekening van de inwoner?", False),
         ("Hoe hoog is de rekening-courantverhouding met het Rijk?", False),  # a current account
         ("Daar houden we rekening mee.", False),
+        # The idiom with its verb first, as a question or a subordinate clause puts it.
+        ("Met welk bedrag houdt de gemeente rekening voor tegenvallers?", False),
+        ("Hoeveel houdt de gemeente over op de rekening 2023?", True),
     ],
 )
 def test_rekening_is_the_accounts_only_as_a_document(text, realisation):
     assert ("realisatie" in phases(text)) is realisation
+    assert realised_asked(text) is realisation
 
 
 def test_flows_of_the_bbv_and_of_reserves():
