@@ -11,7 +11,7 @@ EN_NL: English words and phrases (lower case) → Dutch search terms appended to
 DEFINED_BY: the financial norms every Dutch budget reports, each with the parts of its legal
     definition (BBV art. 11 and the Commissie BBV's notitie on the kengetallen; Wet fido art. 2
     and 3): a question that describes a norm by its definition ("de schuld afgezet tegen de
-    inkomsten") is searched with the norm's name too (`assistant.understanding.defined_terms`).
+    inkomsten") is read as naming it (`assistant.understanding.search_text.described_norms`).
 ENGLISH_MARKERS / DUTCH_MARKERS: function words used to tell the two languages apart; words
     that exist in both languages ("in", "is", "of", "over") are in neither list.
 """
@@ -108,13 +108,13 @@ DEFINED_BY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("structurele exploitatieruimte", (r"structure\w* (?:baten|inkomsten|lasten|uitgaven|ruimte)", _TOTAL_INCOME, _RELATED)),
     # "de waarde van de bouwgronden in exploitatie als aandeel van de totale baten"
     ("grondexploitatie", (r"bouwgrond\w*(?: in exploitatie)?", _TOTAL_INCOME, _RELATED)),
-    # Not the belastingcapaciteit ("de woonlasten ten opzichte van het landelijk gemiddelde"):
-    # the paragraaf lokale heffingen (BBV art. 10) compares the same woonlasten with the
-    # national average in euros, so that description asks for amounts as often as for the kengetal.
     # Wet fido art. 3: the netto vlottende schuld (shorter than a year) is at most the kasgeldlimiet
     ("kasgeldlimiet", (r"kortlopend\w*|\bkort geld|vlottend\w*|korte termijn", r"\bnetto\b|\blenen\b|lening\w*|schuld\w*|financier\w*|geld\b", _LIMIT)),
     # Wet fido art. 2: redemptions and interest revisions of the vaste schuld, at most 20%
     ("renterisiconorm", (r"langlopend\w*|vaste schuld|lange termijn|herfinancier\w*|renteherziening\w*|aflossing\w*", r"rente\w*|herfinancier\w*", _LIMIT)),
+    # Not the belastingcapaciteit ("de woonlasten ten opzichte van het landelijk gemiddelde"):
+    # the paragraaf lokale heffingen (BBV art. 10) compares the same woonlasten with the
+    # national average in euros, so that description asks for amounts as often as for the kengetal.
 )
 
 # English → Dutch. Keys are lower case; multi-word keys are matched before single words.

@@ -57,14 +57,19 @@ def _running_key(line: Line) -> str:
     return _DIGITS.sub("#", line.text.strip().casefold())
 
 
-def _table_regions(page, lines: list[Line]) -> tuple[list[tuple[float, float, str]], list[Box], list]:
+RuledRows = list[tuple[float, tuple[str, ...]]]  # a ruled table's rows: (top, cell texts)
+
+
+def _table_regions(
+    page, lines: list[Line]
+) -> tuple[list[tuple[float, float, str]], list[Box], list[tuple[float, float, RuledRows]]]:
     """Vertical extents (top, bottom, method) of table regions: pdfplumber's ruled tables
     ("ruled"), plus runs of lines with figures in two or more columns ("unruled"). A region
     is extended upwards over the header lines right above it. Also the ruled cells found,
-    and each ruled table's (top, bottom, rows as (top, text)) (`_ruled_rows`)."""
+    and each ruled table's (top, bottom, rows) (`_ruled_rows`)."""
     ruled: list[tuple[float, float]] = []
     cells: list[Box] = []
-    texts: list[tuple[float, float, list[tuple[float, tuple[str, ...]]]]] = []
+    texts: list[tuple[float, float, RuledRows]] = []
     try:
         found = page.find_tables()
     except Exception:  # noqa: BLE001 - a malformed drawing on one page must not stop the document
@@ -124,7 +129,7 @@ def _table_regions(page, lines: list[Line]) -> tuple[list[tuple[float, float, st
     return out, cells, texts
 
 
-def _ruled_rows(table) -> list[tuple[float, tuple[str, ...]]]:  # noqa: ANN001 - a pdfplumber Table
+def _ruled_rows(table) -> RuledRows:  # noqa: ANN001 - a pdfplumber Table
     """A ruled table's rows, each ruled cell's whole text in reading order: (top, cells). A
     row without text is left out, and so is an empty cell."""
     out = []
@@ -329,7 +334,9 @@ def _page_items(page, lines: list[Line], stats: ExtractStats):
             # line of text, its cells in order (its lines one by one would interleave the
             # lines of cells side by side).
             stats.tables_as_text += 1
-            used.update(i for i in inside if any(t0 - 1 <= lines[i].top and lines[i].bottom <= t1 + 1 for t0, t1, _ in as_text))
+            used.update(
+                i for i in inside if any(t0 - 1 <= lines[i].top and lines[i].bottom <= t1 + 1 for t0, t1, _ in as_text)
+            )
             items.extend((row_top, "line", " | ".join(cells)) for _, _, rows in as_text for row_top, cells in rows)
             continue
         if grid is None:
