@@ -153,6 +153,23 @@ MIN_GRID_WORDS = 0.6
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
+# A ruled cell of at least this many words is prose (a "Toelichting"), not a label or a figure.
+PROSE_CELL_WORDS = 20
+_AMOUNT = re.compile(r"€\s?-?\d[\d.,]*|\b\d{1,3}(?:\.\d{3})+(?:,\d+)?\b")
+
+
+def _table_of_descriptions(rows: RuledRows) -> bool:
+    """Most of a ruled table's words stand in cells of prose (PROSE_CELL_WORDS) and its
+    figures share cells (two or more short cells holding several amounts: "01-01-2024:
+    € 782.000 31-12-2024: € 782.000"): a table of descriptions, as the paragraaf verbonden
+    partijen prints one per partij, not a grid of figures with a description column."""
+    cells = [c for _, row in rows for c in row]
+    counts = [len(_WORD.findall(c)) for c in cells]
+    prose = sum(n for n in counts if n >= PROSE_CELL_WORDS) >= 0.5 * sum(counts) > 0
+    shared = sum(1 for c, n in zip(cells, counts) if n < PROSE_CELL_WORDS and len(_AMOUNT.findall(c)) >= 2)
+    return prose and shared >= 2
+
+
 def _grid_words(grid: GridTable) -> list[str]:
     """The words a grid reading keeps: labels, cells, notes, column headers and header lines."""
     parts = [" ".join(h) for h in grid.columns] + list(grid.header_lines) + [t for _, _, t in grid.notes]
@@ -329,10 +346,11 @@ def _page_items(page, lines: list[Line], stats: ExtractStats):
         grid = read_table([lines[i] for i in inside], cells) if inside else None
         as_text = [t for t in ruled_texts if t[0] >= top - 1 and t[1] <= bottom + 1]
         region_words = len(_WORD.findall(" ".join(lines[i].text for i in inside)))
-        if as_text and (grid is None or len(_grid_words(grid)) < MIN_GRID_WORDS * region_words):
-            # A table of prose, or a ruled table that reads as no grid: each ruled row is a
-            # line of text, its cells in order (its lines one by one would interleave the
-            # lines of cells side by side).
+        described = any(_table_of_descriptions(rows) for _, _, rows in as_text)
+        if as_text and (grid is None or described or len(_grid_words(grid)) < MIN_GRID_WORDS * region_words):
+            # A table of prose or of descriptions, or a ruled table that reads as no grid:
+            # each ruled row is a line of text, its cells in order (its lines one by one would
+            # interleave the lines of cells side by side).
             stats.tables_as_text += 1
             used.update(
                 i for i in inside if any(t0 - 1 <= lines[i].top and lines[i].bottom <= t1 + 1 for t0, t1, _ in as_text)

@@ -304,3 +304,52 @@ def test_a_ruled_table_of_prose_is_read_row_by_row_with_every_sentence(tmp_path:
     text = " ".join(doc.text.split())
     for label, quantity, sentence in prose:
         assert f"{label} | {quantity} | {sentence}" in text
+
+
+def _described_table(pdf, rows) -> None:
+    pdf.set_font("helvetica", size=8)
+    with pdf.table(col_widths=(30, 25, 80, 35), text_align="LEFT") as table:
+        for row in rows:
+            cells = table.row()
+            for text in row:
+                cells.cell(text)
+
+
+_TASKS = (
+    "De regeling voert namens de deelnemers de heffing en invordering van lokale belastingen uit en "
+    "bepaalt de WOZ-waarde van alle onroerende zaken; de wethouder Financiën heeft zitting in het "
+    "algemeen bestuur met een stemaandeel van 1 van de 12 stemmen."
+)
+
+
+def test_a_table_of_descriptions_whose_figures_share_cells_is_read_row_by_row(tmp_path: Path) -> None:
+    # The paragraaf verbonden partijen: per partij a contribution, what it does, and its eigen
+    # vermogen at the start and the end of the year in one cell.
+    rows = (
+        ("Partij", "Bijdrage", "Toelichting", "Eigen vermogen"),
+        ("Belastingen Rijnland", "€ 480.915", _TASKS, "01-01-2024: € 782.000 31-12-2024: € 790.000"),
+        ("Omgevingsdienst", "€ 524.000", _TASKS.replace("1 van de 12", "4 van de 200"), "01-01-2024: € 1.950.725 31-12-2024: € 2.162.925"),
+    )
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.set_xy(20, 30)
+    _described_table(pdf, rows)
+    pdf.output(str(tmp_path / "verbonden.pdf"))
+    doc, _ = _document(tmp_path / "verbonden.pdf")
+    text = " ".join(doc.text.split())
+    for row in rows[1:]:
+        assert " | ".join(row) in text
+    # A risk table — each figure in a cell of its own beside a long description — stays a grid.
+    risks = (
+        ("Risico", "Bedrag", "Toelichting", "Kans"),
+        ("Jeugdzorg", "1.000", _TASKS, "70%"),
+        ("Omgevingswet", "500", _TASKS, "50%"),
+    )
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.set_xy(20, 30)
+    _described_table(pdf, risks)
+    pdf.output(str(tmp_path / "risicos.pdf"))
+    doc, _ = _document(tmp_path / "risicos.pdf")
+    cells = {(f.row, f.raw) for f in extract_facts(doc, document_tables(doc)) if f.table_id}
+    assert {("Jeugdzorg", "1.000"), ("Jeugdzorg", "70%"), ("Omgevingswet", "50%")} <= cells
