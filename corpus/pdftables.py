@@ -107,6 +107,16 @@ def columns(body: Sequence[Line], min_label_x: float = 0.0, by: str = "right") -
     return [Column(x0, x1) for x0, x1 in merged]
 
 
+def ruled_row(ruled: Sequence[Box], line: "Line | GridRow") -> tuple[float, float] | None:
+    """(top, bottom) of the ruled row whose cells hold the middle of a line (or of a row's line
+    of figures), None without rules there."""
+    centre = (line.top + line.bottom) / 2
+    around = [c for c in ruled if c[1] <= centre <= c[3]]
+    if not around:
+        return None
+    return round(max(c[1] for c in around), 1), round(min(c[3] for c in around), 1)
+
+
 def _column_of(p: Phrase, cols: Sequence[Column], by: str = "overlap") -> int | None:
     """The column of a body phrase: by="right", the one whose right edge is nearest (within
     twice RIGHT_EDGE_TOLERANCE); otherwise, or failing that, the one it overlaps most."""
@@ -137,6 +147,13 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
     first_body = next((i for i, ln in enumerate(lines) if not _is_header_line(ln, under_header=i > 0)), None)
     if first_body is None:
         return None
+    # Lines in the ruled row of the first line of figures are that row's, not the header's:
+    # a row whose figures stand in the middle of its cells, beside a description wrapped
+    # over several lines, starts above its figures.
+    centre = (lines[first_body].top + lines[first_body].bottom) / 2
+    row_top = min((c[1] for c in ruled if c[1] <= centre <= c[3]), default=None)
+    while row_top is not None and first_body > 1 and lines[first_body - 1].top >= row_top - 0.5:
+        first_body -= 1
     header, body = list(lines[:first_body]), list(lines[first_body:])
     # Labels start at the left; the first column must lie right of the leftmost label text.
     left = min((p.x0 for ln in body for p in ln.phrases), default=0.0)
@@ -198,6 +215,7 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
         parent = header_labels[0]
     collisions = 0
     notes: list[tuple[float, float, str]] = []
+    ahead: list[tuple[float, float, str]] = []  # prose of the ruled row of the next line of figures
     for li, ln in enumerate(body):
         in_label = [p for p in ln.phrases if p.x1 <= label_right + 1 and not (p.is_value and p.x0 > left + 1)]
         labels = [p for p in in_label if p.x0 < label_limit]
@@ -207,9 +225,14 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
         if not any(p.is_value or is_placeholder(p.text) for p in values):
             if not labels:
                 # Prose between rows goes on describing the row above it; above the first
-                # row it belongs to the table.
+                # row it belongs to the table. Where rules draw the rows, the row whose ruled
+                # cells hold it: in a row whose figures stand in the middle of its cells, the
+                # description starts above them.
                 prose = described + tuple((p.x0, p.top, p.text) for p in values)
-                if rows and not pending:
+                here = ruled_row(ruled, ln)
+                if here is not None and not (rows and ruled_row(ruled, rows[-1]) == here):
+                    ahead.extend(prose)
+                elif rows and not pending:
                     rows[-1] = replace(rows[-1], notes=rows[-1].notes + prose)
                 else:
                     notes.extend(prose)
@@ -304,9 +327,11 @@ def _read_table(lines: Sequence[Line], by: str, ruled: Sequence[Box] = ()) -> tu
             label, label_text = from_cells, from_cells[-1]
         is_total = bool(label_text and _TOTAL.match(label_text))
         unit = row_unit(ln, ruled_labels, unit_k) if ruled_labels and unit_k is not None else ""
-        rows.append(GridRow(label, tuple(cells), ln.top, ln.bottom, is_total, unit, described))
+        rows.append(GridRow(label, tuple(cells), ln.top, ln.bottom, is_total, unit, tuple(ahead) + described))
+        ahead = []
         if is_total:
             parent = None
+    notes.extend(ahead)
     # Header cells end above the body; a cell reaching into it is a frame, not a header cell.
     header_cells = [c for c in ruled if c[3] <= lines[first_body].top + 1]
     paths = header_paths(header, cols, label_right, header_cells)
