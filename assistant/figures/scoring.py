@@ -294,8 +294,9 @@ def score_fact(
     def match(t: str) -> float:
         return max(
             subject_weight * token_match(t, subject_tokens),
-            # What a row label prints itself, whatever kind of row ("Totaal programma's").
-            token_match(t, label_tokens),
+            # What a row label prints itself, whatever kind of row ("Totaal programma's"; any
+            # other row's subject is its label).
+            token_match(t, label_tokens) if bare_row else 0.0,
             0.8 * token_match(t, context_tokens),
             0.8 * token_match(t, sentence_tokens),
             0.8 * token_match(t, column_tokens),
