@@ -130,8 +130,8 @@ def _table_regions(
 
 
 def _ruled_rows(table) -> RuledRows:  # noqa: ANN001 - a pdfplumber Table
-    """A ruled table's rows, each ruled cell's whole text in reading order ("" for an empty
-    cell, so the cells stay in their columns): (top, cells). A row without text is left out."""
+    """A ruled table's rows, each ruled cell's whole text in reading order: (top, cells). A
+    row without text is left out, and so is an empty cell."""
     out = []
     try:
         rows = table.extract()
@@ -139,21 +139,10 @@ def _ruled_rows(table) -> RuledRows:  # noqa: ANN001 - a pdfplumber Table
     except Exception:  # noqa: BLE001 - as find_tables: a malformed drawing stays unread
         return []
     for top, row in zip(tops, rows):
-        cells = tuple(" ".join((c or "").split()) for c in row)
-        if any(cells):
+        cells = tuple(c for c in (" ".join((c or "").split()) for c in row) if c)
+        if cells:
             out.append((float(top), cells))
     return out
-
-
-def _is_header_row(cells: tuple[str, ...], wrapped: bool = False) -> bool:
-    """Column headers: two or more cells of text, none a figure or prose; `wrapped`, the next
-    line of header cells: one or more cells of at most three words, none a figure."""
-    filled = [c for c in cells if c]
-    if wrapped:
-        return bool(filled) and not any(_AMOUNT.search(c) or len(c.split()) > 3 for c in filled)
-    return len(filled) >= 2 and not any(
-        _AMOUNT.search(c) or len(_WORD.findall(c)) >= PROSE_CELL_WORDS for c in filled
-    )
 
 
 # A grid reading of a ruled table that keeps less than this share of the words in its region
@@ -247,26 +236,6 @@ class _Builder:
         self.parts: list[str] = []
         self.length = 0
         self.tables: list[Table] = []
-        self.ruled_header: tuple[str, ...] = ()  # the header row of the last table read as text
-        self._in_header = False  # the last row written was (part of) that header
-
-    def add_ruled_row(self, cells: tuple[str, ...]) -> None:
-        """One row of a table read as text (`_ruled_rows`): its cells in order. A header row is
-        written as it is and kept; the cells of the rows under it (also on the next pages, as
-        long as the table has as many columns) are written after their column's header
-        ("Eigen vermogen …: 01-01-2024: € 782.000"), so a figure in a text row keeps what it is."""
-        if _is_header_row(cells):
-            self.ruled_header, self._in_header = cells, True
-        elif self._in_header and len(self.ruled_header) == len(cells) and _is_header_row(cells, wrapped=True):
-            # The next ruled row of a wrapped header cell ("Kwaliteits-" over "niveau").
-            self.ruled_header = tuple(f"{h} {c}".strip() for h, c in zip(self.ruled_header, cells))
-        elif len(self.ruled_header) == len(cells):
-            cells = tuple(
-                f"{head}: {cell}" if k and head and cell else cell
-                for k, (head, cell) in enumerate(zip(self.ruled_header, cells))
-            )
-        self._in_header = self._in_header and _is_header_row(cells, wrapped=True)
-        self.add(" | ".join(c for c in cells if c))
 
     def add(self, text: str) -> tuple[int, int]:
         start = self.length
@@ -364,9 +333,8 @@ def note_paragraphs(notes: Sequence[tuple[float, float, str]]) -> list[str]:
 
 
 def _page_items(page, lines: list[Line], stats: ExtractStats):
-    """(top, kind, payload) of a page in reading order: "line" items, "table" items and the
-    "ruled" rows of tables read as text. A region that does not read as a table stays text
-    (searchable, no figures)."""
+    """(top, kind, payload) of a page in reading order: "line" items and "table" items. A
+    region that does not read as a table stays text (searchable, no figures)."""
     started = time.perf_counter()
     regions, ruled_cells, ruled_texts = _table_regions(page, lines)
     items = []
@@ -387,7 +355,7 @@ def _page_items(page, lines: list[Line], stats: ExtractStats):
             used.update(
                 i for i in inside if any(t0 - 1 <= lines[i].top and lines[i].bottom <= t1 + 1 for t0, t1, _ in as_text)
             )
-            items.extend((row_top, "ruled", cells) for _, _, rows in as_text for row_top, cells in rows)
+            items.extend((row_top, "line", " | ".join(cells)) for _, _, rows in as_text for row_top, cells in rows)
             continue
         if grid is None:
             stats.tables_rejected += 1
@@ -481,8 +449,6 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
                     first = False
                     if kind == "line":
                         builder.add(payload)
-                    elif kind == "ruled":
-                        builder.add_ruled_row(payload)
                     else:
                         builder.add_table(payload[0], payload[1], payload[2], number)
     except CorpusError:
