@@ -281,6 +281,22 @@ def test_ruled_table_reads_merged_header_cells_and_leaves_hidden_text_out(tmp_pa
     assert "9.999" not in doc.text
 
 
+def _ruled_table_document(path: Path, rows, col_widths):  # noqa: ANN001, ANN202
+    """The document of a one-page PDF holding one ruled table (fpdf2 draws its rules; it
+    centres each cell's text vertically in its row)."""
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=8)
+    pdf.set_xy(20, 30)
+    with pdf.table(col_widths=col_widths, text_align="LEFT") as table:
+        for row in rows:
+            cells = table.row()
+            for text in row:
+                cells.cell(text)
+    pdf.output(str(path))
+    return _document(path)[0]
+
+
 def test_a_ruled_table_of_prose_is_read_row_by_row_with_every_sentence(tmp_path: Path) -> None:
     # A beheerplan overview: a few quantities beside "Toelichting" cells of several lines. A
     # grid of figures would keep the quantities and lose the sentences.
@@ -290,31 +306,13 @@ def test_a_ruled_table_of_prose_is_read_row_by_row_with_every_sentence(tmp_path:
         ("Riolering", "Riool: circa 165 km'", "Voor de riolering is het uitgangspunt om een goed functionerend en "
          "duurzaam rioolstelsel in stand te houden, met gemalen die op afstand worden bewaakt."),
     )
-    pdf = _pdf()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=9)
-    pdf.set_xy(20, 30)
-    with pdf.table(col_widths=(35, 35, 100), text_align="LEFT") as table:
-        for row in (("Beheerplan", "Areaal", "Toelichting"), *prose):
-            cells = table.row()
-            for text in row:
-                cells.cell(text)
-    pdf.output(str(tmp_path / "beheerplannen.pdf"))
-    doc, _ = _document(tmp_path / "beheerplannen.pdf")
+    doc = _ruled_table_document(tmp_path / "beheerplannen.pdf", (("Beheerplan", "Areaal", "Toelichting"), *prose), (35, 35, 100))
     text = " ".join(doc.text.split())
     for label, quantity, sentence in prose:
         assert f"{label} | {quantity} | {sentence}" in text
 
 
-def _described_table(pdf, rows) -> None:
-    pdf.set_font("helvetica", size=8)
-    with pdf.table(col_widths=(30, 25, 80, 35), text_align="LEFT") as table:
-        for row in rows:
-            cells = table.row()
-            for text in row:
-                cells.cell(text)
-
-
+_DESCRIBED = (30, 25, 80, 35)  # column widths: a name, a figure, a description, a figure
 _TASKS = (
     "De regeling voert namens de deelnemers de heffing en invordering van lokale belastingen uit en "
     "bepaalt de WOZ-waarde van alle onroerende zaken; de wethouder Financiën heeft zitting in het "
@@ -330,12 +328,7 @@ def test_a_table_of_descriptions_whose_figures_share_cells_is_read_row_by_row(tm
         ("Belastingen Rijnland", "€ 480.915", _TASKS, "01-01-2024: € 782.000 31-12-2024: € 790.000"),
         ("Omgevingsdienst", "€ 524.000", _TASKS.replace("1 van de 12", "4 van de 200"), "01-01-2024: € 1.950.725 31-12-2024: € 2.162.925"),
     )
-    pdf = _pdf()
-    pdf.add_page()
-    pdf.set_xy(20, 30)
-    _described_table(pdf, rows)
-    pdf.output(str(tmp_path / "verbonden.pdf"))
-    doc, _ = _document(tmp_path / "verbonden.pdf")
+    doc = _ruled_table_document(tmp_path / "verbonden.pdf", rows, _DESCRIBED)
     text = " ".join(doc.text.split())
     for row in rows[1:]:
         assert " | ".join(row) in text
@@ -347,12 +340,7 @@ def test_a_table_of_descriptions_whose_figures_share_cells_is_read_row_by_row(tm
         ("Jeugdzorg", "1.000", _TASKS, "70%"),
         ("Omgevingswet", "500", _TASKS, "50%"),
     )
-    pdf = _pdf()
-    pdf.add_page()
-    pdf.set_xy(20, 30)
-    _described_table(pdf, risks)
-    pdf.output(str(tmp_path / "risicos.pdf"))
-    doc, _ = _document(tmp_path / "risicos.pdf")
+    doc = _ruled_table_document(tmp_path / "risicos.pdf", risks, _DESCRIBED)
     cells = {(f.row, f.column): f.raw for f in extract_facts(doc, document_tables(doc)) if f.table_id}
     assert cells == {("Jeugdzorg", "Bedrag"): "1.000", ("Jeugdzorg", "Kans"): "70%",
                      ("Omgevingswet", "Bedrag"): "500", ("Omgevingswet", "Kans"): "50%"}
