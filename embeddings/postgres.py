@@ -13,8 +13,8 @@ partition), so a question about one municipality reads one partition of each:
                document frequencies and the vocabulary for compound expansion
     facts      org, doc_id, ord, fact (jsonb BudgetFact): every table cell and in-text amount
 
-The vectors are what the file index build embeds (`passage_text` per chunk,
-`sentence_text` per sentence, through the same embedder), stored as float32 `vector`; the
+The vectors are what the file index build embeds (`embedding_plan`: by default each chunk's
+`passage_text` once, its sentences' vectors pooled from that pass), stored as float32 `vector`; the
 HNSW indexes are over their halfvec cast (half the memory; recall measured in
 embeddings/pgbench.py) and their candidates re-scored in float32.
 
@@ -52,13 +52,16 @@ from corpus.models import BudgetFact, Chunk, Document, DocumentMeta
 from embeddings.base import Embedder
 from embeddings.bm25 import expand_term, idf, query_weights, tokenize
 from embeddings.index import (
+    DEFAULT_CHUNK_VECTORS,
     EMBED_BATCH,
     STALE_BUSY,
     ProgressEvent,
     ProgressFn,
     _prepare,
+    embed_texts,
+    embedding_plan,
+    embedding_version,
     passage_text,
-    sentence_text,
     sentence_units,
 )
 
@@ -543,6 +546,7 @@ class PostgresIndex:
         chunker_version: str = "",
         stale_ok: bool = False,
         reread: Callable[[], Sequence[Document]] | None = None,
+        chunk_vectors: str = DEFAULT_CHUNK_VECTORS,
         **file_index_options: object,
     ) -> "PostgresIndex":
         """Bring the store up to date with `documents` and return a snapshot of it.
@@ -553,11 +557,11 @@ class PostgresIndex:
         another writer is writing right now is left to that writer, and the snapshot says so
         in `stale_reason`. `reread` is not needed (writes are per document, not per corpus)
         and accepted for the same signature, as are the file index's search and build options
-        (`ann_params`, `chunk_vectors`, …: the database has its own HNSW indexes). Raises
-        StoreUnavailable when the server is away.
+        (`ann_params`, …: the database has its own HNSW indexes); `chunk_vectors` is the way
+        of embedding, as in the file index. Raises StoreUnavailable when the server is away.
         """
         report = progress or (lambda event: None)
-        docs = _prepare(documents, chunker_version)
+        docs = _prepare(documents, embedding_version(chunker_version, chunk_vectors))
         conn = _Connection(url)
         info = conn.run(_store_info)
         if info and (info.get("model") != embedder.name or info.get("schema") != SCHEMA_VERSION):
@@ -585,7 +589,7 @@ class PostgresIndex:
         for i, doc in enumerate(todo):
             chunks = list(chunker(doc))
             report(ProgressEvent("fragmenteren", i + 1, len(todo), i + 1, len(todo)))
-            rows = _embed_document(doc, chunks, embedder, dim, report)
+            rows = _embed_document(doc, chunks, embedder, dim, report, chunk_vectors)
             written = conn.run(lambda c: _write_document(c, rows, wait=not stale_ok))
             busy |= not written
         for doc_id in removed:
@@ -603,13 +607,14 @@ def replace_document(
     chunker_version: str = "",
     wait: bool = True,
     after_chunks: Callable[[], None] | None = None,
+    chunk_vectors: str = DEFAULT_CHUNK_VECTORS,
 ) -> bool:
     """Add or replace one document in one transaction (what `open` does per document).
 
     False when `wait` is False and another writer holds that document. `after_chunks` runs
     inside the transaction once the chunk rows are written (fault tests stop the writer there).
     """
-    (doc,) = _prepare([doc], chunker_version)
+    (doc,) = _prepare([doc], embedding_version(chunker_version, chunk_vectors))
     conn = _Connection(url)
     try:
         info = conn.run(_store_info)
@@ -617,7 +622,7 @@ def replace_document(
             conn.run(lambda c: _create_schema(c, embedder.name, int(embedder.dim)))
             conn.close()
             info = conn.run(_store_info)
-        rows = _embed_document(doc, list(chunker(doc)), embedder, int(info["dim"]), lambda event: None)
+        rows = _embed_document(doc, list(chunker(doc)), embedder, int(info["dim"]), lambda event: None, chunk_vectors)
         return bool(conn.run(lambda c: _write_document(c, rows, wait=wait, after_chunks=after_chunks)))
     finally:
         conn.close()
@@ -778,25 +783,26 @@ class _DocumentRows:
         self.chunk_vecs, self.units, self.sentence_vecs, self.facts = chunk_vecs, units, sentence_vecs, facts
 
 
-def _embed_document(doc: Document, chunks: list[Chunk], embedder: Embedder, dim: int, report: ProgressFn) -> _DocumentRows:
-    """Embed a document's chunks and sentences exactly as the file index build does."""
+def _embed_document(
+    doc: Document, chunks: list[Chunk], embedder: Embedder, dim: int, report: ProgressFn, chunk_vectors: str = DEFAULT_CHUNK_VECTORS
+) -> _DocumentRows:
+    """Embed a document's chunks and sentences exactly as the file index build does
+    (`embedding_plan`, `embed_texts`)."""
     from corpus.facts import tables_and_facts
 
-    units = sentence_units(chunks)
-    texts = [passage_text(c, doc.meta) for c in chunks] + [sentence_text(chunks[p], a, b) for p, a, b in units]
-    vecs = np.zeros((len(texts), dim), dtype=np.float32)
+    plan = embedding_plan(chunks, chunk_vectors)
+    vecs = np.zeros((plan.rows, dim), dtype=np.float32)
     started = time.monotonic()
-    for lo in range(0, len(texts), EMBED_BATCH):
-        hi = min(lo + EMBED_BATCH, len(texts))
-        part = np.asarray(embedder.embed_passages(texts[lo:hi]), dtype=np.float32)
-        if part.shape != (hi - lo, dim):
-            raise ValueError(f"embedder returned shape {part.shape}, expected {(hi - lo, dim)}")
-        vecs[lo:hi] = part
+    for lo in range(0, len(plan.texts), EMBED_BATCH):
+        hi = min(lo + EMBED_BATCH, len(plan.texts))
+        targets, part = embed_texts(embedder, plan, range(lo, hi), dim)
+        vecs[targets] = part
         elapsed = time.monotonic() - started
-        report(ProgressEvent("embedden", hi, len(texts), 0, 1, elapsed / hi * (len(texts) - hi)))
+        report(ProgressEvent("embedden", hi, len(plan.texts), 0, 1, elapsed / hi * (len(plan.texts) - hi)))
     tokens = [tokenize(passage_text(c, doc.meta)) for c in chunks]
     _, facts = tables_and_facts([doc])
-    return _DocumentRows(doc, chunks, tokens, vecs[: len(chunks)], units, vecs[len(chunks):], facts)
+    chunk_vecs, sentence_vecs = plan.split(vecs, dim)
+    return _DocumentRows(doc, chunks, tokens, chunk_vecs, plan.units, sentence_vecs, facts)
 
 
 def _delete_document(conn: Any, doc_id: str) -> None:

@@ -131,6 +131,37 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed([self.passage_prefix + str(t) for t in texts])
 
+    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> np.ndarray:
+        """Each text's passage vector, then a vector per span of it (`embeddings.spans`), from
+        one forward pass: a span's vector is the mean of the token embeddings whose characters
+        (the tokenizer's offsets) overlap it. A span whose tokens were cut off by the model's
+        maximum length is embedded on its own."""
+        import torch
+
+        from embeddings.spans import normalise
+
+        self.load()
+        model = self._model
+        prepare = getattr(model, "preprocess", None) or model.tokenize
+        shift = len(self.passage_prefix)
+        rows: list[np.ndarray] = []
+        for lo in range(0, len(texts), self.batch_size):
+            batch = [self.passage_prefix + str(t) for t in texts[lo : lo + self.batch_size]]
+            features = {k: v.to(model.device) if hasattr(v, "to") else v for k, v in prepare(batch).items()}
+            with torch.inference_mode():
+                out = model.forward(features)
+            states = out["token_embeddings"].float().cpu().numpy()
+            whole = normalise(out["sentence_embedding"].float().cpu().numpy())
+            enc = model.tokenizer(batch, return_offsets_mapping=True, padding=True, truncation=True, max_length=model.max_seq_length)
+            for i, own in enumerate(spans[lo : lo + self.batch_size]):
+                offsets, mask = enc["offset_mapping"][i], enc["attention_mask"][i]
+                vecs = [whole[i]]
+                for a, b in own:
+                    hit = [j for j, (s, e) in enumerate(offsets) if j < len(states[i]) and mask[j] and e > s and s < b + shift and e > a + shift]
+                    vecs.append(states[i][hit].mean(axis=0) if hit else self._embed([batch[i][a + shift : b + shift]])[0])
+                rows.append(normalise(np.vstack(vecs)))
+        return np.vstack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
+
     def _embed(self, texts: list[str]) -> np.ndarray:
         self.load()
         if not texts:

