@@ -137,6 +137,10 @@ class _TimedEmbedder:
     def embed_queries(self, texts):  # noqa: ANN001
         return self.inner.embed_queries(texts)
 
+    @property
+    def pools_spans(self) -> bool:
+        return bool(getattr(self.inner, "pools_spans", False))
+
     def embed_spans(self, texts, spans):  # noqa: ANN001
         from embeddings.spans import embed_separately, embed_spans
 

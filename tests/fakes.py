@@ -31,6 +31,11 @@ class FakeEmbedder(HashEmbedder):
         self.passages_embedded += len(texts)
         return self._embed(texts)
 
+    def embed_spans(self, texts, spans) -> np.ndarray:
+        """One pass per text (its spans pooled from it): counted as the texts embedded."""
+        self.passages_embedded += len(texts)
+        return super().embed_spans(texts, spans)
+
 
 class OnePassEmbedder(FakeEmbedder):
     """A fake with token states: its 'pass' over a text yields the text's vector and, per

@@ -88,7 +88,7 @@ def test_index_above_the_threshold_is_stored_as_hnsw_and_answers_like_the_flat_o
     again = FakeEmbedder()
     extra = make_doc("extra", "Een nieuw document over het zwembad in de wijk.")
     grown = open_index(tmp_path / "hnsw", docs + [extra], again, ann_params=small)
-    assert again.passages_embedded == 2  # its one chunk and its one sentence
+    assert again.passages_embedded == 1  # its one chunk (its one sentence pooled from that pass)
     assert grown.structures["chunks"] == "hnsw"
     np.testing.assert_allclose(grown.vectors()[: len(approx.chunks)], approx.vectors())
 

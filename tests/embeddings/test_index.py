@@ -54,9 +54,9 @@ def paragraph_chunker(doc: Document) -> list[Chunk]:
 
 
 def embedded_for(docs) -> int:
-    """Texts a build of these documents gives the FakeEmbedder: every chunk's text and, as
-    it has no token states to pool them from, each of its sentence units on its own."""
-    return sum(embedding_plan(paragraph_chunker(d)).rows for d in docs)
+    """Texts a build of these documents sends through the model: every chunk's text, once
+    (its sentences' vectors are pooled from that pass)."""
+    return sum(len(embedding_plan(paragraph_chunker(d)).texts) for d in docs)
 
 
 DOCS = [
@@ -78,6 +78,11 @@ class RaisingEmbedder(FakeEmbedder):
             raise RuntimeError("embedder crashed")
         return super().embed_passages(texts)
 
+    def embed_spans(self, texts, spans):
+        if self.calls + 1 >= self.fail_on_call:
+            raise RuntimeError("embedder crashed")
+        return super().embed_spans(texts, spans)
+
 
 def open_index(index_dir: Path, docs, embedder, events=None, **kwargs) -> HybridIndex:
     return HybridIndex.open(
@@ -94,7 +99,7 @@ def test_build_then_reopen_embeds_nothing(tmp_path):
     index_dir = tmp_path / "index"
     first = FakeEmbedder()
     idx = open_index(index_dir, DOCS, first)
-    assert first.passages_embedded == embedded_for(DOCS) == 12  # 6 chunks and their 6 sentences
+    assert first.passages_embedded == embedded_for(DOCS) == 6  # 6 chunks, their 6 sentences pooled
     assert len(idx.chunks) == 6
     meta = json.loads((current_dir(index_dir) / META_FILE).read_text())
     assert meta["embedding_model"] == "fake-bow" and meta["dim"] == 64
@@ -164,7 +169,7 @@ def test_a_changed_document_embeds_only_its_changed_texts(tmp_path):
     corrected = make_doc("utrecht", "Schuldhulpverlening voor inwoners.\n\nHet armoedebeleid kost 96.000 euro.", "Utrecht", 2022)
     emb = FakeEmbedder()
     idx = open_index(index_dir, [corrected, DOCS[1], DOCS[2]], emb)
-    assert emb.passages_embedded == 2  # the new paragraph as a chunk and as a sentence
+    assert emb.passages_embedded == 1  # the new paragraph, once (its sentence pooled from it)
     fresh = open_index(tmp_path / "fresh", [corrected, DOCS[1], DOCS[2]], FakeEmbedder())
     np.testing.assert_allclose(idx.vectors(), fresh.vectors(), atol=1e-6)
     np.testing.assert_allclose(idx.sentence_scores(fresh.vectors()[0]), fresh.sentence_scores(fresh.vectors()[0]), atol=1e-6)
@@ -530,5 +535,5 @@ def test_a_file_read_into_another_text_is_changed_not_damaged(tmp_path):
     events, emb = [], FakeEmbedder()
     idx = open_index(index_dir, [DOCS[0], DOCS[1], reread], emb, events)
     assert not [e for e in events if "beschadigd" in e.message]
-    assert emb.passages_embedded == 2  # the new paragraph as a chunk and as a sentence
+    assert emb.passages_embedded == 1  # the new paragraph, once (its sentence pooled from it)
     assert [c.doc_id for c in idx.chunks].count("deventer") == 3

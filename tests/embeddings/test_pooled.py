@@ -3,10 +3,13 @@ are the means of their tokens' states in that pass (embeddings.spans, chunk_vect
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
-from embeddings.index import embedding_plan, passage_text
+from embeddings.index import META_FILE, embedding_plan, passage_text
+from embeddings.storage import current_dir
 from embeddings.spans import embed_spans, piece_tokens, pool, rows_of, windows
 from tests.embeddings.test_index import make_doc, open_index
 from tests.fakes import FakeEmbedder, OnePassEmbedder
@@ -56,13 +59,29 @@ def test_pooling_averages_the_states_of_a_range_and_normalises():
     np.testing.assert_allclose(out, [[0.70710677, 0.70710677], [0.0, 1.0], [1.0, 0.0]], atol=1e-6)
 
 
+class PassagesOnly:
+    """An embedder with no token states: it embeds whole texts only."""
+
+    def __init__(self) -> None:
+        self.inner = FakeEmbedder()
+        self.name, self.dim = self.inner.name, self.inner.dim
+        self.texts: list[str] = []
+
+    def embed_queries(self, texts):
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts):
+        self.texts.extend(texts)
+        return self.inner.embed_passages(texts)
+
+
 def test_a_model_without_token_states_embeds_the_spans_text_on_its_own():
-    emb = FakeEmbedder()
+    emb = PassagesOnly()
     texts = ["Armoede en schulden. Het zwembad gaat open.", "Lasten"]
     spans = [[(0, 20), (21, 43)], []]
     rows = embed_spans(emb, texts, spans)
     assert rows_of(spans) == [0, 3]
-    expected = emb.embed_passages([texts[0], "Armoede en schulden.", "Het zwembad gaat open.", "Lasten"])
+    expected = emb.inner.embed_passages([texts[0], "Armoede en schulden.", "Het zwembad gaat open.", "Lasten"])
     np.testing.assert_allclose(rows, expected, atol=1e-6)
 
 
@@ -99,3 +118,21 @@ def test_a_changed_document_sends_only_its_changed_chunks_through_the_model(tmp_
     # The kept vectors are those of the first build.
     first = OnePassEmbedder()
     np.testing.assert_allclose(idx.vectors(), np.stack([first._vector(passage_text(c)) for c in idx.chunks]), atol=1e-6)
+
+
+def test_a_build_with_a_model_that_cannot_pool_embeds_sentences_on_their_own_and_says_so(tmp_path):
+    emb = PassagesOnly()
+    events = []
+    idx = open_index(tmp_path / "index", [DOC], emb, events, chunk_vectors="pooled")
+    plan = embedding_plan(idx.chunks, "embedded")
+    assert sorted(emb.texts) == sorted(plan.texts)  # each sentence after its path, each chunk whole
+    assert any(e.stage == "melding" and "apart ingebed" in e.message for e in events)
+    # The index records the way it was built; a model that can pool rebuilds it pooled,
+    # keeping the vector of a chunk without sentences (its whole text's, either way).
+    meta = json.loads((current_dir(tmp_path / "index") / META_FILE).read_text(encoding="utf-8"))
+    assert meta["chunk_vectors"] == "embedded"
+    pooling = OnePassEmbedder()
+    open_index(tmp_path / "index", [DOC], pooling, chunk_vectors="pooled")
+    with_sentences = {p for p, _, _ in idx.sentences}
+    assert sorted(pooling.passes) == sorted(passage_text(c) for i, c in enumerate(idx.chunks) if i in with_sentences)
+    assert len(with_sentences) < len(idx.chunks)
