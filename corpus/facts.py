@@ -206,14 +206,34 @@ PARAGRAPH_CHARS = 600
 SUBJECT_CHARS = 80  # the words just before an amount that may name its year
 
 
-def amount_year(text: str, subject: str, end: int) -> int | None:
-    """The year an in-text amount is about: printed right after it ("21.300 euro in 2022"),
-    else the last year in its subject phrase ("Het nadeel 2023 bedraagt €1.093.480"); None."""
+# Years joined into one period ("2025 en 2026", "2024 t/m 2027", "2023, 2024"): an amount
+# about such a period is about each of its years.
+_JOIN = r"\s*(?:,|en|of|t/m|tot en met|tot)\s*"
+_PERIOD_RE = re.compile(r"((?:19|20)\d\d)(?:" + _JOIN + r"(?:19|20)\d\d)+(?![\d.,])")
+_RANGE_JOIN = re.compile(r"t/m|tot")
+
+
+def _period(match: re.Match[str]) -> tuple[int, ...]:
+    found = [int(y) for y in re.findall(r"(?:19|20)\d\d", match.group(0))]
+    if _RANGE_JOIN.search(match.group(0)) and len(found) == 2 and 0 < found[1] - found[0] <= 10:
+        return tuple(range(found[0], found[1] + 1))
+    return tuple(dict.fromkeys(found))
+
+
+def amount_year(text: str, subject: str, end: int) -> tuple[int, ...]:
+    """The years an in-text amount is about: the year printed right after it ("21.300 euro
+    in 2022"), else the last year in its subject phrase ("Het nadeel 2023 bedraagt
+    €1.093.480"); every year of a period joined there ("€ 300.000 voor 2025 en 2026", "kost in
+    2025 t/m 2027 € 420.000"); () when none."""
     m = _YEAR_AFTER_RE.match(text, end)
     if m:
-        return int(m.group(1))
-    found = _YEAR_IN_RE.findall(subject)
-    return int(found[-1]) if found else None
+        period = _PERIOD_RE.match(text, m.start(1))
+        return _period(period) if period else (int(m.group(1)),)
+    found = list(_YEAR_IN_RE.finditer(subject))
+    if not found:
+        return ()
+    periods = [p for p in _PERIOD_RE.finditer(subject) if p.end() == found[-1].end()]
+    return _period(periods[-1]) if periods else (int(found[-1].group(1)),)
 
 
 def paragraph_before(text: str, start: int, limit: int = PARAGRAPH_CHARS) -> str:
@@ -286,9 +306,9 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
         extra: list[tuple[str, str]] = []
         # A year in the subject phrase after an earlier amount of the same sentence belongs to
         # that amount's clause ("€200.000 over te hevelen naar 2026 en €55.000 toe te voegen").
-        year = amount_year(doc.text, "" if subject_from else sentence[max(0, offset - SUBJECT_CHARS) : max(0, offset)], a.end)
-        if year is not None:
-            extra.append(("year", str(year)))
+        own_years = amount_year(doc.text, "" if subject_from else sentence[max(0, offset - SUBJECT_CHARS) : max(0, offset)], a.end)
+        if own_years:
+            extra.append(("year", " ".join(str(y) for y in own_years)))
         if part:
             extra.append(("part", "part"))
         paragraph = paragraph_before(doc.text, s0)

@@ -96,6 +96,7 @@ def _slot_name(f: BudgetFact) -> str:
     if f.column:
         return f"‘{f.column}’"
     if not f.table_id:
-        year = dict(f.extra).get("year")
-        return f"{f.raw.strip()}" + (f" ({year})" if year else "")
+        years = dict(f.extra).get("year", "").split()  # one year, or a period's years
+        period = years[0] if len(years) == 1 else f"{years[0]}–{years[-1]}" if years else ""
+        return f"{f.raw.strip()}" + (f" ({period})" if period else "")
     return f"‘{f.row}’"

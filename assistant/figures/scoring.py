@@ -31,9 +31,9 @@ def fact_years(fact: BudgetFact) -> tuple[str, set[int]]:
     col = year_span(fact.column)
     if col:
         return "column", col
-    own = dict(fact.extra).get("year")
+    own = dict(fact.extra).get("year")  # one year, or the years of a period ("2025 2026")
     if own:
-        return "own", {int(own)}
+        return "own", {int(y) for y in own.split()}
     if fact.table_id:
         row = year_span(fact.row)
         if row:
@@ -249,7 +249,8 @@ def score_fact(
     - year: a year column equal to a question year +2.0, different -2.5; an in-text amount's
       own year +2.0 / -2.0; a year in the row label or sentence +1.0 / -1.0; only the
       document's year +0.3; nothing -0.5; a fact about every one of several asked years (a
-      sentence "in 2025 en 2026 …", a column "2025-2026") another +1.5. A filter year
+      sentence "in 2025 en 2026 …", a column "2025-2026"; not an amount with a year of its own
+      in a sentence that names other years for other amounts) another +1.5. A filter year
       (soft_year) counts half, never penalises.
     - part: an amount a sentence gives as part of another ("waarvan") +1.0 when a part is
       asked ("welk deel"), else -1.0; the whole -1.5 when a part is asked.
@@ -349,8 +350,12 @@ def score_fact(
             score += 0.3 if hit else -0.5
         else:
             score -= 0.5
-        if len(asked) >= 2 and asked <= fys | (year_span(fact.sentence) if fact.sentence else set()):
-            score += 1.5  # about every year asked ("in 2025 en 2026 € 420.000"), not a part of them
+        # About every year asked ("in 2025 en 2026 € 420.000"), not a part of them. An amount
+        # with its own year ("€ 250.000 in 2025 en € 50.000 in 2026") is about that year; the
+        # other years of its sentence are the other amounts'.
+        around = year_span(fact.sentence) if fact.sentence and source != "own" else set()
+        if len(asked) >= 2 and asked <= fys | around:
+            score += 1.5
     elif q.soft_year is not None:
         if source == "column":
             score += 1.0 if q.soft_year in fys else 0.0

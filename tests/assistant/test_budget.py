@@ -587,6 +587,18 @@ def test_a_fact_about_every_year_asked_beats_the_cells_of_one_year():
     assert store.lookup("Hoeveel kost de invoering van de bibliotheekpas in 2026?").facts[0].raw == "120"
 
 
+def test_an_amount_with_its_own_year_is_not_about_the_other_years_of_its_sentence():
+    # "€ 250.000 in 2025 en € 50.000 in 2026": each amount is about its own year; the amount
+    # "voor 2025 en 2026" is about both.
+    store = _store([_doc("ede-begroting-2025", (
+        "Verbouwing bibliotheek (hogere lasten € 250.000 in 2025 en € 50.000 in 2026).\n\n"
+        "Voor de verbouwing van de bibliotheek is naar verwachting € 300.000 nodig voor 2025 en 2026.\n"
+    ), year=2025)])
+    result = store.lookup("Hoeveel is er nodig voor de verbouwing van de bibliotheek in 2025 en 2026?")
+    assert result.found and result.facts[0].raw == "€ 300.000", result.text
+    assert store.lookup("Hoeveel kost de verbouwing van de bibliotheek in 2026?").facts[0].raw == "€ 50.000"
+
+
 def test_a_part_asked_for_is_the_amount_after_waarvan():
     store = _store([_doc("ede-begroting-2025", (
         "De herinrichting van het Stationsplein kost ca. € 2.400.000, waarvan € 600.000 van de gemeente Ede.\n"

@@ -132,6 +132,12 @@ def _text_facts(text: str):
         ("Er is €40.000 overgeheveld naar 2026 en €12.500 toegevoegd aan het budget.", "€12.500", None),
         # A period is not the amount's year.
         ("Voor 2023-2026 is €80.000 beschikbaar.", "€80.000", None),
+        # An amount about a period is about each of its years.
+        ("De aanpak kost in 2025 en 2026 naar verwachting €90.000.", "€90.000", "2025 2026"),
+        ("Er is €60.000 voor 2025 t/m 2027 gereserveerd.", "€60.000", "2025 2026 2027"),
+        # Amounts each with their own year in one sentence keep theirs.
+        ("De lasten zijn €25.000 in 2025 en €5.000 in 2026.", "€25.000", "2025"),
+        ("De lasten zijn €25.000 in 2025 en €5.000 in 2026.", "€5.000", "2026"),
     ],
 )
 def test_in_text_amount_year(text, raw, year):
@@ -154,7 +160,7 @@ def test_paragraph_before_keeps_to_its_line_or_cell():
 
 def test_amount_year_prefers_the_year_right_after():
     text = "Het budget 2023 is €5.000 in 2024."
-    assert amount_year(text, "Het budget 2023 is", text.index("€5.000") + len("€5.000")) == 2024
+    assert amount_year(text, "Het budget 2023 is", text.index("€5.000") + len("€5.000")) == (2024,)
 
 
 def test_table_cells_carry_the_printed_header_with_label_columns():
