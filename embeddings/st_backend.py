@@ -7,7 +7,9 @@ local Hugging Face cache fails fast with a Dutch message instead of a download.
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -22,6 +24,16 @@ MINILM_ALIASES = frozenset(
 # its folder path, so moving the venv does not force a rebuild of the index.
 MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 32
+
+
+def _mean_pooled(kinds: Sequence[str], pooling: dict) -> bool:
+    """A module list of Transformer, Pooling (mean of the tokens only), optionally Normalize."""
+    if isinstance(pooling.get("pooling_mode"), str):  # sentence-transformers 5+: "mean", "cls", …
+        only_mean = pooling["pooling_mode"] == "mean"
+    else:  # a model folder's 1_Pooling/config.json: one flag per mode
+        modes = {k: bool(v) for k, v in pooling.items() if k.startswith("pooling_mode_")}
+        only_mean = modes.get("pooling_mode_mean_tokens", False) and not any(v for k, v in modes.items() if k != "pooling_mode_mean_tokens")
+    return list(kinds[:2]) == ["Transformer", "Pooling"] and all(k == "Normalize" for k in kinds[2:]) and only_mean
 
 
 class EmbedderUnavailable(CorpusError):
@@ -131,19 +143,42 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed([self.passage_prefix + str(t) for t in texts])
 
-    # Token embeddings and the tokenizer's offsets are there for every sentence-transformers model.
-    pools_spans = True
+    @property
+    def pools_spans(self) -> bool:
+        """True when the model's sentence vector is the mean of its token embeddings (modules:
+        Transformer, mean Pooling, optionally Normalize): then a span's tokens pooled the same
+        way give a vector in the same space. A CLS-pooled model or one with a Dense layer
+        after the pooling embeds spans on their own. Read from the model folder's
+        modules.json when there is one; else the model is loaded to ask it."""
+        folder = Path(self.model_id)
+        if self._model is None and (folder / "modules.json").is_file():
+            try:
+                modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+                kinds = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules]
+                pooling = next((m for m in modules if str(m.get("type", "")).endswith("Pooling")), None)
+                config = json.loads((folder / str(pooling["path"]) / "config.json").read_text(encoding="utf-8")) if pooling else {}
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                return False
+            return _mean_pooled(kinds, config)
+        self.load()
+        kinds = [type(m).__name__ for m in self._model]
+        pooling = next((m for m in self._model if type(m).__name__ == "Pooling"), None)
+        config = pooling.get_config_dict() if pooling is not None and hasattr(pooling, "get_config_dict") else {}
+        return _mean_pooled(kinds, config)
 
     def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> np.ndarray:
         """Each text's passage vector, then a vector per span of it (`embeddings.spans`), from
         one forward pass: a span's vector is the mean of the token embeddings whose characters
-        (the tokenizer's offsets) overlap it. A span whose tokens were cut off by the model's
-        maximum length is embedded on its own."""
+        (the tokenizer's offsets) overlap it. A span the model's maximum length cut off, whole
+        or in part, is embedded on its own, as is every span of a model that is not
+        mean-pooled (`pools_spans`)."""
         import torch
 
-        from embeddings.spans import normalise
+        from embeddings.spans import embed_separately, normalise
 
         self.load()
+        if not self.pools_spans:
+            return embed_separately(self, texts, spans)
         model = self._model
         prepare = getattr(model, "preprocess", None) or model.tokenize
         shift = len(self.passage_prefix)
@@ -158,10 +193,13 @@ class SentenceTransformerEmbedder:
             enc = model.tokenizer(batch, return_offsets_mapping=True, padding=True, truncation=True, max_length=model.max_seq_length)
             for i, own in enumerate(spans[lo : lo + self.batch_size]):
                 offsets, mask = enc["offset_mapping"][i], enc["attention_mask"][i]
+                kept = [j for j, (s, e) in enumerate(offsets) if j < len(states[i]) and mask[j] and e > s]
+                read_to = offsets[kept[-1]][1] if kept else 0  # the last character the model read
                 vecs = [whole[i]]
                 for a, b in own:
-                    hit = [j for j, (s, e) in enumerate(offsets) if j < len(states[i]) and mask[j] and e > s and s < b + shift and e > a + shift]
-                    vecs.append(states[i][hit].mean(axis=0) if hit else self._embed([batch[i][a + shift : b + shift]])[0])
+                    hit = [j for j in kept if offsets[j][0] < b + shift and offsets[j][1] > a + shift]
+                    cut = b + shift > read_to and batch[i][read_to : b + shift].strip()
+                    vecs.append(states[i][hit].mean(axis=0) if hit and not cut else self._embed([batch[i][a + shift : b + shift]])[0])
                 rows.append(normalise(np.vstack(vecs)))
         return np.vstack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
 

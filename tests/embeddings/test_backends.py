@@ -133,9 +133,39 @@ def test_sentence_transformers_pools_spans_from_the_token_embeddings_of_one_pass
     assert float(rows[0] @ whole[0]) > 0.999 and float(rows[3] @ whole[1]) > 0.999
     debts, pool = emb.embed_queries(["debt help", "swimming pool hours"])
     assert rows[1] @ debts > rows[2] @ debts and rows[2] @ pool > rows[1] @ pool
-    # The cut-off sentence is embedded on its own instead.
+    # The cut-off sentence is embedded on its own instead ...
     alone = emb.embed_passages(["Parking permits get more expensive."])[0]
     assert float(rows[4] @ alone) > 0.999
+    # ... as is one the cut goes through.
+    across = (long.index("budget.", 1000), long.index("budget.", 1800))
+    part = emb.embed_spans([long], [[across]])[1]
+    assert float(part @ emb.embed_passages([long[slice(*across)]])[0]) > 0.999
+
+
+def test_only_a_mean_pooled_model_pools_spans_from_its_token_embeddings():
+    from embeddings.st_backend import _mean_pooled
+
+    assert _mean_pooled(["Transformer", "Pooling", "Normalize"], {"pooling_mode": "mean"})
+    assert _mean_pooled(["Transformer", "Pooling"], {"pooling_mode_mean_tokens": True, "pooling_mode_cls_token": False})
+    assert not _mean_pooled(["Transformer", "Pooling"], {"pooling_mode": "cls"})
+    assert not _mean_pooled(["Transformer", "Pooling"], {"pooling_mode_mean_tokens": True, "pooling_mode_max_tokens": True})
+    assert not _mean_pooled(["Transformer", "Pooling", "Dense", "Normalize"], {"pooling_mode": "mean"})
+
+
+@pytest.mark.slow
+def test_a_cls_pooled_model_with_a_dense_layer_embeds_spans_on_their_own(tmp_path):
+    from sentence_transformers import SentenceTransformer, models
+
+    from embeddings.st_backend import resolve_model
+
+    base = models.Transformer(resolve_model("minilm"))
+    SentenceTransformer(modules=[base, models.Pooling(384, "cls"), models.Dense(384, 128)]).save(str(tmp_path / "cls"))
+    emb = SentenceTransformerEmbedder(str(tmp_path / "cls"))
+    assert not emb.pools_spans
+    text = "The municipality helps residents with debts. The swimming pool opens later in summer."
+    rows = emb.embed_spans([text], [[(0, 44)]])
+    assert rows.shape == (2, 128)
+    np.testing.assert_allclose(rows[1], emb.embed_passages([text[:44]])[0], atol=1e-5)
 
 
 @pytest.mark.slow
