@@ -206,16 +206,24 @@ PARAGRAPH_CHARS = 600
 SUBJECT_CHARS = 80  # the words just before an amount that may name its year
 
 
-# Years joined into one period ("2025 en 2026", "2024 t/m 2027", "2023, 2024"): an amount
-# about such a period is about each of its years.
-_JOIN = r"\s*(?:,|en|of|t/m|tot en met|tot)\s*"
-_PERIOD_RE = re.compile(r"((?:19|20)\d\d)(?:" + _JOIN + r"(?:19|20)\d\d)+(?![\d.,])")
+# Years joined into one period ("2025 en 2026", "2024 t/m 2027", "2023, 2024 en 2025"): an
+# amount about such a period is about each of its years. Not a period: alternatives ("2024 of
+# 2025"), a bare comma ("in 2025, 2026 blijft …"), two years compared ("tussen 2022 en 2024",
+# "het verschil tussen …"), or years matched one by one to amounts ("respectievelijk").
+_YEAR = r"(?:19|20)\d\d"
+_PERIOD_RE = re.compile(
+    r"(?<!\d)(" + _YEAR + r")(?:\s*,\s*" + _YEAR + r")*\s*(?:en|t/m|tot en met|tot)\s*" + _YEAR + r"(?!\d|[.,]\d)"
+)
+_NOT_A_PERIOD = re.compile(r"\btussen\s*$")
 _RANGE_JOIN = re.compile(r"t/m|tot")
 
 
-def _period(match: re.Match[str]) -> tuple[int, ...]:
-    found = [int(y) for y in re.findall(r"(?:19|20)\d\d", match.group(0))]
-    if _RANGE_JOIN.search(match.group(0)) and len(found) == 2 and 0 < found[1] - found[0] <= 10:
+def _period(match: re.Match[str], before: str) -> tuple[int, ...]:
+    """The years of a period match; () when the words before it make it a comparison."""
+    if _NOT_A_PERIOD.search(before):
+        return ()
+    found = [int(y) for y in re.findall(_YEAR, match.group(0))]
+    if _RANGE_JOIN.search(match.group(0)) and len(found) == 2 and 0 < found[1] - found[0] <= 30:
         return tuple(range(found[0], found[1] + 1))
     return tuple(dict.fromkeys(found))
 
@@ -224,16 +232,23 @@ def amount_year(text: str, subject: str, end: int) -> tuple[int, ...]:
     """The years an in-text amount is about: the year printed right after it ("21.300 euro
     in 2022"), else the last year in its subject phrase ("Het nadeel 2023 bedraagt
     €1.093.480"); every year of a period joined there ("€ 300.000 voor 2025 en 2026", "kost in
-    2025 t/m 2027 € 420.000"); () when none."""
+    2025 t/m 2027 € 420.000"); () when none, or when the years go with the amounts one by one
+    ("respectievelijk")."""
     m = _YEAR_AFTER_RE.match(text, end)
     if m:
         period = _PERIOD_RE.match(text, m.start(1))
-        return _period(period) if period else (int(m.group(1)),)
+        if period:
+            return _period(period, text[max(0, m.start(1) - 20) : m.start(1)])
+        return (int(m.group(1)),)
+    if "respectievelijk" in subject.lower():
+        return ()
     found = list(_YEAR_IN_RE.finditer(subject))
     if not found:
         return ()
     periods = [p for p in _PERIOD_RE.finditer(subject) if p.end() == found[-1].end()]
-    return _period(periods[-1]) if periods else (int(found[-1].group(1)),)
+    if periods:
+        return _period(periods[-1], subject[: periods[-1].start()])
+    return (int(found[-1].group(1)),)
 
 
 def paragraph_before(text: str, start: int, limit: int = PARAGRAPH_CHARS) -> str:

@@ -135,6 +135,14 @@ def _text_facts(text: str):
         # An amount about a period is about each of its years.
         ("De aanpak kost in 2025 en 2026 naar verwachting €90.000.", "€90.000", "2025 2026"),
         ("Er is €60.000 voor 2025 t/m 2027 gereserveerd.", "€60.000", "2025 2026 2027"),
+        ("Er is €75.000 voor 2025 en 2026 nodig.", "€75.000", "2025 2026"),
+        ("De aanpak kost €90.000 in 2025 en 2026.", "€90.000", "2025 2026"),
+        ("In 2024, 2025 en 2026 kost de aanpak jaarlijks €15.000.", "€15.000", "2024 2025 2026"),
+        # Not a period: alternatives, a bare comma, a comparison, years one by one.
+        ("Het gaat om €40.000 in 2024 of 2025.", "€40.000", "2024"),
+        ("Er is €25.000 in 2025, 2026 blijft gelijk.", "€25.000", "2025"),
+        ("Het budget stijgt tussen 2022 en 2024 met €300.000.", "€300.000", None),
+        ("In 2025, 2026 en 2027 is respectievelijk €50.000 beschikbaar.", "€50.000", None),
         # Amounts each with their own year in one sentence keep theirs.
         ("De lasten zijn €25.000 in 2025 en €5.000 in 2026.", "€25.000", "2025"),
         ("De lasten zijn €25.000 in 2025 en €5.000 in 2026.", "€5.000", "2026"),
