@@ -53,6 +53,7 @@ from embeddings.base import Embedder
 from embeddings.bm25 import expand_term, idf, query_weights, tokenize
 from embeddings.index import (
     DEFAULT_CHUNK_VECTORS,
+    POOLING_UNAVAILABLE,
     EMBED_BATCH,
     STALE_BUSY,
     ProgressEvent,
@@ -562,7 +563,7 @@ class PostgresIndex:
         of embedding, as in the file index. Raises StoreUnavailable when the server is away.
         """
         report = progress or (lambda event: None)
-        chunk_vectors = usable_way(chunk_vectors, embedder)
+        requested, chunk_vectors = chunk_vectors, usable_way(chunk_vectors, embedder)
         docs = _prepare(documents, embedding_version(chunker_version, chunk_vectors))
         conn = _Connection(url)
         info = conn.run(_store_info)
@@ -588,6 +589,8 @@ class PostgresIndex:
             conn.close()  # reconnect so the vector type is registered
         dim = int(info["dim"]) if info else int(embedder.dim)
         busy = False
+        if todo and requested != chunk_vectors:
+            report(ProgressEvent("melding", message=POOLING_UNAVAILABLE))
         for i, doc in enumerate(todo):
             chunks = list(chunker(doc))
             report(ProgressEvent("fragmenteren", i + 1, len(todo), i + 1, len(todo)))

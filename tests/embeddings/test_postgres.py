@@ -120,6 +120,18 @@ def test_documents_live_in_their_municipality_partition(seed_indexes, seed_docum
     assert _partition("chunks", "Deventer") in plan and _partition("chunks", "Enschede") not in plan
 
 
+def test_a_model_that_cannot_pool_is_stored_the_embedded_way_and_says_so(pg_url, corpus):
+    from embeddings.index import embedding_plan
+    from embeddings.postgres import PostgresIndex
+    from tests.embeddings.test_pooled import PassagesOnly
+
+    docs = list(load_corpus(corpus).documents)[:1]
+    emb, events = PassagesOnly(), []
+    index = PostgresIndex.open(pg_url, docs, emb, chunk_document, progress=events.append, chunker_version=CHUNKER_VERSION)
+    assert any(e.stage == "melding" and "apart ingebed" in e.message for e in events)
+    assert sorted(emb.texts) == sorted(embedding_plan(index.chunks, "embedded").texts)
+
+
 def test_unchanged_corpus_embeds_nothing_and_a_change_embeds_one_document(pg_url, corpus):
     docs = list(load_corpus(corpus).documents)
     _open_pg(pg_url, docs)
