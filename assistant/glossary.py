@@ -112,6 +112,13 @@ DEFINED_BY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("kasgeldlimiet", (r"kortlopend\w*|\bkort geld|vlottend\w*|korte termijn", r"\bnetto\b|\blenen\b|lening\w*|schuld\w*|financier\w*|geld\b", _LIMIT)),
     # Wet fido art. 2: redemptions and interest revisions of the vaste schuld, at most 20%
     ("renterisiconorm", (r"langlopend\w*|vaste schuld|lange termijn|herfinancier\w*|renteherziening\w*|aflossing\w*", r"rente\w*|herfinancier\w*", _LIMIT)),
+    # BBV art. 11 (paragraaf weerstandsvermogen en risicobeheersing): a risk is quantified as
+    # its financial impact times its probability ("Bedrag x kans", "kans x gevolg"); "het
+    # bedrag gewogen naar de kans dat het zich voordoet" describes that product.
+    ("bedrag x kans", (
+        r"\bgewogen(?: naar| met)?\b|vermenigvuldigd(?: met)?|\bmaal\b|rekening houdend met",
+        r"\b(?:de |die )?(?:kans|waarschijnlijkheid)(?: dat (?:het|dit|deze|die|zij|ze) (?:risico )?(?:zich )?(?:voordoet|voordoen|optreedt|optreden|plaatsvindt|zal voordoen))?",
+    )),
     # Not the belastingcapaciteit ("de woonlasten ten opzichte van het landelijk gemiddelde"):
     # the paragraaf lokale heffingen (BBV art. 10) compares the same woonlasten with the
     # national average in euros, so that description asks for amounts as often as for the kengetal.

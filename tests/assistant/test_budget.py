@@ -599,6 +599,21 @@ def test_an_amount_with_its_own_year_is_not_about_the_other_years_of_its_sentenc
     assert store.lookup("Hoeveel kost de verbouwing van de bibliotheek in 2026?").facts[0].raw == "€ 50.000"
 
 
+def test_a_risk_weighted_by_its_probability_is_the_bedrag_x_kans_column():
+    store = _store([_doc("ede-begroting-2025", (
+        "De belangrijkste risico's (bedragen x € 1.000)\n"
+        "Risico | Bedrag impact | Kans | Bedrag x kans |\n"
+        "Hogere energieprijzen | 400 | 50% | 200 |\n"
+        "Uitval van de afvalinzameling | 900 | 10% | 90 |\n"
+    ), year=2025)])
+    from assistant.understanding.plan import read_norms
+    from assistant.understanding.search_text import described_norms
+
+    question = "Welk bedrag, vermenigvuldigd met de waarschijnlijkheid dat het zich voordoet, staat er voor hogere energieprijzen?"
+    result = store.lookup(read_norms(question, described_norms(question)))
+    assert result.found and result.facts[0].raw == "200", result.text
+
+
 def test_a_part_asked_for_is_the_amount_after_waarvan():
     store = _store([_doc("ede-begroting-2025", (
         "De herinrichting van het Stationsplein kost ca. € 2.400.000, waarvan € 600.000 van de gemeente Ede.\n"

@@ -351,6 +351,9 @@ def test_dutch_question_not_glossed():
         ("Hoe groot is de schuldenlast afgezet tegen de totale baten?", "netto schuldquote", "Hoe groot is de netto schuldquote?"),
         ("Welk percentage van het totale vermogen is eigen vermogen?", "solvabiliteitsratio", "Welk is solvabiliteitsratio?"),
         ("Hoeveel mag de netto vlottende schuld maximaal bedragen?", "kasgeldlimiet", "Hoeveel kasgeldlimiet bedragen?"),
+        # A risk's impact weighted by its probability (paragraaf weerstandsvermogen).
+        ("Welk bedrag, vermenigvuldigd met de waarschijnlijkheid, staat voor hogere energieprijzen?", "bedrag x kans",
+         "Welk bedrag, bedrag x kans, staat voor hogere energieprijzen?"),
     ],
 )
 def test_a_norm_described_by_its_definition_is_read_as_the_norm(question, norm, reading):
@@ -370,6 +373,8 @@ def test_a_norm_described_by_its_definition_is_read_as_the_norm(question, norm, 
         # The paragraaf lokale heffingen compares the woonlasten with the average in euros.
         "Hoeveel euro meer betaalt een huishouden aan woonlasten ten opzichte van het landelijk gemiddelde?",
         "Hoeveel kortlopende leningen zijn er verstrekt?",  # no limit
+        "Hoe groot is de kans op een tekort in 2025?",  # a probability, nothing weighted by it
+        "Wat is het gewogen gemiddelde van de tarieven?",
     ],
 )
 def test_no_norm_is_read_into_a_question_that_does_not_define_one(question):
