@@ -287,10 +287,12 @@ REALISED = re.compile(
     r"realisatie|gerealiseerd\w*|werkelijk\w*|jaarrekening|" + _REKENING + r"|\bactual\w*|\breali[sz]ed\b"
 )
 # "Met hoeveel houdt de gemeente rekening": the idiom "rekening houden (met)" with its verb
-# first, as a question or a subordinate clause puts it; no jaarrekening.
-# (The idiom's "rekening" has no article and no year: "op de rekening 2023" is the jaarrekening.)
+# first, as a question or a subordinate clause puts it; no jaarrekening. Up to six words may
+# stand between, commas of an inserted clause included ("houdt de gemeente, voorzichtig
+# geschat, rekening"). (The idiom's "rekening" has no article and no year: "op de rekening
+# 2023" is the jaarrekening.)
 _RECKONING = re.compile(
-    r"\b(?:houdt|houden|hield|hielden|hou)\b(?:\s+[^\s.?!,;]+){0,6}?\s+"
+    r"\b(?:houdt|houden|hield|hielden|hou)\b(?:\s+[^\s.?!;]+){0,6}?\s+"
     r"(?<!\bde )(?<!\bhet )(?<!\bdeze )(?<!\bop )(?<!\bin )(?<!\bvolgens )rekening\b(?!\s+(?:19|20)\d\d)"
 )
 

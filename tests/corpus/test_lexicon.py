@@ -77,6 +77,8 @@ def test_a_specific_phase_consumes_its_words():
         ("Daar houden we rekening mee.", False),
         # The idiom with its verb first, as a question or a subordinate clause puts it.
         ("Met welk bedrag houdt de gemeente rekening voor tegenvallers?", False),
+        # ... also around a clause set off by commas.
+        ("Met hoeveel houdt het college, voorzichtig geschat, rekening voor hogere energieprijzen?", False),
         ("Hoeveel houdt de gemeente over op de rekening 2023?", True),
     ],
 )
