@@ -40,6 +40,7 @@ def open_corpus(
 ) -> Opened:
     """See `Assistant.load`. Raises corpus.errors.CorpusError with a Dutch message."""
     from assistant.figures import FactStore
+    from assistant.figures.scoring import MEANING_SCALES
     from assistant.understanding import CorpusInfo
     from corpus.chunking import CHUNKER_VERSION, chunk_document
     from corpus.derived import DerivedCache
@@ -113,6 +114,7 @@ def open_corpus(
         # filters must agree with the passages that can be cited.
         documents = [replace(d, meta=index.documents[d.id]) for d in documents if d.id in index.documents]
     tables, facts = tables_and_facts(documents, DerivedCache(corpus_dir))
-    store = FactStore(facts, tables, {d.id: d.meta for d in documents})
+    scale = MEANING_SCALES.get(index.chunk_vectors, MEANING_SCALES["pooled"])
+    store = FactStore(facts, tables, {d.id: d.meta for d in documents}, scale)
     info = CorpusInfo.from_documents(documents)
     return Opened(documents, index, embedder, store, info, loaded.problems)

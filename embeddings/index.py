@@ -689,8 +689,11 @@ class HybridIndex:
         stale_reason: str | None = None,
         sentences: list[tuple[int, int, int]] | None = None,
         ann_params: AnnParams | None = None,
+        chunk_vectors: str = "embedded",
     ) -> None:
         self._chunks = chunks
+        # How the vectors were made (`EmbeddingPlan`): their cosines' scale depends on it.
+        self.chunk_vectors = chunk_vectors
         self._ann = ann_params or AnnParams()
         self._faiss = ann.prepare(faiss_index, self._ann)
         self._sentence_faiss = ann.prepare(sentence_index, self._ann) if sentence_index is not None else None
@@ -1020,6 +1023,7 @@ class HybridIndex:
             stale_reason=stale_reason,
             sentences=stored.units,
             ann_params=ann_params,
+            chunk_vectors=str(stored.meta.get("chunk_vectors", "embedded")),
         )
 
     @classmethod
@@ -1254,6 +1258,7 @@ class HybridIndex:
             version=version,
             sentences=units,
             ann_params=ann_params,
+            chunk_vectors=chunk_vectors,
         )
 
 

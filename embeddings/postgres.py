@@ -282,6 +282,9 @@ class PostgresIndex:
     Use `PostgresIndex.open` (build/update for a corpus) or `PostgresIndex.read` (as it is).
     """
 
+    # How the vectors were made (`EmbeddingPlan`); `open` sets the way it embedded with.
+    chunk_vectors: str = DEFAULT_CHUNK_VECTORS
+
     def __init__(
         self,
         conn: _Connection,
@@ -601,7 +604,9 @@ class PostgresIndex:
             busy |= not conn.run(lambda c: _remove_document(c, doc_id, wait=not stale_ok))
         if todo or removed:
             report(ProgressEvent("klaar", message=f"Database bijgewerkt: {len(todo)} document(en) ingebed, {len(removed)} verwijderd."))
-        return _snapshot(cls, conn, [d.id for d in docs], info, STALE_BUSY if busy else None)
+        index = _snapshot(cls, conn, [d.id for d in docs], info, STALE_BUSY if busy else None)
+        index.chunk_vectors = chunk_vectors
+        return index
 
 
 def replace_document(

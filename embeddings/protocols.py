@@ -30,6 +30,9 @@ class ChunkStore(Protocol):
         """(chunk position, start, end) of every sentence with a vector, in a fixed order."""
         ...
 
+    # How the vectors were made ("pooled", "embedded", "derived": embeddings.index.EmbeddingPlan);
+    # the scale of their cosines depends on it.
+    chunk_vectors: str
     # Dutch reason when this is a previous version that could not be brought up to date.
     stale_reason: str | None
     # Grows with every change of the store, so the newest of two loaded versions is known.

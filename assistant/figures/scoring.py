@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from assistant.figures.terms import _WEAK, QueryTerms, token_match, tokens
+from assistant.figures.terms import _WEAK, MeaningScale, QueryTerms, token_match, tokens
 from corpus.lexicon import (
     CHANGE_PHASES, MUTATION, RESERVE_FLOWS, column_phase, flows, flows_compatible, negated_part, position, year_span, years,
 )
@@ -172,19 +172,25 @@ def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
 # 1.0 and 2.0 on the real suite's dev split and the seed suite (README): lower lets ties between
 # rows of two tables ask back, higher lets closeness override an exact label.
 W_MEANING = 1.5
-# The cosine below the closest fact at which the meaning bonus is gone. Pooled row vectors
-# (the default way of embedding) carry their table's context, which spreads the rows of
-# different tables further apart than rows embedded on their own: on the dev split 0.08
-# (figures strict 0.838) against 0.04 (0.824) and 0.12 (0.824); vectors embedded on their own
-# ("embedded") did best with 0.04 (0.868 against 0.838 at 0.08).
-MEANING_SPAN = 0.08
-# A fact this close to the question (absolute cosine) and the closest of all counts as covering
-# the topic by meaning (MEANING_COVERAGE × closeness), even with no word in common. Pooled row
-# vectors lie closer to a question about their table than rows embedded on their own: at 0.87
-# (calibrated for those) one more unanswerable dev question was answered with a row that names
-# only what the question is about, not what it asks; 0.88 declines it and loses no answer on
-# the dev split or the seeds (0.89 the same).
-MEANING_FLOOR = 0.88
+# How far meaning reaches depends on how the vectors were made (`MeaningScale`, per way of
+# embedding, embeddings.index.EmbeddingPlan). span: the cosine below the closest fact at which
+# the meaning bonus is gone. Pooled row vectors (the default) carry their table's context,
+# which spreads the rows of different tables further apart than rows embedded on their own: on
+# the dev split 0.08 (figures strict 0.838) against 0.04 (0.824) and 0.12 (0.824); vectors
+# embedded on their own did best with 0.04 (0.868 against 0.838 at 0.08). floor: a fact this
+# close to the question (absolute cosine) and the closest of all covers the topic by meaning
+# (MEANING_COVERAGE × closeness), even with no word in common. Pooled row vectors lie closer to
+# a question about their table: at 0.87 (calibrated for vectors embedded on their own) one more
+# unanswerable dev question was answered with a row that names only what the question is
+# about, not what it asks; 0.88 declines it and loses no answer on dev or the seeds (0.89 the
+# same). "derived" sentence vectors are embedded on their own, as "embedded".
+MEANING_SCALES = {
+    "pooled": MeaningScale(span=0.08, floor=0.88),
+    "embedded": MeaningScale(span=0.04, floor=0.87),
+    "derived": MeaningScale(span=0.04, floor=0.87),
+}
+MEANING_SPAN = MEANING_SCALES["pooled"].span  # the default way's, for callers without a scale
+MEANING_FLOOR = MEANING_SCALES["pooled"].floor
 MEANING_COVERAGE = 0.6
 # ... and only when it stands out from the facts in general: this much above the 99th
 # percentile of all candidates' similarities. A question about something the documents never
@@ -203,11 +209,11 @@ def _precision(q: QueryTerms, subject: Sequence[str], document_tokens: Sequence[
     return sum(1 for t in own if token_match(t, list(q.topic)) >= 0.6) / len(own) if own and q.topic else 0.0
 
 
-def closeness(similarity: float | None, best: float | None) -> float:
-    """0..1: 1 for the fact closest to the question, falling linearly to 0 at MEANING_SPAN below it."""
+def closeness(similarity: float | None, best: float | None, span: float = MEANING_SPAN) -> float:
+    """0..1: 1 for the fact closest to the question, falling linearly to 0 at `span` below it."""
     if similarity is None or best is None:
         return 0.0
-    return max(0.0, 1.0 - (best - similarity) / MEANING_SPAN)
+    return max(0.0, 1.0 - (best - similarity) / span)
 
 
 def score_fact(
@@ -274,7 +280,7 @@ def score_fact(
     - organization: a row or column naming the organization asked about (a comparison
       table) +1.0.
     - share: a percentage when a share is asked ("welk deel van de kosten …") +1.0.
-    - meaning: + W_MEANING × closeness (see `closeness`); a fact at least MEANING_FLOOR close,
+    - meaning: + W_MEANING × closeness (see `closeness`); a fact at least the scale's floor close,
       and MEANING_DISTINCT above the typical candidate, covers the topic by meaning up to
       MEANING_COVERAGE × closeness.
     """
@@ -425,9 +431,9 @@ def score_fact(
     # | Vergelijkingscijfer Nederland", a column per municipality): its own cell is the figure.
     if q.places and fact.table_id and q.places & set(label_tokens + column_tokens):
         score += 1.0
-    near = closeness(similarity, best_similarity)
+    near = closeness(similarity, best_similarity, q.meaning_scale.span)
     score += W_MEANING * near
     distinct = typical_similarity is None or (similarity or 0.0) >= typical_similarity + MEANING_DISTINCT
-    if near and similarity is not None and similarity >= MEANING_FLOOR and distinct:
+    if near and similarity is not None and similarity >= q.meaning_scale.floor and distinct:
         coverage = max(coverage, MEANING_COVERAGE * near)
     return score, coverage

@@ -16,7 +16,7 @@ import numpy as np
 from assistant.figures.arithmetic import _replace, calculation
 from assistant.figures.present import NOT_FOUND_TEXT, BudgetResult, describe_source, format_figure
 from assistant.figures.scoring import fact_phase_source, fact_years, fits_constraints, kind_fits, score_fact, _fact_years
-from assistant.figures.terms import QueryTerms, gloss_budget_english, tokens
+from assistant.figures.terms import MeaningScale, QueryTerms, gloss_budget_english, tokens
 from assistant.models import Filters
 from corpus.lexicon import compound_parts, flows, phases, words, years
 from corpus.models import BudgetFact, DocumentMeta, Table
@@ -42,8 +42,11 @@ class FactStore:
     """All budget facts and tables of the corpus, searchable by question and filters."""
 
     def __init__(self, facts: Iterable[BudgetFact], tables: Iterable[Table],
-                 documents: Mapping[str, DocumentMeta]) -> None:
+                 documents: Mapping[str, DocumentMeta], meaning_scale: MeaningScale = MeaningScale()) -> None:
+        """meaning_scale: the scale of the index's vectors the facts' meaning is measured with
+        (`scoring.MEANING_SCALES`, by the index's way of embedding)."""
         self.facts = list(facts)
+        self.meaning_scale = meaning_scale
         self.tables = list(tables)
         self.documents = dict(documents)
         self._names = {fold(m.municipality) for m in self.documents.values() if m.municipality}
@@ -84,7 +87,7 @@ class FactStore:
                language: str = "nl", own_question: str = "", meaning: Mapping[int, float] | None = None) -> QueryTerms:
         q = self._parse_terms(question, filters, topic_hint, context_hint, language)
         if meaning:
-            q = _replace(q, meaning=meaning)
+            q = _replace(q, meaning=meaning, meaning_scale=self.meaning_scale)
         # A year that names a loaded document ("in de 3e kwartaalrapportage 2023") is the
         # document's year, not a column year: it becomes soft. A document year no loaded
         # document has ("volgens de jaarrekening 2025") names a column: it stays a constraint.
@@ -253,7 +256,7 @@ class FactStore:
 
     def restricted(self, facts: Sequence[BudgetFact]) -> "FactStore":
         """A store over some of these facts (the same documents)."""
-        return FactStore(facts, (), self.documents)
+        return FactStore(facts, (), self.documents, self.meaning_scale)
 
 
 def _different_things(a: BudgetFact, b: BudgetFact) -> bool:

@@ -98,6 +98,17 @@ def _token_match(q: str, candidates: tuple[str, ...]) -> float:
 
 
 @dataclass(frozen=True)
+class MeaningScale:
+    """How far meaning reaches on one embedding's scale (`assistant.figures.scoring`):
+    span: the cosine below the closest fact at which the meaning bonus is gone;
+    floor: the cosine from which a fact covers the question's topic by meaning.
+    The defaults are those of pooled sentence vectors, the default way of embedding."""
+
+    span: float = 0.08
+    floor: float = 0.88
+
+
+@dataclass(frozen=True)
 class QueryTerms:
     """What a question asks for, parsed once.
 
@@ -129,8 +140,10 @@ class QueryTerms:
     places: frozenset[str] = frozenset()  # words of the organization asked about (not topic: a filter)
     share: bool = False  # a share of something is asked (`share_of`): a percentage states one
     exact: bool = False  # the amount is asked to the euro (EXACT_ASKED): the finest print of it answers
-    # Cosine of the question and each fact's row or sentence vector, keyed by id(fact).
+    # Cosine of the question and each fact's row or sentence vector, keyed by id(fact), and
+    # the scale of those cosines (it depends on how the vectors were made).
     meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
+    meaning_scale: "MeaningScale" = field(default_factory=lambda: MeaningScale(), compare=False, repr=False)
 
     @classmethod
     def parse(cls, question: str, topic_hint: str = "", soft_year: int | None = None,

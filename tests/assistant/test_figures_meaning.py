@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.figures import FactStore
-from assistant.figures.scoring import MEANING_FLOOR, MEANING_SPAN, closeness
+from assistant.figures.scoring import MEANING_FLOOR, closeness
 from corpus.facts import extract_facts
 from corpus.models import Document, DocumentMeta
 from corpus.tables import find_tables
@@ -34,10 +34,31 @@ def _fact(store: FactStore, row: str):
 
 def test_closeness_is_relative_to_the_closest_fact():
     assert closeness(0.90, 0.90) == 1.0
-    assert closeness(0.90 - MEANING_SPAN / 2, 0.90) == pytest.approx(0.5)
-    assert closeness(0.90 - MEANING_SPAN, 0.90) == pytest.approx(0.0, abs=1e-9)
+    assert closeness(0.89, 0.90, span=0.04) == pytest.approx(0.75)
+    assert closeness(0.86, 0.90, span=0.04) == 0.0
+    assert closeness(0.86, 0.90, span=0.08) == pytest.approx(0.5)
     assert closeness(0.50, 0.90) == 0.0
     assert closeness(None, 0.90) == 0.0
+
+
+def test_the_meaning_scale_follows_how_the_index_made_its_vectors(tmp_path):
+    """Pooled row vectors spread further apart than rows embedded on their own, so each way of
+    embedding has its own scale, and the loaded fact store uses the one of its index."""
+    from assistant.figures.scoring import MEANING_SCALES
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from tests.embeddings.test_pooled import PassagesOnly
+    from tests.fakes import FakeEmbedder
+
+    assert MEANING_SCALES["pooled"].span > MEANING_SCALES["embedded"].span
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "lindeveen-begroting-2025.md").write_text(TABLE, encoding="utf-8")
+    for name, embedder, way in (("pooled", FakeEmbedder(), "pooled"), ("embedded", PassagesOnly(), "embedded")):
+        settings = Settings(corpus_dir=corpus, index_dir=tmp_path / name, data_dir=tmp_path / f"data-{name}")
+        assistant = Assistant.load(settings, embedder=embedder)
+        assert assistant.index.chunk_vectors == way
+        assert assistant.facts.meaning_scale == MEANING_SCALES[way]
 
 
 def test_a_row_without_a_shared_word_is_found_by_meaning(store):
