@@ -114,7 +114,6 @@ def open_corpus(
         # filters must agree with the passages that can be cited.
         documents = [replace(d, meta=index.documents[d.id]) for d in documents if d.id in index.documents]
     tables, facts = tables_and_facts(documents, DerivedCache(corpus_dir))
-    scale = MEANING_SCALES.get(index.chunk_vectors, MEANING_SCALES["pooled"])
-    store = FactStore(facts, tables, {d.id: d.meta for d in documents}, scale)
+    store = FactStore(facts, tables, {d.id: d.meta for d in documents}, MEANING_SCALES.get(index.chunk_vectors))
     info = CorpusInfo.from_documents(documents)
     return Opened(documents, index, embedder, store, info, loaded.problems)

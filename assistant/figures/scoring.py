@@ -7,9 +7,10 @@ the candidates that pass. The weights are documented in `score_fact`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Sequence
 
-from assistant.figures.terms import _WEAK, MeaningScale, QueryTerms, token_match, tokens
+from assistant.figures.terms import _WEAK, QueryTerms, token_match, tokens
 from corpus.lexicon import (
     CHANGE_PHASES, MUTATION, RESERVE_FLOWS, column_phase, flows, flows_compatible, negated_part, position, year_span, years,
 )
@@ -184,13 +185,23 @@ W_MEANING = 1.5
 # unanswerable dev question was answered with a row that names only what the question is
 # about, not what it asks; 0.88 declines it and loses no answer on dev or the seeds (0.89 the
 # same). "derived" sentence vectors are embedded on their own, as "embedded".
+@dataclass(frozen=True)
+class MeaningScale:
+    """span: the cosine below the closest fact at which the meaning bonus is gone; floor: the
+    cosine from which a fact covers the question's topic by meaning."""
+
+    span: float
+    floor: float
+
+
+DEFAULT_WAY = "pooled"  # embeddings.index.DEFAULT_CHUNK_VECTORS (not imported: nothing heavy here)
 MEANING_SCALES = {
     "pooled": MeaningScale(span=0.08, floor=0.88),
     "embedded": MeaningScale(span=0.04, floor=0.87),
     "derived": MeaningScale(span=0.04, floor=0.87),
 }
-MEANING_SPAN = MEANING_SCALES["pooled"].span  # the default way's, for callers without a scale
-MEANING_FLOOR = MEANING_SCALES["pooled"].floor
+MEANING_SPAN = MEANING_SCALES[DEFAULT_WAY].span  # the default way's, for callers without a scale
+MEANING_FLOOR = MEANING_SCALES[DEFAULT_WAY].floor
 MEANING_COVERAGE = 0.6
 # ... and only when it stands out from the facts in general: this much above the 99th
 # percentile of all candidates' similarities. A question about something the documents never
@@ -431,9 +442,10 @@ def score_fact(
     # | Vergelijkingscijfer Nederland", a column per municipality): its own cell is the figure.
     if q.places and fact.table_id and q.places & set(label_tokens + column_tokens):
         score += 1.0
-    near = closeness(similarity, best_similarity, q.meaning_scale.span)
+    scale = q.meaning_scale or MEANING_SCALES[DEFAULT_WAY]
+    near = closeness(similarity, best_similarity, scale.span)
     score += W_MEANING * near
     distinct = typical_similarity is None or (similarity or 0.0) >= typical_similarity + MEANING_DISTINCT
-    if near and similarity is not None and similarity >= q.meaning_scale.floor and distinct:
+    if near and similarity is not None and similarity >= scale.floor and distinct:
         coverage = max(coverage, MEANING_COVERAGE * near)
     return score, coverage

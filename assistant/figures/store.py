@@ -15,8 +15,8 @@ import numpy as np
 
 from assistant.figures.arithmetic import _replace, calculation
 from assistant.figures.present import NOT_FOUND_TEXT, BudgetResult, describe_source, format_figure
-from assistant.figures.scoring import fact_phase_source, fact_years, fits_constraints, kind_fits, score_fact, _fact_years
-from assistant.figures.terms import MeaningScale, QueryTerms, gloss_budget_english, tokens
+from assistant.figures.scoring import MeaningScale, fact_phase_source, fact_years, fits_constraints, kind_fits, score_fact, _fact_years
+from assistant.figures.terms import QueryTerms, gloss_budget_english, tokens
 from assistant.models import Filters
 from corpus.lexicon import compound_parts, flows, phases, words, years
 from corpus.models import BudgetFact, DocumentMeta, Table
@@ -42,9 +42,9 @@ class FactStore:
     """All budget facts and tables of the corpus, searchable by question and filters."""
 
     def __init__(self, facts: Iterable[BudgetFact], tables: Iterable[Table],
-                 documents: Mapping[str, DocumentMeta], meaning_scale: MeaningScale = MeaningScale()) -> None:
+                 documents: Mapping[str, DocumentMeta], meaning_scale: MeaningScale | None = None) -> None:
         """meaning_scale: the scale of the index's vectors the facts' meaning is measured with
-        (`scoring.MEANING_SCALES`, by the index's way of embedding)."""
+        (`scoring.MEANING_SCALES`, by the index's way of embedding; None: the default way's)."""
         self.facts = list(facts)
         self.meaning_scale = meaning_scale
         self.tables = list(tables)

@@ -12,13 +12,16 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from corpus.lexicon import (
     AMOUNT_CHANGE, EXACT_ASKED, NEGATION, PART_ASKED, REFERENCE, STOCK, TOTAL_ASKED, compound_parts, content_words,
     cost_coverage, flows, money_named, percentage_base, phases, position, ratio_asked, realised_asked, share_of, sides, stem, years,
 )
 from corpus.text import fold
+
+if TYPE_CHECKING:
+    from assistant.figures.scoring import MeaningScale
 
 tokens = content_words
 
@@ -98,17 +101,6 @@ def _token_match(q: str, candidates: tuple[str, ...]) -> float:
 
 
 @dataclass(frozen=True)
-class MeaningScale:
-    """How far meaning reaches on one embedding's scale (`assistant.figures.scoring`):
-    span: the cosine below the closest fact at which the meaning bonus is gone;
-    floor: the cosine from which a fact covers the question's topic by meaning.
-    The defaults are those of pooled sentence vectors, the default way of embedding."""
-
-    span: float = 0.08
-    floor: float = 0.88
-
-
-@dataclass(frozen=True)
 class QueryTerms:
     """What a question asks for, parsed once.
 
@@ -143,7 +135,7 @@ class QueryTerms:
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact), and
     # the scale of those cosines (it depends on how the vectors were made).
     meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
-    meaning_scale: "MeaningScale" = field(default_factory=lambda: MeaningScale(), compare=False, repr=False)
+    meaning_scale: "MeaningScale | None" = field(default=None, compare=False, repr=False)  # None: the default way's
 
     @classmethod
     def parse(cls, question: str, topic_hint: str = "", soft_year: int | None = None,
