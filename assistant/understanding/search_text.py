@@ -34,6 +34,21 @@ def _abbreviation_for(token: str, by_lower: dict[str, list[str]]) -> str | None:
     return None
 
 
+# A law is named with or without the word "wet": "de Wet maatschappelijke ondersteuning" is
+# also "de kosten van maatschappelijke ondersteuning", whose budget row says "Wmo".
+_LAW = re.compile(r"^(?:wet|besluit)\s+(?!op\b|van\b|tot\b)")
+MIN_LONG_FORM = 8  # a shorter long form ("zorg") is an ordinary word, no name
+
+
+def long_forms(expansion: str) -> list[str]:
+    """The ways an abbreviation's expansion is written out in running text (lower case):
+    itself, and a law's name without "Wet"/"Besluit" when what is left is a name of its own
+    ("maatschappelijke ondersteuning", not "op de …")."""
+    low = expansion.lower()
+    forms = [low, _LAW.sub("", low)]
+    return [f for i, f in enumerate(forms) if len(f) >= MIN_LONG_FORM and f not in forms[:i]]
+
+
 _TOKEN = re.compile(r"(?<![\w-])[^\W_][\w&]*(?:-[^\W_][\w&]*)*", re.UNICODE)
 
 
@@ -68,7 +83,7 @@ def expand_abbreviations(text: str, abbreviations: dict[str, str]) -> str:
     expanded = "".join(out)
     extra = [
         abbr for abbr, exp in abbreviations.items()
-        if len(exp) >= 8 and abbr not in done and re.search(r"\b" + re.escape(exp.lower()) + r"\b", lower_text)
+        if abbr not in done and any(re.search(r"\b" + re.escape(form) + r"\b", lower_text) for form in long_forms(exp))
         and not re.search(r"(?<![\w-])" + re.escape(abbr) + r"(?![\w-])", text, re.IGNORECASE)
     ]  # fmt: skip
     return expanded + (" " + " ".join(extra) if extra else "")

@@ -238,6 +238,14 @@ def test_expansion_not_repeated_and_long_form_gets_abbreviation():
     assert plan.search_text.split()[-1] == "MO"
 
 
+def test_a_law_named_without_the_word_wet_gets_its_abbreviation():
+    laws = {"Wlz": "Wet langdurige zorg", "Wgs": "Wet op de schuldhulpverlening", "Zw": "Wet zorg"}
+    text = "Wat kost de langdurige zorg, en wat de schuldhulpverlening of de zorg?"
+    added = expand_abbreviations(text, laws)[len(text):].split()
+    # "op de schuldhulpverlening" and "zorg" alone are no names of a law
+    assert added == ["Wlz"]
+
+
 def test_document_abbreviations_override_builtin_case_insensitively():
     info = CorpusInfo(abbreviations={"WMO": "Wet Maatschappelijke Ondersteuning (document)"})
     merged = merged_abbreviations(info)
