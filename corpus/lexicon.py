@@ -532,15 +532,78 @@ AMOUNT_CHANGE = re.compile(
 )
 # "Hoe hoog / hoe groot is het risico": a size; an amount when a fact fits it well.
 _SIZE = re.compile(r"\bhoe (?:hoog|groot)\b|\bhow (?:high|large|big)\b")
-_HOEVEEL = re.compile(r"\bhoeveel\b(?:\s+(\w+))?(?:\s+(\w+))?")
-# "hoeveel mensen / jaar / procent" asks for a count, not an amount: nouns that are counted.
+# "hoeveel mensen / jaar / procent" asks for a count, not an amount: nouns that are counted
+# although they do not look like a plural (units of time, "procent", "fte") and plurals that
+# must be recognised inside a compound ("huurwoningen", "wmo-clienten").
 COUNT_NOUNS = frozenset(
     """
     mensen inwoners personen jongeren kinderen clienten klanten aanvragen meldingen woningen
     jaar jaren maanden weken dagen keer procent uur deelnemers huishoudens gezinnen plekken
     plaatsen fte medewerkers trajecten bezoekers leerlingen gemeenten indicatoren acties
+    km kilometer hectare ha m2 ton kilo kg liter stuks
     """.split()
 )
+# Money counted in its own nouns: "hoeveel middelen / rijksmiddelen / personeelskosten" asks an
+# amount (Dutch compounds are named by their last part). The BBV's flows and their kin.
+_MONEY_NOUN_ENDINGS = (
+    "geld", "gelden", "middelen", "kosten", "lasten", "baten", "uitgaven", "inkomsten",
+    "opbrengsten", "euro", "euros", "budget", "budgetten", "bedrag", "bedragen", "tekorten",
+    "overschotten", "reserves", "miljoen", "miljoenen", "miljard", "duizend", "duizenden",
+)
+# The verbs that follow "hoeveel" in a question ("hoeveel krijgen de inwoners", "hoeveel
+# betaalden zij"): their plural and past forms look like a plural noun.
+_VERBS_AFTER_HOEVEEL = frozenset(
+    """
+    zijn waren worden werden hebben hadden kunnen konden moeten moesten mogen mochten zullen
+    zouden willen wilden gaan gingen komen kwamen krijgen kregen betalen betaalden ontvangen
+    ontvingen bedragen bedroegen besteden besteedden geven gaven uitgeven investeren
+    investeerden reserveren ramen begroten dragen droegen leveren leverden opleveren kosten
+    kostten stijgen stegen dalen daalden groeien groeiden nemen namen staan stonden liggen
+    lagen blijven bleven bezuinigen bezuinigden sparen lenen verdienen verdienden houden
+    hielden bijdragen dekken verwachten
+    """.split()
+)
+# Words between "hoeveel" and what it counts: inflected adjectives ("nieuwe", "sociale") and
+# degree words ("hoeveel meer woningen").
+_MODIFIERS = frozenset("meer minder extra andere overige".split())
+_SUBJECT_STARTS = frozenset("de het een deze die dit dat onze ons mijn uw hun zijn haar we wij ze zij jullie u ik alle".split())
+_HOEVEEL = re.compile(r"\b(?:hoeveel|how many|(?:het |the )?(?:aantal|number of))\b((?:\s+[\w-]+){0,3})")
+
+
+def is_counted_noun(word: str) -> bool:
+    """Whether a (folded) word names something counted rather than money: a listed count
+    noun, or a plural ("-en", "-s") that is no noun of money and no verb."""
+    word = word.replace("'", "")
+    if word.endswith(_MONEY_NOUN_ENDINGS) or word in _VERBS_AFTER_HOEVEEL:
+        return False
+    if word in COUNT_NOUNS or any(word.endswith(n) for n in COUNT_NOUNS if len(n) >= 5):
+        return True
+    return len(word) >= 5 and (word.endswith("en") or word.endswith("s")) and word not in STOPWORDS
+
+
+def counted_noun(question: str) -> str | None:
+    """The noun a question counts ("Hoeveel aandelen heeft …" -> "aandelen", "het aantal
+    nieuwe woningen" -> "woningen"); None when it counts nothing or asks money ("hoeveel
+    middelen", "hoeveel krijgen de inwoners", "hoeveel is er begroot")."""
+    for m in _HOEVEEL.finditer(fold(question)):
+        counts_anything = not m.group(0).startswith("hoeveel")  # "het aantal …", "how many …"
+        words = m.group(1).split()
+        for i, word in enumerate(words):
+            if word in _MODIFIERS or (word.endswith("e") and len(word) > 3):
+                continue
+            # A verb is followed by its subject ("met hoeveel veranderen de baten"), a noun
+            # by its verb ("hoeveel bomen plant de gemeente").
+            subject_follows = i + 1 < len(words) and words[i + 1] in _SUBJECT_STARTS
+            if not subject_follows and (is_counted_noun(word) or (
+                counts_anything and word not in STOPWORDS and not word.endswith(_MONEY_NOUN_ENDINGS)
+            )):
+                return word
+            break
+        if not counts_anything:
+            return None  # "hoeveel" asks money here ("hoeveel geld", "hoeveel is er begroot")
+    return None
+
+
 # Covering costs by revenue is the kostendekkendheid the paragraaf lokale heffingen reports
 # per levy and tariff (BBV art. 10; Gemeentewet art. 229b): "welk deel van de kosten wordt
 # gedekt / terugverdiend" asks for it in the verbs of everyday Dutch.
@@ -578,7 +641,7 @@ def percentage_base(question: str) -> set[str]:
     the base of the percentage, not its subject (what the inwoners do or are is); an
     indicator table names the subject ("Niet-sporters") and leaves the base to its definition."""
     base = [w for w in (share_of(question) or "").split() if w not in ("de", "het", "alle", "onze", "the", "all")]
-    return {base[0]} if base and base[0] in COUNT_NOUNS else set()
+    return {base[0]} if base and is_counted_noun(base[0]) else set()
 
 
 # An amount is asked for (not merely money mentioned): "Hoeveel is er begroot voor …",
@@ -721,13 +784,7 @@ def _is_money(q: str) -> bool:
         return True
     if len(years(q)) >= 2 and re.search(r"verschil|\bsom\b|totaal|stijging|daling|toename|afname", q):
         return True
-    for m in _HOEVEEL.finditer(q):
-        following = [w for w in m.groups() if w]
-        if following and following[0] in ("er", "is", "wordt", "werd", "was", "zijn") and len(following) > 1:
-            following = following[1:]
-        if not following or following[0] not in COUNT_NOUNS:
-            return True
-    return False
+    return bool(re.search(r"\bhoeveel\b", q)) and counted_noun(q) is None
 
 
 def asked(question: str) -> Asked:

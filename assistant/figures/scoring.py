@@ -131,8 +131,11 @@ def kind_fits(q: QueryTerms, fact: BudgetFact) -> bool:
     a ratio or a percentage is never an amount of money, nor an amount a percentage. A figure
     whose unit the table does not state is no ratio or percentage either when it runs into
     the thousands ("Totale opbrengsten 2.847.000"): the kengetallen, the ratio
-    weerstandsvermogen and coverage percentages are small numbers. Pure."""
+    weerstandsvermogen and coverage percentages are small numbers. A number of things
+    ("hoeveel aandelen") is no amount of money and no percentage. Pure."""
     if q.ratio and (is_money_unit(fact.unit) or fact.unit == UNIT_UNKNOWN and abs(fact.value) >= RATIO_LIMIT):
+        return False
+    if q.counted and (is_money_unit(fact.unit) or fact.unit == "%"):
         return False
     return not (q.money and fact.unit == "%")
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from corpus.lexicon import (
     AMOUNT_CHANGE, EXACT_ASKED, NEGATION, PART_ASKED, REFERENCE, STOCK, TOTAL_ASKED, compound_parts, content_words,
-    cost_coverage, flows, money_named, percentage_base, phases, position, ratio_asked, realised_asked, share_of, sides, stem, years,
+    cost_coverage, counted_noun, flows, money_named, percentage_base, phases, position, ratio_asked, realised_asked, share_of, sides, stem, years,
 )
 from corpus.text import fold
 
@@ -132,6 +132,7 @@ class QueryTerms:
     places: frozenset[str] = frozenset()  # words of the organization asked about (not topic: a filter)
     share: bool = False  # a share of something is asked (`share_of`): a percentage states one
     exact: bool = False  # the amount is asked to the euro (EXACT_ASKED): the finest print of it answers
+    counted: bool = False  # a number of things is asked ("hoeveel aandelen", `counted_noun`): no amount or percentage answers
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact), and
     # the scale of those cosines (it depends on how the vectors were made).
     meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
@@ -179,4 +180,5 @@ class QueryTerms:
             base=frozenset(percentage_base(q)),
             share=share_base is not None,
             exact=bool(EXACT_ASKED.search(q)),
+            counted=counted_noun(q) is not None and not ratio_asked(q),
         )

@@ -429,3 +429,17 @@ def test_a_separable_verb_of_change_asks_for_the_difference_however_far_its_part
         "Met hoeveel neemt de reserve voor riolering en afval tussen eind 2024 en eind 2025 af?"
     )
     assert answer.calculation is not None and "2.718" in answer.text, answer.text
+
+
+def test_a_count_is_not_answered_with_an_amount_of_money(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Delft\n"
+        "Verbonden partijen\n"
+        "Waterbedrijf Delfland NV\n"
+        "De gemeente bezit 12.500 aandelen van het waterbedrijf, met een nominale waarde van € 5 per aandeel.\n"
+        "Het dividend over 2023 bedroeg € 40.000.\n"
+    )
+    answer = small_assistant({"delft-begroting-2024.txt": doc}).ask("Hoeveel aandelen van het waterbedrijf bezit de gemeente?")
+    assert not answer.abstained, answer.text
+    assert all(f.unit not in ("€", "%") for f in answer.facts)
+    assert "12.500 aandelen" in answer.text

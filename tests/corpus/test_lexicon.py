@@ -6,6 +6,7 @@ import pytest
 
 from corpus.lexicon import (
     asked,
+    counted_noun,
     realised_asked,
     calculation_asked,
     change_direction,
@@ -219,6 +220,47 @@ def test_a_value_a_table_may_hold_is_asked_in_dutch_and_english(question):
 def test_what_a_question_asks_for(question, money, amount, quantity):
     a = asked(question)
     assert (a.money, a.amount, a.quantity) == (money, amount, quantity)
+
+
+@pytest.mark.parametrize(
+    "question, noun",
+    [
+        ("Hoeveel bomen plant de gemeente langs de dijk?", "bomen"),
+        ("Hoeveel nieuwe sociale huurwoningen worden er gebouwd?", "huurwoningen"),  # adjectives skipped
+        ("Hoeveel meer leerlingen telt de school?", "leerlingen"),
+        ("Wat is het aantal Wmo-cliënten?", "wmo-clienten"),
+        ("How many permits were issued?", "permits"),
+        ("Hoeveel uitkeringen verstrekt de gemeente?", "uitkeringen"),  # counted, although money
+        ("Hoeveel kilometer fietspad komt erbij?", "kilometer"),
+        # Money in its own nouns, also compounded; verbs that look like a plural; no noun at all.
+        ("Hoeveel rijksmiddelen ontvangt de gemeente?", None),
+        ("Hoeveel personeelskosten zijn er begroot?", None),
+        ("Hoeveel miljoen kost de brug?", None),
+        ("Hoeveel krijgen de verenigingen aan subsidie?", None),
+        ("Hoeveel betaalden de inwoners aan afvalstoffenheffing?", None),
+        ("Hoeveel is er begroot voor sport?", None),
+        ("Met hoeveel veranderen de baten?", None),  # a verb, followed by its subject
+        ("Hoeveel hoger zijn de lasten?", None),
+        ("Hoeveel geld gaat er naar het aantal nieuwe woningen?", None),  # the first "hoeveel" decides
+        ("Wat doet de gemeente voor ouderen?", None),
+    ],
+)
+def test_the_noun_a_question_counts(question, noun):
+    assert counted_noun(question) == noun
+
+
+@pytest.mark.parametrize(
+    "question, money",
+    [
+        ("Hoeveel bomen plant de gemeente langs de dijk?", False),
+        ("Hoeveel nieuwe sociale huurwoningen worden er gebouwd?", False),
+        ("Hoeveel rijksmiddelen ontvangt de gemeente?", True),
+        ("Hoeveel krijgen de verenigingen?", True),
+        ("Hoeveel betaalden de inwoners?", True),
+    ],
+)
+def test_hoeveel_asks_money_unless_it_counts_something(question, money):
+    assert asked(question).money is money
 
 
 @pytest.mark.parametrize(
