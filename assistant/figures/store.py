@@ -18,7 +18,7 @@ from assistant.figures.present import NOT_FOUND_TEXT, BudgetResult, describe_sou
 from assistant.figures.scoring import MeaningScale, fact_phase_source, fact_years, fits_constraints, kind_fits, score_fact, _fact_years
 from assistant.figures.terms import QueryTerms, gloss_budget_english, tokens
 from assistant.models import Filters
-from corpus.lexicon import compound_parts, flows, phases, words, years
+from corpus.lexicon import PART_ASKED, compound_parts, flows, phases, words, years
 from corpus.models import BudgetFact, DocumentMeta, Table
 from corpus.text import fold
 
@@ -36,6 +36,24 @@ _REPORT_WORDS = (
     "kwartaalrapportage", "rapportage", "berap", "voortgangsrapportage", "jaarrekening", "jaarverslag",
     "voorjaarsnota", "najaarsnota", "programmabegroting", "tussenrapportage", "bestuursrapportage",
 )
+
+
+def _part_of_previous(q: QueryTerms, own_topic: Sequence[str]) -> QueryTerms:
+    """A follow-up that asks a part of the previous answer ("Hoeveel daarvan is bedoeld voor
+    de regiefunctionaris?"): the words it adds name the part, the previous topic the whole.
+    The whole's words are context (a bonus), not topic: the amount that covers them best is
+    the whole just answered, not its part. Pure."""
+    part = tuple(t for t in q.topic if t in set(own_topic))
+    if not part:
+        return _replace(q, part=True)
+    whole = tuple(t for t in q.topic if t not in part)
+    return _replace(q, part=True, topic=part, whole=whole, context=tuple(dict.fromkeys(whole + q.context)))
+
+
+def smaller_than_the_whole(ranked: list[tuple[float, float, BudgetFact]], whole: BudgetFact) -> list[tuple[float, float, BudgetFact]]:
+    """The candidates for a part of `whole`: amounts smaller than it (a part is not its whole,
+    nor more than it). Pure."""
+    return [r for r in ranked if abs(r[2].value) < abs(whole.value)]
 
 
 class FactStore:
@@ -104,6 +122,8 @@ class FactStore:
                 q = _replace(q, years=frozenset(own_years), soft_year=None)
             if own_phases:
                 q = _replace(q, phases=frozenset(own_phases))
+            if PART_ASKED.search(fold(own_question)):
+                q = _part_of_previous(q, self._parse_terms(own_question, filters, "", "", language).topic)
         return q
 
     def _parse_terms(self, question: str, filters: Filters, topic_hint: str, context_hint: str,
@@ -177,6 +197,12 @@ class FactStore:
         if calc is not None:
             return calc
         ranked = self.rank(q, filters)
+        if q.whole:
+            # A part of the previous answer is asked: that answer (the best fact for the
+            # whole's words) bounds it.
+            whole = self.best(_replace(q, topic=q.whole, whole=(), part=False, context=()), filters)
+            if whole is not None:
+                ranked = smaller_than_the_whole(ranked, whole[2])
         if not ranked:
             return BudgetResult((), False, None, NOT_FOUND_TEXT, 0.0, False)
         best_score, best_cov, best = ranked[0]

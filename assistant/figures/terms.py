@@ -132,6 +132,7 @@ class QueryTerms:
     places: frozenset[str] = frozenset()  # words of the organization asked about (not topic: a filter)
     share: bool = False  # a share of something is asked (`share_of`): a percentage states one
     exact: bool = False  # the amount is asked to the euro (EXACT_ASKED): the finest print of it answers
+    whole: tuple[str, ...] = ()  # a follow-up asks a part of the previous answer: the words of that whole
     counted: bool = False  # a number of things is asked ("hoeveel aandelen", `counted_noun`): no amount or percentage answers
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact), and
     # the scale of those cosines (it depends on how the vectors were made).
