@@ -166,9 +166,10 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
     return facts
 
 
-# A line break ends a sentence, except where the next line goes on in lower case: a PDF wraps
-# its prose lines mid-sentence ("Hiervoor is een jaarlijks\nbedrag van € 80.000 beschikbaar").
-_LINE_END = r"\n(?![a-zà-öø-ÿ])"
+# A line break ends a sentence, except where the next line goes on in lower case, or with an
+# amount after a line that stopped mid-sentence: a PDF wraps its prose lines anywhere
+# ("Hiervoor is een jaarlijks\nbedrag van € 80.000", "zal dit afnemen tot\n€ 12,5 miljoen").
+_LINE_END = r"(?<![a-zà-öø-ÿ])\n(?![a-zà-öø-ÿ])|\n(?![a-zà-öø-ÿ€])"
 _SENT_END_RE = re.compile(SENTENCE_END_MARK.pattern + "|" + _LINE_END + r"|\|")
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d.,]*", re.UNICODE)
 

@@ -7,7 +7,7 @@ accepts its result because the calculation is part of the answer.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from assistant.figures.present import (
     BudgetResult,
@@ -52,7 +52,13 @@ def _difference(store: "FactStore", question: str, q: QueryTerms, filters: Filte
         ordered = [p for p in LIFECYCLE if p in q.phases]
         slots = [_replace(q, phases=frozenset({p})) for p in (ordered[0], ordered[-1])] if len(ordered) >= 2 else []
     if len(slots) < 2:
-        return None
+        # One subject, no two years or phases: a change the text states ("daalt van € 5
+        # miljoen naar € 3 miljoen", "… € 18,7 miljoen. Dit zal afnemen tot € 12,5 miljoen").
+        best = store.best(q, filters)
+        pair = stated_change(store.facts, best[2]) if best else None
+        if pair is None:
+            return None
+        return _difference_result(store, question, pair[0], pair[1], percent, best[0])
     first = store.best(slots[0], filters)
     if first is None:
         return None
@@ -66,7 +72,47 @@ def _difference(store: "FactStore", question: str, q: QueryTerms, filters: Filte
         second = store.best(slots[1], filters)
     if second is None or second[2] is first[2]:
         return None
-    a, b = first[2], second[2]
+    return _difference_result(store, question, first[2], second[2], percent, min(first[0], second[0]))
+
+
+# A change stated in prose: its new level follows "naar"/"tot" ("daalt naar € 3 miljoen",
+# "afnemen tot € 12,5 miljoen"), its old level "van" ("van € 5 miljoen"), in the same
+# sentence or, when the sentence refers back to it ("dit", "dat", "deze"), the amount just
+# before it.
+_TO_LEVEL = re.compile(r"\b(?:naar|tot)\s*$")
+_FROM_LEVEL = re.compile(r"\bvan\s*$")
+_REFERS_BACK = re.compile(r"\b(?:dit|dat|deze|die|dit bedrag|het saldo)\b")
+# How far back the old level may stand when the new one refers to it: the sentence before.
+STATED_CHANGE_REACH = 400
+
+
+def _before(fact: "BudgetFact") -> str:
+    at = fact.sentence.find(fact.raw)
+    return fact.sentence[:at] if at >= 0 else ""
+
+
+def stated_change(facts: "Sequence[BudgetFact]", fact: "BudgetFact") -> tuple["BudgetFact", "BudgetFact"] | None:
+    """(old level, new level) of a change stated in the text around `fact`, which may be
+    either of them; None when the text states no change there. Only sentence amounts (a
+    table's cells change by their columns). Pure."""
+    if fact.table_id:
+        return None
+    prose = sorted((f for f in facts if f.doc_id == fact.doc_id and not f.table_id and abs(f.start - fact.start) <= 2 * STATED_CHANGE_REACH),
+                   key=lambda f: f.start)
+    for new in prose:
+        if not _TO_LEVEL.search(_before(new)) or (change_direction(new.sentence) is None and "van" not in _before(new)):
+            continue  # no new level, or "naar" without a change ("overgeheveld naar …")
+        olds = [f for f in prose if f.sentence == new.sentence and f.start < new.start and _FROM_LEVEL.search(_before(f))]
+        if not olds and _REFERS_BACK.search(_before(new).lower()):
+            olds = [f for f in prose if f.sentence != new.sentence and new.start - STATED_CHANGE_REACH <= f.start < new.start]
+        if olds and fact in (olds[-1], new) and (fact_multiplier(olds[-1]) is None) == (fact_multiplier(new) is None):
+            return olds[-1], new
+    return None
+
+
+def _difference_result(store: "FactStore", question: str, a: "BudgetFact", b: "BudgetFact", percent: bool,
+                       score: float) -> BudgetResult | None:
+    """b minus a (or the other way, as the question asks), shown with both cells."""
     unit_m = fact_multiplier(a)
     same_unit = a.unit == b.unit
     if percent:
@@ -107,7 +153,7 @@ def _difference(store: "FactStore", question: str, q: QueryTerms, filters: Filte
     calc = Calculation(desc, expr, result, (a, b))
     srcs = "; ".join(describe_source(f, store.documents.get(f.doc_id)) for f in (a, b))
     text = f"{desc}: {expr}{', dus ' + figure if figure else ''}. Bronnen: {srcs}."
-    return BudgetResult((a, b), False, calc, text, min(first[0], second[0]), True)
+    return BudgetResult((a, b), False, calc, text, score, True)
 
 def _sum(store: "FactStore", rest: str, q: QueryTerms, filters: Filters) -> BudgetResult | None:
     parts = [p for p in re.split(r"\s+(?:en|and)\s+|,", rest) if tokens(p)]

@@ -443,3 +443,40 @@ def test_a_count_is_not_answered_with_an_amount_of_money(small_assistant):
     assert not answer.abstained, answer.text
     assert all(f.unit not in ("€", "%") for f in answer.facts)
     assert "12.500 aandelen" in answer.text
+
+
+def test_a_part_of_the_previous_answer_is_not_that_answer_again(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Delft\n"
+        "Wijkteams\n"
+        "Voor de wijkteams in de buurten wordt vanaf 2024 jaarlijks € 250.000 geraamd.\n"
+        "Voor de wijkteams wordt een coördinator aangesteld; daarvoor is jaarlijks € 60.000 beschikbaar.\n"
+    )
+    assistant = small_assistant({"delft-begroting-2024.txt": doc})
+    first = "Hoeveel wordt er vanaf 2024 jaarlijks geraamd voor de wijkteams in de buurten?"
+    assert assistant.ask(first).facts[0].raw == "€ 250.000"
+    answer = assistant.ask("Hoeveel daarvan is voor de coördinator?", history=[first])
+    assert not answer.abstained, answer.text
+    assert answer.facts[0].raw == "€ 60.000"
+
+
+@pytest.mark.parametrize(
+    "text, question, result",
+    [
+        # old and new level in one sentence
+        ("De schuld van het grondbedrijf daalt in de loop van 2025 van € 9,5 miljoen naar € 7 miljoen.",
+         "Met hoeveel daalt de schuld van het grondbedrijf?", 2_500_000),
+        # the new level in the next sentence, which refers back to the old one; a PDF line
+        # wrapped before the amount
+        ("De reserve sociaal domein bedraagt begin 2025 € 4.200.000. In de loop van 2025 zal deze toenemen tot\n"
+         "€ 4.950.000 door de verwachte onderuitputting.",
+         "Met hoeveel neemt de reserve sociaal domein toe?", 750_000),
+    ],
+)
+def test_a_change_stated_in_the_text_is_computed_from_its_two_levels(small_assistant, text, question, result):
+    doc = "Programmabegroting 2025 gemeente Delft\nFinanciële positie\n" + text + "\n"
+    answer = small_assistant({"delft-begroting-2025.txt": doc}).ask(question)
+    assert not answer.abstained, answer.text
+    assert answer.calculation is not None, answer.text
+    assert answer.calculation.result == result
+    assert len(answer.facts) == 2
