@@ -132,10 +132,11 @@ def kind_fits(q: QueryTerms, fact: BudgetFact) -> bool:
     whose unit the table does not state is no ratio or percentage either when it runs into
     the thousands ("Totale opbrengsten 2.847.000"): the kengetallen, the ratio
     weerstandsvermogen and coverage percentages are small numbers. A number of things
-    ("hoeveel aandelen") is no amount of money and no percentage. Pure."""
+    ("hoeveel aandelen") is no amount of money and no percentage, nor a cell of a flow (a
+    baten, lasten or saldo column is money whether the table states its unit or not). Pure."""
     if q.ratio and (is_money_unit(fact.unit) or fact.unit == UNIT_UNKNOWN and abs(fact.value) >= RATIO_LIMIT):
         return False
-    if q.counted and (is_money_unit(fact.unit) or fact.unit == "%"):
+    if q.counted and (is_money_unit(fact.unit) or fact.unit == "%" or fact.table_id and flows(f"{fact.column} {fact.row}")):
         return False
     return not (q.money and fact.unit == "%")
 

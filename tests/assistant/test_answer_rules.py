@@ -438,6 +438,9 @@ def test_a_count_is_not_answered_with_an_amount_of_money(small_assistant):
         "Waterbedrijf Delfland NV\n"
         "De gemeente bezit 12.500 aandelen van het waterbedrijf, met een nominale waarde van € 5 per aandeel.\n"
         "Het dividend over 2023 bedroeg € 40.000.\n"
+        "Baten en lasten per taakveld\n"
+        "Taakveld | Baten | Lasten |\n"
+        "Aandelen waterbedrijf | 40.000 | -1.200 |\n"  # a flow's cell, its unit unstated: money
     )
     answer = small_assistant({"delft-begroting-2024.txt": doc}).ask("Hoeveel aandelen van het waterbedrijf bezit de gemeente?")
     assert not answer.abstained, answer.text
