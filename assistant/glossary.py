@@ -466,6 +466,26 @@ EN_NL: dict[str, str] = {
     "joint arrangement": "gemeenschappelijke regeling",
     "province": "provincie",
     "water board": "waterschap",
+    # Civil affairs (Iv3 taakveld 0.2 Burgerzaken): the documents a municipality issues.
+    "civil affairs": "burgerzaken",
+    "passport": "paspoort reisdocument",
+    "passports": "paspoorten reisdocumenten",
+    "identity card": "identiteitskaart",
+    "identity cards": "identiteitskaarten",
+    "travel document": "reisdocument",
+    "travel documents": "reisdocumenten",
+    "driving licence": "rijbewijs",
+    "driving licences": "rijbewijzen",
+    "driving license": "rijbewijs",
+    "driver's license": "rijbewijs",
+    "renewal": "vernieuwing verlenging",
+    "renewals": "vernieuwingen verlengingen",
+    "issued": "uitgegeven verstrekt",
+    "birth certificate": "geboorteakte",
+    "civil registry": "burgerlijke stand",
+    "marriage": "huwelijk",
+    "municipal elections": "gemeenteraadsverkiezingen",
+    "elections": "verkiezingen",
 }
 
 ENGLISH_MARKERS: frozenset[str] = frozenset(

@@ -338,6 +338,7 @@ def test_language_detection(question, language):
         # Municipal services and their finance, beyond the social domain.
         ("Who collects the dog tax and the sewerage charge?", ["hondenbelasting", "rioolheffing"]),
         ("How much is invested in school buildings and the library?", ["onderwijshuisvesting", "bibliotheek"]),
+        ("How many passports and driving licences were issued?", ["paspoorten", "rijbewijzen", "uitgegeven"]),
     ],
 )
 def test_english_glossed_with_dutch_terms(question, dutch_terms):
