@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable
 from corpus.lexicon import words
 from corpus.models import BudgetFact, Document, Table, TableRow
 from corpus.numbers import find_amounts, parse_dutch_number, split_footnote, split_year_note
-from corpus.sentences import SENTENCE_END_MARK
+from corpus.sentences import LINE_END, SENTENCE_END_MARK
 from corpus.tables import cell_footnote, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -166,11 +166,9 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
     return facts
 
 
-# A line break ends a sentence, except where the next line goes on in lower case, or with an
-# amount after a line that stopped mid-sentence: a PDF wraps its prose lines anywhere
-# ("Hiervoor is een jaarlijks\nbedrag van € 80.000", "zal dit afnemen tot\n€ 12,5 miljoen").
-_LINE_END = r"(?<![a-zà-öø-ÿ])\n(?![a-zà-öø-ÿ])|\n(?![a-zà-öø-ÿ€])"
-_SENT_END_RE = re.compile(SENTENCE_END_MARK.pattern + "|" + _LINE_END + r"|\|")
+# A line break ends a sentence unless a PDF wrapped the line (corpus.sentences.LINE_END); so
+# does a table cell.
+_SENT_END_RE = re.compile(SENTENCE_END_MARK.pattern + "|" + LINE_END + r"|\|")
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d.,]*", re.UNICODE)
 
 
@@ -183,7 +181,7 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
             break
         left = m.end()
     m = _SENT_END_RE.search(text, end)
-    right = m.end() if m and m.group(0) not in ("\n", "|") else (m.start() if m else len(text))
+    right = m.end() if m and m.group(0).strip(" \t\n|") else (m.start() if m else len(text))
     while left < right and text[left].isspace():
         left += 1
     return left, right
@@ -202,7 +200,7 @@ def subject_phrase(sentence: str, offset: int, max_words: int = 8) -> str:
 # euro in 2022". A range ("2022-2025") is a period, not the amount's year.
 _YEAR_AFTER_RE = re.compile(r"\s*(?:in|voor|over|per|vanaf|tot en met|t/m)?\s*((?:19|20)\d\d)(?![\d]|\s*[-–/]\s*\d)")
 _YEAR_IN_RE = re.compile(r"(?<![\d.,])(?<![-–/])(?<![-–/]\s)((?:19|20)\d\d)(?![\d.,]|\s*[-–/]\s*\d)")
-_BLOCK_END_RE = re.compile(_LINE_END + r"|\|")
+_BLOCK_END_RE = re.compile(LINE_END + r"|\|")
 PARAGRAPH_CHARS = 600
 SUBJECT_CHARS = 80  # the words just before an amount that may name its year
 

@@ -24,6 +24,7 @@ def tok(text):
         "Kop zonder punt\nDaarna een zin. En nog een.",
         "  Ingesprongen zin.   Met spaties.  ",
         "Bedrag van €1.093.480. Dat is 0,5 miljoen minder.",
+        "Een zin die de PDF\nafbrak. En een tot\n€ 5 miljoen.",
     ],
 )
 def test_sentence_offsets_slice_back_to_the_text(text):
@@ -32,8 +33,25 @@ def test_sentence_offsets_slice_back_to_the_text(text):
     sentences = split_sentences(text, base)
     assert sentences
     for s in sentences:
-        assert doc[s.start : s.end] == s.text
+        assert doc[s.start : s.end].replace("\n", " ") == s.text  # a wrapped line reads as one
         assert s.text == s.text.strip()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a PDF wraps prose lines mid-sentence: lower case or an amount goes on
+        ("Uit de praktijk blijkt dat er\ndaarnaast 100 extra zijn. Klaar.", ["Uit de praktijk blijkt dat er daarnaast 100 extra zijn.", "Klaar."]),
+        ("Dit zal afnemen tot\n€ 12,5 miljoen.", ["Dit zal afnemen tot € 12,5 miljoen."]),
+        # a line that ends on a number, or a new line in capitals, ends the sentence
+        ("Lasten 2024\n€ 5.000", ["Lasten 2024", "€ 5.000"]),
+        ("Kop van de paragraaf\nDe gemeente doet dit.", ["Kop van de paragraaf", "De gemeente doet dit."]),
+        # an empty line always does
+        ("Een kop\n\nvervolg in kleine letters.", ["Een kop", "vervolg in kleine letters."]),
+    ],
+)
+def test_a_wrapped_line_is_one_sentence(text, expected):
+    assert [s.text for s in split_sentences(text)] == expected
 
 
 def test_abbreviation_and_amount_do_not_split():
