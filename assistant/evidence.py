@@ -33,7 +33,6 @@ TOP_PASSAGES = 10
 # Numbers in a question (years, counts) are not subject words: money questions go to the
 # fact store, and "1" in a passage is no evidence about anything.
 _NUMBER = re.compile(r"[\d.,]+")
-_ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
 @dataclass(frozen=True)
@@ -124,13 +123,10 @@ class Evidence:
             if t not in self._place_tokens and t not in self._framing and not _NUMBER.fullmatch(t)
         ]
         if plan.language == "en":
-            from assistant.glossary import ENGLISH_MARKERS
-            from assistant.understanding import gloss_english
+            from assistant.understanding import unglossed_english
 
             tokens = [t for t in tokens if t in self.stats.idf]
-            for word in _ENGLISH_WORD.findall(plan.question):
-                if word.lower() in ENGLISH_MARKERS or gloss_english(word):
-                    continue
+            for word in unglossed_english(plan.question):
                 tokens.extend(
                     t
                     for t in self.tokenize(word)

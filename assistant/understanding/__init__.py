@@ -21,7 +21,9 @@ from assistant.models import Filters
 from assistant.understanding.corpus_info import CorpusInfo, Gazetteer, _default_gazetteer, find_defined_abbreviations
 from assistant.understanding.followup import _Turn, _base_year, _is_followup, _new_turn, _resolve_followup
 from assistant.understanding.plan import QueryPlan, read_norms
-from assistant.understanding.search_text import described_norms, expand_abbreviations, gloss_english, merged_abbreviations
+from assistant.understanding.search_text import (
+    described_norms, expand_abbreviations, gloss_english, merged_abbreviations, unglossed_english,
+)
 from assistant.understanding.slots import _analyse, detect_language, extract_topic, named_as_partner
 from corpus.lexicon import asked, taakvelden_named
 

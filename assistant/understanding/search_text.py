@@ -107,6 +107,16 @@ def gloss_english(text: str) -> list[str]:
     return terms
 
 
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def unglossed_english(question: str) -> list[str]:
+    """The English words of a question (four letters or more) that are no function word and
+    have no Dutch gloss: when the documents do not print them either, nothing in them speaks
+    to that part of the question ("electricity", "allowance")."""
+    return [w for w in _ENGLISH_WORD.findall(question) if w.lower() not in ENGLISH_MARKERS and not gloss_english(w)]
+
+
 @lru_cache(maxsize=1)
 def _definitions() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
     return tuple((name, tuple(re.compile(g) for g in groups)) for name, groups in DEFINED_BY)
