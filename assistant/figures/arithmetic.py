@@ -81,7 +81,7 @@ def _difference(store: "FactStore", question: str, q: QueryTerms, filters: Filte
 # before it.
 _TO_LEVEL = re.compile(r"\b(?:naar|tot)\s*$")
 _FROM_LEVEL = re.compile(r"\bvan\s*$")
-_REFERS_BACK = re.compile(r"\b(?:dit|dat|deze|die|dit bedrag|het saldo)\b")
+_REFERS_BACK = re.compile(r"\b(?:dit|dat|deze|die)\b")
 # How far back the old level may stand when the new one refers to it: the sentence before.
 STATED_CHANGE_REACH = 400
 

@@ -29,7 +29,7 @@ from corpus.lexicon import asked, taakvelden_named
 
 __all__ = [
     "CorpusInfo", "QueryPlan", "detect_language", "expand_abbreviations", "extract_topic",
-    "find_defined_abbreviations", "gloss_english", "merged_abbreviations", "named_as_partner", "understand",
+    "find_defined_abbreviations", "gloss_english", "merged_abbreviations", "named_as_partner", "understand", "unglossed_english",
 ]  # fmt: skip
 
 # --------------------------------------------------------------------------- entry point
