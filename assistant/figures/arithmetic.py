@@ -100,7 +100,7 @@ def stated_change(facts: "Sequence[BudgetFact]", fact: "BudgetFact") -> tuple["B
     prose = sorted((f for f in facts if f.doc_id == fact.doc_id and not f.table_id and abs(f.start - fact.start) <= 2 * STATED_CHANGE_REACH),
                    key=lambda f: f.start)
     for new in prose:
-        if not _TO_LEVEL.search(_before(new)) or (change_direction(new.sentence) is None and "van" not in _before(new)):
+        if not _TO_LEVEL.search(_before(new)) or (change_direction(new.sentence) is None and not re.search(r"\bvan\b", _before(new))):
             continue  # no new level, or "naar" without a change ("overgeheveld naar …")
         olds = [f for f in prose if f.sentence == new.sentence and f.start < new.start and _FROM_LEVEL.search(_before(f))]
         if not olds and _REFERS_BACK.search(_before(new).lower()):
