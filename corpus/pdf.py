@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from corpus.errors import CorpusError
 from corpus.models import Table, TableRow, stable_id
 from corpus.numbers import is_year_like
+from corpus.ocrtext import known_words, unglue_articles
 from corpus.pdfheader import Box
 from corpus.pdfink import inked_share, render_gray, visible_words
 from corpus.pdftables import GridTable, Line, Word, make_lines, read_table
@@ -422,19 +423,28 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
                 rendered.close()
             stats.seconds["text"] += time.perf_counter() - started
             running = _running_lines(per_page)
+            kept_lines = [[ln for ln in lines if not _is_running(ln, height, running)] for height, lines in per_page]
+            # Scanned pages first: OCR's glued words are repaired with the whole document's words.
+            started = time.perf_counter()
+            scanned = {
+                number: _ocr_page(page) if ocr else None
+                for number, (page, kept) in enumerate(zip(pages, kept_lines), start=1)
+                if text_layer_problem(" ".join(ln.text for ln in kept))
+            }
+            stats.seconds["ocr"] += time.perf_counter() - started
+            if any(scanned.values()):
+                known = known_words([t for t in scanned.values() if t] + [ln.text for kept in kept_lines for ln in kept])
+                scanned = {n: t and unglue_articles(t, known) for n, t in scanned.items()}
             builder = _Builder()
             page_starts: list[int] = []
             ocr_pages: list[int] = []
             unreadable: list[int] = []
-            for number, (page, (height, lines)) in enumerate(zip(pages, per_page), start=1):
+            for number, (page, kept) in enumerate(zip(pages, kept_lines), start=1):
                 if number > 1:
                     builder.add(PAGE_SEPARATOR)
                 page_starts.append(builder.length)
-                kept = [ln for ln in lines if not _is_running(ln, height, running)]
-                if text_layer_problem(" ".join(ln.text for ln in kept)):
-                    started = time.perf_counter()
-                    text = _ocr_page(page) if ocr else None
-                    stats.seconds["ocr"] += time.perf_counter() - started
+                if number in scanned:
+                    text = scanned[number]
                     if text:
                         ocr_pages.append(number)
                         stats.ocr_pages += 1
