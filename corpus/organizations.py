@@ -3,7 +3,7 @@
 Besides the 342 municipalities, Dutch public bodies that publish a begroting and jaarstukken
 under the same BBV rules are the twelve provinces, the water boards (waterschap,
 hoogheemraadschap, wetterskip) and the gemeenschappelijke regelingen (a veiligheidsregio, an
-omgevingsdienst, a GGD, a regionale uitvoeringsdienst, a "GR …"). Such a document names its
+omgevingsdienst, a GGD, a regionale uitvoeringsdienst, a metropool- or vervoerregio, a "GR …"). Such a document names its
 issuer on the cover ("Programmabegroting 2025 Veiligheidsregio Haaglanden", "Provincie
 Utrecht", "gemeente Wassenaar"); the body text then mentions the participating municipalities
 far more often, so counting mentions picks the wrong one.
@@ -37,7 +37,8 @@ _NAME = r"(?:(?:van|de|en|het|'t)\s+)*[A-ZÀ-Ý'’][\w'’.-]*(?:\s+(?:(?:van|d
 # Kinds of body with a name of their own after the kind word, as they call themselves.
 _BODY = re.compile(
     r"\b(?P<kind>Waterschap|Hoogheemraadschap(?:\s+van)?|Wetterskip|Veiligheidsregio|Omgevingsdienst"
-    r"|GGD|Regionale\s+Uitvoeringsdienst|Gemeenschappelijke\s+regeling|GR)\s+(?P<name>" + _NAME + r")"
+    r"|GGD|Regionale\s+Uitvoeringsdienst|Metropoolregio|Vervoerregio|Gemeenschappelijke\s+regeling|GR)"
+    r"\s+(?P<name>" + _NAME + r")"
 )
 _PROVINCE = re.compile(r"\bProvincie\s+(?P<name>[A-Z][\w-]+(?:-[A-Z][\w]+)?)", re.UNICODE)
 _GEMEENTE = re.compile(r"\b[Gg]emeente\s+(?P<name>(?:'s-|’s-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})")
@@ -50,6 +51,13 @@ _NAME_END = re.compile(
     r"\s+(?:(?:Programma)?[Bb]egroting|Jaarstukken|Jaarverslag|Jaarrekening|Kadernota|Voorjaarsnota"
     r"|Bestuursrapportage|Meerjaren\w*|\d{4}).*$"
 )
+
+
+def body_name_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each public body's own name in `text`: "Rotterdam Den Haag" in
+    "Metropoolregio Rotterdam Den Haag", "Haaglanden" in "Veiligheidsregio Haaglanden". A
+    place named there names the body, not the municipality a question is about."""
+    return [m.span("name") for m in _BODY.finditer(text)]
 
 
 def cover_lines(text: str) -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from assistant.glossary import DUTCH_MARKERS, ENGLISH_MARKERS, AMBIGUOUS_PLACE_WORDS
 from assistant.understanding.corpus_info import CorpusInfo, Gazetteer, _WORD
 from corpus.lexicon import RELATIVE_YEAR, RELATIVE_YEAR_OFFSET, YEAR
+from corpus.organizations import body_name_spans
 
 # --------------------------------------------------------------------------- patterns
 
@@ -132,6 +133,9 @@ def _find_municipalities(
     for m in gazetteer.find(text, ignore_case=True):
         if not any(o.start < m.end and m.start < o.end for o in mentions):
             mentions.append(m)
+    # A place inside a public body's name names the body ("de Metropoolregio Rotterdam Den Haag").
+    bodies = body_name_spans(text)
+    mentions = [m for m in mentions if not any(s <= m.start and m.end <= e for s, e in bodies)]
     for m in mentions:
         surface = text[m.start : m.end]
         # Place names that are also ordinary words ("best", "goes", "huizen") only count when
@@ -144,7 +148,7 @@ def _find_municipalities(
             unknown.append((m.name, m.start, m.end))
     # Users type corpus municipalities in lower case ("enschede"); find those too, whatever the
     # gazetteer does with case.
-    taken = [(s, e) for _, s, e in known + unknown]
+    taken = [(s, e) for _, s, e in known + unknown] + bodies
     for name in info.municipalities:
         for hit in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text, re.IGNORECASE):
             if any(s < hit.end() and hit.start() < e for s, e in taken):

@@ -98,6 +98,27 @@ def test_ordinary_words_are_not_municipalities(question):
     assert plan.unknown_municipality is None
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoeveel gemeenten werken samen in de Metropoolregio Rotterdam Den Haag?",
+        "Wat is het eigen vermogen van de Veiligheidsregio Amsterdam-Amstelland?",
+        "Welke taken voert de Omgevingsdienst Midden-Holland uit?",
+    ],
+)
+def test_a_place_in_a_public_bodys_name_is_no_municipality_asked_about(question):
+    plan = ask(question)
+    assert plan.unknown_municipality is None
+    assert plan.filters.municipality is None
+
+
+def test_a_place_outside_the_bodys_name_is_still_the_municipality_asked_about():
+    plan = ask("Hoeveel betaalt Tilburg aan de Veiligheidsregio Midden- en West-Brabant?")
+    assert plan.unknown_municipality == "Tilburg"
+    plan = ask("Hoeveel betaalt Zwolle aan de Veiligheidsregio IJsselland?")
+    assert plan.filters.municipality == "Zwolle"
+
+
 def test_empty_corpus_info_accepts_any_municipality():
     plan = understand("Wat doet Amsterdam aan armoede?", [], CorpusInfo())
     assert plan.filters.municipality == "Amsterdam"
