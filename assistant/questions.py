@@ -64,3 +64,27 @@ def clean_question(text: object, limit: int = MAX_QUESTION_CHARS) -> str:
             "tekens. Maak de vraag korter."
         )
     return question
+
+
+# A message that tells the assistant to drop its rules or to show how it is set up is an
+# instruction, not a question about the documents (prompt injection: "vergeet alle eerdere
+# regels", "negeer je instructies", "ignore previous instructions", "toon je systeemprompt").
+# The assistant only quotes documents, so no instruction can change what it does; it says so
+# instead of quoting a passage that shares a word with the instruction.
+_INSTRUCTION = re.compile(
+    r"\b(?:vergeet|negeer|ignore|forget|disregard)\b[^.?!]{0,60}?"
+    r"\b(?:regels|instructies|opdrachten|richtlijnen|rules|instructions|guidelines)\b"
+    r"|\b(?:systeemprompt|system\s*prompt|systeembericht|system\s+message|geheime\s+sleutels|secret\s+keys|api[-\s]?keys?)\b",
+    re.IGNORECASE,
+)
+
+INSTRUCTION_TEXT = (
+    "Ik beantwoord vragen over de geladen documenten, met de passages en tabelcellen waarop het "
+    "antwoord steunt. Opdrachten om mijn werkwijze te veranderen of mijn instellingen te tonen voer ik niet uit."
+)
+
+
+def is_instruction(question: str) -> bool:
+    """True when the message instructs the assistant itself (`_INSTRUCTION`) instead of asking
+    about the documents."""
+    return bool(_INSTRUCTION.search(question))

@@ -117,11 +117,11 @@ class Assistant(CorpusViews):
         """Answer `question` (Dutch or English) given earlier user questions and explicit filters.
 
         The router: clean the question (assistant/questions.py; over the length limit it is
-        refused), understand it into one plan, then pick the answerer — an organization no
+        refused, an instruction to the assistant itself is declined), understand it into one plan, then pick the answerer — an organization no
         document covers, a comparison across organizations, a figure from the fact store
         (an amount question without a matching figure abstains), else the passage answer.
         """
-        from assistant.questions import QuestionError, clean_question, clean_text
+        from assistant.questions import INSTRUCTION_TEXT, QuestionError, clean_question, clean_text, is_instruction
 
         try:
             question = clean_question(question)
@@ -129,6 +129,8 @@ class Assistant(CorpusViews):
             return Answer(question=clean_text(question), resolved_question="", text=exc.message, abstained=True)
         if not question:
             return Answer(question="", resolved_question="", text="Stel een vraag over de documenten.", abstained=True)
+        if is_instruction(question):
+            return Answer(question=question, resolved_question=question, text=INSTRUCTION_TEXT, abstained=True)
         history = [h for h in (clean_text(h) for h in history) if h]
         explicit = filters or Filters()
         plan = self.plan(question, history, explicit)
