@@ -26,7 +26,7 @@ from corpus.text import fold
 __all__ = [
     "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RESERVE_FLOWS", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "STOPWORDS",
     "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "calculation_asked", "column_phase", "content_words", "flows", "flows_compatible",
-    "fold", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
+    "UNIT_NOUNS", "counts_noun", "fold", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
 ]  # fmt: skip
 
 # ----------------------------------------------------------------------------- words
@@ -794,6 +794,41 @@ def asked(question: str) -> Asked:
     amount = bool(_AMOUNT.search(q))
     # Asking for an amount of money is asking about money, in whatever words.
     return Asked(money=amount or _is_money(q), amount=amount, quantity=quantity, value=quantity or bool(_VALUE.search(q)))
+
+
+# The printed short forms of units a question names in full (SI and the Dutch way of writing
+# lengths, areas and volumes: "25,8 km'", "1.051 m'", "12 ha", "350 m3").
+UNIT_ABBREVIATIONS = {
+    "kilometer": ("km",), "kilometers": ("km",), "meter": ("m",), "meters": ("m",), "strekkende": ("m",),
+    "hectare": ("ha",), "hectares": ("ha",), "vierkante": ("m2", "m²"), "kubieke": ("m3", "m³"),
+    "kilogram": ("kg",), "kilo": ("kg",), "liter": ("l",), "procent": ("%",), "uur": ("u",), "uren": ("u",),
+}
+# Units are counted in themselves: a question for a number of weeks or kilometres is answered
+# by a number of weeks or kilometres, never by a number of something else. (Other counted
+# nouns have synonyms a sentence may use instead: "drie locaties" for "hoeveel vestigingen".)
+UNIT_NOUNS = frozenset(
+    "seconden minuten uur uren dagen dag weken week maanden maand jaar jaren kwartalen "
+    "kilometer kilometers meter meters hectare hectares kilogram kilo liter procent".split()
+)
+_COUNT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z%²³][a-z0-9%²³-]*")
+
+
+def counts_noun(text: str, noun: str) -> bool:
+    """True when the text states a number of `noun` (as `counted_noun` returns it): a number,
+    then at most two other words (adjectives: "drie nieuwe locaties"), then the noun, its
+    stem, a compound ending in it ("120 huurwoningen" counts woningen) or the unit's printed
+    short form ("25,8 km'" counts kilometers). Years and dates are no number here."""
+    noun = fold(noun)
+    stems = {stem(noun), noun}
+    short = set(UNIT_ABBREVIATIONS.get(noun, ()))
+    found = _COUNT_TOKEN.findall(fold(_NOT_A_QUANTITY.sub(" ", text)))
+    for i, token in enumerate(found):
+        if not (token[0].isdigit() or token in NUMBER_WORDS):
+            continue
+        for word in found[i + 1 : i + 4]:
+            if word in short or stem(word) in stems or (len(noun) >= 5 and word.endswith(noun)):
+                return True
+    return False
 
 
 def has_quantity(text: str) -> bool:

@@ -15,7 +15,7 @@ from assistant import answer as compose
 from assistant.evidence import Evidence, Search
 from assistant.grounding import guarded
 from assistant.models import Answer, Filters, Passage
-from corpus.lexicon import has_quantity, year_span, years
+from corpus.lexicon import UNIT_NOUNS, counted_noun, counts_noun, has_quantity, year_span, years
 
 if TYPE_CHECKING:
     from assistant.understanding import QueryPlan
@@ -77,8 +77,13 @@ def answer_from_passages(
     ]
     if plan.asked.quantity:
         # "Hoeveel …?" is answered by a sentence about the subject that states a number
-        # (not just a year or a date), or not at all.
+        # (not just a year or a date), or not at all; "binnen hoeveel weken" by a number of
+        # weeks: a unit is counted in itself (`UNIT_NOUNS`), "17 informatiecategorieën" is
+        # no number of weeks.
         found = [e for e in found if has_quantity(e.sentence.text)]
+        noun = counted_noun(plan.resolved_question)
+        if noun in UNIT_NOUNS:
+            found = [e for e in found if counts_noun(e.sentence.text, noun)]
     asked_years = years(plan.resolved_question)
     if asked_years and (plan.asked.quantity or plan.asked.value):
         # A number for 2030 comes from a sentence about 2030 (its words, its heading or table

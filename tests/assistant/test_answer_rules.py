@@ -483,3 +483,16 @@ def test_a_change_stated_in_the_text_is_computed_from_its_two_levels(small_assis
     assert answer.calculation is not None, answer.text
     assert answer.calculation.result == result
     assert len(answer.facts) == 2
+
+
+def test_a_number_of_a_unit_comes_from_a_sentence_counting_that_unit(small_assistant):
+    assistant = small_assistant({
+        "vergunningen.txt": "Vergunningen\n\nHet college beslist over ongeveer 17 aanvragen voor een vergunning per maand.",
+    })
+    assert assistant.ask("Binnen hoeveel weken beslist het college over een vergunning?").abstained
+    assistant = small_assistant({
+        "vergunningen.txt": "Vergunningen\n\nHet college beslist binnen acht weken over een aanvraag voor een vergunning.",
+    })
+    answer = assistant.ask("Binnen hoeveel weken beslist het college over een vergunning?")
+    assert not answer.abstained and "acht weken" in answer.text
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.lexicon import (
+    counts_noun,
     asked,
     counted_noun,
     realised_asked,
@@ -381,3 +382,19 @@ def test_covering_costs_is_asked_as_kostendekkendheid_only_in_a_share_question()
     assert "kostendekkendheid" in cost_coverage("Welk deel van de kosten wordt gedekt door de leges?")
     assert "kostendekkendheid" in cost_coverage("Hoeveel procent van de kosten verdient de gemeente terug?")
     assert cost_coverage("Hoe worden de kosten van de sporthal gedekt?") == "Hoe worden de kosten van de sporthal gedekt?"
+
+
+@pytest.mark.parametrize(
+    ("text", "noun", "counts"),
+    [
+        ("Het college beslist binnen zes weken.", "weken", True),
+        ("Er komen drie nieuwe locaties bij.", "locaties", True),  # adjectives between
+        ("Er worden 120 sociale huurwoningen gebouwd.", "woningen", True),  # a compound ending in it
+        ("Kademuren 1.051 m' en beschoeiingen 25,8 km'", "kilometer", True),  # the unit's printed form
+        ("Het college beslist over 17 aanvragen per maand.", "weken", False),
+        ("In 2024 worden woningen gebouwd.", "woningen", False),  # a year counts nothing
+        ("Het bestuur telt 13 leden.", "deelnemers", False),
+    ],
+)
+def test_counts_noun_finds_a_number_of_the_noun(text, noun, counts):
+    assert counts_noun(text, noun) is counts
