@@ -140,10 +140,54 @@ def _ruled_rows(table) -> RuledRows:  # noqa: ANN001 - a pdfplumber Table
     except Exception:  # noqa: BLE001 - as find_tables: a malformed drawing stays unread
         return []
     for top, row in zip(tops, rows):
-        cells = tuple(c for c in (" ".join((c or "").split()) for c in row) if c)
-        if cells:
+        cells = tuple(" ".join((c or "").split()) for c in row)
+        if any(cells):
             out.append((float(top), cells))
     return out
+
+
+# A word broken at the end of a cell's line: "Gemeen- schappelijke", "deelnemers- bijdrage"
+# ("Zuid- en Noord-Holland" keeps its hyphen: a conjunction follows).
+_BROKEN_WORD = re.compile(r"(\w)- (?!(?:en|of|tot)\b)(?=[a-z])")
+
+
+def description_header(rows: RuledRows) -> tuple[tuple[str, ...] | None, RuledRows]:
+    """(header cells by position, body rows) of a table of descriptions. The first ruled row
+    is the header when it holds no amount and no prose; a header cell printed over several
+    ruled rows (pdfplumber reads "Financieel", "belang", "(omvang …" as rows of one cell,
+    where the header row's cell is empty) is joined again. (None, rows) when there is no header."""
+    if not rows:
+        return None, rows
+    first = rows[0][1]
+    if sum(1 for c in first if c) < 2 or any(_AMOUNT.search(c) or len(_WORD.findall(c)) >= PROSE_CELL_WORDS for c in first):
+        return None, rows
+    header = list(first)
+    empty = {k for k, c in enumerate(first) if not c}
+    i = 1
+    while i < len(rows) and len(rows[i][1]) == len(header):
+        filled = {k for k, c in enumerate(rows[i][1]) if c}
+        if not filled <= empty or any(_AMOUNT.search(rows[i][1][k]) for k in filled):
+            break
+        for k in filled:
+            header[k] = f"{header[k]} {rows[i][1][k]}".strip()
+        i += 1
+    return tuple(_BROKEN_WORD.sub(r"\1", h) for h in header), rows[i:]
+
+
+def described_line(cells: tuple[str, ...], header: tuple[str, ...] | None) -> str:
+    """A row of a table of descriptions as one line: its name, then its cells, each cell of
+    figures after its column's header ("Eigen vermogen aan begin en einde begrotingsjaar in €:
+    01-01-2024: € 1.787.000 …"), so that the line says what each figure is. A cell of prose
+    says what it is about itself: its column's words before every one would make each row
+    match them."""
+    if header is None or len(header) != len(cells):
+        return " | ".join(c for c in cells if c)
+    named = [cells[0]] if cells[0] else []
+    named += [
+        f"{h}: {c}" if h and len(_WORD.findall(c)) < PROSE_CELL_WORDS else c
+        for h, c in zip(header[1:], cells[1:]) if c
+    ]
+    return " | ".join(named)
 
 
 # A grid reading of a ruled table that keeps less than this share of the words in its region
@@ -237,6 +281,20 @@ class _Builder:
         self.parts: list[str] = []
         self.length = 0
         self.tables: list[Table] = []
+        # The header of the last table of descriptions and its page: a table continued on
+        # the next page repeats no header.
+        self._described: tuple[tuple[str, ...], int] | None = None
+
+    def add_described(self, rows: RuledRows, page_no: int) -> None:
+        """A table of descriptions, one line per ruled row (`described_line`)."""
+        header, body = description_header(rows)
+        if header is not None:
+            self._described = (header, page_no)
+        elif self._described is not None and self._described[1] in (page_no - 1, page_no):
+            header = self._described[0]
+            self._described = (header, page_no)
+        lines = [described_line(cells, header) for _, cells in body]
+        self.add("\n".join(line for line in lines if line))
 
     def add(self, text: str) -> tuple[int, int]:
         start = self.length
@@ -356,7 +414,10 @@ def _page_items(page, lines: list[Line], stats: ExtractStats):
             used.update(
                 i for i in inside if any(t0 - 1 <= lines[i].top and lines[i].bottom <= t1 + 1 for t0, t1, _ in as_text)
             )
-            items.extend((row_top, "line", " | ".join(cells)) for _, _, rows in as_text for row_top, cells in rows)
+            if described:
+                items.extend((t0, "described", rows) for t0, _, rows in as_text)
+            else:
+                items.extend((row_top, "line", " | ".join(c for c in cells if c)) for _, _, rows in as_text for row_top, cells in rows)
             continue
         if grid is None:
             stats.tables_rejected += 1
@@ -459,6 +520,8 @@ def extract_pdf(data: bytes, name: str, ocr: bool = True, stats: ExtractStats | 
                     first = False
                     if kind == "line":
                         builder.add(payload)
+                    elif kind == "described":
+                        builder.add_described(payload, number)
                     else:
                         builder.add_table(payload[0], payload[1], payload[2], number)
     except CorpusError:

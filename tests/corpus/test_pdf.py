@@ -330,8 +330,8 @@ def test_a_table_of_descriptions_whose_figures_share_cells_is_read_row_by_row(tm
     )
     doc = _ruled_table_document(tmp_path / "verbonden.pdf", rows, _DESCRIBED)
     text = " ".join(doc.text.split())
-    for row in rows[1:]:
-        assert " | ".join(row) in text
+    for name, bijdrage, toelichting, vermogen in rows[1:]:  # each cell of figures after its column's header
+        assert f"{name} | Bijdrage: {bijdrage} | {toelichting} | Eigen vermogen: {vermogen}" in text
     # A risk table — each figure in a cell of its own beside a long description — stays a grid;
     # its figures stand in the middle of their rows (fpdf2 centres cells vertically), so each
     # description starts above its row's figures and is still that row's, not the header's.
@@ -345,3 +345,34 @@ def test_a_table_of_descriptions_whose_figures_share_cells_is_read_row_by_row(tm
     assert cells == {("Jeugdzorg", "Bedrag"): "1.000", ("Jeugdzorg", "Kans"): "70%",
                      ("Omgevingswet", "Bedrag"): "500", ("Omgevingswet", "Kans"): "50%"}
     assert f"Jeugdzorg | 1.000 | 70% | {_TASKS}" in " ".join(doc.text.split())
+
+
+def test_a_table_of_descriptions_writes_each_cell_after_its_columns_header_across_pages() -> None:
+    from corpus.pdf import _Builder, description_header
+
+    page_one = [
+        (0.0, ("Gemeen- schappelijke regeling", "", "Bestuurlijk belang", "Eigen vermogen in €")),
+        (9.0, ("", "Financieel", "", "")),  # a header cell printed over ruled rows of its own
+        (11.0, ("", "belang", "", "")),
+        (20.0, ("Regio Lindeveen", "€ 100.000", "De regio voert taken uit.", "01-01-2024: € 5.000 31-12-2024: € 6.000")),
+    ]
+    header, body = description_header(page_one)
+    assert header == ("Gemeenschappelijke regeling", "Financieel belang", "Bestuurlijk belang", "Eigen vermogen in €")
+    assert [cells[0] for _, cells in body] == ["Regio Lindeveen"]
+    builder = _Builder()
+    builder.add_described(page_one, 7)
+    builder.add("\n")
+    # The table goes on on the next page without repeating its header.
+    builder.add_described([(0.0, ("GGD Lindeveen", "€ 543.000", "", "01-01-2024: € 1.113.000"))], 8)
+    assert builder.text.splitlines() == [
+        "Regio Lindeveen | Financieel belang: € 100.000 | Bestuurlijk belang: De regio voert taken uit. | "
+        "Eigen vermogen in €: 01-01-2024: € 5.000 31-12-2024: € 6.000",
+        "GGD Lindeveen | Financieel belang: € 543.000 | Eigen vermogen in €: 01-01-2024: € 1.113.000",
+    ]
+
+
+def test_a_first_row_of_figures_is_no_header_of_a_table_of_descriptions() -> None:
+    from corpus.pdf import description_header
+
+    rows = [(0.0, ("Regio Lindeveen", "€ 100.000", "De regio voert taken uit.")), (9.0, ("GGD", "€ 5.000", "Zorg."))]
+    assert description_header(rows) == (None, rows)
