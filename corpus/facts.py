@@ -276,6 +276,23 @@ def previous_sentence(paragraph: str) -> str:
     return " ".join((body[ends[-1]:] if ends else body).split())
 
 
+# A date or year followed by a colon right before an amount: the amount's label.
+_DATE_LABEL_RE = re.compile(r"(?<!\d)(?:\d{1,2}[-/.]\d{1,2}[-/.])?((?:19|20)\d\d)\s*:\s*$")
+
+# A row's name is a short first cell (the partij of a table of descriptions).
+MAX_ROW_NAME = 120
+
+
+def row_name(text: str, offset: int) -> str:
+    """The first cell of the line of cells ("name | cell | cell", a ruled row read as text)
+    that holds `offset` beyond its first cell: what the row is about ("Veiligheidsregio
+    Haaglanden (VRH)" for its "Eigen vermogen …: € 1.787.000"). "" on other lines."""
+    start = text.rfind("\n", 0, offset) + 1
+    cut = text.find(" | ", start, offset)
+    name = text[start:cut].strip() if cut != -1 else ""
+    return name if len(name) <= MAX_ROW_NAME else ""
+
+
 # The word that makes an amount a part of the one before it in its sentence.
 _PART_RE = re.compile(r"\b(?:waarvan|daarvan|hiervan)\b", re.IGNORECASE)
 
@@ -290,7 +307,9 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
     amount's words; extra "year" is the amount's own year (see `amount_year`), extra
     "paragraph" the earlier text of its line or cell, and extra "part" is "part" for an amount
     a sentence gives as part of an earlier one ("waarvan") and "whole" for that earlier one;
-    a sentence opening by pointing back ("Hiervoor …") gets the sentence before it as context.
+    a sentence opening by pointing back ("Hiervoor …") gets the sentence before it as context;
+    an amount in a later cell of a line of cells (a table of descriptions read row by row) gets
+    the row's name, its first cell, as context; both kinds of row name are also extra "row_name".
     """
     skip = list(skip)
     rows = [(r.start, r.end, row_label(r.label), t.caption) for t in tables for r in t.rows]
@@ -318,9 +337,19 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
         offset = a.start - (s0 + lead)
         subject = subject_phrase(sentence[subject_from:], offset - subject_from) if 0 <= subject_from <= offset else subject_phrase(sentence, offset)
         extra: list[tuple[str, str]] = []
+        # A date printed as the amount's label ("01-01-2024: € 1.787.000 31-12-2024: € 1.667.000")
+        # is its own year, and a list of dated amounts shares the subject before its first date.
+        labelled = _DATE_LABEL_RE.search(doc.text, max(0, a.start - 16), a.start)
+        if labelled:
+            extra.append(("label", labelled.group(0).rstrip(": ")))
+            previous = facts[-1] if facts and i > 0 and facts[-1].start == amounts[i - 1].start else None
+            if previous and not part and s0 <= previous.start and not doc.text[previous.end : labelled.start()].strip():
+                subject = previous.row
         # A year in the subject phrase after an earlier amount of the same sentence belongs to
         # that amount's clause ("€200.000 over te hevelen naar 2026 en €55.000 toe te voegen").
-        own_years = amount_year(doc.text, "" if subject_from else sentence[max(0, offset - SUBJECT_CHARS) : max(0, offset)], a.end)
+        own_years = (int(labelled.group(1)),) if labelled else amount_year(
+            doc.text, "" if subject_from else sentence[max(0, offset - SUBJECT_CHARS) : max(0, offset)], a.end
+        )
         if own_years:
             extra.append(("year", " ".join(str(y) for y in own_years)))
         if part:
@@ -332,10 +361,15 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
                 extra.append(("context", previous_sentence(paragraph)))
         for rs, re_, label, caption in rows:
             if rs <= a.start < re_ and label:
-                extra.append(("context", label))
+                extra += [("context", label), ("row_name", label)]
                 if caption:
                     extra.append(("table", caption))
                 break
+        else:
+            name = row_name(doc.text, a.start)
+            if name:  # what the row is about, before what its sentence points back to
+                told = [v for k, v in extra if k == "context"]
+                extra = [(k, v) for k, v in extra if k != "context"] + [("context", " ".join([name, *told])), ("row_name", name)]
         value = a.value_euros if a.value_euros is not None else a.number
         facts.append(
             BudgetFact(

@@ -290,3 +290,19 @@ def test_a_sentence_pointing_back_takes_the_sentence_before_as_context():
     assert dict(fact.extra)["context"] == "De inzet richt zich op de avonduren in de wijk Noord."
     plain = Document("e", "e.txt", "De straatcoach start in mei. Er is jaarlijks € 65.000 beschikbaar.\n", doc.meta, "e")
     assert "context" not in dict(text_facts(plain)[0].extra)
+
+
+def test_an_amount_in_a_row_of_cells_is_described_by_the_rows_name():
+    # A table of descriptions read row by row (a paragraaf verbonden partijen): the partij is
+    # the first cell, the amount stands in a later one after its column's header.
+    text = (
+        "Verbonden partijen\n\n"
+        "Veiligheidsregio Lindeveen | Financieel belang in €: € 2.207.160 | "
+        "Eigen vermogen in €: 01-01-2024: € 1.787.000 31-12-2024: € 1.667.000\n"
+        "Omgevingsdienst Lindeveen | Financieel belang in €: € 524.000 | "
+        "Eigen vermogen in €: 01-01-2024: € 950.000 31-12-2024: € 900.000\n"
+    )
+    facts = _text_facts(text)
+    assert dict(facts["€ 1.667.000"].extra)["context"] == "Veiligheidsregio Lindeveen"
+    assert dict(facts["€ 524.000"].extra)["context"] == "Omgevingsdienst Lindeveen"
+    assert "context" not in dict(_text_facts("De bijdrage is € 45.000 hoger.")["€ 45.000"].extra)
