@@ -331,11 +331,15 @@ RESERVE_FLOWS = frozenset({"onttrekking", "storting", "reservemutatie"})
 # between (vermeerderingen, verminderingen, toevoegingen, onttrekkingen, vrijval, aanwending);
 # a mutation column does not answer a question about a position.
 STOCK = re.compile(
-    r"\b(?:eind|begin)?stand\b|\bsaldo (?:per|op)\b|\bper (?:31|1)[ -]|\bultimo\b|\b(?:eind|begin|einde|aan het eind van) (?:19|20)\d\d\b"
-    r"|\bbalance (?:at|on)\b|\b(?:at the )?(?:end|start) of (?:19|20)\d\d\b"
+    r"\b(?:eind|begin)?stand\b|\bsaldo (?:per|op)\b|\bper (?:31|1)[ -]|\bultimo\b"
+    r"|\b(?:eind|begin|einde|aan het eind van|aan het begin van|(?:aan het )?(?:begin|eind|einde) van) (?:19|20)\d\d\b"
+    r"|\b(?:op|per|at|on|as at) (?:1 januari|1 january|january 1|31 december|december 31)\b"
+    r"|\bbalance (?:at|on)\b|\b(?:at the )?(?:end|start|beginning) of (?:19|20)\d\d\b"
 )
-_POSITION_END = re.compile(r"\beind\w*|\beinde\b|\bultimo\b|\b31[-/ ]12\b|\b31 december\b|\bend of\b|\bclosing\b")
-_POSITION_START = re.compile(r"\bbegin\w*|\baanvang\w*|\b0?1[-/ ]0?1[-/ ]|\b1 januari\b|\bstart of\b|\bopening\b")
+_POSITION_END = re.compile(r"\beind\w*|\beinde\b|\bultimo\b|\b31[-/ ]12\b|\b31 december\b|\bdecember 31\b|\bend of\b|\bclosing\b")
+_POSITION_START = re.compile(
+    r"\bbegin\w*|\baanvang\w*|\b0?1[-/ ]0?1[-/ ]|\b1 januari\b|\b1 january\b|\bjanuary 1\b|\bstart of\b|\bopening\b"
+)
 
 
 def position(text: str) -> str | None:
@@ -522,6 +526,8 @@ _MONEY = re.compile(
     r"|\btarie[fv]\w*|\w*belasting\w*|\w*heffing\w*|\bleges\b|\bozb\b"
     r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b|\bfund\b"
     r"|\binvestment|\bcredit\b|\bincome\b|\bloans?\b"
+    # The balance sheet's capital (BBV art. 42-43): what a municipality or a verbonden partij owns.
+    r"|\b(?:eigen|vreemd)\s+vermogen\b|\bequity\b|\bborrowed capital\b"
     # A Dutch compound is a kind of its last part: "exploitatiebudget", "woonlasten",
     # "investeringsbedrag", "onderhoudskosten", "rijksbijdrage", "sportsubsidie".
     r"|\w(?:budget|bedrag|kosten|lasten|subsidie|krediet|bijdrage)\w{0,2}\b",

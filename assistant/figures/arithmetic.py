@@ -21,7 +21,7 @@ from assistant.figures.present import (
 )
 from assistant.figures.terms import QueryTerms, tokens
 from assistant.models import Calculation, Filters
-from corpus.lexicon import LIFECYCLE, calculation_asked, change_direction
+from corpus.lexicon import LIFECYCLE, calculation_asked, change_direction, position
 from corpus.numbers import format_dutch_number
 
 if TYPE_CHECKING:
@@ -93,12 +93,19 @@ def _before(fact: "BudgetFact") -> str:
 
 def stated_change(facts: "Sequence[BudgetFact]", fact: "BudgetFact") -> tuple["BudgetFact", "BudgetFact"] | None:
     """(old level, new level) of a change stated in the text around `fact`, which may be
-    either of them; None when the text states no change there. Only sentence amounts (a
+    either of them: "van € X naar € Y", "€ X. Dit zal afnemen tot € Y", or a sentence's
+    amounts dated at the start and the end of a year; None when the text states no change there. Only sentence amounts (a
     table's cells change by their columns). Pure."""
     if fact.table_id:
         return None
     prose = sorted((f for f in facts if f.doc_id == fact.doc_id and not f.table_id and abs(f.start - fact.start) <= 2 * STATED_CHANGE_REACH),
                    key=lambda f: f.start)
+    # A position at the start of a year beside the one at its end ("01-01-2024: € 1.787.000
+    # 31-12-2024: € 1.667.000", as the paragraaf verbonden partijen prints equity and debt).
+    dated = [(f, position(dict(f.extra).get("label", ""))) for f in prose if f.sentence == fact.sentence]
+    starts, ends = [f for f, p in dated if p == "start"], [f for f, p in dated if p == "end"]
+    if len(starts) == 1 and len(ends) == 1 and fact in (starts[0], ends[0]) and starts[0].start < ends[0].start:
+        return starts[0], ends[0]
     for new in prose:
         if not _TO_LEVEL.search(_before(new)) or (change_direction(new.sentence) is None and not re.search(r"\bvan\b", _before(new))):
             continue  # no new level, or "naar" without a change ("overgeheveld naar …")

@@ -215,6 +215,10 @@ MEANING_COVERAGE = 0.6
 MEANING_DISTINCT = 0.01
 
 
+# The words right before an amount in a sentence that may date it ("per 31-12-2024 bedraagt").
+POSITION_WORDS = 3
+
+
 def _precision(q: QueryTerms, subject: Sequence[str], document_tokens: Sequence[str]) -> float:
     """Share of a label's own content words (weak words and the document's title words left
     out) that the question names."""
@@ -264,7 +268,9 @@ def score_fact(
       document's title not counted, so "Armoedebeleid" beats "Armoedebeleid (stichting
       Leergeld)" for "armoedebeleid"; a sub-row's own label counts half of it). Weak words
       ("budget", "geld") and the base of a percentage ("procent van de inwoners") weigh 0.3.
-      Context tokens (previous topic of a follow-up) add up to 1.0 × their coverage.
+      Context tokens (previous topic of a follow-up) add up to 1.0 × their coverage. An amount
+      in a row of a table of descriptions whose row name (extra "row_name": a verbonden
+      partij) the question does not name: -1.0.
     - a programme code the question names ("programma 5" -> p5) that the fact's row, caption,
       column or document does not name: -2.0.
     - year: a year column equal to a question year +2.0, different -2.5; an in-text amount's
@@ -339,6 +345,11 @@ def score_fact(
     weights = [0.3 if t in _WEAK or t in q.base else 1.0 for t in q.topic]
     matched = sum(w * match(t) for t, w in zip(q.topic, weights))
     coverage = matched / sum(weights) if weights else 0.0
+    # An amount in a row of a table of descriptions is about the row's subject (a verbonden
+    # partij): a question that names nothing of it asks about something else ("de ratio
+    # weerstandsvermogen van Wassenaar", not that of a gemeenschappelijke regeling).
+    row_name_tokens = tokens(extra.get("row_name", ""))
+    other_row = bool(row_name_tokens) and not any(token_match(t, row_name_tokens) >= 0.7 for t in q.topic)
     precision = _precision(q, subject_tokens, doc_set)
     if not bare_row and "›" in fact.row:
         # A sub-row is also measured by its own label: "P3 Bestuur en middelen › 0.8 Overige
@@ -346,7 +357,7 @@ def score_fact(
         leaf = tokens(fact.row.rsplit("›", 1)[1])
         if [t for t in leaf if t not in _WEAK]:
             precision = (precision + _precision(q, leaf, doc_set)) / 2
-    score = 4.0 * coverage + 1.5 * precision
+    score = 4.0 * coverage + 1.5 * precision - (1.0 if other_row else 0.0)
     # A numbered programme is an identifier, like a year: a cell of no programme or another
     # one (the total of all programmes, "P2" for "programma 5") is another figure.
     codes = [t for t in q.topic if _CODE.fullmatch(t)]
@@ -430,11 +441,14 @@ def score_fact(
     # The staat van reserves en voorzieningen prints positions and the mutations between them:
     # a question about a position is not answered with a mutation column.
     column_text = fold(fact.column) if fact.table_id else ""
-    if q.wants_stock and fact.table_id:
+    if q.wants_stock:
         if MUTATION.search(column_text):
             score -= 1.5
-        # ... and the end of the year is not its start ("eind 2024" vs "Saldo 1-1-2024").
-        asked_at, printed_at = q.position, position(fact.column)
+        # ... and the end of the year is not its start ("eind 2024" vs "Saldo 1-1-2024"): a
+        # cell's column says which, an amount in a sentence its date label ("31-12-2024:
+        # € 1.667.000", extra "label") or the words right before it ("per 31-12-2024 bedraagt").
+        printed = fact.column if fact.table_id else extra.get("label") or " ".join(fact.row.split()[-POSITION_WORDS:])
+        asked_at, printed_at = q.position, position(printed)
         if asked_at and printed_at:
             score += 0.5 if asked_at == printed_at else -1.0
     # A total row, or a Totaal column (a staat van investeringen sums its years in one).

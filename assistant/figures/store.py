@@ -18,7 +18,7 @@ from assistant.figures.present import NOT_FOUND_TEXT, BudgetResult, describe_sou
 from assistant.figures.scoring import MeaningScale, fact_phase_source, fact_years, fits_constraints, kind_fits, score_fact, _fact_years
 from assistant.figures.terms import QueryTerms, gloss_budget_english, tokens
 from assistant.models import Filters
-from corpus.lexicon import PART_ASKED, compound_parts, flows, phases, words, years
+from corpus.lexicon import PART_ASKED, compound_parts, flows, phases, position, words, years
 from corpus.models import BudgetFact, DocumentMeta, Table
 from corpus.text import fold
 
@@ -122,6 +122,10 @@ class FactStore:
                 q = _replace(q, years=frozenset(own_years), soft_year=None)
             if own_phases:
                 q = _replace(q, phases=frozenset(own_phases))
+            # "En aan het begin van 2024?" after a question about the end of 2024.
+            own_position = position(fold(own_question))
+            if own_position:
+                q = _replace(q, position=own_position, wants_stock=True)
             if PART_ASKED.search(fold(own_question)):
                 q = _part_of_previous(q, self._parse_terms(own_question, filters, "", "", language).topic)
         return q

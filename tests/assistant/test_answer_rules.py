@@ -474,6 +474,10 @@ def test_a_part_of_the_previous_answer_is_not_that_answer_again(small_assistant)
         ("De reserve sociaal domein bedraagt begin 2025 € 4.200.000. In de loop van 2025 zal deze toenemen tot\n"
          "€ 4.950.000 door de verwachte onderuitputting.",
          "Met hoeveel neemt de reserve sociaal domein toe?", 750_000),
+        # positions at the start and the end of the year, side by side (verbonden partijen)
+        ("Regio Delfland | Eigen vermogen in €: 01-01-2025: € 1.787.000 31-12-2025: € 1.667.000 | "
+         "De regio voert taken uit op het gebied van de openbare gezondheid.",
+         "Met hoeveel daalt het eigen vermogen van de Regio Delfland in de loop van 2025?", 120_000),
     ],
 )
 def test_a_change_stated_in_the_text_is_computed_from_its_two_levels(small_assistant, text, question, result):
@@ -495,4 +499,24 @@ def test_a_number_of_a_unit_comes_from_a_sentence_counting_that_unit(small_assis
     })
     answer = assistant.ask("Binnen hoeveel weken beslist het college over een vergunning?")
     assert not answer.abstained and "acht weken" in answer.text
+
+
+
+def test_the_start_or_end_of_the_year_asked_picks_the_amount_dated_so_in_a_sentence(small_assistant):
+    assistant = small_assistant({
+        "verbonden.txt": (
+            "Verbonden partijen\n\n"
+            "Veiligheidsregio Lindeveen | Financieel belang in €: € 2.207.160 | "
+            "Eigen vermogen in €: 01-01-2024: € 1.787.000 31-12-2024: € 1.667.000\n"
+            "Omgevingsdienst Lindeveen | Financieel belang in €: € 524.000 | "
+            "Eigen vermogen in €: 01-01-2024: € 950.000 31-12-2024: € 900.000\n"
+        ),
+    })
+    end = assistant.ask("Wat is het eigen vermogen van de Veiligheidsregio Lindeveen per 31-12-2024?")
+    start = assistant.ask("Wat is het eigen vermogen van de Veiligheidsregio Lindeveen per 1-1-2024?")
+    assert end.text.startswith("€ 1.667.000"), end.text
+    assert start.text.startswith("€ 1.787.000"), start.text
+    # A follow-up's own moment wins over the previous question's.
+    again = assistant.ask("En aan het begin van 2024?", history=["Wat is het eigen vermogen van de Veiligheidsregio Lindeveen eind 2024?"])
+    assert again.text.startswith("€ 1.787.000"), again.text
 

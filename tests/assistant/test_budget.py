@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.figures import (
@@ -781,3 +783,18 @@ def test_a_question_word_the_facts_never_use_is_read_as_their_compound():
     assert split_compound("investeringsbedrag", vocabulary) == ("investering", "bedrag")  # linking s
     assert split_compound("sportpark", vocabulary) == ("sportpark",)  # a word they use
     assert split_compound("overschrijding", vocabulary) == ("overschrijding",)  # no known parts
+
+
+def test_an_amount_in_a_partijs_row_scores_lower_unless_the_question_names_the_partij():
+    doc = Document("x", "x.txt", (
+        "Verbonden partijen\n\n"
+        "Werkvoorziening Kust en Duin (WKD) | Financieel belang in €: € 962.000 | "
+        "De ratio weerstandsvermogen van de WKD bedraagt 1,89 dit is ruim voldoende.\n"
+    ), DocumentMeta("Begroting Lindeveen 2025", "Lindeveen", 2025), "fp")
+    fact = next(f for f in extract_facts(doc, find_tables(doc.id, doc.text)) if f.raw == "1,89")
+    assert dict(fact.extra)["row_name"] == "Werkvoorziening Kust en Duin (WKD)"
+    outside = replace(fact, extra=tuple(kv for kv in fact.extra if kv[0] != "row_name"))
+    own = QueryTerms.parse("Hoe hoog is de ratio weerstandsvermogen?")
+    assert score_fact(own, fact)[0] < score_fact(own, outside)[0]
+    named = QueryTerms.parse("Hoe hoog is de ratio weerstandsvermogen van de WKD?")
+    assert score_fact(named, fact)[0] == score_fact(named, outside)[0]

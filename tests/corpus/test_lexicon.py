@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from corpus.lexicon import (
+    STOCK,
     counts_noun,
+    fold,
     asked,
     counted_noun,
     realised_asked,
@@ -215,6 +217,10 @@ def test_a_value_a_table_may_hold_is_asked_in_dutch_and_english(question):
         # Paying is money; "wat … betalen" asks how much.
         ("Wat moet de gemeente jaarlijks betalen voor het lidmaatschap?", True, True, False),
         ("Waarom betaalt de gemeente mee aan het zwembad?", True, False, False),
+        # The balance sheet's capital (BBV art. 42-43).
+        ("Wat is het eigen vermogen van de omgevingsdienst eind 2025?", True, False, False),
+        ("Hoe ontwikkelt het vreemd vermogen van de regio zich?", True, False, False),
+        ("Wat is het vermogen van de raad om te sturen?", False, False, False),
         ("", False, False, False),
     ],
 )
@@ -362,10 +368,24 @@ def test_a_value_a_table_may_hold(question, money, value):
         ("beginsaldo 2023", "start"),
         ("Begroting 2024", None),
         ("Saldo 1-1-2024 en 31-12-2024", None),
+        ("What was the debt at 1 January 2024?", "start"),
     ],
 )
 def test_the_end_or_start_of_a_year(text, expected):
     assert position(text) == expected
+
+
+@pytest.mark.parametrize(
+    "question, stock",
+    [
+        ("Hoe groot is het eigen vermogen aan het begin van 2025?", True),
+        ("What was the borrowed capital of the region at 1 January 2024?", True),
+        ("Wat is de schuld op 31 december 2024?", True),
+        ("Wat gebeurt er aan het begin van de zomer?", False),
+    ],
+)
+def test_a_position_at_a_moment_is_asked(question, stock):
+    assert bool(STOCK.search(fold(question))) is stock
 
 
 def test_the_base_of_a_percentage_is_its_counted_noun():
