@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
-from corpus.lexicon import words
+from corpus.lexicon import find_counts, words
 from corpus.models import BudgetFact, Document, Table, TableRow
 from corpus.numbers import find_amounts, parse_dutch_number, split_footnote, split_year_note
 from corpus.sentences import LINE_END, SENTENCE_END_MARK
@@ -393,13 +393,40 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
     return facts
 
 
+def count_facts(doc: Document, skip: Iterable[tuple[int, int]] = ()) -> list[BudgetFact]:
+    """Facts for the numbers of things a text states ("21 gemeenten", "46 objecten", "165 km'":
+    `lexicon.find_counts`), outside the spans of other facts: the number, unit unstated, what
+    it counts as extra "counts"; its row is the words before it, its context the row's name on
+    a line of cells. Only a question that counts something reads them (`scoring.kind_fits`)."""
+    skip = list(skip)
+    facts = []
+    for c in find_counts(doc.text):
+        if any(c.start < e and s < c.end for s, e in skip):
+            continue
+        s0, s1 = sentence_bounds(doc.text, c.start, c.end)
+        sentence = doc.text[s0:s1].strip().replace("\n", " ")
+        lead = len(doc.text[s0:s1]) - len(doc.text[s0:s1].lstrip())
+        extra: list[tuple[str, str]] = [("counts", c.noun)]
+        name = row_name(doc.text, c.start)
+        if name:
+            extra += [("context", name), ("row_name", name)]
+        facts.append(BudgetFact(
+            value=c.number, number=c.number, raw=c.raw, unit=UNIT_UNKNOWN,
+            row=subject_phrase(sentence, c.start - (s0 + lead)), column="", table="", table_id="",
+            doc_id=doc.id, municipality=doc.meta.municipality, year=doc.meta.year,
+            start=c.start, end=c.end, sentence=sentence, extra=tuple(extra),
+        ))
+    return facts
+
+
 def extract_facts(doc: Document, tables: Iterable[Table]) -> list[BudgetFact]:
     """All facts of a document: numeric table cells first, then in-text amounts (document order)."""
     tables = list(tables)
     cell_facts = [f for t in tables for f in table_facts(doc, t)]
     spans = [(f.start, f.end) for f in cell_facts]
     in_text = text_facts(doc, tables, skip=spans)
-    facts = sorted(cell_facts, key=lambda f: f.start) + in_text
+    counted = count_facts(doc, skip=spans + [(f.start, f.end) for f in in_text])
+    facts = sorted(cell_facts, key=lambda f: f.start) + sorted(in_text + counted, key=lambda f: f.start)
     if not doc.page_starts:
         return facts
     ocr = set(doc.ocr_pages)

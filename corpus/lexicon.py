@@ -26,7 +26,7 @@ from corpus.text import fold
 __all__ = [
     "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RESERVE_FLOWS", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "STOPWORDS",
     "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "calculation_asked", "column_phase", "content_words", "flows", "flows_compatible",
-    "UNIT_NOUNS", "counts_noun", "fold", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
+    "Count", "UNIT_NOUNS", "counts_noun", "find_counts", "fold", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
 ]  # fmt: skip
 
 # ----------------------------------------------------------------------------- words
@@ -819,22 +819,80 @@ UNIT_NOUNS = frozenset(
 _COUNT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z%²³][a-z0-9%²³-]*")
 
 
+def same_counted(asked: str, printed: str) -> bool:
+    """Whether a printed word counts what a question counts (both folded): the noun, its stem,
+    a compound ending in it ("huurwoningen" counts woningen) or the unit's printed short form
+    ("km" counts kilometers)."""
+    printed = printed.strip("'’")
+    return (
+        printed in UNIT_ABBREVIATIONS.get(asked, ())
+        or stem(printed) in {stem(asked), asked}
+        or (len(asked) >= 5 and printed.endswith(asked))
+    )
+
+
 def counts_noun(text: str, noun: str) -> bool:
     """True when the text states a number of `noun` (as `counted_noun` returns it): a number,
-    then at most two other words (adjectives: "drie nieuwe locaties"), then the noun, its
-    stem, a compound ending in it ("120 huurwoningen" counts woningen) or the unit's printed
-    short form ("25,8 km'" counts kilometers). Years and dates are no number here."""
+    then at most two other words (adjectives: "drie nieuwe locaties"), then a word that
+    counts it (`same_counted`). Years and dates are no number here."""
     noun = fold(noun)
-    stems = {stem(noun), noun}
-    short = set(UNIT_ABBREVIATIONS.get(noun, ()))
     found = _COUNT_TOKEN.findall(fold(_NOT_A_QUANTITY.sub(" ", text)))
     for i, token in enumerate(found):
         if not (token[0].isdigit() or token in NUMBER_WORDS):
             continue
-        for word in found[i + 1 : i + 4]:
-            if word in short or stem(word) in stems or (len(noun) >= 5 and word.endswith(noun)):
-                return True
+        if any(same_counted(noun, word) for word in found[i + 1 : i + 4]):
+            return True
     return False
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number of things in running text: "21 gemeenten", "46 objecten", "165 km'"."""
+
+    number: float
+    raw: str  # the number as printed
+    noun: str  # what it counts, folded ("gemeenten", "km")
+    start: int  # offsets of raw
+    end: int
+
+
+_SMALL_NUMBER_WORDS = {w: n for n, w in enumerate("twee drie vier vijf zes zeven acht negen tien elf twaalf".split(), start=2)}
+_COUNT_NUMBER = re.compile(
+    r"(?<![\w€.,/-])(?:(\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)|("
+    + "|".join(_SMALL_NUMBER_WORDS) + r"))(?![\w.,/%-]|[.,]\d)",
+    re.IGNORECASE,
+)
+_COUNT_WORD = re.compile(r"[^\W\d_][\w'’²³-]*|\S+")
+_NOT_COUNTED = frozenset({"euro", "procent", "miljoen", "miljard"})
+_UNIT_SHORT_FORMS = frozenset(form for forms in UNIT_ABBREVIATIONS.values() for form in forms) | {"stuks"}
+
+
+def find_counts(text: str) -> list[Count]:
+    """The numbers of things a text states: a number (digits, or a number word up to twaalf)
+    followed, after at most two adjectives, by a counted noun (`is_counted_noun`) or a unit's
+    short form. Years, dates, references ("artikel 13") and amounts of money or per cent are
+    no counts."""
+    from corpus.numbers import is_year_like, parse_dutch_number
+
+    blocked = [m.span() for m in _NOT_A_QUANTITY.finditer(text)]
+    out: list[Count] = []
+    for m in _COUNT_NUMBER.finditer(text):
+        if any(s <= m.start() < e for s, e in blocked) or is_year_like(m.group(0)):
+            continue
+        noun = ""
+        for k, word in enumerate(_COUNT_WORD.findall(text, m.end(), m.end() + 60)[:3]):
+            word = fold(word).strip("'’")
+            if word in _UNIT_SHORT_FORMS or (is_counted_noun(word) and word not in _NOT_COUNTED):
+                noun = word
+                break
+            if k == 2 or not (word.endswith("e") or word in _MODIFIERS):
+                break  # after at most two adjectives ("twaalf nieuwe sociale huurwoningen")
+        if not noun:
+            continue
+        number = parse_dutch_number(m.group(1)) if m.group(1) else float(_SMALL_NUMBER_WORDS[m.group(2).lower()])
+        if number is not None:
+            out.append(Count(number, m.group(0), noun, m.start(), m.end()))
+    return out
 
 
 def has_quantity(text: str) -> bool:

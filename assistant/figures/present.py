@@ -42,9 +42,12 @@ def fact_multiplier(fact: BudgetFact) -> int | None:
 
 def format_figure(fact: BudgetFact) -> str:
     """The figure as a person reads it: "€ 95.225.000 (95.225 × € 1.000)", "€ 45.917.564",
-    "-1.100 (eenheid niet vermeld)", "4%"."""
+    "-1.100 (eenheid niet vermeld)", "4%", "21 gemeenten"."""
     if fact.unit == "%":
         return f"{format_dutch_number(fact.number)}%"
+    counts = dict(fact.extra).get("counts")
+    if counts:  # a number of things says what it counts: "21 gemeenten", "165 km"
+        return f"{fact.raw.strip()} {counts}"
     m = fact_multiplier(fact)
     if m is None:
         return f"{fact.raw.strip()} (eenheid niet vermeld)"

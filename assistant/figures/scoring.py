@@ -12,7 +12,8 @@ from typing import Sequence
 
 from assistant.figures.terms import _WEAK, QueryTerms, token_match, tokens
 from corpus.lexicon import (
-    CHANGE_PHASES, MUTATION, RESERVE_FLOWS, column_phase, flows, flows_compatible, negated_part, position, year_span, years,
+    CHANGE_PHASES, MUTATION, RESERVE_FLOWS, column_phase, flows, flows_compatible, negated_part, position, same_counted,
+    UNIT_NOUNS, year_span, years,
 )
 from corpus.facts import UNIT_UNKNOWN, is_money_unit
 from corpus.models import BudgetFact
@@ -133,11 +134,17 @@ def kind_fits(q: QueryTerms, fact: BudgetFact) -> bool:
     the thousands ("Totale opbrengsten 2.847.000"): the kengetallen, the ratio
     weerstandsvermogen and coverage percentages are small numbers. A number of things
     ("hoeveel aandelen") is no amount of money and no percentage, nor a cell of a flow (a
-    baten, lasten or saldo column is money whether the table states its unit or not). Pure."""
+    baten, lasten or saldo column is money whether the table states its unit or not); a number
+    of things in a sentence (extra "counts") answers nothing but such a question. Pure."""
     if q.ratio and (is_money_unit(fact.unit) or fact.unit == UNIT_UNKNOWN and abs(fact.value) >= RATIO_LIMIT):
         return False
     if q.counted and (is_money_unit(fact.unit) or fact.unit == "%" or fact.table_id and flows(f"{fact.column} {fact.row}")):
         return False
+    counts = dict(fact.extra).get("counts")
+    if counts and not q.counted:
+        return False  # a number of things ("21 gemeenten") answers only a question that counts
+    if counts and fold(q.counted_word) in UNIT_NOUNS and not same_counted(fold(q.counted_word), counts):
+        return False  # "binnen hoeveel weken": "17 aanvragen" is no number of weeks
     return not (q.money and fact.unit == "%")
 
 
@@ -301,6 +308,8 @@ def score_fact(
     - organization: a row or column naming the organization asked about (a comparison
       table) +1.0.
     - share: a percentage when a share is asked ("welk deel van de kosten …") +1.0.
+    - count: a number of things in a sentence (extra "counts") +1.5 when it counts the noun
+      the question counts (`same_counted`), -1.0 when it counts something else.
     - meaning: + W_MEANING × closeness (see `closeness`); a fact at least the scale's floor close,
       and MEANING_DISTINCT above the typical candidate, covers the topic by meaning up to
       MEANING_COVERAGE × closeness.
@@ -456,6 +465,10 @@ def score_fact(
         score += 0.5 if q.wants_total else -0.3
     if q.share and fact.unit == "%":
         score += 1.0  # "welk deel van de kosten wordt gedekt": a percentage states the share
+    counts = extra.get("counts")
+    if counts and q.counted_word:
+        # "hoeveel gemeenten": a number of gemeenten, not of stemmen in the same sentence.
+        score += 1.5 if same_counted(fold(q.counted_word), counts) else -1.0
     # A comparison table prints the organization asked about beside others ("Cijfer Wassenaar
     # | Vergelijkingscijfer Nederland", a column per municipality): its own cell is the figure.
     if q.places and fact.table_id and q.places & set(label_tokens + column_tokens):

@@ -134,6 +134,7 @@ class QueryTerms:
     exact: bool = False  # the amount is asked to the euro (EXACT_ASKED): the finest print of it answers
     whole: tuple[str, ...] = ()  # a follow-up asks a part of the previous answer: the words of that whole
     counted: bool = False  # a number of things is asked ("hoeveel aandelen", `counted_noun`): no amount or percentage answers
+    counted_word: str = ""  # ... and the noun it counts
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact), and
     # the scale of those cosines (it depends on how the vectors were made).
     meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)
@@ -182,4 +183,5 @@ class QueryTerms:
             share=share_base is not None,
             exact=bool(EXACT_ASKED.search(q)),
             counted=counted_noun(q) is not None and not ratio_asked(q),
+            counted_word=(counted_noun(q) or "") if not ratio_asked(q) else "",
         )

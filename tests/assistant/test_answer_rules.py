@@ -520,3 +520,18 @@ def test_the_start_or_end_of_the_year_asked_picks_the_amount_dated_so_in_a_sente
     again = assistant.ask("En aan het begin van 2024?", history=["Wat is het eigen vermogen van de Veiligheidsregio Lindeveen eind 2024?"])
     assert again.text.startswith("€ 1.787.000"), again.text
 
+
+
+def test_a_counting_question_is_answered_with_the_number_of_what_it_counts(small_assistant):
+    assistant = small_assistant({
+        "regio.txt": (
+            "Regionale samenwerking\n\nDe Regio Lindeveen is een samenwerkingsverband van 14 gemeenten. "
+            "Het algemeen bestuur van de regio telt 30 leden en vergadert zes keer per jaar.\n"
+        ),
+    })
+    gemeenten = assistant.ask("Hoeveel gemeenten werken samen in de Regio Lindeveen?")
+    leden = assistant.ask("Hoeveel leden telt het algemeen bestuur van de regio?")
+    assert gemeenten.text.startswith("14 gemeenten") and gemeenten.facts, gemeenten.text
+    assert leden.text.startswith("30 leden") and leden.facts, leden.text
+    # A number of things is no amount of money.
+    assert not assistant.ask("Hoeveel kost het algemeen bestuur van de regio?").facts

@@ -6,6 +6,7 @@ import pytest
 
 from corpus.lexicon import (
     STOCK,
+    find_counts,
     counts_noun,
     fold,
     asked,
@@ -418,3 +419,19 @@ def test_covering_costs_is_asked_as_kostendekkendheid_only_in_a_share_question()
 )
 def test_counts_noun_finds_a_number_of_the_noun(text, noun, counts):
     assert counts_noun(text, noun) is counts
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("De regio is een samenwerkingsverband van 14 gemeenten.", [(14, "gemeenten")]),
+        ("Er komen twaalf nieuwe sociale huurwoningen bij.", [(12, "huurwoningen")]),  # adjectives between
+        ("Het rioolnet is circa 120 km' lang en heeft 85 stuks gemalen.", [(120, "km"), (85, "stuks")]),
+        ("In 2024 worden woningen gebouwd volgens artikel 13 lid 3.", []),  # years and references
+        ("Dat kost € 400.000, 3 miljoen euro of 12% van de lasten.", []),  # money and per cents
+        ("De 10 grootste risico's staan in de tabel.", [(10, "risico's")]),
+        ("Het aantal steeg met 10 ten opzichte van vorig jaar.", []),  # no counted noun right after
+    ],
+)
+def test_find_counts_finds_numbers_of_things(text, counts):
+    assert [(c.number, c.noun) for c in find_counts(text)] == counts
