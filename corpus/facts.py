@@ -393,11 +393,23 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
     return facts
 
 
+# What a number of things counts is said after it: "21 objecten waar maatschappelijke functies
+# worden gehuisvest en 30 objecten ter bevordering van …" — up to the next number, a cell's or
+# clause's end.
+_COUNTED_PHRASE_END = re.compile(r"\d|[|.;:()?!]|\n")
+
+
+def counted_phrase(text: str, end: int, max_words: int = 8) -> str:
+    """The words after a number of things, up to the next number or the end of its clause."""
+    stop = _COUNTED_PHRASE_END.search(text, end, end + 200)
+    return " ".join(_WORD_RE.findall(text[end : stop.start() if stop else end + 200])[:max_words])
+
+
 def count_facts(doc: Document, skip: Iterable[tuple[int, int]] = ()) -> list[BudgetFact]:
     """Facts for the numbers of things a text states ("21 gemeenten", "46 objecten", "165 km'":
     `lexicon.find_counts`), outside the spans of other facts: the number, unit unstated, what
-    it counts as extra "counts"; its row is the words before it, its context the row's name on
-    a line of cells. Only a question that counts something reads them (`scoring.kind_fits`)."""
+    it counts as extra "counts"; its row is what follows it (`counted_phrase`), its context the
+    row's name on a line of cells. Only a question that counts something reads them (`scoring.kind_fits`)."""
     skip = list(skip)
     facts = []
     for c in find_counts(doc.text):
@@ -412,7 +424,7 @@ def count_facts(doc: Document, skip: Iterable[tuple[int, int]] = ()) -> list[Bud
             extra += [("context", name), ("row_name", name)]
         facts.append(BudgetFact(
             value=c.number, number=c.number, raw=c.raw, unit=UNIT_UNKNOWN,
-            row=subject_phrase(sentence, c.start - (s0 + lead)), column="", table="", table_id="",
+            row=counted_phrase(doc.text, c.end) or subject_phrase(sentence, c.start - (s0 + lead)), column="", table="", table_id="",
             doc_id=doc.id, municipality=doc.meta.municipality, year=doc.meta.year,
             start=c.start, end=c.end, sentence=sentence, extra=tuple(extra),
         ))

@@ -806,6 +806,7 @@ def asked(question: str) -> Asked:
 # lengths, areas and volumes: "25,8 km'", "1.051 m'", "12 ha", "350 m3").
 UNIT_ABBREVIATIONS = {
     "kilometer": ("km",), "kilometers": ("km",), "meter": ("m",), "meters": ("m",), "strekkende": ("m",),
+    "kilometres": ("km",), "kilometre": ("km",), "metres": ("m",), "metre": ("m",),
     "hectare": ("ha",), "hectares": ("ha",), "vierkante": ("m2", "m²"), "kubieke": ("m3", "m³"),
     "kilogram": ("kg",), "kilo": ("kg",), "liter": ("l",), "procent": ("%",), "uur": ("u",), "uren": ("u",),
 }
@@ -814,7 +815,8 @@ UNIT_ABBREVIATIONS = {
 # nouns have synonyms a sentence may use instead: "drie locaties" for "hoeveel vestigingen".)
 UNIT_NOUNS = frozenset(
     "seconden minuten uur uren dagen dag weken week maanden maand jaar jaren kwartalen "
-    "kilometer kilometers meter meters hectare hectares kilogram kilo liter procent".split()
+    "kilometer kilometers meter meters hectare hectares kilogram kilo liter procent "
+    "kilometres kilometre metres metre".split()
 )
 _COUNT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z%²³][a-z0-9%²³-]*")
 

@@ -21,7 +21,7 @@ REFERENCE_CSV = Path(__file__).resolve().parent / "reference" / "gemeenten.csv"
 
 # Variant names as people write them, keyed by the CSV name.
 VARIANTS: dict[str, tuple[str, ...]] = {
-    "'s-Gravenhage": ("Den Haag", "’s-Gravenhage", "s-Gravenhage", "Gravenhage"),
+    "'s-Gravenhage": ("Den Haag", "’s-Gravenhage", "s-Gravenhage", "Gravenhage", "The Hague"),
     "'s-Hertogenbosch": ("Den Bosch", "’s-Hertogenbosch", "s-Hertogenbosch", "Hertogenbosch"),
     "Bergen (L.)": ("Bergen (L)", "Bergen L", "Bergen (Limburg)", "Bergen (LB)"),
     "Bergen (NH.)": ("Bergen (NH)", "Bergen NH", "Bergen (N.H.)", "Bergen (Noord-Holland)"),

@@ -337,7 +337,11 @@ def score_fact(
 
     subject_weight = 0.9 if bare_row else 1.0  # a subject borrowed from the caption, as documented
 
+    counts = extra.get("counts")
+
     def match(t: str) -> float:
+        if counts and same_counted(t, counts):
+            return 1.0  # "hoeveel kilometer": the count's own unit ("25,8 km'") names it
         return max(
             subject_weight * token_match(t, subject_tokens),
             # What a row label prints itself, whatever kind of row ("Totaal programma's"; any
@@ -465,7 +469,6 @@ def score_fact(
         score += 0.5 if q.wants_total else -0.3
     if q.share and fact.unit == "%":
         score += 1.0  # "welk deel van de kosten wordt gedekt": a percentage states the share
-    counts = extra.get("counts")
     if counts and q.counted_word:
         # "hoeveel gemeenten": a number of gemeenten, not of stemmen in the same sentence.
         score += 1.5 if same_counted(fold(q.counted_word), counts) else -1.0

@@ -535,3 +535,11 @@ def test_a_counting_question_is_answered_with_the_number_of_what_it_counts(small
     assert leden.text.startswith("30 leden") and leden.facts, leden.text
     # A number of things is no amount of money.
     assert not assistant.ask("Hoeveel kost het algemeen bestuur van de regio?").facts
+
+
+def test_a_length_asked_in_kilometres_or_metres_is_the_count_in_that_unit(small_assistant):
+    assistant = small_assistant({
+        "riolering.txt": "Riolering\n\nDe gemeente beheert circa 165 km' riolering, 1.051 m' kademuren en 141 stuks gemalen.\n",
+    })
+    assert assistant.ask("Hoeveel kilometer riolering beheert de gemeente?").text.startswith("165 km")
+    assert assistant.ask("How many metres of quay walls (kademuren) does the municipality manage?").text.startswith("1.051 m")

@@ -58,6 +58,7 @@ def ask(question: str, history: list[str] | None = None, explicit: Filters = Fil
         ("Hoeveel Deventenaren krijgen bijstand?", "Deventer"),
         ("Hoeveel geeft Groningen uit aan jeugdhulp?", "Groningen"),
         ("How much does Utrecht spend on debt counselling?", "Utrecht"),
+        ("What is the tourist tax in The Hague?", "'s-Gravenhage"),
     ],
 )
 def test_municipality_in_corpus_becomes_filter(question, expected):

@@ -306,3 +306,13 @@ def test_an_amount_in_a_row_of_cells_is_described_by_the_rows_name():
     assert dict(facts["€ 1.667.000"].extra)["context"] == "Veiligheidsregio Lindeveen"
     assert dict(facts["€ 524.000"].extra)["context"] == "Omgevingsdienst Lindeveen"
     assert "context" not in dict(_text_facts("De bijdrage is € 45.000 hoger.")["€ 45.000"].extra)
+
+
+def test_a_number_of_things_is_described_by_what_follows_it():
+    facts = _text_facts(
+        "Vastgoed\n\nHet gaat hier om 21 objecten waar maatschappelijke functies worden gehuisvest "
+        "en 30 objecten ter bevordering van de kwaliteit van de leefomgeving.\n"
+    )
+    assert facts["21"].row == "objecten waar maatschappelijke functies worden gehuisvest en"
+    assert facts["30"].row.startswith("objecten ter bevordering van de kwaliteit")
+    assert dict(facts["21"].extra)["counts"] == "objecten"
