@@ -26,7 +26,7 @@ from corpus.text import fold
 __all__ = [
     "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RESERVE_FLOWS", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "STOPWORDS",
     "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "calculation_asked", "column_phase", "content_words", "flows", "flows_compatible",
-    "Count", "UNIT_NOUNS", "counts_noun", "find_counts", "fold", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
+    "Count", "UNIT_NOUNS", "counts_noun", "find_counts", "fold", "names_money", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
 ]  # fmt: skip
 
 # ----------------------------------------------------------------------------- words
@@ -572,7 +572,7 @@ _VERBS_AFTER_HOEVEEL = frozenset(
 # Words between "hoeveel" and what it counts: inflected adjectives ("nieuwe", "sociale") and
 # degree words ("hoeveel meer woningen").
 _MODIFIERS = frozenset("meer minder extra andere overige".split())
-_SUBJECT_STARTS = frozenset("de het een deze die dit dat onze ons mijn uw hun zijn haar we wij ze zij jullie u ik alle".split())
+_SUBJECT_STARTS = frozenset("de het een deze die dit dat onze ons mijn uw hun haar we wij ze zij jullie u ik alle".split())
 _HOEVEEL = re.compile(r"\b(?:hoeveel|how many|(?:het |the )?(?:aantal|number of))\b((?:\s+[\w-]+){0,3})")
 
 
@@ -781,6 +781,17 @@ class Asked:
     amount: bool
     quantity: bool
     value: bool = False
+
+
+# "bijdragen aan": to pay towards, or to contribute to ("draagt bij aan de doelen").
+_CONTRIBUTE = re.compile(r"\bbij(?:dragen|gedragen|draagt)\b|\b(?:draagt|dragen|droeg|droegen)\b(?:\s+\S+){0,8}?\s+bij\b")
+
+
+def names_money(question: str) -> bool:
+    """True when a question names money in one of its words (`_MONEY`: "subsidie", "lasten",
+    "kosten", "bijdrage" …), not merely by asking "hoeveel" or with the verb "bijdragen",
+    which contributes to anything."""
+    return bool(_MONEY.search(_CONTRIBUTE.sub(" ", fold(question))))
 
 
 def _is_money(q: str) -> bool:

@@ -15,7 +15,8 @@ from assistant import answer as compose
 from assistant.evidence import Evidence, Search
 from assistant.grounding import guarded
 from assistant.models import Answer, Filters, Passage
-from corpus.lexicon import UNIT_NOUNS, counted_noun, counts_noun, has_quantity, year_span, years
+from corpus.lexicon import UNIT_NOUNS, counted_noun, counts_noun, has_quantity, names_money, ratio_asked, year_span, years
+from corpus.numbers import find_amounts
 
 if TYPE_CHECKING:
     from assistant.understanding import QueryPlan
@@ -84,10 +85,13 @@ def answer_from_passages(
         noun = counted_noun(plan.resolved_question)
         if noun in UNIT_NOUNS:
             found = [e for e in found if counts_noun(e.sentence.text, noun)]
+        if names_money(plan.resolved_question) and not noun and not ratio_asked(plan.resolved_question):
+            # "Hoeveel subsidie …?" asks an amount of money: "21 gemeenten" answers nothing.
+            found = [e for e in found if any(a.unit == "€" for a in find_amounts(e.sentence.text))]
     asked_years = years(plan.resolved_question)
-    if asked_years and (plan.asked.quantity or plan.asked.value):
-        # A number for 2030 comes from a sentence about 2030 (its words, its heading or table
-        # header, or a document of that year), not from one about the subject in other years.
+    if asked_years and (plan.asked.quantity or plan.asked.value or plan.asked.money):
+        # A number (or what money does) in 2030 comes from a sentence about 2030 (its words, its
+        # heading or table header, or a document of that year), not from one about other years.
         found = [e for e in found if _about(e.passage, e.sentence.text, asked_years)]
     text, citations = compose.compose(found)
     if not citations:

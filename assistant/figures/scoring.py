@@ -148,6 +148,18 @@ def kind_fits(q: QueryTerms, fact: BudgetFact) -> bool:
     return not (q.money and fact.unit == "%")
 
 
+def names_bodies(q: QueryTerms, fact: BudgetFact) -> bool:
+    """Whether a fact can be about the public body the question names (`QueryTerms.bodies`):
+    one of its words stands in the fact's row, column, table, sentence or context ("het eigen
+    vermogen van de Veiligheidsregio Haaglanden" is not the municipality's own balance). Pure."""
+    if not q.bodies:
+        return True
+    extra = dict(fact.extra)
+    printed = tokens(" ".join((fact.row, fact.column, fact.table, fact.sentence, extra.get("context", ""),
+                               extra.get("table", ""), extra.get("paragraph", ""), extra.get("note", ""))))
+    return any(token_match(b, printed) >= 0.7 for b in q.bodies)
+
+
 def fits_constraints(q: QueryTerms, fact: BudgetFact) -> bool:
     """Hard constraints a best candidate must meet to be an answer at all. Pure.
 

@@ -15,8 +15,8 @@ import numpy as np
 
 from assistant.figures.arithmetic import _replace, calculation
 from assistant.figures.present import NOT_FOUND_TEXT, BudgetResult, describe_source, format_figure
-from assistant.figures.scoring import MeaningScale, fact_phase_source, fact_years, fits_constraints, kind_fits, score_fact, _fact_years
-from assistant.figures.terms import QueryTerms, gloss_budget_english, tokens
+from assistant.figures.scoring import MeaningScale, fact_phase_source, fact_years, fits_constraints, kind_fits, names_bodies, score_fact, _fact_years
+from assistant.figures.terms import QueryTerms, gloss_budget_english, named_bodies, tokens
 from assistant.models import Filters
 from corpus.lexicon import PART_ASKED, compound_parts, flows, phases, position, words, years
 from corpus.models import BudgetFact, DocumentMeta, Table
@@ -141,10 +141,11 @@ class FactStore:
         named = {n for n in self._names if re.search(rf"\b{re.escape(n)}\b", folded)}
         places = frozenset(w for n in named | ({fold(filters.municipality)} if filters.municipality else set()) for w in words(n))
         soft = filters.year if filters.year is not None and not years(question) else None
+        bodies = named_bodies(question)
         if language != "en":
             q = QueryTerms.parse(question, topic_hint, soft_year=soft, drop=drop, context_hint=context_hint)
             topic = tuple(dict.fromkeys(p for t in q.topic for p in split_compound(t, self._vocab)))
-            return _replace(q, places=places, topic=topic)
+            return _replace(q, places=places, topic=topic, bodies=bodies)
         # English: the Dutch glosses (search text beyond the question, budget vocabulary) are
         # the topic; English words count only when the documents use them too ("BUIG").
         own = tokens(question)
@@ -152,7 +153,7 @@ class FactStore:
         known = [t for t in own if t in self._vocab]
         base = QueryTerms.parse(f"{question} {' '.join(glosses)}", soft_year=soft, drop=drop)
         topic = tuple(dict.fromkeys(t for t in known + glosses if fold(t) not in drop))
-        return _replace(base, topic=topic, places=places)
+        return _replace(base, topic=topic, places=places, bodies=bodies)
 
     def rank(self, q: QueryTerms, filters: Filters) -> list[tuple[float, float, BudgetFact]]:
         """(score, coverage, fact) for every allowed fact, best first (ties: document order).
@@ -160,7 +161,7 @@ class FactStore:
         When the question names a subject, the facts that cover it (MIN_COVERAGE) come first:
         a cell that shares only aspects with the question (a year, "saldo") is no answer to
         it, however high those aspects score."""
-        allowed = [f for f in self.facts if self._allowed(f, filters) and kind_fits(q, f)]
+        allowed = [f for f in self.facts if self._allowed(f, filters) and kind_fits(q, f) and names_bodies(q, f)]
         sims = [q.meaning.get(id(f)) for f in allowed]
         known = [s for s in sims if s is not None]
         best = max(known, default=None)

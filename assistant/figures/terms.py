@@ -51,6 +51,21 @@ def _compound(word: str, parts: set[str]) -> bool:
     return compound_parts(word, parts, shortest=3, links="s") is not None
 
 
+def named_bodies(question: str) -> frozenset[str]:
+    """The words of each public body a question names (`corpus.organizations.body_name_spans`):
+    its kind, its name and an abbreviation in brackets after it ("Veiligheidsregio Haaglanden
+    (VRH)" -> veiligheidsregio, haaglanden, vrh). A figure of another organization's is no
+    answer to a question about this one."""
+    from corpus.organizations import body_name_spans
+
+    out: set[str] = set()
+    for start, end in body_name_spans(question):
+        kind = re.search(r"(\S+)\s*$", question[:start])
+        after = re.match(r"\s*\(([^)]{2,12})\)", question[end:])
+        out.update(tokens(" ".join(filter(None, (kind.group(1) if kind else "", question[start:end], after.group(1) if after else "")))))
+    return frozenset(out)
+
+
 def token_match(q: str, candidates: Sequence[str]) -> float:
     """How well question token q is matched by candidate tokens, 0..1 (see `_token_match`).
 
@@ -135,6 +150,7 @@ class QueryTerms:
     whole: tuple[str, ...] = ()  # a follow-up asks a part of the previous answer: the words of that whole
     counted: bool = False  # a number of things is asked ("hoeveel aandelen", `counted_noun`): no amount or percentage answers
     counted_word: str = ""  # ... and the noun it counts
+    bodies: frozenset[str] = frozenset()  # words of a public body the question names (`named_bodies`): a figure names it
     # Cosine of the question and each fact's row or sentence vector, keyed by id(fact), and
     # the scale of those cosines (it depends on how the vectors were made).
     meaning: Mapping[int, float] = field(default_factory=dict, compare=False, repr=False)

@@ -543,3 +543,23 @@ def test_a_length_asked_in_kilometres_or_metres_is_the_count_in_that_unit(small_
     })
     assert assistant.ask("Hoeveel kilometer riolering beheert de gemeente?").text.startswith("165 km")
     assert assistant.ask("How many metres of quay walls (kademuren) does the municipality manage?").text.startswith("1.051 m")
+
+
+def test_an_amount_of_money_asked_is_not_answered_with_a_number_of_other_things(small_assistant):
+    assistant = small_assistant({
+        "regio.txt": "Verkeer en vervoer\n\nDe vervoerregio is een samenwerkingsverband van 21 gemeenten voor verkeer en vervoer.\n",
+    })
+    answer = assistant.ask("Hoeveel subsidie ontvangt de gemeente van de vervoerregio voor verkeer en vervoer?")
+    assert answer.abstained, answer.text
+
+
+def test_a_money_question_about_a_year_is_not_answered_from_a_sentence_about_another(small_assistant):
+    assistant = small_assistant({
+        "partijen.txt": (
+            "Verbonden partijen\n\n"
+            "Regio Delfland | Eigen vermogen in €: 01-01-2024: € 1.787.000 31-12-2024: € 1.667.000 | "
+            "De regio voert taken uit op het gebied van brandweerzorg en rampenbestrijding.\n"
+        ),
+    })
+    assert assistant.ask("Wat is het eigen vermogen van de Regio Delfland eind 2026?").abstained
+    assert assistant.ask("Wat is het eigen vermogen van de Regio Delfland eind 2024?").text.startswith("€ 1.667.000")

@@ -798,3 +798,25 @@ def test_an_amount_in_a_partijs_row_scores_lower_unless_the_question_names_the_p
     assert score_fact(own, fact)[0] < score_fact(own, outside)[0]
     named = QueryTerms.parse("Hoe hoog is de ratio weerstandsvermogen van de WKD?")
     assert score_fact(named, fact)[0] == score_fact(named, outside)[0]
+
+
+def test_a_question_about_a_public_body_is_answered_only_by_figures_that_name_it():
+    from assistant.figures.scoring import names_bodies
+    from assistant.figures.terms import named_bodies
+
+    doc = Document("x", "x.txt", (
+        "Geprognosticeerde balans (bedragen x € 1.000)\n"
+        "Omschrijving | 2024 | 2025 |\n"
+        "Eigen vermogen | 5.003 | 4.781 |\n"
+        "Vaste schulden | 12.000 | 11.500 |\n\n"
+        "Verbonden partijen\n\n"
+        "Veiligheidsregio Lindeveen | Eigen vermogen in €: 01-01-2024: € 1.787.000 31-12-2024: € 1.667.000 | "
+        "De regio voert taken uit op het gebied van brandweerzorg.\n"
+    ), DocumentMeta("Begroting Lindeveen 2025", "Lindeveen", 2025), "fp")
+    facts = {f.raw: f for f in extract_facts(doc, find_tables(doc.id, doc.text))}
+    question = "Wat is het eigen vermogen van de Veiligheidsregio Hollandse Kust (VRHK) eind 2024?"
+    assert {"veiligheidsregio", "hollandse", "kust", "vrhk"} <= named_bodies(question)
+    q = replace(QueryTerms.parse(question), bodies=named_bodies(question))
+    assert names_bodies(q, facts["€ 1.667.000"])  # its kind is printed (a municipality takes part in one veiligheidsregio)
+    assert not names_bodies(q, facts["4.781"])  # the municipality's own balance
+    assert names_bodies(QueryTerms.parse("Wat is het eigen vermogen eind 2025?"), facts["4.781"])

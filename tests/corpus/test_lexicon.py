@@ -6,6 +6,7 @@ import pytest
 
 from corpus.lexicon import (
     STOCK,
+    names_money,
     find_counts,
     counts_noun,
     fold,
@@ -240,6 +241,7 @@ def test_what_a_question_asks_for(question, money, amount, quantity):
         ("How many permits were issued?", "permits"),
         ("Hoeveel uitkeringen verstrekt de gemeente?", "uitkeringen"),  # counted, although money
         ("Hoeveel kilometer fietspad komt erbij?", "kilometer"),
+        ("Hoeveel gezinnen zijn in 2023 geholpen?", "gezinnen"),  # "zijn" after a plural: its verb
         # Money in its own nouns, also compounded; verbs that look like a plural; no noun at all.
         ("Hoeveel rijksmiddelen ontvangt de gemeente?", None),
         ("Hoeveel personeelskosten zijn er begroot?", None),
@@ -435,3 +437,16 @@ def test_counts_noun_finds_a_number_of_the_noun(text, noun, counts):
 )
 def test_find_counts_finds_numbers_of_things(text, counts):
     assert [(c.number, c.noun) for c in find_counts(text)] == counts
+
+
+@pytest.mark.parametrize(
+    ("question", "money"),
+    [
+        ("Hoeveel subsidie krijgt de vereniging?", True),
+        ("Hoeveel draagt de gemeente bij aan de nieuwe sporthal?", False),  # the verb alone: contributing
+        ("Aan hoeveel doelen draagt de begroting bij?", False),
+        ("Hoeveel huishoudens zijn geholpen?", False),
+    ],
+)
+def test_a_question_names_money_in_its_words(question, money):
+    assert names_money(question) is money
