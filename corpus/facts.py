@@ -10,11 +10,12 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
-from corpus.lexicon import find_counts, words
+from corpus.lexicon import UNIT_SHORT_FORMS, find_counts, words
 from corpus.models import BudgetFact, Document, Table, TableRow
 from corpus.numbers import find_amounts, parse_dutch_number, split_footnote, split_year_note
 from corpus.sentences import LINE_END, SENTENCE_END_MARK
 from corpus.tables import cell_footnote, parse_unit
+from corpus.text import fold
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -395,12 +396,20 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
 
 # What a number of things counts is said after it: "21 objecten waar maatschappelijke functies
 # worden gehuisvest en 30 objecten ter bevordering van …" — up to the next number, a cell's or
-# clause's end.
-_COUNTED_PHRASE_END = re.compile(r"\d|[|.;:()?!]|\n")
+# clause's end, or the next label of a list ("… 141 stuks Bijzondere objecten 31"). A length or
+# an area is the measure of what is named before it: "Beschoeiingen 25,8 km' Kademuren 1.051 m'".
+_COUNTED_PHRASE_END = re.compile(r"\d|[|.;:()?!]|\n|(?<=\s)[A-Z]")
+_LABEL_BEFORE = re.compile(r"(?:^|[\d|.;()?!\n])([^\d|.;()?!\n]*)$")
 
 
-def counted_phrase(text: str, end: int, max_words: int = 8) -> str:
-    """The words after a number of things, up to the next number or the end of its clause."""
+def counted_phrase(text: str, start: int, end: int, unit: bool, max_words: int = 8) -> str:
+    """What a number of things (at text[start:end]) counts: the words after it up to the next
+    number, clause end or label; for a unit's count the words before it, back to the previous
+    number (its unit left out)."""
+    if unit:
+        before = _LABEL_BEFORE.search(text, max(0, start - 120), start)
+        found = _WORD_RE.findall(before.group(1)) if before else []
+        return " ".join(w for w in found if fold(w).strip("'’") not in UNIT_SHORT_FORMS)
     stop = _COUNTED_PHRASE_END.search(text, end, end + 200)
     return " ".join(_WORD_RE.findall(text[end : stop.start() if stop else end + 200])[:max_words])
 
@@ -424,7 +433,8 @@ def count_facts(doc: Document, skip: Iterable[tuple[int, int]] = ()) -> list[Bud
             extra += [("context", name), ("row_name", name)]
         facts.append(BudgetFact(
             value=c.number, number=c.number, raw=c.raw, unit=UNIT_UNKNOWN,
-            row=counted_phrase(doc.text, c.end) or subject_phrase(sentence, c.start - (s0 + lead)), column="", table="", table_id="",
+            row=counted_phrase(doc.text, c.start, c.end, c.noun in UNIT_SHORT_FORMS) or subject_phrase(sentence, c.start - (s0 + lead)),
+            column="", table="", table_id="",
             doc_id=doc.id, municipality=doc.meta.municipality, year=doc.meta.year,
             start=c.start, end=c.end, sentence=sentence, extra=tuple(extra),
         ))

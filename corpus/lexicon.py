@@ -26,7 +26,7 @@ from corpus.text import fold
 __all__ = [
     "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RESERVE_FLOWS", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "STOPWORDS",
     "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "calculation_asked", "column_phase", "content_words", "flows", "flows_compatible",
-    "Count", "UNIT_NOUNS", "counts_noun", "find_counts", "fold", "names_money", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
+    "Count", "UNIT_NOUNS", "UNIT_SHORT_FORMS", "counts_noun", "find_counts", "fold", "names_money", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
 ]  # fmt: skip
 
 # ----------------------------------------------------------------------------- words
@@ -877,7 +877,7 @@ _COUNT_NUMBER = re.compile(
 )
 _COUNT_WORD = re.compile(r"[^\W\d_][\w'’²³-]*|\S+")
 _NOT_COUNTED = frozenset({"euro", "procent", "miljoen", "miljard"})
-_UNIT_SHORT_FORMS = frozenset(form for forms in UNIT_ABBREVIATIONS.values() for form in forms) | {"stuks"}
+UNIT_SHORT_FORMS = frozenset(form for forms in UNIT_ABBREVIATIONS.values() for form in forms) | {"stuks"}
 
 
 def find_counts(text: str) -> list[Count]:
@@ -895,7 +895,7 @@ def find_counts(text: str) -> list[Count]:
         noun = ""
         for k, word in enumerate(_COUNT_WORD.findall(text, m.end(), m.end() + 60)[:3]):
             word = fold(word).strip("'’")
-            if word in _UNIT_SHORT_FORMS or (is_counted_noun(word) and word not in _NOT_COUNTED):
+            if word in UNIT_SHORT_FORMS or (is_counted_noun(word) and word not in _NOT_COUNTED):
                 noun = word
                 break
             if k == 2 or not (word.endswith("e") or word in _MODIFIERS):

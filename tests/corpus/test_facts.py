@@ -316,3 +316,9 @@ def test_a_number_of_things_is_described_by_what_follows_it():
     assert facts["21"].row == "objecten waar maatschappelijke functies worden gehuisvest en"
     assert facts["30"].row.startswith("objecten ter bevordering van de kwaliteit")
     assert dict(facts["21"].extra)["counts"] == "objecten"
+
+
+def test_a_measure_in_a_list_is_of_the_label_before_it():
+    facts = _text_facts("Areaal\n\nRiolering | Riool: circa 165 km' Gemalen 141 stuks | -\n")
+    assert (facts["165"].row, dict(facts["165"].extra)["counts"]) == ("Riool circa", "km")
+    assert (facts["141"].row, dict(facts["141"].extra)["counts"]) == ("Gemalen", "stuks")
