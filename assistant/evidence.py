@@ -200,6 +200,17 @@ class Evidence:
         names = list(dict.fromkeys(proper_names(question)))[:MAX_NAMES_CHECKED]
         return [n for n in names if not known(n) and not any(n.endswith(end) and known(n[: -len(end)]) for end in ("se", "s", "er"))]
 
+    def absent_terms_in_brackets(self, question: str) -> list[str]:
+        """The terms an English question gives in brackets, as users give the Dutch word for
+        what they mean ("healthcare allowance (zorgtoeslag)"), of which no passage holds a single
+        word: the documents are not about it."""
+        out = []
+        for term in re.findall(r"\(([^()]{3,60})\)", question):
+            words = [t for t in self.tokenize(term) if not _NUMBER.fullmatch(t)]
+            if words and not any(t in self.stats.idf for t in words):
+                out.append(term.strip())
+        return out
+
     def mentions(self, name: str, in_compounds: bool = False) -> bool:
         """True when some indexed passage (or its section title) names `name` as a word
         ("Voorschoten" in a Wassenaar budget about their shared services); in_compounds:

@@ -152,8 +152,9 @@ class Assistant(CorpusViews):
                 f"Er zijn geen documenten van {plan.unknown_municipality} geladen; dit antwoord komt uit "
                 f"documenten die {plan.unknown_municipality} noemen."
             )
-        absent = self.evidence.absent_names(question) if plan.language == "nl" else []
-        if absent:  # (English capitalises more than names)
+        # (English capitalises more than names; its Dutch terms in brackets are checked instead.)
+        absent = self.evidence.absent_names(question) if plan.language == "nl" else self.evidence.absent_terms_in_brackets(question)
+        if absent:
             return unnamed(question, plan.resolved_question, absent, scope)
         if plan.compare_all and scope.municipality is None:
             return answer_per_organization(self.evidence, question, plan, scope, list(self.info.municipalities))

@@ -26,7 +26,7 @@ from corpus.text import fold
 __all__ = [
     "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RESERVE_FLOWS", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "STOPWORDS",
     "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "calculation_asked", "column_phase", "content_words", "flows", "flows_compatible",
-    "Count", "UNIT_NOUNS", "UNIT_SHORT_FORMS", "counts_noun", "find_counts", "fold", "names_money", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
+    "Count", "TIME_UNITS", "UNIT_NOUNS", "UNIT_SHORT_FORMS", "duration_asked", "moment_asked", "states_duration", "states_moment", "counts_noun", "find_counts", "fold", "names_money", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
 ]  # fmt: skip
 
 # ----------------------------------------------------------------------------- words
@@ -906,6 +906,55 @@ def find_counts(text: str) -> list[Count]:
         if number is not None:
             out.append(Count(number, m.group(0), noun, m.start(), m.end()))
     return out
+
+
+# "Hoe lang …?" asks a duration ("hoe lang duurt", "hoe lang heb ik de tijd", "hoe lang
+# blijven ze"), unless it asks the length of a thing ("hoe lang is het rioolnet").
+_DURATION = re.compile(
+    r"\bhoe lang\b(?!\s+(?:is|zijn|was|waren)\s+(?:de|het|een|die|dat)\b)|\bhoeveel tijd\b"
+    r"|\bbinnen welke termijn\b|\bhow long\b(?!\s+(?:is|are|was|were)\s+(?:the|a|an)\b)"
+)
+TIME_UNITS = ("minuten", "uren", "dagen", "weken", "maanden", "jaren", "jaar")
+
+
+def duration_asked(question: str) -> bool:
+    """True when a question asks how long something takes or lasts (`_DURATION`)."""
+    return bool(_DURATION.search(fold(question)))
+
+
+_ONE_PERIOD = re.compile(r"\b(?:een|één|half|halve|anderhalf|anderhalve)\s+(?:jaar|maand|week|dag|uur|kwartaal)\b")
+
+
+def states_duration(text: str) -> bool:
+    """True when a text states a number of a unit of time ("zes weken", "6 maanden", "een jaar")."""
+    return bool(_ONE_PERIOD.search(fold(text))) or any(counts_noun(text, unit) for unit in TIME_UNITS)
+
+
+# "Wanneer …?" asks a moment ("Wanneer wordt de visie vastgesteld?", "Op welke datum …"),
+# unless it asks the conditions of a right ("Wanneer heeft een inwoner recht op …").
+_WHEN = re.compile(
+    r"^\W*wanneer\b|\bop welke datum\b|\bin welk jaar\b|\b(?:per|vanaf|tot) wanneer\b"
+    r"|^\W*when\b|\bon what date\b|\bin what year\b"
+)
+_CONDITION = re.compile(r"\brecht op\b|\bin aanmerking\b|\bvoorwaarden?\b|\beligible\b|\bentitled\b")
+_MOMENT = re.compile(
+    r"\b(?:19|20)\d\d\b|\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b"
+    r"|\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+    r"|january|february|march|june|july|august|october)\b"
+    r"|\bkwarta(?:al|len)\b|\bq[1-4]\b|\b(?:voorjaar|zomer|najaar|winter|herfst|lente|spring|summer|autumn)\b"
+    r"|\b(?:volgend|komend|dit|vorig) jaar\b|\bbinnenkort\b|\bmedio\b"
+)
+
+
+def moment_asked(question: str) -> bool:
+    """True when a question asks when something happens (`_WHEN`, not a right's conditions)."""
+    q = fold(question)
+    return bool(_WHEN.search(q)) and not _CONDITION.search(q)
+
+
+def states_moment(text: str) -> bool:
+    """True when a text names a moment: a year, a date, a month, a quarter, a season."""
+    return bool(_MOMENT.search(fold(text)))
 
 
 def has_quantity(text: str) -> bool:

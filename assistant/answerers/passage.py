@@ -15,7 +15,10 @@ from assistant import answer as compose
 from assistant.evidence import Evidence, Search
 from assistant.grounding import guarded
 from assistant.models import Answer, Filters, Passage
-from corpus.lexicon import UNIT_NOUNS, counted_noun, counts_noun, has_quantity, names_money, ratio_asked, year_span, years
+from corpus.lexicon import (
+    UNIT_NOUNS, counted_noun, counts_noun, duration_asked, has_quantity, moment_asked, names_money, ratio_asked,
+    states_duration, states_moment, year_span, years,
+)
 from corpus.numbers import find_amounts
 
 if TYPE_CHECKING:
@@ -88,6 +91,12 @@ def answer_from_passages(
         if names_money(plan.resolved_question) and not noun and not ratio_asked(plan.resolved_question):
             # "Hoeveel subsidie …?" asks an amount of money: "21 gemeenten" answers nothing.
             found = [e for e in found if any(a.unit == "€" for a in find_amounts(e.sentence.text))]
+    if duration_asked(plan.resolved_question):
+        # "Hoe lang heb ik de tijd …?" is answered by a sentence that states a time ("zes weken").
+        found = [e for e in found if states_duration(e.sentence.text)]
+    if moment_asked(plan.resolved_question):
+        # "Wanneer gaat het centrum open?" by one that names a moment ("in het najaar van 2025").
+        found = [e for e in found if states_moment(e.sentence.text)]
     asked_years = years(plan.resolved_question)
     if asked_years and (plan.asked.quantity or plan.asked.value or plan.asked.money):
         # A number (or what money does) in 2030 comes from a sentence about 2030 (its words, its

@@ -563,3 +563,29 @@ def test_a_money_question_about_a_year_is_not_answered_from_a_sentence_about_ano
     })
     assert assistant.ask("Wat is het eigen vermogen van de Regio Delfland eind 2026?").abstained
     assert assistant.ask("Wat is het eigen vermogen van de Regio Delfland eind 2024?").text.startswith("€ 1.667.000")
+
+
+def test_how_long_is_answered_by_a_sentence_that_states_a_time(small_assistant):
+    docs = {"woz.txt": "Belastingen\n\nTegen de WOZ-waarde kunt u bezwaar maken bij de belastingsamenwerking.\n"}
+    assert small_assistant(docs).ask("Hoe lang heb ik de tijd om bezwaar te maken tegen de WOZ-waarde?").abstained
+    docs["woz.txt"] += "\nTegen de WOZ-waarde kunt u binnen zes weken bezwaar maken.\n"
+    answer = small_assistant(docs).ask("Hoe lang heb ik de tijd om bezwaar te maken tegen de WOZ-waarde?")
+    assert not answer.abstained and "zes weken" in answer.text
+
+
+def test_when_is_answered_by_a_sentence_that_names_a_moment(small_assistant):
+    docs = {"zorg.txt": "Gezondheid\n\nHet initiatief van de huisartsen om een gezondheidscentrum te openen bezien we positief.\n"}
+    assert small_assistant(docs).ask("Wanneer gaat het gezondheidscentrum van de huisartsen open?").abstained
+    docs["zorg.txt"] += "\nHet gezondheidscentrum van de huisartsen gaat in het najaar van 2025 open.\n"
+    answer = small_assistant(docs).ask("Wanneer gaat het gezondheidscentrum van de huisartsen open?")
+    assert not answer.abstained and "najaar van 2025" in answer.text
+
+
+def test_an_english_question_giving_a_dutch_term_no_document_prints_is_declined(small_assistant):
+    assistant = small_assistant({
+        "zorg.txt": "Zorg\n\nDe gemeente investeert in zorg voor ouderen. De lasten van de zorg stijgen.\n",
+    })
+    answer = assistant.ask("How much healthcare allowance (zorgtoeslag) can residents get?")
+    assert answer.abstained and "zorgtoeslag" in answer.text
+    answer = assistant.ask("Why do the expenses (lasten) of elderly care rise?")
+    assert "nergens" not in answer.text

@@ -6,6 +6,10 @@ import pytest
 
 from corpus.lexicon import (
     STOCK,
+    moment_asked,
+    states_moment,
+    duration_asked,
+    states_duration,
     names_money,
     find_counts,
     counts_noun,
@@ -450,3 +454,50 @@ def test_find_counts_finds_numbers_of_things(text, counts):
 )
 def test_a_question_names_money_in_its_words(question, money):
     assert names_money(question) is money
+
+
+@pytest.mark.parametrize(
+    ("question", "duration"),
+    [
+        ("Hoe lang heb ik de tijd om bezwaar te maken?", True),
+        ("Hoe lang blijven de trainees bij de gemeente?", True),
+        ("Binnen welke termijn beslist het college?", True),
+        ("How long does the procedure take?", True),
+        ("Hoe lang is het fietspad langs de Rijn?", False),  # the length of a thing
+    ],
+)
+def test_a_duration_is_asked(question, duration):
+    assert duration_asked(question) is duration
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [("Zij blijven zes maanden aan de slag.", True), ("U kunt binnen 6 weken bezwaar maken.", True),
+     ("De pilot loopt een jaar.", True), ("In 2023 is de regeling vastgesteld.", False),
+     ("De gemeente telt 26.000 inwoners.", False)],
+)
+def test_a_text_states_a_duration(text, states):
+    assert states_duration(text) is states
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Wanneer wordt de nieuwe sporthal geopend?", True),
+        ("Op welke datum is het convenant getekend?", True),
+        ("When will the plan be adopted?", True),
+        ("Wanneer heeft een inwoner recht op bijzondere bijstand?", False),  # conditions, not a moment
+        ("Wat gebeurt er wanneer de reserve op is?", False),
+    ],
+)
+def test_a_moment_is_asked(question, asked):
+    assert moment_asked(question) is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [("Het plan wordt in het najaar van 2025 vastgesteld.", True), ("De opening is gepland in het tweede kwartaal.", True),
+     ("Het convenant is op 1 september getekend.", True), ("Wij bezien het initiatief positief.", False)],
+)
+def test_a_text_states_a_moment(text, states):
+    assert states_moment(text) is states
