@@ -200,6 +200,33 @@ class Evidence:
         names = list(dict.fromkeys(proper_names(question)))[:MAX_NAMES_CHECKED]
         return [n for n in names if not known(n) and not any(n.endswith(end) and known(n[: -len(end)]) for end in ("se", "s", "er"))]
 
+    def subject_names(self, question: str) -> list[frozenset[str]]:
+        """The index terms of each name a Dutch question gives (`proper_names`) that is not a
+        loaded organization or place, nor an adjective of one ("Wassenaarse"): what a passage
+        that answers it must be about ("de Klimaattafel", "de Sint Jozefkerk")."""
+        def place(name: str) -> bool:
+            return fold(name) in self._organizations or any(t in self._place_tokens for t in self.tokenize(name))
+
+        names = list(dict.fromkeys(proper_names(question)))[:MAX_NAMES_CHECKED]
+        out = []
+        for n in names:
+            if place(n) or any(n.endswith(end) and place(n[: -len(end)]) for end in ("se", "s", "er")):
+                continue
+            terms = frozenset(self.tokenize(n))
+            if terms:
+                out.append(terms)
+        return out
+
+    def passage_names(self, passage: Passage, names: Sequence[frozenset[str]]) -> bool:
+        """True when the passage (its text, section title and table header) holds every term
+        of every name, also as the start of a compound ("Den Deijlschool" names Den Deijl)."""
+        held = self._chunk_terms[self._chunk_pos[passage.chunk.id]]
+
+        def has(term: str) -> bool:
+            return term in held or len(term) >= 4 and any(h.startswith(term) for h in held)
+
+        return all(has(t) for terms in names for t in terms)
+
     def absent_terms_in_brackets(self, question: str) -> list[str]:
         """The terms an English question gives in brackets, as users give the Dutch word for
         what they mean ("healthcare allowance (zorgtoeslag)"), of which no passage holds a single

@@ -79,6 +79,11 @@ def answer_from_passages(
         e for e in found
         if e.coverage > 0 and not evidence.in_table_head(e.passage.chunk.doc_id, e.sentence.start, e.sentence.end, e.sentence.text)
     ]
+    names = evidence.subject_names(plan.resolved_question) if plan.language == "nl" else []
+    if names:
+        # A question about the Klimaattafel is answered from a passage that names it: a name
+        # is not paraphrased, and a passage about another body's members is no answer.
+        found = [e for e in found if evidence.passage_names(e.passage, names)]
     if plan.asked.quantity:
         # "Hoeveel …?" is answered by a sentence about the subject that states a number
         # (not just a year or a date), or not at all; "binnen hoeveel weken" by a number of

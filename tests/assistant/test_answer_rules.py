@@ -589,3 +589,24 @@ def test_an_english_question_giving_a_dutch_term_no_document_prints_is_declined(
     assert answer.abstained and "zorgtoeslag" in answer.text
     answer = assistant.ask("Why do the expenses (lasten) of elderly care rise?")
     assert "nergens" not in answer.text
+
+
+def test_a_question_naming_something_is_answered_from_a_passage_that_names_it(small_assistant):
+    docs = {
+        "omgevingsdienst.txt": "Omgevingsdienst\n\nHet algemeen bestuur van de omgevingsdienst vergadert elk kwartaal over de nieuwe taken.\n",
+        "klimaat.txt": "Klimaat\n\nDe Klimaattafel adviseert het college over de energietransitie in de gemeente.\n",
+    }
+    question = "Wanneer vergadert het algemeen bestuur van de Klimaattafel?"
+    assert small_assistant(docs).ask(question).abstained
+    docs["klimaat.txt"] += "\nHet algemeen bestuur van de Klimaattafel vergadert in maart en oktober.\n"
+    answer = small_assistant(docs).ask(question)
+    assert not answer.abstained and "maart en oktober" in answer.text
+
+
+def test_a_name_in_a_compound_is_still_the_name(small_assistant):
+    docs = {
+        "scholen.txt": "Scholen\n\nDe Den Deijl was een basisschool in het centrum van het dorp.\n",
+        "school.txt": "Onderwijs\n\nDe herontwikkeling van de oude Den Deijlschoollocatie is gegund aan Bouwbedrijf Duin.\n",
+    }
+    answer = small_assistant(docs).ask("Aan welke partij is de herontwikkeling van de Den Deijl-locatie gegund?")
+    assert not answer.abstained and "Bouwbedrijf Duin" in answer.text
