@@ -58,6 +58,7 @@ FRAME_WORDS = STOPWORDS | frozenset(
     daarmee daarop daarover daarbij hiervoor hieraan ervoor ervan eraan erin ermee erop erover
     erbij stad geeft geven gaf gegeven aantal hoeveelheid stond wil willen lang gemeenten informatie iets
     laat laten liet binnen weer komt komen kwam kwamen ziet zien zag eruit
+    bestaat bestaan bestond telt tellen telde valt vallen viel beschikt beschikken
     a an what which how why when where who whom are were does do did has have will would can
     could should about also same for in on at by with from this that these those it its they
     them there their much many please tell me show give list year money goes go into

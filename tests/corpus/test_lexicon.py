@@ -501,3 +501,9 @@ def test_a_moment_is_asked(question, asked):
 )
 def test_a_text_states_a_moment(text, states):
     assert states_moment(text) is states
+
+
+def test_verbs_that_frame_a_count_are_no_content_words():
+    assert content_words("Uit hoeveel voertuigen bestaat het wagenpark?") == ["voertuigen", "wagenpark"]
+    assert content_words("Hoeveel leden telt het bestuur?") == ["leden", "bestuur"]
+    assert content_words("Hoeveel kilometer fietspad valt onder het beheerplan?") == ["kilometer", "fietspad", "beheerplan"]
