@@ -294,6 +294,14 @@ def row_name(text: str, offset: int) -> str:
     return name if len(name) <= MAX_ROW_NAME else ""
 
 
+def row_line(text: str, offset: int, limit: int = 2 * PARAGRAPH_CHARS) -> str:
+    """The whole line of cells that holds `offset` (at most `limit` characters): what a row of
+    a table of descriptions says about its subject in its other cells."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end != -1 else len(text)][:limit]
+
+
 # The word that makes an amount a part of the one before it in its sentence.
 _PART_RE = re.compile(r"\b(?:waarvan|daarvan|hiervan)\b", re.IGNORECASE)
 
@@ -310,7 +318,8 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
     a sentence gives as part of an earlier one ("waarvan") and "whole" for that earlier one;
     a sentence opening by pointing back ("Hiervoor …") gets the sentence before it as context;
     an amount in a later cell of a line of cells (a table of descriptions read row by row) gets
-    the row's name, its first cell, as context; both kinds of row name are also extra "row_name".
+    the row's name, its first cell, as context and the whole line as its paragraph; both kinds
+    of row name are also extra "row_name".
     """
     skip = list(skip)
     rows = [(r.start, r.end, row_label(r.label), t.caption) for t in tables for r in t.rows]
@@ -368,9 +377,10 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
                 break
         else:
             name = row_name(doc.text, a.start)
-            if name:  # what the row is about, before what its sentence points back to
+            if name:  # what the row is about, before what its sentence points back to; its other cells
                 told = [v for k, v in extra if k == "context"]
-                extra = [(k, v) for k, v in extra if k != "context"] + [("context", " ".join([name, *told])), ("row_name", name)]
+                extra = [(k, v) for k, v in extra if k not in ("context", "paragraph")] + [
+                    ("context", " ".join([name, *told])), ("row_name", name), ("paragraph", row_line(doc.text, a.start))]
         value = a.value_euros if a.value_euros is not None else a.number
         facts.append(
             BudgetFact(
@@ -430,7 +440,7 @@ def count_facts(doc: Document, skip: Iterable[tuple[int, int]] = ()) -> list[Bud
         extra: list[tuple[str, str]] = [("counts", c.noun)]
         name = row_name(doc.text, c.start)
         if name:
-            extra += [("context", name), ("row_name", name)]
+            extra += [("context", name), ("row_name", name), ("paragraph", row_line(doc.text, c.start))]
         facts.append(BudgetFact(
             value=c.number, number=c.number, raw=c.raw, unit=UNIT_UNKNOWN,
             row=counted_phrase(doc.text, c.start, c.end, c.noun in UNIT_SHORT_FORMS) or subject_phrase(sentence, c.start - (s0 + lead)),

@@ -610,3 +610,15 @@ def test_a_name_in_a_compound_is_still_the_name(small_assistant):
     }
     answer = small_assistant(docs).ask("Aan welke partij is de herontwikkeling van de Den Deijl-locatie gegund?")
     assert not answer.abstained and "Bouwbedrijf Duin" in answer.text
+
+
+def test_a_count_in_a_row_of_descriptions_is_read_with_the_rows_other_cells(small_assistant):
+    assistant = small_assistant({
+        "areaal.txt": (
+            "Beheerareaal\n\n"
+            "Voertuigen | Areaal: 46 objecten | sober | De voertuigen van het wagenpark ondersteunen de gemeentelijke taken.\n"
+            "Openbare verlichting | Areaal: 4.100 stuks | basis | Masten en armaturen langs wegen en paden.\n"
+        ),
+    })
+    answer = assistant.ask("Uit hoeveel voertuigen bestaat het wagenpark van de gemeente?")
+    assert answer.text.startswith("46 objecten"), answer.text
