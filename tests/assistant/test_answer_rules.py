@@ -501,7 +501,6 @@ def test_a_number_of_a_unit_comes_from_a_sentence_counting_that_unit(small_assis
     assert not answer.abstained and "acht weken" in answer.text
 
 
-
 def test_the_start_or_end_of_the_year_asked_picks_the_amount_dated_so_in_a_sentence(small_assistant):
     assistant = small_assistant({
         "verbonden.txt": (
@@ -519,7 +518,6 @@ def test_the_start_or_end_of_the_year_asked_picks_the_amount_dated_so_in_a_sente
     # A follow-up's own moment wins over the previous question's.
     again = assistant.ask("En aan het begin van 2024?", history=["Wat is het eigen vermogen van de Veiligheidsregio Lindeveen eind 2024?"])
     assert again.text.startswith("€ 1.787.000"), again.text
-
 
 
 def test_a_counting_question_is_answered_with_the_number_of_what_it_counts(small_assistant):
