@@ -830,7 +830,6 @@ UNIT_NOUNS = frozenset(
     "kilometer kilometers meter meters hectare hectares kilogram kilo liter procent "
     "kilometres kilometre metres metre".split()
 )
-_COUNT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z%²³][a-z0-9%²³-]*")
 
 
 def same_counted(asked: str, printed: str) -> bool:
@@ -846,17 +845,10 @@ def same_counted(asked: str, printed: str) -> bool:
 
 
 def counts_noun(text: str, noun: str) -> bool:
-    """True when the text states a number of `noun` (as `counted_noun` returns it): a number,
-    then at most two other words (adjectives: "drie nieuwe locaties"), then a word that
-    counts it (`same_counted`). Years and dates are no number here."""
+    """True when the text states a number of `noun` (as `counted_noun` returns it): one of its
+    counts (`find_counts`) counts it (`same_counted`)."""
     noun = fold(noun)
-    found = _COUNT_TOKEN.findall(fold(_NOT_A_QUANTITY.sub(" ", text)))
-    for i, token in enumerate(found):
-        if not (token[0].isdigit() or token in NUMBER_WORDS):
-            continue
-        if any(same_counted(noun, word) for word in found[i + 1 : i + 4]):
-            return True
-    return False
+    return any(same_counted(noun, c.noun) for c in find_counts(text))
 
 
 @dataclass(frozen=True)
@@ -870,10 +862,16 @@ class Count:
     end: int
 
 
-_SMALL_NUMBER_WORDS = {w: n for n, w in enumerate("twee drie vier vijf zes zeven acht negen tien elf twaalf".split(), start=2)}
+# The number words a count is written with, and their values.
+_COUNT_NUMBER_WORDS = {
+    **{w: n for n, w in enumerate("twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien "
+                                  "vijftien zestien zeventien achttien negentien twintig".split(), start=2)},
+    **{w: 10 * n for n, w in enumerate("dertig veertig vijftig zestig zeventig tachtig negentig".split(), start=3)},
+    "honderd": 100, "duizend": 1000,
+}
 _COUNT_NUMBER = re.compile(
     r"(?<![\w€.,/-])(?:(\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)|("
-    + "|".join(_SMALL_NUMBER_WORDS) + r"))(?![\w.,/%-]|[.,]\d)",
+    + "|".join(sorted(_COUNT_NUMBER_WORDS, key=len, reverse=True)) + r"))(?![\w.,/%-]|[.,]\d)",
     re.IGNORECASE,
 )
 _COUNT_WORD = re.compile(r"[^\W\d_][\w'’²³-]*|\S+")
@@ -882,9 +880,8 @@ UNIT_SHORT_FORMS = frozenset(form for forms in UNIT_ABBREVIATIONS.values() for f
 
 
 def find_counts(text: str) -> list[Count]:
-    """The numbers of things a text states: a number (digits, or a number word up to twaalf)
-    followed, after at most two adjectives, by a counted noun (`is_counted_noun`) or a unit's
-    short form. Years, dates, references ("artikel 13") and amounts of money or per cent are
+    """The numbers of things a text states: a number (digits, or a number word) followed, after
+    at most two adjectives, by a counted noun (`is_counted_noun`), a unit or a unit's short form. Years, dates, references ("artikel 13") and amounts of money or per cent are
     no counts."""
     from corpus.numbers import is_year_like, parse_dutch_number
 
@@ -896,14 +893,14 @@ def find_counts(text: str) -> list[Count]:
         noun = ""
         for k, word in enumerate(_COUNT_WORD.findall(text, m.end(), m.end() + 60)[:3]):
             word = fold(word).strip("'’")
-            if word in UNIT_SHORT_FORMS or (is_counted_noun(word) and word not in _NOT_COUNTED):
+            if word in UNIT_SHORT_FORMS or word in UNIT_NOUNS or (is_counted_noun(word) and word not in _NOT_COUNTED):
                 noun = word
                 break
             if k == 2 or not (word.endswith("e") or word in _MODIFIERS):
                 break  # after at most two adjectives ("twaalf nieuwe sociale huurwoningen")
         if not noun:
             continue
-        number = parse_dutch_number(m.group(1)) if m.group(1) else float(_SMALL_NUMBER_WORDS[m.group(2).lower()])
+        number = parse_dutch_number(m.group(1)) if m.group(1) else float(_COUNT_NUMBER_WORDS[m.group(2).lower()])
         if number is not None:
             out.append(Count(number, m.group(0), noun, m.start(), m.end()))
     return out
