@@ -846,8 +846,13 @@ def same_counted(asked: str, printed: str) -> bool:
 
 def counts_noun(text: str, noun: str) -> bool:
     """True when the text states a number of `noun` (as `counted_noun` returns it): one of its
-    counts (`find_counts`) counts it (`same_counted`)."""
+    counts (`find_counts`) counts it (`same_counted`); a number of per cents is a percentage
+    (`corpus.numbers.find_amounts`)."""
+    from corpus.numbers import find_amounts
+
     noun = fold(noun)
+    if "%" in UNIT_ABBREVIATIONS.get(noun, ()):
+        return any(a.unit == "%" for a in find_amounts(text))
     return any(same_counted(noun, c.noun) for c in find_counts(text))
 
 

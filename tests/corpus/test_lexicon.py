@@ -421,6 +421,8 @@ def test_covering_costs_is_asked_as_kostendekkendheid_only_in_a_share_question()
         ("Het college beslist over 17 aanvragen per maand.", "weken", False),
         ("In 2024 worden woningen gebouwd.", "woningen", False),  # a year counts nothing
         ("Het bestuur telt 13 leden.", "deelnemers", False),
+        ("De meldingen stegen met 44,2% ten opzichte van 2019.", "procent", True),  # a percentage
+        ("De meldingen stegen met 44 gevallen.", "procent", False),
     ],
 )
 def test_counts_noun_finds_a_number_of_the_noun(text, noun, counts):
