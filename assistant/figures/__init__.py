@@ -1,7 +1,8 @@
 """Money questions answered exactly from the budget facts, with the cell cited.
 
 - `terms`: what a question asks for, in the words facts are matched by (`QueryTerms`).
-- `scoring`: pure scoring of one fact (`fits_constraints`, `score_fact`).
+- `candidates`: what a fact is (years, phase, flows) and whether it can answer (`kind_fits`,
+  `names_bodies`, `fits_constraints`); `scoring`: pure scoring of one fact (`score_fact`).
 - `store`: `FactStore` over all facts and tables, `lookup(question, filters) -> BudgetResult`.
 - `arithmetic`: differences, changes in percent and sums of cited cells.
 - `present`: how a figure and its source are written (`format_figure`, `describe_source`).

@@ -15,7 +15,8 @@ import numpy as np
 
 from assistant.figures.arithmetic import _replace, calculation
 from assistant.figures.present import NOT_FOUND_TEXT, BudgetResult, describe_source, format_figure
-from assistant.figures.scoring import MeaningScale, fact_phase_source, fact_years, fits_constraints, kind_fits, names_bodies, score_fact, _fact_years
+from assistant.figures.candidates import _fact_years, fact_phase_source, fact_years, fits_constraints, kind_fits, names_bodies
+from assistant.figures.scoring import MeaningScale, score_fact
 from assistant.figures.terms import QueryTerms, gloss_budget_english, named_bodies, tokens
 from assistant.models import Filters
 from corpus.lexicon import PART_ASKED, compound_parts, flows, phases, position, words, years

@@ -228,7 +228,7 @@ def test_a_programmes_figure_comes_from_its_own_row_not_its_parts():
 
 
 def test_the_column_decides_the_flow_of_a_row_naming_both():
-    from assistant.figures.scoring import fact_flows
+    from assistant.figures.candidates import fact_flows
 
     store = _store([_doc("ede-jaarrekening-2023", PER_TAAKVELD, year=2023)])
     cells = [f for f in store.facts if "Overige baten en lasten" in f.row]
@@ -236,7 +236,7 @@ def test_the_column_decides_the_flow_of_a_row_naming_both():
 
 
 def test_a_caption_naming_one_flow_gives_it_to_its_cells():
-    from assistant.figures.scoring import fact_flows
+    from assistant.figures.candidates import fact_flows
 
     text = (
         "Opbrengst belastingen (bedragen x € 1.000)\nBelasting | Raming 2024 |\nOZB woningen | 6.100 |\n\n"
@@ -801,7 +801,7 @@ def test_an_amount_in_a_partijs_row_scores_lower_unless_the_question_names_the_p
 
 
 def test_a_question_about_a_public_body_is_answered_only_by_figures_that_name_it():
-    from assistant.figures.scoring import names_bodies
+    from assistant.figures.candidates import names_bodies
     from assistant.figures.terms import named_bodies
 
     doc = Document("x", "x.txt", (
