@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +48,17 @@ class Search:
 
 # A question lists a few names; a text full of capitalised words is not looked up word by word.
 MAX_NAMES_CHECKED = 12
+
+
+def _names(question: str) -> list[str]:
+    """The names a question gives (`proper_names`), each once, at most MAX_NAMES_CHECKED."""
+    return list(dict.fromkeys(proper_names(question)))[:MAX_NAMES_CHECKED]
+
+
+def _is_or_derives(name: str, test: Callable[[str], bool]) -> bool:
+    """`test` holds for the name or for the name an adjective or genitive is made of: "de
+    Emmense begroting", "Wassenaars beleid", "Deventer"."""
+    return test(name) or any(name.endswith(end) and test(name[: -len(end)]) for end in ("se", "s", "er"))
 
 
 class Evidence:
@@ -196,9 +207,7 @@ class Evidence:
                 return False
             return len(terms) <= 1 or self.mentions(name, in_compounds=True)
 
-        # An adjective or genitive of a name is that name: "de Emmense begroting", "Wassenaars beleid".
-        names = list(dict.fromkeys(proper_names(question)))[:MAX_NAMES_CHECKED]
-        return [n for n in names if not known(n) and not any(n.endswith(end) and known(n[: -len(end)]) for end in ("se", "s", "er"))]
+        return [n for n in _names(question) if not _is_or_derives(n, known)]
 
     def subject_names(self, question: str) -> list[frozenset[str]]:
         """The index terms of each name a Dutch question gives (`proper_names`) that is not a
@@ -207,10 +216,9 @@ class Evidence:
         def place(name: str) -> bool:
             return fold(name) in self._organizations or any(t in self._place_tokens for t in self.tokenize(name))
 
-        names = list(dict.fromkeys(proper_names(question)))[:MAX_NAMES_CHECKED]
         out = []
-        for n in names:
-            if place(n) or any(n.endswith(end) and place(n[: -len(end)]) for end in ("se", "s", "er")):
+        for n in _names(question):
+            if _is_or_derives(n, place):
                 continue
             terms = frozenset(self.tokenize(n))
             if terms:

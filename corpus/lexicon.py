@@ -512,6 +512,10 @@ def taakvelden_named(text: str) -> list[str]:
 
 # ----------------------------------------------------------------------------- what is asked
 
+# The verb of a bijdrage, separable in Dutch: "bijdragen", "draagt de provincie … bij" — to pay
+# towards, or to contribute to anything ("draagt bij aan de doelen", `names_money`).
+_CONTRIBUTE_VERB = r"\bbij(?:dragen|gedragen|draagt)\b|\b(?:draagt|dragen|droeg|droegen)\b(?:\s+\S+){0,8}?\s+bij\b"
+
 # Words that name money. Dutch public-finance words (BBV: lasten, baten, saldo, reserves,
 # ramingen, realisatie; the investeringen and kredieten of BBV art. 20 and the staat van
 # investeringen; opbrengsten, inkomsten, the uitkering uit het gemeentefonds, leningen and
@@ -521,8 +525,7 @@ _MONEY = re.compile(
     r"|\bkosten|\bkost\b|\buitgaven|\buitgegeven|\brealisatie|\bgerealiseerd|\bbesteding|\bbesteed"
     r"|\bgeld\b|\bmiljoen|\bsubsidie|\breserve|\bonttrekking|\bstorting|\bfinancieel|\btekort|\boverschot"
     r"|\bvoordeel|\bnadeel|\boverschrijding|\bbijdrage|\bfonds\b|\bputting|\bbeta(?:len|alt|alde|alden|ald)\b"
-    # The verb of a bijdrage, separable in Dutch: "bijdragen", "draagt de provincie … bij".
-    r"|\bbij(?:dragen|gedragen|draagt)\b|\b(?:draagt|dragen|droeg|droegen)\b(?:\s+\S+){0,8}?\s+bij\b"
+    r"|" + _CONTRIBUTE_VERB +
     r"|\binvestering|\bgeinvesteerd|\bkrediet|\bopbrengst|\binkomsten\b|\buitkering|\blening|\bkapitaallasten"
     r"|\btarie[fv]\w*|\w*belasting\w*|\w*heffing\w*|\bleges\b|\bozb\b"
     r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b|\bfund\b"
@@ -784,8 +787,7 @@ class Asked:
     value: bool = False
 
 
-# "bijdragen aan": to pay towards, or to contribute to ("draagt bij aan de doelen").
-_CONTRIBUTE = re.compile(r"\bbij(?:dragen|gedragen|draagt)\b|\b(?:draagt|dragen|droeg|droegen)\b(?:\s+\S+){0,8}?\s+bij\b")
+_CONTRIBUTE = re.compile(_CONTRIBUTE_VERB)
 
 
 def names_money(question: str) -> bool:
