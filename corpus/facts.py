@@ -424,6 +424,62 @@ def counted_phrase(text: str, start: int, end: int, unit: bool, max_words: int =
     return " ".join(_WORD_RE.findall(text[end : stop.start() if stop else end + 200])[:max_words])
 
 
+# A cell that lists labelled numbers, each after its label ("Sport & bewegen 4 Eigen huisvesting
+# 3 Woningen 12": the beheerareaal of a paragraaf onderhoud kapitaalgoederen, printed in one
+# merged cell): a label starts with a capital and holds no digit, its number follows it and is
+# followed by the next label or the cell's end.
+_LISTED_ITEM = re.compile(
+    r"(?P<label>[A-ZÀ-Ý][^\d|\n]{1,60}?)\s+(?P<number>\d{1,3}(?:\.\d{3})*(?:,\d+)?)(?=\s+[A-ZÀ-Ý]|\s*$)"
+)
+MIN_LISTED_ITEMS = 3  # fewer is a label with a figure, not a list
+
+
+def listed_numbers(cell: str) -> list[tuple[str, re.Match]]:
+    """The (label, match) pairs of a cell that is a list of labelled numbers (`_LISTED_ITEM`),
+    or [] when the cell is anything else: prose, one figure, numbered items ("Fase 1 Fase 2"),
+    years. The items and a last label without a number must make up the whole cell."""
+    from corpus.numbers import is_year_like
+
+    items = list(_LISTED_ITEM.finditer(cell))
+    if len(items) < MIN_LISTED_ITEMS or any(is_year_like(m.group("number")) for m in items):
+        return []
+    labels = [" ".join(m.group("label").split()) for m in items]
+    if len({fold(label) for label in labels}) < len(labels):
+        return []
+    covered = sum(len(m.group(0)) for m in items) + len(cell[items[-1].end():].strip())
+    if covered < 0.9 * len(cell.strip()) or len(cell[items[-1].end():].split()) > 6:
+        return []
+    return list(zip(labels, items))
+
+
+def listed_facts(doc: Document) -> list[BudgetFact]:
+    """Facts for the numbers of a cell listing labelled numbers (`listed_numbers`) on a line of
+    cells: each number with its own label as row and the line's first cell as context ("Vastgoed
+    2021-2024"); what it counts is not printed (the header names the list: "Areaal-gegevens")."""
+    facts = []
+    offset = 0
+    for line in doc.text.split("\n"):
+        if " | " in line:
+            pos = 0
+            for cell in line.split(" | "):
+                base = offset + pos
+                pos += len(cell) + 3
+                for label, m in listed_numbers(cell):
+                    start, end = base + m.start("number"), base + m.end("number")
+                    value = parse_dutch_number(m.group("number"))
+                    if value is None:
+                        continue
+                    name = row_name(doc.text, start)
+                    extra = [("listed", "1")] + ([("context", name), ("paragraph", row_line(doc.text, start))] if name else [])
+                    facts.append(BudgetFact(
+                        value=value, number=value, raw=m.group("number"), unit=UNIT_UNKNOWN, row=label,
+                        column="", table="", table_id="", doc_id=doc.id, municipality=doc.meta.municipality,
+                        year=doc.meta.year, start=start, end=end, sentence=" ".join(cell.split()), extra=tuple(extra),
+                    ))
+        offset += len(line) + 1
+    return facts
+
+
 def count_facts(doc: Document, skip: Iterable[tuple[int, int]] = ()) -> list[BudgetFact]:
     """Facts for the numbers of things a text states ("21 gemeenten", "46 objecten", "165 km'":
     `lexicon.find_counts`), outside the spans of other facts: the number, unit unstated, what
@@ -456,9 +512,11 @@ def extract_facts(doc: Document, tables: Iterable[Table]) -> list[BudgetFact]:
     tables = list(tables)
     cell_facts = [f for t in tables for f in table_facts(doc, t)]
     spans = [(f.start, f.end) for f in cell_facts]
+    listed = listed_facts(doc)
+    spans += [(f.start, f.end) for f in listed]
     in_text = text_facts(doc, tables, skip=spans)
     counted = count_facts(doc, skip=spans + [(f.start, f.end) for f in in_text])
-    facts = sorted(cell_facts, key=lambda f: f.start) + sorted(in_text + counted, key=lambda f: f.start)
+    facts = sorted(cell_facts, key=lambda f: f.start) + sorted(listed + in_text + counted, key=lambda f: f.start)
     if not doc.page_starts:
         return facts
     ocr = set(doc.ocr_pages)

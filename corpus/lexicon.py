@@ -7,7 +7,8 @@ exists for one question or one document.
 
 - Words: `fold`, `STOPWORDS`, `stem`, `tokenize` (index terms), `content_words` (the subject
   words of a question or a label: no function words, no framing words, no years or numbers).
-- Years: `YEAR`, `years`, `year_span` (ranges "2024-2027"), `RELATIVE_YEAR` (volgend jaar).
+- Years: `YEAR`, `years`, `year_span` (ranges "2024-2027"), `RELATIVE_YEAR` (volgend jaar), `year_shift`
+  (een jaar later).
 - Public finance (BBV): budget phases (`phases`, `column_phase`), money flows (`flows`,
   `flows_compatible`), the reference point of a change (`REFERENCE`).
 - What a question asks for: `asked(question) -> Asked` (money, an amount, a quantity) — the
@@ -24,9 +25,9 @@ from dataclasses import dataclass
 from corpus.text import fold
 
 __all__ = [
-    "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RESERVE_FLOWS", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "STOPWORDS",
+    "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RESERVE_FLOWS", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "YEAR_SHIFT", "year_shift", "STOPWORDS",
     "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "calculation_asked", "column_phase", "content_words", "flows", "flows_compatible",
-    "Count", "TIME_UNITS", "UNIT_NOUNS", "UNIT_SHORT_FORMS", "duration_asked", "moment_asked", "states_duration", "states_moment", "counts_noun", "find_counts", "fold", "names_money", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
+    "Count", "TIME_UNITS", "UNIT_NOUNS", "UNIT_SHORT_FORMS", "duration_asked", "moment_asked", "states_duration", "states_moment", "counts_noun", "states_count", "find_counts", "fold", "names_money", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
 ]  # fmt: skip
 
 # ----------------------------------------------------------------------------- words
@@ -45,7 +46,9 @@ STOPWORDS = frozenset(
 
 # Words that frame a question without naming its subject: question words, auxiliaries and
 # verbs of asking, comparison and change words (they select an operation, see `asked` and the
-# arithmetic), and the words every budget question shares ("bedrag", "gemeente", "jaar").
+# arithmetic), and the words every budget question shares ("bedrag", "gemeente", "jaar"); the
+# verbs of taking money out of something frame the onttrekking `FLOWS` names ("haalt … uit de
+# reserve").
 FRAME_WORDS = STOPWORDS | frozenset(
     """
     hoog hoge groot grote wordt geef noem vertel graag totale gemeente jaar bedrag bedragen
@@ -59,6 +62,7 @@ FRAME_WORDS = STOPWORDS | frozenset(
     erbij stad geeft geven gaf gegeven aantal hoeveelheid stond wil willen lang gemeenten informatie iets
     laat laten liet binnen weer komt komen kwam kwamen ziet zien zag eruit
     bestaat bestaan bestond telt tellen telde valt vallen viel beschikt beschikken
+    haalt halen haal haalde haalden gehaald putten put putte geput
     a an what which how why when where who whom are were does do did has have will would can
     could should about also same for in on at by with from this that these those it its they
     them there their much many please tell me show give list year money goes go into
@@ -244,6 +248,30 @@ RELATIVE_YEAR_OFFSET = {
 }  # fmt: skip
 
 
+# "een jaar later", "het jaar daarna", "twee jaar eerder": a year counted from the year the
+# conversation is about (a follow-up's), not from the document's as RELATIVE_YEAR.
+_SHIFT_COUNT = {"een": 1, "één": 1, "1": 1, "a": 1, "one": 1, "twee": 2, "2": 2, "two": 2, "drie": 3, "3": 3, "three": 3}
+_SHIFT_LATER = r"later|daarna|erna|erop|daarop|nadien|after"
+YEAR_SHIFT = re.compile(
+    r"\b(?:(?P<n>een|één|1|twee|2|drie|3|a|one|two|three)\s+jaa?r(?:s)?\s+(?P<dir>later|daarna|erna|verder|eerder|ervoor|daarvoor|earlier|before|after)"
+    r"|het\s+jaar\s+(?P<dir2>daarna|erna|erop|daarop|nadien|daarvoor|ervoor)"
+    r"|the\s+(?P<dir3>following|next|previous)\s+year|the\s+year\s+(?P<dir4>after|before))\b",
+    re.IGNORECASE,
+)
+
+
+def year_shift(text: str) -> tuple[tuple[int, int], int] | None:
+    """(span, offset in years) of a year counted from another one ("een jaar later": +1, "het
+    jaar ervoor": -1, "twee jaar later": +2); None when the text has none."""
+    m = YEAR_SHIFT.search(text)
+    if not m:
+        return None
+    n = _SHIFT_COUNT[(m.group("n") or "een").lower()]
+    direction = (m.group("dir") or m.group("dir2") or m.group("dir3") or m.group("dir4")).lower()
+    later = bool(re.fullmatch(_SHIFT_LATER + "|verder|following|next", direction))
+    return m.span(), n if later else -n
+
+
 def years(text: str) -> set[int]:
     """The calendar years printed in text."""
     return {int(y) for y in YEAR.findall(text)}
@@ -317,9 +345,13 @@ FLOWS: tuple[tuple[str, str], ...] = (
     ("lasten", r"\blasten\b|\buitgaven\b|\bkost(?:en|te)?\b|\bexpenditure\w*|\bexpenses\b|\bcosts?\b"),
     ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*|\brevenues?\b|\bincome\b"),
     ("saldo", r"saldo\b|\bbalance\b"),  # also in compounds: begrotingssaldo, exploitatiesaldo, EMU-saldo
-    ("onttrekking", r"onttrekking\w*|onttrokken|\bonttrekken\b|\bputting\b|\bwithdraw\w*"),
+    # What is taken out of a reserve or a voorziening ("uit de reserve halen", "dekking uit de
+    # algemene reserve") is an onttrekking; the staat van reserves en voorzieningen prints the
+    # mutations as vermeerderingen and verminderingen.
+    ("onttrekking", r"onttrekking\w*|onttrokken|\bonttrekken\b|\bputting\b|\bwithdraw\w*|\bverminderingen?\b"
+                    r"|\buit (?:de |het )?(?:\w+ )?\w*(?:reserves?|voorziening(?:en)?)\b"),
     ("storting", r"\bstorting\w*|\bgestort\b|\bstorten\b|\bdotatie\w*|\btoevoeging\w*|\btoegevoegd\b|\btoevoegen\b"
-                 r"|\bdeposit\w*|\badded to\b"),
+                 r"|\bvermeerderingen?\b|\bdeposit\w*|\badded to\b"),
     ("besteding", r"\bbesteding\w*|\bbesteed\b|\buitgegeven\b|\bspen[dt]\w*"),
     ("reservemutatie", r"\bmutaties? (?:in |van )?(?:de )?reserves?\b|\breservemutatie\w*"),
 )
@@ -392,13 +424,19 @@ def money_named(question: str) -> bool:
     return bool(_MONEY_WORD.search(q)) and not _RATIO.search(q) and not _SHARE.search(q)
 
 
+# The chance a risk occurs is a percentage (the risk table's "Kans", BBV art. 11), unless the
+# question weighs an amount by it ("gewogen naar de kans dat …": bedrag x kans, `DEFINED_BY`).
+_PROBABILITY = re.compile(r"(?<!naar de )(?<!maal de )\bkans\b(?!\s*(?:x|maal)\b)|\bprobability\b|\blikelihood\b|\bhoe waarschijnlijk\b")
+
+
 def ratio_asked(question: str) -> bool:
     """True when the question asks for a ratio or a percentage (not for money, nor for the
     change of an amount in percent, which is computed from amounts). The costs a percentage
-    of covered costs is about ("voor hoeveel procent worden de kosten gedekt") are its base."""
+    of covered costs is about ("voor hoeveel procent worden de kosten gedekt") are its base;
+    the chance of a risk is a percentage (`_PROBABILITY`)."""
     q = _GIVEN_PERCENTAGE.sub(" ", fold(question))
     money = _MONEY_WORD.search(q) and not _COST_COVERAGE.search(q)
-    return bool(_RATIO.search(q)) and not money and calculation_asked(q) is None
+    return bool(_RATIO.search(q) or _PROBABILITY.search(q)) and not money and calculation_asked(q) is None
 
 
 MUTATION = re.compile(r"vermeerde|verminde|toevoeging|onttrekking|mutatie|storting|dotatie|vrijval|aanwending|additions|withdrawals")
@@ -856,6 +894,32 @@ def counts_noun(text: str, noun: str) -> bool:
     if "%" in UNIT_ABBREVIATIONS.get(noun, ()):
         return any(a.unit == "%" for a in find_amounts(text))
     return any(same_counted(noun, c.noun) for c in find_counts(text))
+
+
+# A frequency ("2x per week", "drie keer per jaar") says how often, not how many; a heading's
+# number ("2.1 VNG-trainees zijn ingezet") numbers its section.
+_FREQUENCY = re.compile(r"\b(?:\d+\s*[x×]|(?:\d+|een|twee|drie|vier|vijf|zes|tien)\s+(?:keer|maal))(?!\w)", re.IGNORECASE)
+_HEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s")
+
+
+def states_count(text: str, noun: str) -> bool:
+    """True when a text states a number of the things a question counts (`counted_noun`, not a
+    unit): a count of things (`find_counts`; counted nouns have synonyms, so "drie locaties"
+    answers "hoeveel vestigingen"), or a number beside the noun itself ("Aantal leerlingen |
+    1.200"). A number of units ("zes maanden"), an amount of money or a percentage, a frequency
+    ("2x per week") or a heading's number counts no things."""
+    rest = _FREQUENCY.sub(" ", _HEADING_NUMBER.sub(" ", text))
+    counts = find_counts(rest)
+    if any(c.noun not in UNIT_NOUNS and c.noun not in UNIT_SHORT_FORMS for c in counts):
+        return True
+    from corpus.numbers import find_amounts
+
+    # What is left are numbers of units, amounts of money and percentages: none counts things.
+    spans = [(c.start, c.end) for c in counts] + [(a.start, a.end) for a in find_amounts(rest) if a.unit]
+    for start, end in sorted(spans, reverse=True):
+        rest = rest[:start] + " " + rest[end:]
+    noun = fold(noun)
+    return has_quantity(rest) and any(same_counted(noun, w) for w in _WORD.findall(fold(rest)))
 
 
 @dataclass(frozen=True)

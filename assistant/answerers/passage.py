@@ -17,7 +17,7 @@ from assistant.grounding import guarded
 from assistant.models import Answer, Filters, Passage
 from corpus.lexicon import (
     UNIT_NOUNS, counted_noun, counts_noun, duration_asked, has_quantity, moment_asked, names_money, ratio_asked,
-    states_duration, states_moment, year_span, years,
+    states_count, states_duration, states_moment, year_span, years,
 )
 from corpus.numbers import find_amounts
 
@@ -88,11 +88,14 @@ def answer_from_passages(
         # "Hoeveel …?" is answered by a sentence about the subject that states a number
         # (not just a year or a date), or not at all; "binnen hoeveel weken" by a number of
         # weeks: a unit is counted in itself (`UNIT_NOUNS`), "17 informatiecategorieën" is
-        # no number of weeks.
+        # no number of weeks; "hoeveel jongeren" by a number of things (`states_count`).
         found = [e for e in found if has_quantity(e.sentence.text)]
         noun = counted_noun(plan.resolved_question)
         if noun in UNIT_NOUNS:
             found = [e for e in found if counts_noun(e.sentence.text, noun)]
+        elif noun:
+            # "Hoeveel jongeren …" by a number of things, not by "2x per week" or "zes maanden".
+            found = [e for e in found if states_count(e.sentence.text, noun)]
         if names_money(plan.resolved_question) and not noun and not ratio_asked(plan.resolved_question):
             # "Hoeveel subsidie …?" asks an amount of money: "21 gemeenten" answers nothing.
             found = [e for e in found if any(a.unit == "€" for a in find_amounts(e.sentence.text))]

@@ -122,15 +122,17 @@ def kind_fits(q: QueryTerms, fact: BudgetFact) -> bool:
     weerstandsvermogen and coverage percentages are small numbers. A number of things
     ("hoeveel aandelen") is no amount of money and no percentage, nor a cell of a flow (a
     baten, lasten or saldo column is money whether the table states its unit or not); a number
-    of things in a sentence (extra "counts") answers nothing but such a question. Pure."""
+    of things in a sentence (extra "counts") or in a list of labelled numbers (extra "listed")
+    answers nothing but such a question, and a listed number no number of a unit. Pure."""
     if q.ratio and (is_money_unit(fact.unit) or fact.unit == UNIT_UNKNOWN and abs(fact.value) >= RATIO_LIMIT):
         return False
     if q.counted and (is_money_unit(fact.unit) or fact.unit == "%" or fact.table_id and flows(f"{fact.column} {fact.row}")):
         return False
     counts = dict(fact.extra).get("counts")
-    if counts and not q.counted:
+    listed = ("listed", "1") in fact.extra  # a number after its label in a list ("Woningen 12")
+    if (counts or listed) and not q.counted:
         return False  # a number of things ("21 gemeenten") answers only a question that counts
-    if counts and fold(q.counted_word) in UNIT_NOUNS and not same_counted(fold(q.counted_word), counts):
+    if (counts or listed) and fold(q.counted_word) in UNIT_NOUNS and not (counts and same_counted(fold(q.counted_word), counts)):
         return False  # "binnen hoeveel weken": "17 aanvragen" is no number of weeks
     return not (q.money and fact.unit == "%")
 

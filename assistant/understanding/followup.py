@@ -23,6 +23,7 @@ from assistant.understanding.slots import (
     _words,
     extract_topic,
 )
+from corpus.lexicon import year_shift, years
 
 # --------------------------------------------------------------------------- turns
 
@@ -47,6 +48,20 @@ def _base_year(municipality: str | None, info: CorpusInfo) -> int | None:
         return None
     years = info.years.get(municipality, ())
     return years[0] if len(years) == 1 else None
+
+
+def _shift_year(question: str, prev: "_Turn | None") -> str:
+    """"En een jaar later?" after a question about 2024 asks "En in 2025?": a year counted from
+    the previous question's year (`year_shift`). Unchanged without a previous year."""
+    shift = year_shift(question)
+    if prev is None or shift is None:
+        return question
+    printed = years(prev.resolved)
+    base = next(iter(printed)) if len(printed) == 1 else prev.filters.year
+    if base is None:
+        return question
+    (start, end), offset = shift
+    return question[:start] + f"in {base + offset}" + question[end:]
 
 
 def _append(question: str, addition: str) -> str:

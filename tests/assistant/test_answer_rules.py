@@ -197,6 +197,45 @@ def test_a_reserve_mutation_is_read_from_the_side_it_is_booked_on(small_assistan
     assert taken.facts[0].raw == "910"
 
 
+def test_what_is_taken_out_of_a_reserve_is_an_onttrekking(small_assistant):
+    assistant = small_assistant({"leiden-begroting-2025.txt": LEIDEN})
+    taken = assistant.ask("Hoeveel haalt Leiden in 2025 uit de reserves?")
+    assert not taken.abstained and not taken.ambiguous, taken.text
+    assert taken.facts[0].raw == "910"
+
+
+STAAT_VAN_VOORZIENINGEN = (
+    "Programmabegroting 2024 gemeente Oss\n"
+    "Staat van voorzieningen\n"
+    "Voorziening | Saldo 1-1-2024 | Vermeerderingen 2024 | Verminderingen 2024 | Saldo 31-12-2024 |\n"
+    "Voorziening onderhoud gebouwen | 2.126 | 1.232 | -1.502 | 1.856 |\n"
+    "Voorziening wegen | 800 | 71 | -200 | 671 |\n"
+)
+
+
+def test_the_mutations_of_a_staat_van_voorzieningen_are_stortingen_and_onttrekkingen(small_assistant):
+    assistant = small_assistant({"oss-begroting-2024.txt": STAAT_VAN_VOORZIENINGEN})
+    added = assistant.ask("Hoeveel wordt er in 2024 in de voorziening onderhoud gebouwen gestort?")
+    assert not added.ambiguous and added.facts and added.facts[0].raw == "1.232", added.text
+    taken = assistant.ask("Hoeveel wordt er in 2024 uit de voorziening onderhoud gebouwen gehaald?")
+    assert not taken.ambiguous and taken.facts and taken.facts[0].raw == "-1.502", taken.text
+
+
+def test_the_chance_of_a_risk_is_its_percentage_not_the_amount_weighed_by_it(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Oss\n"
+        "Weerstandsvermogen en risicobeheersing\n"
+        "Tabel 8.1 Risico's (x € 1.000)\n"
+        "Risico | Bedrag | Kans | Bedrag x kans |\n"
+        "Gemeentefonds | 450 | 90% | 405 |\n"
+        "Jeugdzorg | 1.000 | 50% | 500 |\n"
+    )
+    answer = small_assistant({"oss-begroting-2024.txt": doc}).ask(
+        "Hoe groot schat de gemeente de kans in dat het risico van het gemeentefonds zich voordoet?"
+    )
+    assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "90%", answer.text
+
+
 def test_a_jaarrekening_named_in_a_question_is_a_column_when_none_is_loaded(small_assistant):
     # Only a programmabegroting is loaded; its table has the realisation of an earlier year.
     doc = (
@@ -501,6 +540,21 @@ def test_a_number_of_a_unit_comes_from_a_sentence_counting_that_unit(small_assis
     assert not answer.abstained and "acht weken" in answer.text
 
 
+def test_a_number_of_things_comes_from_a_sentence_that_counts_things(small_assistant):
+    question = "Hoeveel jongeren bezoeken het jongerencentrum aan de Parkweg?"
+    assistant = small_assistant({
+        "jeugd.txt": "Jongerenwerk\n\nIn het jongerencentrum aan de Parkweg kunnen jongeren elkaar 2x per week "
+                     "ontmoeten. De pilot is gestart in de tweede helft van 2023.",
+    })
+    assert assistant.ask(question).abstained
+    assistant = small_assistant({
+        "jeugd.txt": "Jongerenwerk\n\nHet jongerencentrum aan de Parkweg wordt elke week door ongeveer 40 jongeren "
+                     "bezocht.",
+    })
+    answer = assistant.ask(question)
+    assert not answer.abstained and "40 jongeren" in answer.text
+
+
 def test_the_start_or_end_of_the_year_asked_picks_the_amount_dated_so_in_a_sentence(small_assistant):
     assistant = small_assistant({
         "verbonden.txt": (
@@ -608,6 +662,23 @@ def test_a_name_in_a_compound_is_still_the_name(small_assistant):
     }
     answer = small_assistant(docs).ask("Aan welke partij is de herontwikkeling van de Den Deijl-locatie gegund?")
     assert not answer.abstained and "Bouwbedrijf Duin" in answer.text
+
+
+def test_a_number_listed_after_its_label_in_one_cell_answers_for_that_label(small_assistant):
+    # A beheerareaal printed in one merged cell: each number follows its label.
+    assistant = small_assistant({
+        "areaal.txt": (
+            "Beheerareaal\n\n"
+            "Kunstwerken 2022-2026 | Bruggen 45 Viaducten 3 Tunnels 2 Duikers | basis | "
+            "De kunstwerken worden sober en doelmatig onderhouden, 8 bruggen worden vervangen.\n"
+        ),
+    })
+    answer = assistant.ask("Hoeveel viaducten heeft de gemeente volgens het beheerplan kunstwerken?")
+    assert answer.facts and answer.facts[0].raw == "3", answer.text
+    answer = assistant.ask("Hoeveel tunnels zijn er?")
+    assert answer.facts and answer.facts[0].raw == "2", answer.text
+    # ... and a listed number is no number of weeks, nor an answer to a question that counts nothing
+    assert not any(f.raw in {"45", "3", "2"} for f in assistant.ask("Binnen hoeveel weken worden de tunnels onderhouden?").facts)
 
 
 def test_a_count_in_a_row_of_descriptions_is_read_with_the_rows_other_cells(small_assistant):

@@ -661,6 +661,26 @@ def test_a_follow_up_year_replaces_a_list_of_years():
     assert "2030" in plan.resolved_question and "2025" not in plan.resolved_question
 
 
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("En een jaar later?", 2026),
+        ("En het jaar daarna?", 2026),
+        ("Hoe zit dat twee jaar eerder?", 2023),
+        ("And the year before?", 2024),
+    ],
+)
+def test_a_year_counted_from_the_previous_questions_year(question, year):
+    plan = understand(question, ["Hoeveel zit er eind 2025 nog in de reserve grote projecten in Zwolle?"], INFO)
+    assert plan.filters.year == year and str(year) in plan.resolved_question, plan.resolved_question
+    assert "reserve grote projecten" in plan.resolved_question
+
+
+def test_a_year_counted_from_nothing_is_no_year():
+    plan = understand("Wat gebeurt er een jaar later met de reserve in Zwolle?", [], INFO)
+    assert plan.filters.year is None
+
+
 def test_how_does_that_look_is_a_follow_up_about_the_previous_subject():
     # "Hoe ziet dat eruit" frames the question; the previous subject is what is asked about.
     plan = understand("En hoe ziet het er voor 2029 uit?", ["Wat is het tekort op de jeugdhulp in Zwolle in 2026?"], INFO)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.facts import UNIT_UNKNOWN, extract_facts, table_frame
+from corpus.facts import UNIT_UNKNOWN, extract_facts, listed_numbers, table_frame
 from corpus.models import Document, DocumentMeta
 from corpus.numbers import parse_dutch_number
 from corpus.tables import find_tables
@@ -322,3 +322,19 @@ def test_a_measure_in_a_list_is_of_the_label_before_it():
     facts = _text_facts("Areaal\n\nRiolering | Riool: circa 165 km' Gemalen 141 stuks | -\n")
     assert (facts["165"].row, dict(facts["165"].extra)["counts"]) == ("Riool circa", "km")
     assert (facts["141"].row, dict(facts["141"].extra)["counts"]) == ("Gemalen", "stuks")
+
+
+@pytest.mark.parametrize(
+    ("cell", "items"),
+    [
+        ("Sport & bewegen 4 Eigen huisvesting 3 Woningen 12 Bijzondere objecten",
+         [("Sport & bewegen", "4"), ("Eigen huisvesting", "3"), ("Woningen", "12")]),
+        ("Bruggen 45 Viaducten 3 Tunnels 2", [("Bruggen", "45"), ("Viaducten", "3"), ("Tunnels", "2")]),
+        ("Fase 1 Fase 2 Fase 3", []),  # numbered items, not numbers of things
+        ("Begroting 2024 Begroting 2025 Rekening 2022", []),  # years
+        ("Bruggen 45 Viaducten 3", []),  # a label or two with figures is no list
+        ("In 2020 is een beheerplan opgesteld met 21 objecten waar functies worden gehuisvest", []),  # prose
+    ],
+)
+def test_listed_numbers_reads_a_cell_of_labelled_numbers(cell, items):
+    assert [(label, m.group("number")) for label, m in listed_numbers(cell)] == items

@@ -13,6 +13,8 @@ from corpus.lexicon import (
     names_money,
     find_counts,
     counts_noun,
+    states_count,
+    year_shift,
     fold,
     asked,
     counted_noun,
@@ -110,6 +112,13 @@ def test_flows_of_the_bbv_and_of_reserves():
     assert flows("Wat zijn de baten van het geraamde resultaat?") == {"baten"}  # beside a flow: the subject
     assert flows_compatible({"lasten"}, {"besteding"})
     assert not flows_compatible({"baten"}, {"lasten"})
+    # Taken out of a reserve or a voorziening is an onttrekking; the staat van reserves en
+    # voorzieningen prints its mutations as vermeerderingen and verminderingen.
+    assert flows("Hoeveel haalt de gemeente in 2025 uit de algemene reserve?") == {"onttrekking"}
+    assert flows("Dekking uit de voorziening onderhoud wegen") == {"onttrekking"}
+    assert flows("Vermeerderingen 2024") == {"storting"}
+    assert flows("Verminderingen 2024") == {"onttrekking"}
+    assert flows("Hoeveel inwoners uit de regio werken hier?") == frozenset()
 
 
 @pytest.mark.parametrize(
@@ -125,6 +134,9 @@ def test_flows_of_the_bbv_and_of_reserves():
         ("Welk bedrag is gemoeid met de korting van 5 procent?", False),
         ("Met hoeveel procent stijgen de lasten?", False),  # a change in percent, computed from amounts
         ("Voor hoeveel procent worden de kosten gedekt door de leges?", True),  # the costs are its base
+        ("Hoe groot is de kans dat het risico zich voordoet?", True),  # a chance is a percentage
+        ("Hoe groot is het risico, gewogen naar de kans dat het zich voordoet?", False),  # bedrag x kans
+        ("Wat is het bedrag x kans van het risico?", False),
     ],
 )
 def test_a_relative_number_is_asked(question, ratio):
@@ -430,6 +442,23 @@ def test_counts_noun_finds_a_number_of_the_noun(text, noun, counts):
 
 
 @pytest.mark.parametrize(
+    ("text", "noun", "counts"),
+    [
+        ("Er komen drie nieuwe locaties bij.", "vestigingen", True),  # another noun for the things
+        ("Aantal leerlingen | 1.200", "leerlingen", True),  # a number beside the noun itself
+        ("Jongeren kunnen elkaar 2x per week ontmoeten.", "jongeren", False),  # how often
+        ("Jongeren kunnen elkaar drie keer per week ontmoeten.", "jongeren", False),
+        ("Trainees werken voor zes maanden aan projecten.", "trainees", False),  # a number of units
+        ("2.1 Trainees zijn ingezet voor de organisatie", "trainees", False),  # a heading's number
+        ("Trainees inzetten voor de organisatie (hogere lasten € 100.000)", "trainees", False),  # money
+        ("De pilot is gestart in de tweede helft van 2023.", "jongeren", False),
+    ],
+)
+def test_states_count_needs_a_number_of_things(text, noun, counts):
+    assert states_count(text, noun) is counts
+
+
+@pytest.mark.parametrize(
     ("text", "counts"),
     [
         ("De regio is een samenwerkingsverband van 14 gemeenten.", [(14, "gemeenten")]),
@@ -509,3 +538,13 @@ def test_verbs_that_frame_a_count_are_no_content_words():
     assert content_words("Uit hoeveel voertuigen bestaat het wagenpark?") == ["voertuigen", "wagenpark"]
     assert content_words("Hoeveel leden telt het bestuur?") == ["leden", "bestuur"]
     assert content_words("Hoeveel kilometer fietspad valt onder het beheerplan?") == ["kilometer", "fietspad", "beheerplan"]
+
+
+@pytest.mark.parametrize(
+    ("text", "offset"),
+    [("En een jaar later?", 1), ("En het jaar erna?", 1), ("En drie jaar eerder?", -3), ("And the following year?", 1),
+     ("Wat is het plan voor volgend jaar?", None), ("En in 2025?", None)],
+)
+def test_year_shift_counts_from_another_year(text, offset):
+    shift = year_shift(text)
+    assert (shift[1] if shift else None) == offset
