@@ -24,6 +24,7 @@ from corpus.ocrtext import known_words, unglue_articles
 from corpus.pdfheader import Box
 from corpus.pdfink import inked_share, render_gray, visible_words
 from corpus.pdftables import GridTable, Line, Word, make_lines, read_table
+from corpus.text import unbreak, unbroken_path
 
 # Lines in the top or bottom band of the page (share of its height) that recur on at least
 # this share of the pages (digits ignored) are running headers and footers.
@@ -140,15 +141,10 @@ def _ruled_rows(table) -> RuledRows:  # noqa: ANN001 - a pdfplumber Table
     except Exception:  # noqa: BLE001 - as find_tables: a malformed drawing stays unread
         return []
     for top, row in zip(tops, rows):
-        cells = tuple(" ".join((c or "").split()) for c in row)
+        cells = tuple(unbreak(" ".join((c or "").split())) for c in row)
         if any(cells):
             out.append((float(top), cells))
     return out
-
-
-# A word broken at the end of a cell's line: "Gemeen- schappelijke", "deelnemers- bijdrage"
-# ("Zuid- en Noord-Holland" keeps its hyphen: a conjunction follows).
-_BROKEN_WORD = re.compile(r"(\w)- (?!(?:en|of|tot)\b)(?=[a-z])")
 
 
 def description_header(rows: RuledRows) -> tuple[tuple[str, ...] | None, RuledRows]:
@@ -171,7 +167,7 @@ def description_header(rows: RuledRows) -> tuple[tuple[str, ...] | None, RuledRo
         for k in filled:
             header[k] = f"{header[k]} {rows[i][1][k]}".strip()
         i += 1
-    return tuple(_BROKEN_WORD.sub(r"\1", h) for h in header), rows[i:]
+    return tuple(unbreak(h) for h in header), rows[i:]
 
 
 def described_line(cells: tuple[str, ...], header: tuple[str, ...] | None) -> str:
@@ -306,7 +302,7 @@ class _Builder:
         from corpus.tables import money_unit
 
         previous = self.tables[-1] if self.tables else None
-        labels = [r.label for r in grid.rows]
+        labels = [unbroken_path(r.label) for r in grid.rows]
         if (
             not any(grid.columns) and previous is not None and previous.page in (page_no - 1, page_no)
             and len(previous.columns) == len(grid.columns)
@@ -316,12 +312,12 @@ class _Builder:
             # first rows stay in the group the previous part ended in.
             labels = continued_labels(previous.rows[-1].label if previous.rows else (),
                                       previous.rows[-1].is_total if previous.rows else True,
-                                      [(r.label, r.is_total) for r in grid.rows])
+                                      [(unbroken_path(r.label), r.is_total) for r in grid.rows])
             columns = previous.columns
             caption = caption if _CAPTION.match(caption or "") else previous.caption
             unit_text, multiplier = previous.unit_text, previous.multiplier
         else:
-            columns = tuple(" › ".join(p) if p else f"kolom {i + 1}" for i, p in enumerate(grid.columns))
+            columns = tuple(" › ".join(unbroken_path(p)) if p else f"kolom {i + 1}" for i, p in enumerate(grid.columns))
             unit_text, multiplier = money_unit((*grid.header_lines, caption, unit_line, *(" ".join(c) for c in grid.columns)))
         # A column whose header says "%" ("Wassenaar (%)") holds percentages.
         column_units = tuple("%" if re.search(r"%|\bprocent\b", c, re.I) else None for c in columns)

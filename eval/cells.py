@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from corpus.numbers import parse_dutch_number
+from corpus.text import unbreak
 from eval.gold import SPLITS, GoldFormatError, json_lines
 from eval.metrics import same_unit
 
@@ -109,7 +110,7 @@ def load_cells(path: str | Path) -> list[GoldCell]:
 
 def label_key(label: str | Sequence[str]) -> str:
     """A row or column path in comparable form: its words in order, NFKC, case-folded, soft
-    hyphens dropped. Where a path splits into levels is not compared: a header printed as
+    hyphens dropped, words broken over two lines joined. Where a path splits into levels is not compared: a header printed as
     "Rekening" over "2022" is one wrapped cell to one reader and two header rows to another,
     and both name the same column; "Rekening › 2022 › baten" == "Rekening 2022 › baten".
     A table without column headers has the empty path (and the placeholder "kolom N")."""
@@ -117,7 +118,8 @@ def label_key(label: str | Sequence[str]) -> str:
     text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
     if re.fullmatch(r"\s*kolom \d+\s*", text):
         return ""
-    return " ".join(re.sub(r"[›:]", " ", text).casefold().split())
+    # A broken word is one word whichever reader joins it ("Verminde- ringen" / "Verminderingen").
+    return unbreak(" ".join(re.sub(r"[›:]", " ", text).casefold().split()))
 
 
 @dataclass(frozen=True)

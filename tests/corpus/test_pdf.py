@@ -376,3 +376,23 @@ def test_a_first_row_of_figures_is_no_header_of_a_table_of_descriptions() -> Non
 
     rows = [(0.0, ("Regio Lindeveen", "€ 100.000", "De regio voert taken uit.")), (9.0, ("GGD", "€ 5.000", "Zorg."))]
     assert description_header(rows) == (None, rows)
+
+
+def test_words_broken_over_two_lines_of_a_table_cell_are_joined_in_headers_and_labels() -> None:
+    from corpus.pdf import _Builder
+    from corpus.pdftables import GridRow, GridTable
+
+    grid = GridTable(
+        columns=(("Saldo 1-1-2024",), ("Vermeerde-", "ringen 2024"), ("Verminde-", "ringen", "2024"), ("Kans op voor- doen",)),
+        rows=(
+            GridRow(label=("Gemeenschap- pelijke regelingen",), cells=("2.126", "1.232", "-1.502", "10%"), top=20.0, bottom=28.0),
+            GridRow(label=("Riool- en waterzorgheffing",), cells=("500", "20", "-30", "5%"), top=30.0, bottom=38.0),
+        ),
+        header_lines=(), bbox=(0.0, 0.0, 500.0, 40.0),
+    )
+    builder = _Builder()
+    builder.add_table(grid, "Tabel 9.1 Staat van voorzieningen", "", 3)
+    table = builder.tables[-1]
+    assert table.columns == ("Saldo 1-1-2024", "Vermeerderingen 2024", "Verminderingen › 2024", "Kans op voordoen")
+    # ... but a hyphen before a conjunction stays: "Riool- en waterzorgheffing"
+    assert [r.label for r in table.rows] == [("Gemeenschappelijke regelingen",), ("Riool- en waterzorgheffing",)]
