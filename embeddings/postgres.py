@@ -49,15 +49,12 @@ import numpy as np
 
 from corpus.errors import CorpusError
 from corpus.models import BudgetFact, Chunk, Document, DocumentMeta
+from embeddings import DEFAULT_CHUNK_VECTORS
 from embeddings.base import Embedder
 from embeddings.bm25 import expand_term, idf, query_weights, tokenize
-from embeddings.index import (
-    DEFAULT_CHUNK_VECTORS,
+from embeddings.plan import (
     POOLING_UNAVAILABLE,
     EMBED_BATCH,
-    STALE_BUSY,
-    ProgressEvent,
-    ProgressFn,
     _prepare,
     embed_texts,
     embedding_plan,
@@ -66,6 +63,7 @@ from embeddings.index import (
     sentence_units,
     usable_way,
 )
+from embeddings.progress import STALE_BUSY, ProgressEvent, ProgressFn
 
 # 2: HNSW over the halfvec cast of the vectors.
 SCHEMA_VERSION = "2"

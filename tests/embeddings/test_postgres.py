@@ -121,7 +121,7 @@ def test_documents_live_in_their_municipality_partition(seed_indexes, seed_docum
 
 
 def test_a_model_that_cannot_pool_is_stored_the_embedded_way_and_says_so(pg_url, corpus):
-    from embeddings.index import embedding_plan
+    from embeddings.plan import embedding_plan
     from embeddings.postgres import PostgresIndex
     from tests.embeddings.test_pooled import PassagesOnly
 
