@@ -1,128 +1,16 @@
-"""Static vocabulary for question understanding: abbreviations and an English→Dutch glossary.
+"""Static vocabulary for question understanding: an English→Dutch glossary.
 
 Data only (no logic, nothing heavy). `assistant.understanding` compiles what it needs from these once.
 
-ABBREVIATIONS: common abbreviations of Dutch municipal social-domain documents → expansion.
-    Documents may define their own (e.g. "Maatschappelijke Opvang (MO)"); those win over these
-    (see `assistant.understanding.CorpusInfo.from_documents`).
 EN_NL: English words and phrases (lower case) → Dutch search terms appended to the search text,
     so that English questions find Dutch passages through BM25 as well as through the
     (multilingual) embedder.
-DEFINED_BY: the financial norms every Dutch budget reports, each with the parts of its legal
-    definition (BBV art. 11 and the Commissie BBV's notitie on the kengetallen; Wet fido art. 2
-    and 3): a question that describes a norm by its definition ("de schuld afgezet tegen de
-    inkomsten") is read as naming it (`assistant.understanding.search_text.described_norms`).
-ENGLISH_MARKERS / DUTCH_MARKERS: function words used to tell the two languages apart; words
-    that exist in both languages ("in", "is", "of", "over") are in neither list.
+Abbreviations: assistant/abbreviations.py; norms by their definition:
+assistant/norm_definitions.py; the words that tell the two languages apart:
+assistant/ordinary_words.py.
 """
 
 from __future__ import annotations
-
-ABBREVIATIONS: dict[str, str] = {
-    "Wmo": "Wet maatschappelijke ondersteuning",
-    "BUIG": "Bundeling Uitkeringen Inkomensvoorzieningen Gemeenten",
-    "IIT": "Individuele inkomenstoeslag",
-    "LKS": "loonkostensubsidie",
-    "SHV": "schuldhulpverlening",
-    "MO": "maatschappelijke opvang",
-    "VO": "vrouwenopvang",
-    "BW": "beschermd wonen",
-    "POH": "praktijkondersteuner huisarts",
-    "POH-GGZ": "praktijkondersteuner huisarts geestelijke gezondheidszorg",
-    "POHJ": "praktijkondersteuner huisarts jeugd",
-    "Bibob": "Wet bevordering integriteitsbeoordelingen door het openbaar bestuur",
-    "Jw": "Jeugdwet",
-    "PW": "Participatiewet",
-    "IOAW": "Wet inkomensvoorziening oudere en gedeeltelijk arbeidsongeschikte werkloze werknemers",
-    "IOAZ": "Wet inkomensvoorziening oudere en gedeeltelijk arbeidsongeschikte gewezen zelfstandigen",
-    "Bbz": "Besluit bijstandverlening zelfstandigen",
-    "GGD": "Gemeentelijke gezondheidsdienst",
-    "GGZ": "geestelijke gezondheidszorg",
-    "VNG": "Vereniging van Nederlandse Gemeenten",
-    "SROI": "Social Return on Investment",
-    "DVO": "dienstverleningsovereenkomst",
-    "ESF": "Europees Sociaal Fonds",
-    "MEV": "Macro Economische Verkenning",
-    "CPB": "Centraal Planbureau",
-    "NPO": "Nationaal Programma Onderwijs",
-    "IOG": "intensieve ondersteuning en begeleiding",
-    "IOM": "Internationale Organisatie voor Migratie",
-    "Wgs": "Wet gemeentelijke schuldhulpverlening",
-    "Wsw": "Wet sociale werkvoorziening",
-    "Wlz": "Wet langdurige zorg",
-    "Wpg": "Wet publieke gezondheid",
-    "Wi": "Wet inburgering",
-    "Wvggz": "Wet verplichte geestelijke gezondheidszorg",
-    "Wzd": "Wet zorg en dwang",
-    "AOW": "Algemene Ouderdomswet",
-    "UWV": "Uitvoeringsinstituut Werknemersverzekeringen",
-    "CBS": "Centraal Bureau voor de Statistiek",
-    "COA": "Centraal Orgaan opvang asielzoekers",
-    "AZC": "asielzoekerscentrum",
-    "VVE": "voor- en vroegschoolse educatie",
-    "RIEC": "Regionaal Informatie en Expertise Centrum",
-    "JGZ": "jeugdgezondheidszorg",
-    "CJG": "Centrum voor Jeugd en Gezin",
-    "SVB": "Sociale Verzekeringsbank",
-    "BRP": "Basisregistratie Personen",
-    "PGB": "persoonsgebonden budget",
-    "ZIN": "zorg in natura",
-    "HbH": "hulp bij het huishouden",
-    "VT": "Veilig Thuis",
-    "WSP": "WerkgeversServicepunt",
-    "OGGZ": "openbare geestelijke gezondheidszorg",
-    "LVB": "licht verstandelijke beperking",
-    "VSV": "voortijdig schoolverlaten",
-    "RMC": "Regionaal Meld- en Coördinatiepunt voortijdig schoolverlaten",
-    "NUG": "niet-uitkeringsgerechtigden",
-    "TOZO": "Tijdelijke overbruggingsregeling zelfstandig ondernemers",
-    "Tozo": "Tijdelijke overbruggingsregeling zelfstandig ondernemers",
-    "TONK": "Tijdelijke ondersteuning noodzakelijke kosten",
-    "BBV": "Besluit begroting en verantwoording provincies en gemeenten",
-    "OZB": "onroerendezaakbelasting",
-    "GR": "gemeenschappelijke regeling",
-    "PGA": "persoonsgerichte aanpak",
-    "JIT": "Jeugd Interventie Team",
-}
-
-# Each norm: its name, then groups of word patterns (regular expressions over the lower-case
-# question); every group must match, and every word a group matches is the definition's (it
-# is read as the norm, `assistant.understanding.plan.Described`). A kengetal is a ratio: its
-# definition names what is measured, what it is measured against, and that one is related to
-# the other (_RELATED: "afgezet tegen", "als aandeel van", "welk percentage"), so "inwoners met
-# schulden en een laag inkomen" is no schuldquote. A Wet fido limit names the kind of debt and
-# that it is a limit. Sources: docs/DOMAIN.md, "Norms by their definition".
-_RELATED = (
-    r"\bten opzichte van\b|\btegenover\b|\bvergeleken met\b|\bin vergelijking met\b|\bafgezet tegen\b"
-    r"|\bin verhouding tot\b|\bverhoud\w*|\b(?:als )?(?:aandeel|deel|percentage) van\b|\bgedeeld door\b"
-    r"|\bprocent\b|\bpercentage\b"
-)
-_TOTAL_INCOME = r"(?:tota\w* )?(?:inkomsten|baten)\b"
-_LIMIT = r"maxim\w*|\bgrens\w*|\blimiet\w*|\bnorm\b|\bmag\b|\bmogen\b|toegestaan|overschr\w*"
-DEFINED_BY: tuple[tuple[str, tuple[str, ...]], ...] = (
-    # "de netto schuld als aandeel van de inkomsten"
-    ("netto schuldquote", (r"(?:netto )?\bschuld(?:en|enlast|positie)?\b", rf"{_TOTAL_INCOME}|eigen middelen", _RELATED)),
-    # "het eigen vermogen als aandeel van het totale vermogen"
-    ("solvabiliteitsratio", (r"eigen vermogen", r"tota\w* vermogen|balanstotaal|vreemd vermogen|bezittingen", _RELATED)),
-    # "de structurele baten minus de structurele lasten als aandeel van de totale baten"
-    ("structurele exploitatieruimte", (r"structure\w* (?:baten|inkomsten|lasten|uitgaven|ruimte)", _TOTAL_INCOME, _RELATED)),
-    # "de waarde van de bouwgronden in exploitatie als aandeel van de totale baten"
-    ("grondexploitatie", (r"bouwgrond\w*(?: in exploitatie)?", _TOTAL_INCOME, _RELATED)),
-    # Wet fido art. 3: the netto vlottende schuld (shorter than a year) is at most the kasgeldlimiet
-    ("kasgeldlimiet", (r"kortlopend\w*|\bkort geld|vlottend\w*|korte termijn", r"\bnetto\b|\blenen\b|lening\w*|schuld\w*|financier\w*|geld\b", _LIMIT)),
-    # Wet fido art. 2: redemptions and interest revisions of the vaste schuld, at most 20%
-    ("renterisiconorm", (r"langlopend\w*|vaste schuld|lange termijn|herfinancier\w*|renteherziening\w*|aflossing\w*", r"rente\w*|herfinancier\w*", _LIMIT)),
-    # BBV art. 11 (paragraaf weerstandsvermogen en risicobeheersing): a risk is quantified as
-    # its financial impact times its probability ("Bedrag x kans", "kans x gevolg"); "het
-    # bedrag gewogen naar de kans dat het zich voordoet" describes that product.
-    ("bedrag x kans", (
-        r"\bgewogen(?: naar| met)?\b|vermenigvuldigd(?: met)?|\bmaal\b|rekening houdend met",
-        r"\b(?:de |die )?(?:kans|waarschijnlijkheid)(?: dat (?:het|dit|deze|die|zij|ze) (?:risico )?(?:zich )?(?:voordoet|voordoen|optreedt|optreden|plaatsvindt|zal voordoen))?",
-    )),
-    # Not the belastingcapaciteit ("de woonlasten ten opzichte van het landelijk gemiddelde"):
-    # the paragraaf lokale heffingen (BBV art. 10) compares the same woonlasten with the
-    # national average in euros, so that description asks for amounts as often as for the kengetal.
-)
 
 # English → Dutch. Keys are lower case; multi-word keys are matched before single words.
 EN_NL: dict[str, str] = {
@@ -487,42 +375,3 @@ EN_NL: dict[str, str] = {
     "municipal elections": "gemeenteraadsverkiezingen",
     "elections": "verkiezingen",
 }
-
-ENGLISH_MARKERS: frozenset[str] = frozenset(
-    """
-    the a an what which how why when where who whom whose does do did doing is are was were
-    about and for with from by on at to this that these those there their they them it its
-    much many spend spent spends much city municipality municipalities can could should would will
-    please tell show give list compare between across each every per than more less most least
-    has have had been being of or
-    """.split()
-) - {"is", "of", "over", "in", "had", "per", "an"}  # also Dutch words: not evidence of English
-
-DUTCH_MARKERS: frozenset[str] = frozenset(
-    """
-    de het een wat welke hoe hoeveel waarom wanneer waar wie zijn wordt worden werd was waren
-    doet doen heeft hebben van voor met en er die dat deze dit aan bij naar uit ook nog niet
-    gemeente gemeenten jaar begroting inwoners mensen geld wij we ze zij hun onze
-    """.split()
-)
-
-# Words that look like an abbreviation when written in lower case but are ordinary words;
-# an abbreviation written all lower case in a question is only expanded when it is not one of
-# these (e.g. "wil" = want, not WIL).
-COMMON_LOWERCASE_WORDS: frozenset[str] = frozenset(
-    """
-    wil wat wie was zin aan bij dat die dit het een van voor met mee naar uit ook nog per
-    son can may tax the and for are not you all out via bob zorg
-    """.split()
-)
-
-# Municipality names that are also ordinary Dutch or English words. A question only names
-# such a municipality when it is capitalised and not the first word ("Hoe doet Best het?"),
-# never in lower case ("wat is het best", "huizen bouwen").
-AMBIGUOUS_PLACE_WORDS: frozenset[str] = frozenset(
-    """
-    best goes buren bergen putten huizen duiven weert hoorn sluis beek ede epe echt oss laren
-    mill son asten stein renkum horst land urk tiel veere vaals venray ommen heerde waterland
-    meppel borne grave hof
-    """.split()
-)

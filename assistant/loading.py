@@ -48,7 +48,8 @@ def open_corpus(
     from corpus.facts import tables_and_facts
     from corpus.store import load_corpus
     from embeddings import load_embedder
-    from embeddings.index import HybridIndex, format_progress
+    from embeddings.index import HybridIndex
+    from embeddings.progress import format_progress
 
     corpus_dir, index_dir = Path(settings.corpus_dir), Path(settings.index_dir)
     if not corpus_dir.is_dir():
@@ -63,7 +64,7 @@ def open_corpus(
 
         index_cls, index_dir = PostgresIndex, settings.store
 
-    def on_index_event(event) -> None:  # noqa: ANN001 - embeddings.index.ProgressEvent
+    def on_index_event(event) -> None:  # noqa: ANN001 - embeddings.progress.ProgressEvent
         if progress:
             fraction = event.done / event.total if getattr(event, "total", 0) else None
             progress(format_progress(event), fraction)

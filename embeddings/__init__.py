@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CHUNK_VECTORS", "DEFAULT_CHUNK_VECTORS", "load_embedder"]
 
-# The ways of embedding chunks and their sentences (embeddings.index.EmbeddingPlan) and the
+# The ways of embedding chunks and their sentences (embeddings.plan.EmbeddingPlan) and the
 # default: each token through the model once, and on the real-document suite the best
 # retrieval of the three (README, "Indexing speed and search at scale"). Here, where the
 # settings, the index and the answer scoring can read it without loading anything.

@@ -143,7 +143,7 @@ class _TimedEmbedder:
         return bool(getattr(self.inner, "pools_spans", False))
 
     def embed_spans(self, texts, spans):  # noqa: ANN001
-        # Called only when the inner embedder pools (`pools_spans`, embeddings.index.usable_way).
+        # Called only when the inner embedder pools (`pools_spans`, embeddings.plan.usable_way).
         from embeddings.spans import embed_spans
 
         self.tokens += count_tokens(self.inner, texts)
@@ -182,7 +182,7 @@ def _peak_mb() -> float:
 
 def _reference_pass(embedder, chunks: Sequence[Chunk]) -> float:  # noqa: ANN001
     """Seconds the model takes to embed every chunk's text once, batched like a build."""
-    from embeddings.index import EMBED_BATCH, _length_batches, passage_text
+    from embeddings.plan import EMBED_BATCH, _length_batches, passage_text
 
     texts = [passage_text(c) for c in chunks]
     started = time.perf_counter()
@@ -199,7 +199,8 @@ def measure(
 
     reading: seconds already spent reading the documents, by stage (text, OCR, tables,
     metadata). reopen: the documents as a fresh start would read them (warm-open timing)."""
-    from embeddings.index import HybridIndex, passage_text
+    from embeddings.index import HybridIndex
+    from embeddings.plan import passage_text
 
     chunker = _chunker()
     chunk_seconds = 0.0

@@ -1,7 +1,7 @@
 """The content check on load: damage that keeps the files well-formed.
 
 The structural checks (every file present and parseable, counts and dimensions agreeing)
-live with the reader in embeddings/index.py. These catch what they cannot: a chunk whose
+live with the reader in embeddings/stored.py. These catch what they cannot: a chunk whose
 text or offsets were edited, and vectors that were zeroed or overwritten with NaN. Damage is
 reported per document, so only that document is chunked and embedded again.
 """

@@ -30,7 +30,7 @@ class ChunkStore(Protocol):
         """(chunk position, start, end) of every sentence with a vector, in a fixed order."""
         ...
 
-    # How the vectors were made ("pooled", "embedded", "derived": embeddings.index.EmbeddingPlan);
+    # How the vectors were made ("pooled", "embedded", "derived": embeddings.plan.EmbeddingPlan);
     # the scale of their cosines depends on it.
     chunk_vectors: str
     # Dutch reason when this is a previous version that could not be brought up to date.

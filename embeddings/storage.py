@@ -1,7 +1,7 @@
 """The index directory on disk: complete versions, a `current` pointer, builds in progress.
 
     <index_dir>/current                 the name of the version readers use ("v3\\n")
-    <index_dir>/v3/                     the files of one complete index (embeddings.index)
+    <index_dir>/v3/                     the files of one complete index (embeddings.stored)
     <index_dir>/.build-<pid>-<random>/  a build in progress, unique to that build
     <index_dir>/.lock                   the writer lock (corpus.locks)
     <index_dir>/.embedded/<key>.npy     vectors of one document embedded by a build that has

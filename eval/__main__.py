@@ -313,12 +313,12 @@ def cells_only(split: str | None, failures: int) -> int:
 
 class _StoredVectors:
     """The embedder, answering passages the file index has already embedded with the vectors
-    it stored (chunk and sentence texts as embeddings.index builds them). The PostgreSQL
+    it stored (chunk and sentence texts as embeddings.plan makes them). The PostgreSQL
     store then holds the very vectors the file index holds, and the comparison measures the
     store, not a second embedding run; other texts and all queries go to the embedder."""
 
     def __init__(self, embedder: Any, index: Any) -> None:
-        from embeddings.index import passage_text, sentence_text
+        from embeddings.plan import passage_text, sentence_text
 
         self._embedder, self.name, self.dim = embedder, embedder.name, embedder.dim
         chunks = index.chunks

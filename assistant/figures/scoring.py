@@ -33,7 +33,7 @@ _TOTAL_COLUMN = re.compile(r"^(?:\w+ › )*totaa?l\b")
 # rows of two tables ask back, higher lets closeness override an exact label.
 W_MEANING = 1.5
 # How far meaning reaches depends on how the vectors were made (`MeaningScale`, per way of
-# embedding, embeddings.index.EmbeddingPlan). span: the cosine below the closest fact at which
+# embedding, embeddings.plan.EmbeddingPlan). span: the cosine below the closest fact at which
 # the meaning bonus is gone. Pooled row vectors (the default) carry their table's context,
 # which spreads the rows of different tables further apart than rows embedded on their own: on
 # the dev split 0.08 (figures strict 0.838) against 0.04 (0.824) and 0.12 (0.824); vectors

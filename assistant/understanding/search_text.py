@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.glossary import ABBREVIATIONS, COMMON_LOWERCASE_WORDS, DEFINED_BY, DUTCH_MARKERS, EN_NL, ENGLISH_MARKERS
+from assistant.abbreviations import ABBREVIATIONS
+from assistant.glossary import EN_NL
+from assistant.norm_definitions import DEFINED_BY
+from assistant.ordinary_words import COMMON_LOWERCASE_WORDS, DUTCH_MARKERS, ENGLISH_MARKERS
 from assistant.understanding.corpus_info import CorpusInfo
 from assistant.understanding.plan import Described
 
@@ -124,7 +127,7 @@ def _definitions() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
 
 def described_norms(text: str) -> tuple[Described, ...]:
     """The financial norms `text` describes by their definition without naming them
-    ("de schuld afgezet tegen de inkomsten" → netto schuldquote; glossary.DEFINED_BY)."""
+    ("de schuld afgezet tegen de inkomsten" → netto schuldquote; norm_definitions.DEFINED_BY)."""
     low = text.lower()
     found = []
     for name, groups in _definitions():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.glossary import DUTCH_MARKERS, ENGLISH_MARKERS, AMBIGUOUS_PLACE_WORDS
+from assistant.ordinary_words import DUTCH_MARKERS, ENGLISH_MARKERS, AMBIGUOUS_PLACE_WORDS
 from assistant.understanding.corpus_info import CorpusInfo, Gazetteer, _WORD
 from corpus.lexicon import RELATIVE_YEAR, RELATIVE_YEAR_OFFSET, YEAR
 from corpus.organizations import body_name_spans

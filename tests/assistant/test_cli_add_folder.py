@@ -11,7 +11,7 @@ import embeddings
 from assistant.cli import main
 from corpus.chunking import chunk_document
 from corpus.store import load_corpus
-from embeddings.index import embedding_plan
+from embeddings.plan import embedding_plan
 from embeddings.storage import EMBEDDED_DIR
 from tests.fakes import FakeEmbedder, OnePassEmbedder
 

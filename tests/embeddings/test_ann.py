@@ -9,8 +9,8 @@ import pytest
 
 from embeddings import ann
 from embeddings.ann import AnnParams
-from embeddings.index import META_FILE
 from embeddings.storage import current_dir
+from embeddings.stored import META_FILE
 from tests.embeddings.test_index import make_doc, open_index, paragraph_chunker
 from tests.fakes import FakeEmbedder
 

@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from corpus.sentences import split_sentences
-from embeddings.index import META_FILE, HybridIndex, embedding_plan, passage_text, sentence_text
+from embeddings.index import HybridIndex
+from embeddings.plan import embedding_plan, passage_text, sentence_text
 from embeddings.storage import EMBEDDED_DIR, current_dir
+from embeddings.stored import META_FILE
 from tests.embeddings.test_index import DOCS, RaisingEmbedder, make_doc, paragraph_chunker
 from tests.embeddings.test_index import open_index as open_any
 

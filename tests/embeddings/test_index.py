@@ -11,17 +11,11 @@ import numpy as np
 import pytest
 
 from corpus.models import Chunk, Document, DocumentMeta, stable_id
-from embeddings.index import (
-    CHUNKS_FILE,
-    FAISS_FILE,
-    META_FILE,
-    HybridIndex,
-    ProgressEvent,
-    format_progress,
-    embedding_plan,
-    sentence_units,
-)
+from embeddings.index import HybridIndex
+from embeddings.plan import embedding_plan, sentence_units
+from embeddings.progress import ProgressEvent, format_progress
 from embeddings.storage import EMBEDDED_DIR, current_dir
+from embeddings.stored import CHUNKS_FILE, FAISS_FILE, META_FILE
 from tests.fakes import FakeEmbedder
 
 
@@ -338,7 +332,7 @@ def test_reopening_reads_the_sentences_as_they_were_embedded(tmp_path, monkeypat
     built = open_index(index_dir, DOCS, FakeEmbedder())
     assert built.sentences == sentence_units(built.chunks)
     # Opening splits nothing again: a changed sentence splitter cannot misalign stored vectors.
-    monkeypatch.setattr("embeddings.index.split_sentences", lambda *a: (_ for _ in ()).throw(AssertionError("split again")))
+    monkeypatch.setattr("embeddings.plan.split_sentences", lambda *a: (_ for _ in ()).throw(AssertionError("split again")))
     emb = FakeEmbedder()
     again = open_index(index_dir, DOCS, emb)
     assert emb.calls == 0 and again.sentences == built.sentences
@@ -476,7 +470,7 @@ def test_format_progress(event, expected):
 
 
 def test_full_disk_gives_dutch_error_and_keeps_old_index(tmp_path, monkeypatch):
-    from embeddings.index import IndexWriteError
+    from embeddings.progress import IndexWriteError
 
     index_dir = tmp_path / "index"
     open_index(index_dir, DOCS, FakeEmbedder())

@@ -18,8 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings.index import CHUNKS_FILE, FAISS_FILE, SENTENCES_FAISS_FILE, HybridIndex, IndexWriteError, ProgressEvent
+from embeddings.index import HybridIndex
+from embeddings.progress import IndexWriteError, ProgressEvent
 from embeddings.storage import IndexPathError, current_dir
+from embeddings.stored import CHUNKS_FILE, FAISS_FILE, SENTENCES_FAISS_FILE
 from tests.embeddings.test_index import DOCS, embedded_for, make_doc, open_index, paragraph_chunker
 from tests.fakes import FakeEmbedder
 

@@ -8,9 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from embeddings.index import META_FILE, embedding_plan, passage_text
+from embeddings.plan import embedding_plan, passage_text
 from embeddings.storage import current_dir
 from embeddings.spans import embed_spans, piece_tokens, pool, rows_of, windows
+from embeddings.stored import META_FILE
 from tests.embeddings.test_index import make_doc, open_index
 from tests.fakes import FakeEmbedder, OnePassEmbedder
 

@@ -107,7 +107,7 @@ def test_each_search_ranks_like_the_file_index(seed_indexes, municipality):
 def test_documents_live_in_their_municipality_partition(seed_indexes, seed_documents):
     import psycopg
 
-    from embeddings.postgres import _partition
+    from embeddings.pgschema import _partition
 
     with psycopg.connect(seed_indexes[1]._conn.url) as conn:
         for doc in seed_documents:
@@ -121,7 +121,7 @@ def test_documents_live_in_their_municipality_partition(seed_indexes, seed_docum
 
 
 def test_a_model_that_cannot_pool_is_stored_the_embedded_way_and_says_so(pg_url, corpus):
-    from embeddings.index import embedding_plan
+    from embeddings.plan import embedding_plan
     from embeddings.postgres import PostgresIndex
     from tests.embeddings.test_pooled import PassagesOnly
 
@@ -155,7 +155,7 @@ import sys, time
 from pathlib import Path
 from corpus.chunking import CHUNKER_VERSION, chunk_document
 from corpus.store import load_corpus
-from embeddings.postgres import replace_document
+from embeddings.pgdocuments import replace_document
 from tests.fakes import FakeEmbedder
 url, corpus, doc_id = sys.argv[1:4]
 doc = next(d for d in load_corpus(Path(corpus)).documents if d.id == doc_id)
@@ -167,7 +167,8 @@ replace_document(url, doc, FakeEmbedder(), chunk_document, CHUNKER_VERSION, afte
 
 
 def test_killed_writer_mid_document_leaves_the_previous_version_and_blocks_no_other_writer(pg_url, corpus):
-    from embeddings.postgres import PostgresIndex, replace_document
+    from embeddings.pgdocuments import replace_document
+    from embeddings.postgres import PostgresIndex
 
     docs = list(load_corpus(corpus).documents)
     first, other = docs[0], docs[1]
@@ -207,7 +208,8 @@ def test_killed_writer_mid_document_leaves_the_previous_version_and_blocks_no_ot
 
 
 def test_concurrent_writers_of_different_documents_both_land(pg_url, seed_documents):
-    from embeddings.postgres import PostgresIndex, replace_document
+    from embeddings.pgdocuments import replace_document
+    from embeddings.postgres import PostgresIndex
 
     _open_pg(pg_url, seed_documents[:1])
     errors: list[BaseException] = []
@@ -244,7 +246,7 @@ def test_lost_connection_is_retried_on_a_fresh_one(pg_url, seed_documents):
 
 def test_server_gone_gives_one_dutch_sentence_never_a_traceback(tmp_path, pg_data_root, pg_server, seed_documents):
     from embeddings.pgserver import LocalServer
-    from embeddings.postgres import StoreUnavailable
+    from embeddings.pgconnection import StoreUnavailable
 
     # A server of its own, stopped under the loaded index.
     server = LocalServer(pg_data_root / "gone", durable=False)

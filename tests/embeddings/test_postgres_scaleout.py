@@ -32,7 +32,8 @@ def test_two_nodes_through_postgres_fdw_answer_like_one(pg_url, pg_server, secon
 
     from assistant.service import Assistant
     from assistant.settings import Settings
-    from embeddings.postgres import PostgresIndex, _partition, attach_remote_organization
+    from embeddings.pgschema import _partition, attach_remote_organization
+    from embeddings.postgres import PostgresIndex
     from tests.embeddings.conftest import drop_database, new_database
 
     single = new_database(pg_server)

@@ -1,0 +1,78 @@
+"""Abbreviations of Dutch municipal social-domain documents and what they stand for.
+
+Data only (no logic, nothing heavy). `assistant.understanding` compiles what it needs from these once.
+
+ABBREVIATIONS: common abbreviations of Dutch municipal social-domain documents → expansion.
+    Documents may define their own (e.g. "Maatschappelijke Opvang (MO)"); those win over these
+    (see `assistant.understanding.CorpusInfo.from_documents`).
+Words that only look like an abbreviation: assistant/ordinary_words.py.
+"""
+
+from __future__ import annotations
+
+ABBREVIATIONS: dict[str, str] = {
+    "Wmo": "Wet maatschappelijke ondersteuning",
+    "BUIG": "Bundeling Uitkeringen Inkomensvoorzieningen Gemeenten",
+    "IIT": "Individuele inkomenstoeslag",
+    "LKS": "loonkostensubsidie",
+    "SHV": "schuldhulpverlening",
+    "MO": "maatschappelijke opvang",
+    "VO": "vrouwenopvang",
+    "BW": "beschermd wonen",
+    "POH": "praktijkondersteuner huisarts",
+    "POH-GGZ": "praktijkondersteuner huisarts geestelijke gezondheidszorg",
+    "POHJ": "praktijkondersteuner huisarts jeugd",
+    "Bibob": "Wet bevordering integriteitsbeoordelingen door het openbaar bestuur",
+    "Jw": "Jeugdwet",
+    "PW": "Participatiewet",
+    "IOAW": "Wet inkomensvoorziening oudere en gedeeltelijk arbeidsongeschikte werkloze werknemers",
+    "IOAZ": "Wet inkomensvoorziening oudere en gedeeltelijk arbeidsongeschikte gewezen zelfstandigen",
+    "Bbz": "Besluit bijstandverlening zelfstandigen",
+    "GGD": "Gemeentelijke gezondheidsdienst",
+    "GGZ": "geestelijke gezondheidszorg",
+    "VNG": "Vereniging van Nederlandse Gemeenten",
+    "SROI": "Social Return on Investment",
+    "DVO": "dienstverleningsovereenkomst",
+    "ESF": "Europees Sociaal Fonds",
+    "MEV": "Macro Economische Verkenning",
+    "CPB": "Centraal Planbureau",
+    "NPO": "Nationaal Programma Onderwijs",
+    "IOG": "intensieve ondersteuning en begeleiding",
+    "IOM": "Internationale Organisatie voor Migratie",
+    "Wgs": "Wet gemeentelijke schuldhulpverlening",
+    "Wsw": "Wet sociale werkvoorziening",
+    "Wlz": "Wet langdurige zorg",
+    "Wpg": "Wet publieke gezondheid",
+    "Wi": "Wet inburgering",
+    "Wvggz": "Wet verplichte geestelijke gezondheidszorg",
+    "Wzd": "Wet zorg en dwang",
+    "AOW": "Algemene Ouderdomswet",
+    "UWV": "Uitvoeringsinstituut Werknemersverzekeringen",
+    "CBS": "Centraal Bureau voor de Statistiek",
+    "COA": "Centraal Orgaan opvang asielzoekers",
+    "AZC": "asielzoekerscentrum",
+    "VVE": "voor- en vroegschoolse educatie",
+    "RIEC": "Regionaal Informatie en Expertise Centrum",
+    "JGZ": "jeugdgezondheidszorg",
+    "CJG": "Centrum voor Jeugd en Gezin",
+    "SVB": "Sociale Verzekeringsbank",
+    "BRP": "Basisregistratie Personen",
+    "PGB": "persoonsgebonden budget",
+    "ZIN": "zorg in natura",
+    "HbH": "hulp bij het huishouden",
+    "VT": "Veilig Thuis",
+    "WSP": "WerkgeversServicepunt",
+    "OGGZ": "openbare geestelijke gezondheidszorg",
+    "LVB": "licht verstandelijke beperking",
+    "VSV": "voortijdig schoolverlaten",
+    "RMC": "Regionaal Meld- en Coördinatiepunt voortijdig schoolverlaten",
+    "NUG": "niet-uitkeringsgerechtigden",
+    "TOZO": "Tijdelijke overbruggingsregeling zelfstandig ondernemers",
+    "Tozo": "Tijdelijke overbruggingsregeling zelfstandig ondernemers",
+    "TONK": "Tijdelijke ondersteuning noodzakelijke kosten",
+    "BBV": "Besluit begroting en verantwoording provincies en gemeenten",
+    "OZB": "onroerendezaakbelasting",
+    "GR": "gemeenschappelijke regeling",
+    "PGA": "persoonsgerichte aanpak",
+    "JIT": "Jeugd Interventie Team",
+}
