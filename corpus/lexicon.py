@@ -501,10 +501,16 @@ def _flows(text: str) -> frozenset[str]:
 _NAMED_COMPOUND = re.compile(r"\b\w+-(?:saldo|lasten|baten)\b")
 
 
+# "Wat kost een extra container?" asks a price, which a sentence states as a tarief or a
+# bedrag without naming lasten: the verb of costing names no side (the noun "kosten" does).
+_PRICE_VERB = re.compile(r"\bkost(?:te|ten)?\b")
+
+
 def sides(text: str) -> frozenset[str]:
     """The flows a text names as a side of its subject: `flows` without those that only end a
-    hyphenated name ("het EMU-saldo" names none; "de lasten van het EMU-saldo" names lasten)."""
-    return _flows(_NAMED_COMPOUND.sub(" ", fold(text)))
+    hyphenated name ("het EMU-saldo" names none; "de lasten van het EMU-saldo" names lasten)
+    and without the verb of costing (`_PRICE_VERB`)."""
+    return _flows(_PRICE_VERB.sub(" ", _NAMED_COMPOUND.sub(" ", fold(text))))
 
 
 def flows_compatible(asked_flows: set[str] | frozenset[str], named: set[str] | frozenset[str]) -> bool:

@@ -221,6 +221,17 @@ def test_the_mutations_of_a_staat_van_voorzieningen_are_stortingen_and_onttrekki
     assert not taken.ambiguous and taken.facts and taken.facts[0].raw == "-1.502", taken.text
 
 
+def test_a_price_asked_with_the_verb_of_costing_is_answered_by_the_tarief_a_sentence_states(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Oss\n"
+        "Afval\n"
+        "Wie papier apart houdt, kan een extra rolcontainer voor papier krijgen; daarvoor geldt een tarief van € 35,-.\n"
+        "De afvalstoffenheffing stijgt in 2024 met 4%.\n"
+    )
+    answer = small_assistant({"oss-begroting-2024.txt": doc}).ask("Wat kost een extra rolcontainer voor papier?")
+    assert not answer.abstained and answer.facts and answer.facts[0].raw == "€ 35,-", answer.text
+
+
 def test_the_chance_of_a_risk_is_its_percentage_not_the_amount_weighed_by_it(small_assistant):
     doc = (
         "Programmabegroting 2024 gemeente Oss\n"

@@ -162,6 +162,13 @@ def test_number_words_are_no_content_words():
     assert content_words("de lasten van alle vijf programma's") == ["programma"]
 
 
+def test_the_verb_of_costing_asks_a_price_and_names_no_side():
+    assert sides("Wat kost een extra rolcontainer?") == frozenset()
+    assert sides("Wat kostte de brandweer in 2022?") == frozenset()
+    assert sides("Wat zijn de kosten van de brandweer?") == {"lasten"}  # the noun names the lasten
+    assert flows("Wat kost de brandweer?") == {"lasten"}  # ... and the flow still ranks lasten first
+
+
 def test_a_flow_ending_a_hyphenated_name_is_no_side():
     assert flows("het EMU-saldo in 2025") == {"saldo"} and sides("het EMU-saldo in 2025") == set()
     assert sides("de lasten van het EMU-saldo") == {"lasten"}
