@@ -27,7 +27,7 @@ from corpus.text import fold
 __all__ = [
     "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RESERVE_FLOWS", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "YEAR_SHIFT", "year_shift", "STOPWORDS",
     "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "calculation_asked", "column_phase", "content_words", "flows", "flows_compatible",
-    "Count", "TIME_UNITS", "UNIT_NOUNS", "UNIT_SHORT_FORMS", "duration_asked", "moment_asked", "states_duration", "states_moment", "counts_noun", "states_count", "find_counts", "fold", "names_money", "has_quantity", "phases", "stem", "taakvelden_named", "tokenize", "words", "year_span", "years",
+    "Count", "TIME_UNITS", "UNIT_NOUNS", "UNIT_SHORT_FORMS", "duration_asked", "moment_asked", "states_duration", "states_moment", "counts_noun", "states_count", "find_counts", "fold", "names_money", "has_quantity", "phases", "stem", "taakvelden_named", "taakveld_of_label", "tokenize", "words", "year_span", "years",
 ]  # fmt: skip
 
 # ----------------------------------------------------------------------------- words
@@ -341,9 +341,14 @@ REFERENCE = re.compile(
 )
 # Money flows: lasten and baten (BBV art. 17), their saldo, and the mutations of reserves
 # (toevoeging/storting, onttrekking/putting); spending (besteding) is lasten seen from a budget.
+_WE_RECEIVE = (
+    r"\b(?:krijgen|ontvangen)\s+(?:we|wij)\b|\b(?:we|wij)\s+(?:krijgen|ontvangen)\b"
+    r"|\b(?:krijgt|ontvangt)\s+de\s+gemeente\b|\bde\s+gemeente\s+(?:krijgt|ontvangt)\b"
+)
 FLOWS: tuple[tuple[str, str], ...] = (
     ("lasten", r"\blasten\b|\buitgaven\b|\bkost(?:en|te)?\b|\bexpenditure\w*|\bexpenses\b|\bcosts?\b"),
-    ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*|\brevenues?\b|\bincome\b"),
+    # What the municipality itself receives is its baten ("hoeveel krijgen we van het Rijk").
+    ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*|\brevenues?\b|\bincome\b|" + _WE_RECEIVE),
     ("saldo", r"saldo\b|\bbalance\b"),  # also in compounds: begrotingssaldo, exploitatiesaldo, EMU-saldo
     # What is taken out of a reserve or a voorziening ("uit de reserve halen", "dekking uit de
     # algemene reserve") is an onttrekking; the staat van reserves en voorzieningen prints the
@@ -502,8 +507,9 @@ _NAMED_COMPOUND = re.compile(r"\b\w+-(?:saldo|lasten|baten)\b")
 
 
 # "Wat kost een extra container?" asks a price, which a sentence states as a tarief or a
-# bedrag without naming lasten: the verb of costing names no side (the noun "kosten" does).
-_PRICE_VERB = re.compile(r"\bkost(?:te|ten)?\b")
+# bedrag without naming lasten: the verb of costing names no side (the noun "kosten" does);
+# nor does receiving ("hoeveel krijgen we van de provincie": "de provincie draagt € 50.000 bij").
+_PRICE_VERB = re.compile(r"\bkost(?:te|ten)?\b|" + _WE_RECEIVE)
 
 
 def sides(text: str) -> frozenset[str]:
@@ -552,6 +558,18 @@ _TAAKVELD_CODE = re.compile(r"\btaakveld(?:en)?\s+(\d\.\d{1,2})\b", re.IGNORECAS
 def taakvelden_named(text: str) -> list[str]:
     """The names of the Iv3 taakvelden a text names by code ("taakveld 7.2" -> "Riolering")."""
     return [TAAKVELDEN[c] for c in _TAAKVELD_CODE.findall(text) if c in TAAKVELDEN]
+
+
+# A per-taakveld table labels its rows with the Iv3 code and a name of its own, often shortened
+# to fit ("0.7 Alg uitk. & ov. uitk. gemeentefonds").
+_LABEL_CODE = re.compile(r"(?:^|›)\s*(\d\.\d{1,2})\s+(?=[^\d\s])")
+
+
+def taakveld_of_label(label: str) -> str:
+    """The Iv3 name of the taakveld a row label's code names ("P3 › 0.7 Alg uitk. …" ->
+    "Algemene uitkering en overige uitkeringen gemeentefonds"); "" when it names none."""
+    codes = [c for c in _LABEL_CODE.findall(label) if c in TAAKVELDEN]
+    return TAAKVELDEN[codes[-1]] if codes else ""
 
 
 # ----------------------------------------------------------------------------- what is asked

@@ -14,7 +14,7 @@ from assistant.figures.candidates import fact_flows, fact_phase_source, fact_yea
 from assistant.figures.terms import _WEAK, QueryTerms, token_match, tokens
 from corpus.lexicon import (
     CHANGE_PHASES, MUTATION, RESERVE_FLOWS, column_phase, flows, flows_compatible, negated_part, position, same_counted,
-    year_span,
+    taakveld_of_label, year_span,
 )
 from corpus.models import BudgetFact
 from corpus.text import fold
@@ -108,7 +108,8 @@ def score_fact(
     headers of the fact's table in order (for "change relative to column X").
 
     Weights (additive; chosen so that a full topic match outweighs any single aspect):
-    - topic: 4.0 × coverage (question topic tokens matched in the row label, its parent and,
+    - topic: 4.0 × coverage (question topic tokens matched in the row label — a row coded with
+      an Iv3 taakveld also by the taakveld's name —, its parent and,
       for in-text amounts, the subject phrase; a negated question also the noun of a "niet-"
       row, "Niet-sporters"; tokens only found in the caption 0.7, the column header (with the
       row's unit, "Fte per 1.000 inwoners"), the sentence (a row's description) or the
@@ -147,8 +148,8 @@ def score_fact(
     - a change cell (change column, or a table of changes: caption "wijziging",
       "specificatie") when the question asks no change -1.5.
     - total rows and Totaal columns: +0.5 when the question says "totaal", -0.3 otherwise.
-    - a mutation column (vermeerderingen, onttrekkingen …) when a position is asked ("de stand
-      eind 2024"): -1.5; a position column of the asked end or start of the year +0.5, of
+    - a mutation column (vermeerderingen, onttrekkingen …) or a row of mutations when a
+      position is asked ("de stand eind 2024"): -1.5; a position column of the asked end or start of the year +0.5, of
       the other one -1.0.
     - a table row of reserve mutations (toevoeging, onttrekking, "mutaties reserves", or a row
       naming a reserve) when the question names no reserve: -1.5.
@@ -163,7 +164,9 @@ def score_fact(
     """
     extra = dict(fact.extra)
     in_text = not fact.table_id
-    label_tokens = tokens(fact.row)
+    # A row coded with an Iv3 taakveld is also named by the taakveld's own name, however the
+    # table shortens it ("0.7 Alg uitk. & ov. uitk. gemeentefonds").
+    label_tokens = tokens(fact.row + " " + taakveld_of_label(fact.row)) if fact.table_id else tokens(fact.row)
     context_tokens = tokens(extra.get("context", ""))
     caption_tokens = tokens(fact.table + " " + extra.get("table", "") + " " + extra.get("header", ""))
     # A row's unit says what its figure counts ("Fte per 1.000 inwoners"): read with the column.
@@ -302,7 +305,8 @@ def score_fact(
     # a question about a position is not answered with a mutation column.
     column_text = fold(fact.column) if fact.table_id else ""
     if q.wants_stock:
-        if MUTATION.search(column_text):
+        # ... nor with a row of mutations ("Mutaties reserves › Dekking reserve …", "Onttrekking …").
+        if MUTATION.search(column_text) or (fact.table_id and MUTATION.search(fold(fact.row))):
             score -= 1.5
         # ... and the end of the year is not its start ("eind 2024" vs "Saldo 1-1-2024"): a
         # cell's column says which, an amount in a sentence its date label ("31-12-2024:

@@ -232,6 +232,37 @@ def test_a_price_asked_with_the_verb_of_costing_is_answered_by_the_tarief_a_sent
     assert not answer.abstained and answer.facts and answer.facts[0].raw == "€ 35,-", answer.text
 
 
+def test_a_row_coded_with_an_iv3_taakveld_is_named_by_the_taakvelds_name(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Oss\n"
+        "Baten en lasten per taakveld\n"
+        "Taakveld | Begroting 2024 baten | Begroting 2024 lasten |\n"
+        "0.5 Treasury | 1.200.000 | -300.000 |\n"
+        "0.7 Alg uitk. & ov. uitk. gemfonds | 42.700.000 | -179 |\n"
+        "0.8 Overige baten en lasten | 500.000 | -2.000.000 |\n"
+    )
+    assistant = small_assistant({"oss-begroting-2024.txt": doc})
+    answer = assistant.ask("Hoe hoog zijn de baten uit de algemene uitkering in 2024?")
+    assert answer.facts and answer.facts[0].raw == "42.700.000", answer.text
+    # What the municipality receives is its baten: no choice between the row's baten and lasten.
+    answer = assistant.ask("Hoeveel ontvangt de gemeente in 2024 via de algemene uitkering?")
+    assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "42.700.000", answer.text
+
+
+def test_a_position_is_not_answered_with_a_row_of_mutations(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Oss\n"
+        "Incidentele baten en lasten (bedragen x € 1.000)\n"
+        "Omschrijving | Baten 2025 | Lasten 2025 |\n"
+        "Mutaties reserves › Onttrekking reserve sociaal domein | 200 | 0 |\n"
+        "Staat van reserves (bedragen x € 1.000)\n"
+        "Reserve | Begroting 2024 | Vermeerderingen 2025 | Verminderingen 2025 | Begroting 2025 |\n"
+        "Reserve sociaal domein | 1.645 | 0 | -200 | 1.445 |\n"
+    )
+    answer = small_assistant({"oss-begroting-2024.txt": doc}).ask("Welk bedrag heeft de reserve sociaal domein eind 2025?")
+    assert answer.facts and answer.facts[0].raw == "1.445", answer.text
+
+
 def test_the_chance_of_a_risk_is_its_percentage_not_the_amount_weighed_by_it(small_assistant):
     doc = (
         "Programmabegroting 2024 gemeente Oss\n"

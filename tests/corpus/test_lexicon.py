@@ -14,6 +14,7 @@ from corpus.lexicon import (
     find_counts,
     counts_noun,
     states_count,
+    taakveld_of_label,
     year_shift,
     fold,
     asked,
@@ -119,6 +120,9 @@ def test_flows_of_the_bbv_and_of_reserves():
     assert flows("Vermeerderingen 2024") == {"storting"}
     assert flows("Verminderingen 2024") == {"onttrekking"}
     assert flows("Hoeveel inwoners uit de regio werken hier?") == frozenset()
+    # What the municipality receives is its baten (a side only a flow word names).
+    assert flows("Hoeveel krijgen we van het Rijk?") == {"baten"} and sides("Hoeveel krijgen we van het Rijk?") == frozenset()
+    assert flows("Hoeveel krijgt de GGD van de gemeente?") == frozenset()
 
 
 @pytest.mark.parametrize(
@@ -555,3 +559,12 @@ def test_verbs_that_frame_a_count_are_no_content_words():
 def test_year_shift_counts_from_another_year(text, offset):
     shift = year_shift(text)
     assert (shift[1] if shift else None) == offset
+
+
+@pytest.mark.parametrize(
+    ("label", "name"),
+    [("P3 Bestuur › 0.7 Alg uitk. & ov. uitk. gemfonds", "Algemene uitkering en overige uitkeringen gemeentefonds"),
+     ("7.2 Riool", "Riolering"), ("Formatie 7,3 fte", ""), ("Lasten", ""), ("9.9 Onbekend", "")],
+)
+def test_a_row_label_names_its_iv3_taakveld_by_its_code(label, name):
+    assert taakveld_of_label(label) == name
