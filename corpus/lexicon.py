@@ -27,7 +27,7 @@ from corpus.text import fold
 __all__ = [
     "AMOUNT_CHANGE", "Asked", "FLOWS", "PHASES", "REFERENCE", "RESERVE_FLOWS", "RELATIVE_YEAR", "RELATIVE_YEAR_OFFSET", "YEAR_SHIFT", "year_shift", "STOPWORDS",
     "TAAKVELDEN", "YEAR", "YEAR_RANGE", "asked", "calculation_asked", "column_phase", "content_words", "flows", "flows_compatible",
-    "Count", "TIME_UNITS", "UNIT_NOUNS", "UNIT_SHORT_FORMS", "duration_asked", "moment_asked", "states_duration", "states_moment", "counts_noun", "states_count", "find_counts", "fold", "names_money", "has_quantity", "phases", "stem", "taakvelden_named", "taakveld_of_label", "tokenize", "words", "year_span", "years",
+    "Count", "TIME_UNITS", "UNIT_NOUNS", "UNIT_SHORT_FORMS", "duration_asked", "moment_asked", "states_duration", "states_moment", "counts_noun", "states_count", "difference_parts", "find_counts", "fold", "names_money", "has_quantity", "phases", "stem", "taakvelden_named", "taakveld_of_label", "tokenize", "words", "year_span", "years",
 ]  # fmt: skip
 
 # ----------------------------------------------------------------------------- words
@@ -48,7 +48,7 @@ STOPWORDS = frozenset(
 # verbs of asking, comparison and change words (they select an operation, see `asked` and the
 # arithmetic), and the words every budget question shares ("bedrag", "gemeente", "jaar"); the
 # verbs of taking money out of something frame the onttrekking `FLOWS` names ("haalt … uit de
-# reserve").
+# reserve"), those of counting something in a sum (`_INCLUDING`: "als je … meetelt").
 FRAME_WORDS = STOPWORDS | frozenset(
     """
     hoog hoge groot grote wordt geef noem vertel graag totale gemeente jaar bedrag bedragen
@@ -63,6 +63,7 @@ FRAME_WORDS = STOPWORDS | frozenset(
     laat laten liet binnen weer komt komen kwam kwamen ziet zien zag eruit
     bestaat bestaan bestond telt tellen telde valt vallen viel beschikt beschikken
     haalt halen haal haalde haalden gehaald putten put putte geput
+    meetelt meetellen meegeteld meerekent meerekenen meegerekend
     a an what which how why when where who whom are were does do did has have will would can
     could should about also same for in on at by with from this that these those it its they
     them there their much many please tell me show give list year money goes go into
@@ -208,10 +209,15 @@ def negated_part(token: str) -> str | None:
     return token[4:] if token.startswith("niet") and len(token) >= 8 else None
 
 
+# What is paid once is incidenteel in the BBV's words (art. 19, the overzicht van incidentele
+# baten en lasten; the Commissie BBV: incidenteel is eenmalig or temporary).
+_ONE_OFF = re.compile(r"\beenmalige?\b")
+
 
 @functools.lru_cache(maxsize=50_000)
 def _content_words(text: str) -> tuple[str, ...]:
     t = _ASPECT_WORDS.sub(" ", YEAR.sub(" ", _PROGRAMME_NUMBER.sub(r"p\1", fold(text))))
+    t = _ONE_OFF.sub("incidentele", t)
     t = _NEGATED_NOUN.sub(r"niet\1", t)
     # A number word counts or sizes a subject ("alle vijf programma's"), it names none: like a
     # figure, it is no content word.
@@ -789,6 +795,18 @@ _FALL = (
 _DIFFERENCE = re.compile(
     r"verschil|afwijking|afwijkt|hoeveel (?:meer|minder|hoger|lager)|\bdifference\b|" + _RISE + "|" + _FALL
 )
+# "het verschil tussen de totale kosten en de opbrengsten": the two things compared, each a
+# phrase of its own (a part may be named by its flow alone).
+_BETWEEN = re.compile(r"\b(?:verschil|difference)\s+(?:tussen|between)\s+(?P<a>[^?;:]+?)\s+(?:en|and)\s+(?P<b>[^?;:]+)")
+
+
+def difference_parts(question: str) -> tuple[str, str] | None:
+    """The two phrases a question asks the difference between ("verschil tussen A en B",
+    "difference between A and B"), folded; None when it names no such pair."""
+    m = _BETWEEN.search(fold(question))
+    return (m.group("a").strip(), m.group("b").strip()) if m else None
+
+
 _RISE_RE = re.compile(_RISE + r"|\bhoger\b|\bmeer\b|\berbij\b|\bverho(?:og|g)\w*|\bmore\b|\bhigher\b")
 _FALL_RE = re.compile(_FALL + r"|\blager\b|\bminder\b|\bverla(?:ag|g)\w*|bezuinig\w*|\bless\b|\blower\b")
 
@@ -809,9 +827,20 @@ _SUM = re.compile(r"\b(?:totaal|som|samen|opgeteld|bij elkaar|in total|together|
 _PARTS = re.compile(r"\ben\b|\band\b|,")
 
 
+# "als je de aankoop van de grond meetelt", "met de grond erbij", "de grond meegerekend": the
+# subject with another thing added to it (the thing added is named; "inclusief btw" is left
+# out: a row may print the whole inclusief).
+_INCLUDING = re.compile(
+    r"\b(?:als|wanneer)\s+(?:je|u|we|wij|men)\s+(?P<a>[^?,;]+?)\s+(?:meetel\w*|meerekent|meerekenen|erbij\s+(?:optelt|telt|rekent))\b"
+    r"|\bmet\s+(?P<b>[^?,;]+?)\s+(?:erbij|meegerekend|meegeteld)\b"
+    r"|,\s*(?P<c>[^?,;]+?)\s+(?:meegerekend|meegeteld)\b"
+)
+
+
 def calculation_asked(question: str) -> tuple[str, str] | None:
-    """("percent" | "difference", ""), ("sum", the text naming the parts) or ("sum_years", "")
-    when the question asks for arithmetic; None otherwise. A sum needs its parts named: after
+    """("percent" | "difference", ""), ("sum", the text naming the parts), ("sum_years", "") or
+    ("sum_including", the thing added to the subject: `_INCLUDING`) when the question asks for
+    arithmetic; None otherwise. A sum needs its parts named: after
     the sum word ("het totaal van A en B"), before it in the same clause ("A en B samen",
     "(sport en cultuur samen)"), or as years ("in 2024 en 2025 samen")."""
     q = fold(question)
@@ -819,6 +848,9 @@ def calculation_asked(question: str) -> tuple[str, str] | None:
         return "percent", ""
     if _DIFFERENCE.search(q):
         return "difference", ""
+    including = _INCLUDING.search(q)
+    if including:
+        return "sum_including", next(g for g in including.groups() if g)
     m = _SUM.search(q)
     if not m:
         return None

@@ -19,9 +19,10 @@ from assistant.figures.present import (
     describe_source,
     fact_multiplier,
 )
+from assistant.figures.candidates import fact_flows
 from assistant.figures.terms import QueryTerms, tokens
 from assistant.models import Calculation, Filters
-from corpus.lexicon import LIFECYCLE, calculation_asked, change_direction, position
+from corpus.lexicon import LIFECYCLE, TOTAL_ASKED, calculation_asked, change_direction, difference_parts, flows, position, sides
 from corpus.numbers import format_dutch_number
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ def calculation(store: "FactStore", question: str, q: QueryTerms, filters: Filte
         return _sum(store, rest, q, filters)
     if kind == "sum_years":
         return _sum_years(store, q, filters)
+    if kind == "sum_including":
+        return _sum_including(store, rest, q, filters)
     return _difference(store, question, q, filters, kind == "percent")
 
 
@@ -51,6 +54,13 @@ def _difference(store: "FactStore", question: str, q: QueryTerms, filters: Filte
         # Earlier stage first, so the difference reads "later minus earlier" (realisatie − begroot).
         ordered = [p for p in LIFECYCLE if p in q.phases]
         slots = [_replace(q, phases=frozenset({p})) for p in (ordered[0], ordered[-1])] if len(ordered) >= 2 else []
+    parts = difference_parts(question) if len(slots) < 2 else None
+    if parts:
+        # "het verschil tussen de totale kosten en de opbrengsten van de afvalstoffenheffing":
+        # two things of one subject, each found by its own words and flow.
+        pair = _compared_pair(store, [_part_terms(part, q) for part in parts], filters)
+        if pair:
+            return _difference_result(store, question, pair[0][2], pair[1][2], percent, min(pair[0][0], pair[1][0]))
     if len(slots) < 2:
         # One subject, no two years or phases: a change the text states ("daalt van € 5
         # miljoen naar € 3 miljoen", "… € 18,7 miljoen. Dit zal afnemen tot € 12,5 miljoen").
@@ -84,6 +94,42 @@ _FROM_LEVEL = re.compile(r"\bvan\s*$")
 _REFERS_BACK = re.compile(r"\b(?:dit|dat|deze|die)\b")
 # How far back the old level may stand when the new one refers to it: the sentence before.
 STATED_CHANGE_REACH = 400
+
+
+def _part_terms(part: str, q: QueryTerms) -> QueryTerms:
+    """The terms of one of two things compared: its own words (the question's others as
+    context) and its own flow ("de totale kosten": lasten; "de opbrengsten van X": baten of X),
+    a level, not a change."""
+    own = tuple(tokens(part))
+    shared = tuple(t for t in q.topic if t not in own)
+    return _replace(
+        q, topic=own or q.topic, context=(shared + q.context) if own else q.context,
+        flows=frozenset(flows(part)) or q.flows, sides=frozenset(sides(part)), wants_change=False,
+        wants_total=bool(TOTAL_ASKED.search(part)), meaning={},
+    )
+
+
+# Two things of one subject are compared within one table when one of the best candidates of
+# each shares it (a calculation of the kostendekkendheid prints the costs and the revenue).
+PAIR_CANDIDATES = 10
+
+
+def _compared_pair(store: "FactStore", terms: list[QueryTerms], filters: Filters):  # noqa: ANN202
+    """The facts of two things compared: the best pair from one table among each one's best
+    candidates, else each one's best; None when either has none or both are one fact."""
+    bests = [store.best(t, filters) for t in terms]
+    if not bests[0] or not bests[1]:
+        return None
+    ranked = [[r for r in store.rank(t, filters)[:PAIR_CANDIDATES] if store._good_enough(t, r[0], r[1], r[2])] for t in terms]
+    tables = {r[2].table_id for r in ranked[0] if r[2].table_id} & {r[2].table_id for r in ranked[1] if r[2].table_id}
+    pairs = [
+        (a, b) for tid in tables
+        for a in [next(r for r in ranked[0] if r[2].table_id == tid)]
+        for b in [next((r for r in ranked[1] if r[2].table_id == tid and r[2] is not a[2]), None)] if b
+    ]
+    if pairs:
+        return max(pairs, key=lambda ab: ab[0][0] + ab[1][0])
+    return (bests[0], bests[1]) if bests[0][2] is not bests[1][2] else None
 
 
 def _before(fact: "BudgetFact") -> str:
@@ -131,11 +177,14 @@ def _difference_result(store: "FactStore", question: str, a: "BudgetFact", b: "B
         figure = ""
     else:
         direction = change_direction(question)
-        sign = difference_sign(a.number, b.number, direction)
         # Both operands printed negative (spending shown as minus): "hoeveel minder besteed"
-        # compares amounts, so the magnitudes are subtracted.
-        magnitudes = a.number < 0 and b.number < 0 and direction is not None
+        # compares amounts, so the magnitudes are subtracted; so are lasten printed negative
+        # beside baten printed positive (the BBV overviews' sign convention): "het verschil
+        # tussen de kosten en de opbrengsten".
+        sides_apart = (a.number < 0) != (b.number < 0) and {"lasten", "baten"} <= fact_flows(a) | fact_flows(b)
+        magnitudes = (a.number < 0 and b.number < 0) or sides_apart
         pick = abs if magnitudes else (lambda v: v)
+        sign = difference_sign(pick(a.number), pick(b.number), direction) if sides_apart else difference_sign(a.number, b.number, direction)
         first_f, second_f = (b, a) if sign > 0 else (a, b)
         result = pick(first_f.value) - pick(second_f.value)
         same_scale = same_unit and _scale(a) == _scale(b)
@@ -177,6 +226,21 @@ def _sum(store: "FactStore", rest: str, q: QueryTerms, filters: Filters) -> Budg
         if best is None:
             return None
         picked.append(best)
+    return _total(store, picked)
+
+
+def _sum_including(store: "FactStore", added: str, q: QueryTerms, filters: Filters) -> BudgetResult | None:
+    """The subject plus the thing the question adds to it ("de nieuwe gemeentewerf, als je de
+    aankoop van de grond meetelt"): each found by its own words, the subject's as context of
+    the added thing."""
+    own = tuple(tokens(added))
+    subject = tuple(t for t in q.topic if t not in own)
+    if not own or not subject:
+        return None
+    picked = [store.best(_replace(q, topic=subject, meaning={}), filters),
+              store.best(_replace(q, topic=own, context=subject + q.context, meaning={}), filters)]
+    if picked[0] is None or picked[1] is None:
+        return None
     return _total(store, picked)
 
 

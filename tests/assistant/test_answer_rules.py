@@ -263,6 +263,54 @@ def test_a_position_is_not_answered_with_a_row_of_mutations(small_assistant):
     assert answer.facts and answer.facts[0].raw == "1.445", answer.text
 
 
+def test_the_difference_between_two_named_things_is_computed_from_their_cells(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Oss\n"
+        "Programma's (bedragen x € 1.000)\n"
+        "Programma | Lasten 2024 | Baten 2024 |\n"
+        "Sport | -4.980 | 610 |\n"
+        "Cultuur | -3.100 | 450 |\n"
+    )
+    assistant = small_assistant({"oss-begroting-2024.txt": doc})
+    answer = assistant.ask("Wat is het verschil tussen de lasten van sport en de lasten van cultuur?")
+    assert answer.calculation is not None, answer.text
+    assert {f.raw for f in answer.facts} == {"-4.980", "-3.100"} and answer.calculation.result == 1_880_000
+    # Lasten printed negative beside baten: the amounts are compared.
+    answer = assistant.ask("Wat is het verschil tussen de lasten en de baten van cultuur?")
+    assert answer.calculation is not None, answer.text
+    assert {f.raw for f in answer.facts} == {"-3.100", "450"} and answer.calculation.result == 2_650_000
+
+
+def test_a_thing_counted_in_is_added_to_the_subject(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Oss\n"
+        "Investeringen 2024\n"
+        "Investering | Krediet 2024 |\n"
+        "Nieuw zwembad | 7.200.000 |\n"
+        "Parkeerterrein nieuw zwembad | 800.000 |\n"
+        "Sporthal Oost | 2.100.000 |\n"
+    )
+    answer = small_assistant({"oss-begroting-2024.txt": doc}).ask(
+        "Welk krediet is er voor het nieuwe zwembad als je het parkeerterrein meerekent?"
+    )
+    assert answer.calculation is not None, answer.text
+    assert {f.raw for f in answer.facts} == {"7.200.000", "800.000"} and answer.calculation.result == 8_000_000
+
+
+def test_what_is_paid_once_is_read_from_the_overview_of_incidentele_lasten(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Oss\n"
+        "Structurele lasten bedrijfsvoering (bedragen x € 1.000)\n"
+        "Omschrijving | Lasten 2024 |\n"
+        "Nieuw zaaksysteem | 40 |\n"
+        "Overzicht incidentele baten en lasten (bedragen x € 1.000)\n"
+        "Omschrijving | Lasten 2024 |\n"
+        "Nieuw zaaksysteem | 150 |\n"
+    )
+    answer = small_assistant({"oss-begroting-2024.txt": doc}).ask("Wat kost het nieuwe zaaksysteem eenmalig?")
+    assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "150", answer.text
+
+
 def test_the_chance_of_a_risk_is_its_percentage_not_the_amount_weighed_by_it(small_assistant):
     doc = (
         "Programmabegroting 2024 gemeente Oss\n"

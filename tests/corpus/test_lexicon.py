@@ -14,6 +14,7 @@ from corpus.lexicon import (
     find_counts,
     counts_noun,
     states_count,
+    difference_parts,
     taakveld_of_label,
     year_shift,
     fold,
@@ -568,3 +569,21 @@ def test_year_shift_counts_from_another_year(text, offset):
 )
 def test_a_row_label_names_its_iv3_taakveld_by_its_code(label, name):
     assert taakveld_of_label(label) == name
+
+
+def test_difference_parts_are_the_two_things_compared():
+    assert difference_parts("Wat is het verschil tussen de totale kosten en de opbrengsten van de leges?") == (
+        "de totale kosten", "de opbrengsten van de leges")
+    assert difference_parts("What is the difference between sport and culture?") == ("sport", "culture")
+    assert difference_parts("Met hoeveel stijgen de lasten?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "added"),
+    [("Wat kost het zwembad als je de renovatie meetelt?", "de renovatie"),
+     ("Wat kost het zwembad met de renovatie erbij?", "de renovatie"),
+     ("Wat zijn de lasten inclusief btw?", None)],  # a row may print the whole inclusief
+)
+def test_a_thing_counted_in_asks_a_sum(question, added):
+    asked = calculation_asked(question)
+    assert (asked[1] if asked and asked[0] == "sum_including" else None) == added
