@@ -13,6 +13,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from assistant.abbreviations import ABBREVIATIONS
 from assistant.figures.arithmetic import _replace, calculation
 from assistant.figures.present import NOT_FOUND_TEXT, BudgetResult, describe_source, format_figure
 from assistant.figures.candidates import _fact_years, fact_phase_source, fact_years, fits_constraints, kind_fits, names_bodies
@@ -153,7 +154,10 @@ class FactStore:
         glosses = [t for t in tokens(context_hint) if t not in own] + tokens(gloss_budget_english(question))
         known = [t for t in own if t in self._vocab]
         base = QueryTerms.parse(f"{question} {' '.join(glosses)}", soft_year=soft, drop=drop)
-        topic = tuple(dict.fromkeys(t for t in known + glosses if fold(t) not in drop))
+        # An abbreviation the question prints is the term; its long form glossed beside it ("the
+        # Wmo": Wet maatschappelijke ondersteuning) is that term again, no words a cell must hold.
+        long_forms = {w for abbr, long in ABBREVIATIONS.items() if fold(abbr) in own for w in tokens(long)} - set(own)
+        topic = tuple(dict.fromkeys(t for t in known + glosses if fold(t) not in drop and t not in long_forms))
         return _replace(base, topic=topic, places=places, bodies=bodies)
 
     def rank(self, q: QueryTerms, filters: Filters) -> list[tuple[float, float, BudgetFact]]:

@@ -311,6 +311,21 @@ def test_what_is_paid_once_is_read_from_the_overview_of_incidentele_lasten(small
     assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "150", answer.text
 
 
+def test_an_english_question_printing_an_abbreviation_is_not_held_to_its_long_form(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Oss\n"
+        "Baten en lasten per taakveld\n"
+        "Taakveld | Begroting 2024 lasten |\n"
+        "6.71a Hulp bij het huishouden (Wmo) | -1.891.000 |\n"
+        "6.71b Begeleiding (Wmo) | -655.000 |\n"
+        "6.3 Inkomensregelingen | -9.400.000 |\n"
+    )
+    answer = small_assistant({"oss-begroting-2024.txt": doc}).ask(
+        "How much will Oss spend on household help for residents (huishoudelijke hulp under the Wmo) in 2024?"
+    )
+    assert answer.facts and answer.facts[0].raw == "-1.891.000", answer.text
+
+
 def test_the_chance_of_a_risk_is_its_percentage_not_the_amount_weighed_by_it(small_assistant):
     doc = (
         "Programmabegroting 2024 gemeente Oss\n"
