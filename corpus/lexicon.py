@@ -347,12 +347,15 @@ REFERENCE = re.compile(
 )
 # Money flows: lasten and baten (BBV art. 17), their saldo, and the mutations of reserves
 # (toevoeging/storting, onttrekking/putting); spending (besteding) is lasten seen from a budget.
+_SPEND_VERB = r"\buitgeven\b|\buitgeeft\b|\b(?:geven|geeft|gaf|gaven)\b(?:\s+\S+){0,8}?\s+uit\b"
 _WE_RECEIVE = (
     r"\b(?:krijgen|ontvangen)\s+(?:we|wij)\b|\b(?:we|wij)\s+(?:krijgen|ontvangen)\b"
     r"|\b(?:krijgt|ontvangt)\s+de\s+gemeente\b|\bde\s+gemeente\s+(?:krijgt|ontvangt)\b"
 )
 FLOWS: tuple[tuple[str, str], ...] = (
-    ("lasten", r"\blasten\b|\buitgaven\b|\bkost(?:en|te)?\b|\bexpenditure\w*|\bexpenses\b|\bcosts?\b"),
+    # Spending is lasten, also as the separable verb ("wat geven we uit aan onderwijs").
+    ("lasten", r"\blasten\b|\buitgaven\b|\bkost(?:en|te)?\b|\bexpenditure\w*|\bexpenses\b|\bcosts?\b"
+               r"|" + _SPEND_VERB),
     # What the municipality itself receives is its baten ("hoeveel krijgen we van het Rijk").
     ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*|\brevenues?\b|\bincome\b|" + _WE_RECEIVE),
     ("saldo", r"saldo\b|\bbalance\b"),  # also in compounds: begrotingssaldo, exploitatiesaldo, EMU-saldo
@@ -437,7 +440,7 @@ def money_named(question: str) -> bool:
 
 # The chance a risk occurs is a percentage (the risk table's "Kans", BBV art. 11), unless the
 # question weighs an amount by it ("gewogen naar de kans dat …": bedrag x kans, `DEFINED_BY`).
-_PROBABILITY = re.compile(r"(?<!naar de )(?<!maal de )\bkans\b(?!\s*(?:x|maal)\b)|\bprobability\b|\blikelihood\b|\bhoe waarschijnlijk\b")
+_PROBABILITY = re.compile(r"(?<!\bnaar de )(?<!\bmaal de )\bkans\b(?!\s*(?:x|maal)\b)|\bprobability\b|\blikelihood\b|\bhoe waarschijnlijk\b")
 
 
 def ratio_asked(question: str) -> bool:
@@ -514,8 +517,9 @@ _NAMED_COMPOUND = re.compile(r"\b\w+-(?:saldo|lasten|baten)\b")
 
 # "Wat kost een extra container?" asks a price, which a sentence states as a tarief or a
 # bedrag without naming lasten: the verb of costing names no side (the noun "kosten" does);
-# nor does receiving ("hoeveel krijgen we van de provincie": "de provincie draagt € 50.000 bij").
-_PRICE_VERB = re.compile(r"\bkost(?:te|ten)?\b|" + _WE_RECEIVE)
+# nor do receiving and spending ("hoeveel krijgen we van de provincie": "de provincie draagt
+# € 50.000 bij"; "wat geven we uit aan X": "voor X is € 50.000 beschikbaar").
+_PRICE_VERB = re.compile(r"\bkost(?:te|ten)?\b|" + _WE_RECEIVE + "|" + _SPEND_VERB)
 
 
 def sides(text: str) -> frozenset[str]:
@@ -593,7 +597,7 @@ _MONEY = re.compile(
     r"|\bkosten|\bkost\b|\buitgaven|\buitgegeven|\brealisatie|\bgerealiseerd|\bbesteding|\bbesteed"
     r"|\bgeld\b|\bmiljoen|\bsubsidie|\breserve|\bonttrekking|\bstorting|\bfinancieel|\btekort|\boverschot"
     r"|\bvoordeel|\bnadeel|\boverschrijding|\bbijdrage|\bfonds\b|\bputting|\bbeta(?:len|alt|alde|alden|ald)\b"
-    r"|" + _CONTRIBUTE_VERB +
+    r"|" + _CONTRIBUTE_VERB + "|" + _SPEND_VERB +
     r"|\binvestering|\bgeinvesteerd|\bkrediet|\bopbrengst|\binkomsten\b|\buitkering|\blening|\bkapitaallasten"
     r"|\btarie[fv]\w*|\w*belasting\w*|\w*heffing\w*|\bleges\b|\bozb\b"
     r"|\bhow much\b|\bcosts?\b|\bspend|\bspent\b|\bexpenditure|\brevenue|\bamount\b|\bfunding\b|\bfund\b"
@@ -667,7 +671,8 @@ def counted_noun(question: str) -> str | None:
         counts_anything = not m.group(0).startswith("hoeveel")  # "het aantal …", "how many …"
         words = m.group(1).split()
         for i, word in enumerate(words):
-            if word in _MODIFIERS or (word.endswith("e") and len(word) > 3):
+            # An inflected adjective ("nieuwe") is skipped; a unit is a noun ("hectare", "metre").
+            if word in _MODIFIERS or (word.endswith("e") and len(word) > 3 and word not in UNIT_NOUNS):
                 continue
             # A verb is followed by its subject ("met hoeveel veranderen de baten"), a noun
             # by its verb ("hoeveel bomen plant de gemeente").

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from assistant.models import Filters
 from assistant.understanding.corpus_info import CorpusInfo, Gazetteer, _default_gazetteer, find_defined_abbreviations
-from assistant.understanding.followup import _Turn, _base_year, _is_followup, _new_turn, _resolve_followup, _shift_year
+from assistant.understanding.followup import _Turn, _base_year, _is_followup, _new_turn, _resolve_followup, _shift_year, _swap_programme
 from assistant.understanding.plan import QueryPlan, read_norms
 from assistant.understanding.search_text import (
     described_norms, expand_abbreviations, gloss_english, merged_abbreviations, unglossed_english,
@@ -58,6 +58,7 @@ def understand(
         if not q.strip():
             continue
         q = _shift_year(q, prev)
+        q, prev = _swap_programme(q, prev, info, gaz)
         slots = _analyse(q, info, gaz)
         if _is_followup(q, slots, prev):
             turn = _resolve_followup(q, slots, prev, info, gaz, explicit)  # type: ignore[arg-type]

@@ -64,6 +64,27 @@ def _shift_year(question: str, prev: "_Turn | None") -> str:
     return question[:start] + f"in {base + offset}" + question[end:]
 
 
+# A numbered programme, with the name printed after it ("programma 1 Veiligheid en Handhaving").
+_PROGRAMME = re.compile(
+    r"\b(?:programma|programme|program)\s+(\d{1,2})\b(?:\s+[A-Z][\w-]*(?:\s+(?:en|&|and)\s+[A-Z][\w-]*)*)?"
+)
+_DANGLING_PREP = re.compile(r"\s+(?:bij|van|voor|in|binnen|op|for|of|at)\s*(?=[?!.]*\s*$)", re.IGNORECASE)
+
+
+def _swap_programme(question: str, prev: "_Turn | None", info: CorpusInfo, gazetteer: Gazetteer) -> tuple[str, "_Turn | None"]:
+    """"Hoe zit dat bij programma 4?" after a question about programma 1: a programme is an
+    identifier, like a year, so the new one takes the old one's place in the previous question
+    and the follow-up keeps the rest of what it says ("Hoe zit dat?")."""
+    new = _PROGRAMME.search(question)
+    old = _PROGRAMME.search(prev.resolved) if prev is not None and new else None
+    if prev is None or not new or not old or new.group(1) == old.group(1):
+        return question, prev
+    resolved = prev.resolved[: old.start()] + new.group(0) + prev.resolved[old.end() :]
+    rest = _DANGLING_PREP.sub("", question[: new.start()] + question[new.end() :]).strip() or "?"
+    turn = replace(prev, resolved=resolved, topic=extract_topic(resolved, _analyse(resolved, info, gazetteer)))
+    return rest, turn
+
+
 def _append(question: str, addition: str) -> str:
     """Add a phrase before the question mark."""
     body = question.rstrip().rstrip("?!. ").rstrip()

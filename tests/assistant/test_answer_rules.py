@@ -326,6 +326,33 @@ def test_an_english_question_printing_an_abbreviation_is_not_held_to_its_long_fo
     assert answer.facts and answer.facts[0].raw == "-1.891.000", answer.text
 
 
+def test_what_we_spend_on_a_taakveld_is_its_lasten(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Oss\n"
+        "Baten en lasten per taakveld\n"
+        "Taakveld | Begroting 2024 baten | Begroting 2024 lasten | Begroting 2024 saldo |\n"
+        "4.2 Onderwijshuisvesting | 0 | -1.371.931 | -1.371.931 |\n"
+        "4.3 Onderwijsbeleid | 783.671 | -2.103.847 | -1.320.176 |\n"
+    )
+    answer = small_assistant({"oss-begroting-2024.txt": doc}).ask("Wat geven we in 2024 uit aan onderwijshuisvesting?")
+    assert not answer.ambiguous and answer.facts and answer.facts[0].column == "Begroting 2024 lasten", answer.text
+
+
+def test_a_follow_up_counting_a_unit_ending_in_e_is_answered_with_that_unit(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Oss\n"
+        "Beheerareaal\n"
+        "Groen en bomen | Areaal: groen 179 ha, bomen 25.850 stuks | basis | Het openbaar groen wordt sober onderhouden.\n"
+        "Taakvelden\n"
+        "Taakveld | Begroting 2024 baten | Begroting 2024 lasten |\n"
+        "5.7 Openbaar groen | 199.847 | -4.954.444 |\n"
+    )
+    answer = small_assistant({"oss-begroting-2024.txt": doc}).ask(
+        "En hoeveel hectare openbaar groen?", history=["Hoeveel bomen heeft de gemeente Oss in beheer?"]
+    )
+    assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "179", answer.text
+
+
 def test_the_chance_of_a_risk_is_its_percentage_not_the_amount_weighed_by_it(small_assistant):
     doc = (
         "Programmabegroting 2024 gemeente Oss\n"

@@ -676,6 +676,22 @@ def test_a_year_counted_from_the_previous_questions_year(question, year):
     assert "reserve grote projecten" in plan.resolved_question
 
 
+@pytest.mark.parametrize(
+    ("history", "question", "kept"),
+    [
+        ("Wat zijn de lasten van programma 2 in 2024 in Zwolle?", "En van programma 3?", "lasten"),
+        ("Hoeveel krediet is er binnen programma 1 Veiligheid en Handhaving beschikbaar voor tractie in Zwolle?",
+         "Hoe zit dat bij programma 4?", "tractie"),
+        ("Wat zijn de lasten van programma 2 in 2024 in Zwolle?", "En de baten van programma 3?", "baten"),
+    ],
+)
+def test_a_follow_up_naming_another_programme_replaces_the_previous_one(history, question, kept):
+    plan = understand(question, [history], INFO)
+    assert "programma 3" in plan.resolved_question or "programma 4" in plan.resolved_question, plan.resolved_question
+    assert "programma 1" not in plan.resolved_question and "programma 2" not in plan.resolved_question
+    assert "Veiligheid" not in plan.resolved_question and kept in plan.resolved_question
+
+
 def test_a_year_counted_from_nothing_is_no_year():
     plan = understand("Wat gebeurt er een jaar later met de reserve in Zwolle?", [], INFO)
     assert plan.filters.year is None

@@ -124,6 +124,9 @@ def test_flows_of_the_bbv_and_of_reserves():
     # What the municipality receives is its baten (a side only a flow word names).
     assert flows("Hoeveel krijgen we van het Rijk?") == {"baten"} and sides("Hoeveel krijgen we van het Rijk?") == frozenset()
     assert flows("Hoeveel krijgt de GGD van de gemeente?") == frozenset()
+    # Spending as the separable verb is lasten, and no side a sentence must name.
+    assert flows("Wat geven we in 2024 uit aan onderwijs?") == {"lasten"} and sides("Wat geven we uit aan onderwijs?") == frozenset()
+    assert flows("Wat doet de gemeente binnen het sociaal domein?") == frozenset()
 
 
 @pytest.mark.parametrize(
@@ -140,6 +143,7 @@ def test_flows_of_the_bbv_and_of_reserves():
         ("Met hoeveel procent stijgen de lasten?", False),  # a change in percent, computed from amounts
         ("Voor hoeveel procent worden de kosten gedekt door de leges?", True),  # the costs are its base
         ("Hoe groot is de kans dat het risico zich voordoet?", True),  # a chance is a percentage
+        ("Hoe groot schat Wassenaar de kans in dat het zich voordoet?", True),  # not "naar de kans"
         ("Hoe groot is het risico, gewogen naar de kans dat het zich voordoet?", False),  # bedrag x kans
         ("Wat is het bedrag x kans van het risico?", False),
     ],
@@ -587,3 +591,8 @@ def test_difference_parts_are_the_two_things_compared():
 def test_a_thing_counted_in_asks_a_sum(question, added):
     asked = calculation_asked(question)
     assert (asked[1] if asked and asked[0] == "sum_including" else None) == added
+
+
+def test_a_unit_ending_in_e_is_counted_not_skipped_as_an_adjective():
+    assert counted_noun("En hoeveel hectare openbaar groen?") == "hectare"
+    assert counted_noun("Hoeveel nieuwe woningen komen er?") == "woningen"
