@@ -55,6 +55,19 @@ def _names(question: str) -> list[str]:
     return list(dict.fromkeys(proper_names(question)))[:MAX_NAMES_CHECKED]
 
 
+# A tax or levy named by its kind ("overdrachtsbelasting", "precarioheffing", "bouwleges"): an
+# identifier like a name. Bare "belasting" or "leges" names no particular one.
+_LEVY = re.compile(r"\b([a-z]{3,}?)s?(?:belasting|heffing|leges)(?:en)?\b")
+# What is left of the heads in an index term, however the stemmer cuts a compound
+# ("secretarieleges" -> "secretarieleg").
+_LEVY_HEADS = ("belast", "heff", "leg")
+
+
+def _levies(question: str) -> list[tuple[str, str]]:
+    """(word, its kind) for each tax or levy a question names by kind (`_LEVY`)."""
+    return [(m.group(0), m.group(1)) for m in _LEVY.finditer(fold(question))]
+
+
 def _is_or_derives(name: str, test: Callable[[str], bool]) -> bool:
     """`test` holds for the name or for the name an adjective or genitive is made of: "de
     Emmense begroting", "Wassenaars beleid", "Deventer"."""
@@ -196,8 +209,9 @@ class Evidence:
         return out
 
     def absent_names(self, question: str) -> list[str]:
-        """The names a Dutch question gives (`proper_names`) that no loaded document prints
-        and that are no loaded organization's: the question is about something else."""
+        """The names a Dutch question gives (`proper_names`) and the taxes and levies it names by
+        kind (`_LEVY`) that no loaded document prints and that are no loaded organization's: the
+        question is about something else ("de overdrachtsbelasting" is no municipal levy)."""
         def known(name: str) -> bool:
             if fold(name) in self._organizations:
                 return True
@@ -207,7 +221,12 @@ class Evidence:
                 return False
             return len(terms) <= 1 or self.mentions(name, in_compounds=True)
 
-        return [n for n in _names(question) if not _is_or_derives(n, known)]
+        def known_levy(kind: str) -> bool:
+            # "rioolbelasting" is the rioolheffing a document prints: the kind names the levy.
+            return any(t.startswith(kind) and any(h in t for h in _LEVY_HEADS) for t in self.stats.idf)
+
+        absent = [n for n in _names(question) if not _is_or_derives(n, known)]
+        return absent + [word for word, kind in _levies(question) if not known_levy(kind) and word not in absent]
 
     def subject_names(self, question: str) -> list[frozenset[str]]:
         """The index terms of each name a Dutch question gives (`proper_names`) that is not a

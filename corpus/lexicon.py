@@ -358,7 +358,9 @@ FLOWS: tuple[tuple[str, str], ...] = (
                r"|" + _SPEND_VERB),
     # What the municipality itself receives is its baten ("hoeveel krijgen we van het Rijk").
     ("baten", r"\bbaten\b|\binkomsten\b|\bopbrengst\w*|\brevenues?\b|\bincome\b|" + _WE_RECEIVE),
-    ("saldo", r"saldo\b|\bbalance\b"),  # also in compounds: begrotingssaldo, exploitatiesaldo, EMU-saldo
+    # also in compounds (begrotingssaldo, exploitatiesaldo, EMU-saldo); what is left over
+    # ("wat houden we over") is the saldo.
+    ("saldo", r"saldo\b|\bbalance\b|\boverhouden\b|\b(?:houden|houdt|hield|hielden)\b(?:\s+\S+){0,6}?\s+over\b"),
     # What is taken out of a reserve or a voorziening ("uit de reserve halen", "dekking uit de
     # algemene reserve") is an onttrekking; the staat van reserves en voorzieningen prints the
     # mutations as vermeerderingen and verminderingen.
@@ -832,13 +834,12 @@ _SUM = re.compile(r"\b(?:totaal|som|samen|opgeteld|bij elkaar|in total|together|
 _PARTS = re.compile(r"\ben\b|\band\b|,")
 
 
-# "als je de aankoop van de grond meetelt", "met de grond erbij", "de grond meegerekend": the
-# subject with another thing added to it (the thing added is named; "inclusief btw" is left
-# out: a row may print the whole inclusief).
+# "als je de aankoop van de grond meetelt", "met de grond erbij": the subject with another
+# thing added to it (the thing added is named; "inclusief btw" and "als de reserves zijn
+# meegerekend" are left out: a row prints the whole inclusief, a saldo after the reserves).
 _INCLUDING = re.compile(
     r"\b(?:als|wanneer)\s+(?:je|u|we|wij|men)\s+(?P<a>[^?,;]+?)\s+(?:meetel\w*|meerekent|meerekenen|erbij\s+(?:optelt|telt|rekent))\b"
     r"|\bmet\s+(?P<b>[^?,;]+?)\s+(?:erbij|meegerekend|meegeteld)\b"
-    r"|,\s*(?P<c>[^?,;]+?)\s+(?:meegerekend|meegeteld)\b"
 )
 
 

@@ -353,6 +353,24 @@ def test_a_follow_up_counting_a_unit_ending_in_e_is_answered_with_that_unit(smal
     assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "179", answer.text
 
 
+def test_a_levy_no_document_names_is_declined_by_its_name(small_assistant):
+    doc = (
+        "Programmabegroting 2024 gemeente Oss\n"
+        "Lokale heffingen\n"
+        "De rioolheffing stijgt in 2024 met 3%. Woningbouw: voor de inzet op woningbouw is € 40.000 beschikbaar.\n"
+        "Heffing | Tarief 2024 |\n"
+        "Rioolheffing woning | € 212,40 |\n"
+        "Totaal secretarieleges | 72% |\n"
+    )
+    assistant = small_assistant({"oss-begroting-2024.txt": doc})
+    answer = assistant.ask("Wat is het tarief van de overdrachtsbelasting als je in 2024 een woning koopt?")
+    assert answer.abstained and "overdrachtsbelasting" in answer.text, answer.text
+    # The kind names the levy: "rioolbelasting" is the rioolheffing the document prints.
+    answer = assistant.ask("Wat is het tarief van de rioolbelasting voor een woning in 2024?")
+    assert not answer.abstained and answer.facts and answer.facts[0].raw == "€ 212,40", answer.text
+    assert not assistant.ask("Welk deel van de kosten van secretarieleges verdient de gemeente terug?").abstained
+
+
 def test_the_chance_of_a_risk_is_its_percentage_not_the_amount_weighed_by_it(small_assistant):
     doc = (
         "Programmabegroting 2024 gemeente Oss\n"

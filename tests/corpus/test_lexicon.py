@@ -127,6 +127,7 @@ def test_flows_of_the_bbv_and_of_reserves():
     # Spending as the separable verb is lasten, and no side a sentence must name.
     assert flows("Wat geven we in 2024 uit aan onderwijs?") == {"lasten"} and sides("Wat geven we uit aan onderwijs?") == frozenset()
     assert flows("Wat doet de gemeente binnen het sociaal domein?") == frozenset()
+    assert flows("Wat houden we in 2025 over op de begroting?") == {"saldo"}  # what is left over
 
 
 @pytest.mark.parametrize(
@@ -586,7 +587,8 @@ def test_difference_parts_are_the_two_things_compared():
     ("question", "added"),
     [("Wat kost het zwembad als je de renovatie meetelt?", "de renovatie"),
      ("Wat kost het zwembad met de renovatie erbij?", "de renovatie"),
-     ("Wat zijn de lasten inclusief btw?", None)],  # a row may print the whole inclusief
+     ("Wat zijn de lasten inclusief btw?", None),  # a row may print the whole inclusief
+     ("Wat is het saldo, als de reserves zijn meegerekend?", None)],  # a saldo after the reserves
 )
 def test_a_thing_counted_in_asks_a_sum(question, added):
     asked = calculation_asked(question)
