@@ -114,19 +114,22 @@ def _part_terms(part: str, q: QueryTerms) -> QueryTerms:
 PAIR_CANDIDATES = 10
 
 
-def _compared_pair(store: "FactStore", terms: list[QueryTerms], filters: Filters):  # noqa: ANN202
+Ranked = tuple[float, float, "BudgetFact"]  # (score, coverage, fact), as FactStore.rank gives them
+
+
+def _compared_pair(store: "FactStore", terms: list[QueryTerms], filters: Filters) -> tuple[Ranked, Ranked] | None:
     """The facts of two things compared: the best pair from one table among each one's best
     candidates, else each one's best; None when either has none or both are one fact."""
     bests = [store.best(t, filters) for t in terms]
     if not bests[0] or not bests[1]:
         return None
-    ranked = [[r for r in store.rank(t, filters)[:PAIR_CANDIDATES] if store._good_enough(t, r[0], r[1], r[2])] for t in terms]
-    tables = {r[2].table_id for r in ranked[0] if r[2].table_id} & {r[2].table_id for r in ranked[1] if r[2].table_id}
-    pairs = [
-        (a, b) for tid in tables
-        for a in [next(r for r in ranked[0] if r[2].table_id == tid)]
-        for b in [next((r for r in ranked[1] if r[2].table_id == tid and r[2] is not a[2]), None)] if b
-    ]
+    first, second = (store.good_candidates(t, filters, PAIR_CANDIDATES) for t in terms)
+    pairs = []
+    for table in {r[2].table_id for r in first if r[2].table_id} & {r[2].table_id for r in second}:
+        a = next(r for r in first if r[2].table_id == table)
+        b = next((r for r in second if r[2].table_id == table and r[2] is not a[2]), None)
+        if b:
+            pairs.append((a, b))
     if pairs:
         return max(pairs, key=lambda ab: ab[0][0] + ab[1][0])
     return (bests[0], bests[1]) if bests[0][2] is not bests[1][2] else None

@@ -290,6 +290,10 @@ class FactStore:
             return None
         return ranked[0]
 
+    def good_candidates(self, q: QueryTerms, filters: Filters, limit: int) -> list[tuple[float, float, BudgetFact]]:
+        """The best `limit` candidates, those of them good enough to answer with."""
+        return [r for r in self.rank(q, filters)[:limit] if self._good_enough(q, r[0], r[1], r[2])]
+
     def restricted(self, facts: Sequence[BudgetFact]) -> "FactStore":
         """A store over some of these facts (the same documents)."""
         return FactStore(facts, (), self.documents, self.meaning_scale)
