@@ -199,7 +199,7 @@ def test_a_reserve_mutation_is_read_from_the_side_it_is_booked_on(small_assistan
 
 def test_what_is_taken_out_of_a_reserve_is_an_onttrekking(small_assistant):
     assistant = small_assistant({"leiden-begroting-2025.txt": LEIDEN})
-    taken = assistant.ask("Hoeveel haalt Leiden in 2025 uit de reserves?")
+    taken = assistant.ask("Welk bedrag putten we in 2025 in Leiden uit de reserves?")
     assert not taken.abstained and not taken.ambiguous, taken.text
     assert taken.facts[0].raw == "910"
 
@@ -215,9 +215,9 @@ STAAT_VAN_VOORZIENINGEN = (
 
 def test_the_mutations_of_a_staat_van_voorzieningen_are_stortingen_and_onttrekkingen(small_assistant):
     assistant = small_assistant({"oss-begroting-2024.txt": STAAT_VAN_VOORZIENINGEN})
-    added = assistant.ask("Hoeveel wordt er in 2024 in de voorziening onderhoud gebouwen gestort?")
+    added = assistant.ask("Hoeveel storten we in 2024 in de voorziening onderhoud gebouwen?")
     assert not added.ambiguous and added.facts and added.facts[0].raw == "1.232", added.text
-    taken = assistant.ask("Hoeveel wordt er in 2024 uit de voorziening onderhoud gebouwen gehaald?")
+    taken = assistant.ask("Welk bedrag halen we in 2024 uit de voorziening onderhoud gebouwen?")
     assert not taken.ambiguous and taken.facts and taken.facts[0].raw == "-1.502", taken.text
 
 
@@ -225,10 +225,10 @@ def test_a_price_asked_with_the_verb_of_costing_is_answered_by_the_tarief_a_sent
     doc = (
         "Programmabegroting 2024 gemeente Oss\n"
         "Afval\n"
-        "Wie papier apart houdt, kan een extra rolcontainer voor papier krijgen; daarvoor geldt een tarief van € 35,-.\n"
+        "Wie oud papier apart houdt, kan een rolcontainer voor oud papier krijgen; daarvoor geldt een tarief van € 35,-.\n"
         "De afvalstoffenheffing stijgt in 2024 met 4%.\n"
     )
-    answer = small_assistant({"oss-begroting-2024.txt": doc}).ask("Wat kost een extra rolcontainer voor papier?")
+    answer = small_assistant({"oss-begroting-2024.txt": doc}).ask("Wat kost een rolcontainer voor oud papier?")
     assert not answer.abstained and answer.facts and answer.facts[0].raw == "€ 35,-", answer.text
 
 
@@ -238,14 +238,14 @@ def test_a_row_coded_with_an_iv3_taakveld_is_named_by_the_taakvelds_name(small_a
         "Baten en lasten per taakveld\n"
         "Taakveld | Begroting 2024 baten | Begroting 2024 lasten |\n"
         "0.5 Treasury | 1.200.000 | -300.000 |\n"
-        "0.7 Alg uitk. & ov. uitk. gemfonds | 42.700.000 | -179 |\n"
+        "5.7 Openb. groen & (openl.) recr. | 42.700.000 | -179 |\n"
         "0.8 Overige baten en lasten | 500.000 | -2.000.000 |\n"
     )
     assistant = small_assistant({"oss-begroting-2024.txt": doc})
-    answer = assistant.ask("Hoe hoog zijn de baten uit de algemene uitkering in 2024?")
+    answer = assistant.ask("Hoe hoog zijn de baten uit openbaar groen en recreatie in 2024?")
     assert answer.facts and answer.facts[0].raw == "42.700.000", answer.text
     # What the municipality receives is its baten: no choice between the row's baten and lasten.
-    answer = assistant.ask("Hoeveel ontvangt de gemeente in 2024 via de algemene uitkering?")
+    answer = assistant.ask("Hoeveel ontvangt de gemeente in 2024 voor openbaar groen en recreatie?")
     assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "42.700.000", answer.text
 
 
@@ -318,12 +318,13 @@ def test_an_english_question_printing_an_abbreviation_is_not_held_to_its_long_fo
         "Taakveld | Begroting 2024 lasten |\n"
         "6.71a Hulp bij het huishouden (Wmo) | -1.891.000 |\n"
         "6.71b Begeleiding (Wmo) | -655.000 |\n"
+        "6.71c Dagbesteding (Wmo) | -250.000 |\n"
         "6.3 Inkomensregelingen | -9.400.000 |\n"
     )
     answer = small_assistant({"oss-begroting-2024.txt": doc}).ask(
-        "How much will Oss spend on household help for residents (huishoudelijke hulp under the Wmo) in 2024?"
+        "What is the 2024 budget of Oss for day care for adults (dagbesteding under the Wmo act)?"
     )
-    assert answer.facts and answer.facts[0].raw == "-1.891.000", answer.text
+    assert answer.facts and answer.facts[0].raw == "-250.000", answer.text
 
 
 def test_what_we_spend_on_a_taakveld_is_its_lasten(small_assistant):
@@ -331,10 +332,10 @@ def test_what_we_spend_on_a_taakveld_is_its_lasten(small_assistant):
         "Programmabegroting 2024 gemeente Oss\n"
         "Baten en lasten per taakveld\n"
         "Taakveld | Begroting 2024 baten | Begroting 2024 lasten | Begroting 2024 saldo |\n"
-        "4.2 Onderwijshuisvesting | 0 | -1.371.931 | -1.371.931 |\n"
-        "4.3 Onderwijsbeleid | 783.671 | -2.103.847 | -1.320.176 |\n"
+        "5.2 Sportaccommodaties | 0 | -1.371.931 | -1.371.931 |\n"
+        "5.1 Sportbeleid | 783.671 | -2.103.847 | -1.320.176 |\n"
     )
-    answer = small_assistant({"oss-begroting-2024.txt": doc}).ask("Wat geven we in 2024 uit aan onderwijshuisvesting?")
+    answer = small_assistant({"oss-begroting-2024.txt": doc}).ask("Hoeveel geeft de gemeente in 2024 uit aan sportaccommodaties?")
     assert not answer.ambiguous and answer.facts and answer.facts[0].column == "Begroting 2024 lasten", answer.text
 
 
@@ -342,15 +343,15 @@ def test_a_follow_up_counting_a_unit_ending_in_e_is_answered_with_that_unit(smal
     doc = (
         "Programmabegroting 2024 gemeente Oss\n"
         "Beheerareaal\n"
-        "Groen en bomen | Areaal: groen 179 ha, bomen 25.850 stuks | basis | Het openbaar groen wordt sober onderhouden.\n"
+        "Bossen | Areaal: bos 64 ha, paden 12 km | basis | De bossen worden sober onderhouden.\n"
         "Taakvelden\n"
         "Taakveld | Begroting 2024 baten | Begroting 2024 lasten |\n"
-        "5.7 Openbaar groen | 199.847 | -4.954.444 |\n"
+        "5.7 Bossen en natuur | 199.847 | -4.954.444 |\n"
     )
     answer = small_assistant({"oss-begroting-2024.txt": doc}).ask(
-        "En hoeveel hectare openbaar groen?", history=["Hoeveel bomen heeft de gemeente Oss in beheer?"]
+        "En hoeveel hectare bos?", history=["Hoeveel kilometer wandelpad onderhoudt Oss?"]
     )
-    assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "179", answer.text
+    assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "64", answer.text
 
 
 def test_a_levy_no_document_names_is_declined_by_its_name(small_assistant):
@@ -363,12 +364,12 @@ def test_a_levy_no_document_names_is_declined_by_its_name(small_assistant):
         "Totaal secretarieleges | 72% |\n"
     )
     assistant = small_assistant({"oss-begroting-2024.txt": doc})
-    answer = assistant.ask("Wat is het tarief van de overdrachtsbelasting als je in 2024 een woning koopt?")
-    assert answer.abstained and "overdrachtsbelasting" in answer.text, answer.text
+    answer = assistant.ask("Hoe hoog is de motorrijtuigenbelasting voor een bestelbus in 2024?")
+    assert answer.abstained and "motorrijtuigenbelasting" in answer.text, answer.text
     # The kind names the levy: "rioolbelasting" is the rioolheffing the document prints.
     answer = assistant.ask("Wat is het tarief van de rioolbelasting voor een woning in 2024?")
     assert not answer.abstained and answer.facts and answer.facts[0].raw == "€ 212,40", answer.text
-    assert not assistant.ask("Welk deel van de kosten van secretarieleges verdient de gemeente terug?").abstained
+    assert not assistant.ask("Hoe kostendekkend zijn de secretarieleges?").abstained
 
 
 def test_the_chance_of_a_risk_is_its_percentage_not_the_amount_weighed_by_it(small_assistant):
@@ -381,9 +382,9 @@ def test_the_chance_of_a_risk_is_its_percentage_not_the_amount_weighed_by_it(sma
         "Jeugdzorg | 1.000 | 50% | 500 |\n"
     )
     answer = small_assistant({"oss-begroting-2024.txt": doc}).ask(
-        "Hoe groot schat de gemeente de kans in dat het risico van het gemeentefonds zich voordoet?"
+        "Wat is de kans dat het risico op hogere jeugdzorgkosten werkelijkheid wordt?"
     )
-    assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "90%", answer.text
+    assert not answer.ambiguous and answer.facts and answer.facts[0].raw == "50%", answer.text
 
 
 def test_a_jaarrekening_named_in_a_question_is_a_column_when_none_is_loaded(small_assistant):
@@ -691,18 +692,18 @@ def test_a_number_of_a_unit_comes_from_a_sentence_counting_that_unit(small_assis
 
 
 def test_a_number_of_things_comes_from_a_sentence_that_counts_things(small_assistant):
-    question = "Hoeveel jongeren bezoeken het jongerencentrum aan de Parkweg?"
+    question = "Hoeveel kinderen spelen in de speeltuin aan de Parkweg?"
     assistant = small_assistant({
-        "jeugd.txt": "Jongerenwerk\n\nIn het jongerencentrum aan de Parkweg kunnen jongeren elkaar 2x per week "
-                     "ontmoeten. De pilot is gestart in de tweede helft van 2023.",
+        "jeugd.txt": "Speelruimte\n\nDe speeltuin aan de Parkweg is 3x per week open voor kinderen. "
+                     "De proef is begonnen in de tweede helft van 2023.",
     })
     assert assistant.ask(question).abstained
     assistant = small_assistant({
-        "jeugd.txt": "Jongerenwerk\n\nHet jongerencentrum aan de Parkweg wordt elke week door ongeveer 40 jongeren "
+        "jeugd.txt": "Speelruimte\n\nDe speeltuin aan de Parkweg wordt elke week door ongeveer 40 kinderen "
                      "bezocht.",
     })
     answer = assistant.ask(question)
-    assert not answer.abstained and "40 jongeren" in answer.text
+    assert not answer.abstained and "40 kinderen" in answer.text
 
 
 def test_the_start_or_end_of_the_year_asked_picks_the_amount_dated_so_in_a_sentence(small_assistant):
