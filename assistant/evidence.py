@@ -93,6 +93,8 @@ class Evidence:
         ]
         self._chunk_pos = {c.id: pos for pos, c in enumerate(index.chunks)}
         self.stats = compose.TermStats.from_token_lists(self._chunk_terms)
+        # The index terms that name a tax or levy (`absent_names`): a few, read per question.
+        self._levy_terms = tuple(t for t in self.stats.idf if any(h in t for h in _LEVY_HEADS))
         # Words that frame a question rather than name its subject (the lexicon's), as index terms.
         self._framing = {t for w in FRAME_WORDS for t in tokenize(w)}
         # Words that only name a place carry no evidence: "in Enschede" is a filter, not a topic.
@@ -223,7 +225,7 @@ class Evidence:
 
         def known_levy(kind: str) -> bool:
             # "rioolbelasting" is the rioolheffing a document prints: the kind names the levy.
-            return any(t.startswith(kind) and any(h in t for h in _LEVY_HEADS) for t in self.stats.idf)
+            return any(t.startswith(kind) for t in self._levy_terms)
 
         absent = [n for n in _names(question) if not _is_or_derives(n, known)]
         return absent + [word for word, kind in _levies(question) if not known_levy(kind) and word not in absent]
