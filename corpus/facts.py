@@ -1,7 +1,8 @@
 """Budget facts: every figure in a table cell or in a sentence, with what is needed to cite it.
 
 `table_frame` turns a Table into a pandas DataFrame for display; `extract_facts` turns tables
-and in-text amounts into `BudgetFact` values. Pandas is imported inside `table_frame` only.
+and in-text amounts into `BudgetFact` values, with the numbers of things and the listed numbers
+of corpus.countfacts. Pandas is imported inside `table_frame` only.
 """
 
 from __future__ import annotations
@@ -10,19 +11,19 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
-from corpus.lexicon import UNIT_SHORT_FORMS, find_counts, words
+from corpus.countfacts import count_facts, listed_facts
+from corpus.factcontext import PARAGRAPH_CHARS, UNIT_UNKNOWN, row_line, row_name, sentence_bounds, subject_phrase
+from corpus.lexicon import words
 from corpus.models import BudgetFact, Document, Table, TableRow
 from corpus.numbers import find_amounts, parse_dutch_number, split_footnote, split_year_note
 from corpus.sentences import LINE_END, SENTENCE_END_MARK
 from corpus.tables import cell_footnote, parse_unit
-from corpus.text import fold
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from corpus.derived import DerivedCache
 
-UNIT_UNKNOWN = "eenheid niet vermeld"
 LABEL_SEP = " › "
 # Label for a total row that prints no label of its own (the Utrecht table's last row).
 UNLABELED_TOTAL = "Totaal"
@@ -167,42 +168,11 @@ def table_facts(doc: Document, table: Table) -> list[BudgetFact]:
     return facts
 
 
-# A line break ends a sentence unless a PDF wrapped the line (corpus.sentences.LINE_END); so
-# does a table cell.
-_SENT_END_RE = re.compile(SENTENCE_END_MARK.pattern + "|" + LINE_END + r"|\|")
-_WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d.,]*", re.UNICODE)
-
-
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of the sentence around text[start:end]; a line (unless the next one goes on in
-    lower case: a wrapped line) or a table cell bounds it too."""
-    left = 0
-    for m in _SENT_END_RE.finditer(text, max(0, start - 2000)):
-        if m.start() >= start:  # (not endpos=start: "$" would match there)
-            break
-        left = m.end()
-    m = _SENT_END_RE.search(text, end)
-    right = m.end() if m and m.group(0).strip(" \t\n|") else (m.start() if m else len(text))
-    while left < right and text[left].isspace():
-        left += 1
-    return left, right
-
-
-def subject_phrase(sentence: str, offset: int, max_words: int = 8) -> str:
-    """The words before position `offset` in the sentence (at most max_words), else after it."""
-    before = _WORD_RE.findall(sentence[:offset])
-    if len(before) >= 2:
-        return " ".join(before[-max_words:])
-    after = _WORD_RE.findall(sentence[offset:])[1 : 1 + max_words]
-    return " ".join(before + after)
-
-
 # A year printed right after an amount belongs to it: "van 44.000 euro in 2019 naar 21.300
 # euro in 2022". A range ("2022-2025") is a period, not the amount's year.
 _YEAR_AFTER_RE = re.compile(r"\s*(?:in|voor|over|per|vanaf|tot en met|t/m)?\s*((?:19|20)\d\d)(?![\d]|\s*[-–/]\s*\d)")
 _YEAR_IN_RE = re.compile(r"(?<![\d.,])(?<![-–/])(?<![-–/]\s)((?:19|20)\d\d)(?![\d.,]|\s*[-–/]\s*\d)")
 _BLOCK_END_RE = re.compile(LINE_END + r"|\|")
-PARAGRAPH_CHARS = 600
 SUBJECT_CHARS = 80  # the words just before an amount that may name its year
 
 
@@ -279,27 +249,6 @@ def previous_sentence(paragraph: str) -> str:
 
 # A date or year followed by a colon right before an amount: the amount's label.
 _DATE_LABEL_RE = re.compile(r"(?<!\d)(?:\d{1,2}[-/.]\d{1,2}[-/.])?((?:19|20)\d\d)\s*:\s*$")
-
-# A row's name is a short first cell (the partij of a table of descriptions).
-MAX_ROW_NAME = 120
-
-
-def row_name(text: str, offset: int) -> str:
-    """The first cell of the line of cells ("name | cell | cell", a ruled row read as text)
-    that holds `offset` beyond its first cell: what the row is about ("Veiligheidsregio
-    Haaglanden (VRH)" for its "Eigen vermogen …: € 1.787.000"). "" on other lines."""
-    start = text.rfind("\n", 0, offset) + 1
-    cut = text.find(" | ", start, offset)
-    name = text[start:cut].strip() if cut != -1 else ""
-    return name if len(name) <= MAX_ROW_NAME else ""
-
-
-def row_line(text: str, offset: int, limit: int = 2 * PARAGRAPH_CHARS) -> str:
-    """The whole line of cells that holds `offset` (at most `limit` characters): what a row of
-    a table of descriptions says about its subject in its other cells."""
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return text[start : end if end != -1 else len(text)][:limit]
 
 
 # The word that makes an amount a part of the one before it in its sentence.
@@ -401,109 +350,6 @@ def text_facts(doc: Document, tables: Iterable[Table] = (), skip: Iterable[tuple
                 extra=tuple(extra),
             )
         )
-    return facts
-
-
-# What a number of things counts is said after it: "21 objecten waar maatschappelijke functies
-# worden gehuisvest en 30 objecten ter bevordering van …" — up to the next number, a cell's or
-# clause's end, or the next label of a list ("… 141 stuks Bijzondere objecten 31"). A length or
-# an area is the measure of what is named before it: "Beschoeiingen 25,8 km' Kademuren 1.051 m'".
-_COUNTED_PHRASE_END = re.compile(r"\d|[|.;:()?!]|\n|(?<=\s)[A-Z]")
-_LABEL_BEFORE = re.compile(r"(?:^|[\d|.;()?!\n])([^\d|.;()?!\n]*)$")
-
-
-def counted_phrase(text: str, start: int, end: int, unit: bool, max_words: int = 8) -> str:
-    """What a number of things (at text[start:end]) counts: the words after it up to the next
-    number, clause end or label; for a unit's count the words before it, back to the previous
-    number (its unit left out)."""
-    if unit:
-        before = _LABEL_BEFORE.search(text, max(0, start - 120), start)
-        found = _WORD_RE.findall(before.group(1)) if before else []
-        return " ".join(w for w in found if fold(w).strip("'’") not in UNIT_SHORT_FORMS)
-    stop = _COUNTED_PHRASE_END.search(text, end, end + 200)
-    return " ".join(_WORD_RE.findall(text[end : stop.start() if stop else end + 200])[:max_words])
-
-
-# A cell that lists labelled numbers, each after its label ("Sport & bewegen 4 Eigen huisvesting
-# 3 Woningen 12": the beheerareaal of a paragraaf onderhoud kapitaalgoederen, printed in one
-# merged cell): a label starts with a capital and holds no digit, its number follows it and is
-# followed by the next label or the cell's end.
-_LISTED_ITEM = re.compile(
-    r"(?P<label>[A-ZÀ-Ý][^\d|\n]{1,60}?)\s+(?P<number>\d{1,3}(?:\.\d{3})*(?:,\d+)?)(?=\s+[A-ZÀ-Ý]|\s*$)"
-)
-MIN_LISTED_ITEMS = 3  # fewer is a label with a figure, not a list
-
-
-def listed_numbers(cell: str) -> list[tuple[str, re.Match]]:
-    """The (label, match) pairs of a cell that is a list of labelled numbers (`_LISTED_ITEM`),
-    or [] when the cell is anything else: prose, one figure, numbered items ("Fase 1 Fase 2"),
-    years. The items and a last label without a number must make up the whole cell."""
-    from corpus.numbers import is_year_like
-
-    items = list(_LISTED_ITEM.finditer(cell))
-    if len(items) < MIN_LISTED_ITEMS or any(is_year_like(m.group("number")) for m in items):
-        return []
-    labels = [" ".join(m.group("label").split()) for m in items]
-    if len({fold(label) for label in labels}) < len(labels):
-        return []
-    covered = sum(len(m.group(0)) for m in items) + len(cell[items[-1].end():].strip())
-    if covered < 0.9 * len(cell.strip()) or len(cell[items[-1].end():].split()) > 6:
-        return []
-    return list(zip(labels, items))
-
-
-def listed_facts(doc: Document) -> list[BudgetFact]:
-    """Facts for the numbers of a cell listing labelled numbers (`listed_numbers`) on a line of
-    cells: each number with its own label as row and the line's first cell as context ("Vastgoed
-    2021-2024"); what it counts is not printed (the header names the list: "Areaal-gegevens")."""
-    facts = []
-    offset = 0
-    for line in doc.text.split("\n"):
-        if " | " in line:
-            pos = 0
-            for cell in line.split(" | "):
-                base = offset + pos
-                pos += len(cell) + 3
-                for label, m in listed_numbers(cell):
-                    start, end = base + m.start("number"), base + m.end("number")
-                    value = parse_dutch_number(m.group("number"))
-                    if value is None:
-                        continue
-                    name = row_name(doc.text, start)
-                    extra = [("listed", "1")] + ([("context", name), ("paragraph", row_line(doc.text, start))] if name else [])
-                    facts.append(BudgetFact(
-                        value=value, number=value, raw=m.group("number"), unit=UNIT_UNKNOWN, row=label,
-                        column="", table="", table_id="", doc_id=doc.id, municipality=doc.meta.municipality,
-                        year=doc.meta.year, start=start, end=end, sentence=" ".join(cell.split()), extra=tuple(extra),
-                    ))
-        offset += len(line) + 1
-    return facts
-
-
-def count_facts(doc: Document, skip: Iterable[tuple[int, int]] = ()) -> list[BudgetFact]:
-    """Facts for the numbers of things a text states ("21 gemeenten", "46 objecten", "165 km'":
-    `lexicon.find_counts`), outside the spans of other facts: the number, unit unstated, what
-    it counts as extra "counts"; its row is what follows it (`counted_phrase`), its context the
-    row's name on a line of cells. Only a question that counts something reads them (`scoring.kind_fits`)."""
-    skip = list(skip)
-    facts = []
-    for c in find_counts(doc.text):
-        if any(c.start < e and s < c.end for s, e in skip):
-            continue
-        s0, s1 = sentence_bounds(doc.text, c.start, c.end)
-        sentence = doc.text[s0:s1].strip().replace("\n", " ")
-        lead = len(doc.text[s0:s1]) - len(doc.text[s0:s1].lstrip())
-        extra: list[tuple[str, str]] = [("counts", c.noun)]
-        name = row_name(doc.text, c.start)
-        if name:
-            extra += [("context", name), ("row_name", name), ("paragraph", row_line(doc.text, c.start))]
-        facts.append(BudgetFact(
-            value=c.number, number=c.number, raw=c.raw, unit=UNIT_UNKNOWN,
-            row=counted_phrase(doc.text, c.start, c.end, c.noun in UNIT_SHORT_FORMS) or subject_phrase(sentence, c.start - (s0 + lead)),
-            column="", table="", table_id="",
-            doc_id=doc.id, municipality=doc.meta.municipality, year=doc.meta.year,
-            start=c.start, end=c.end, sentence=sentence, extra=tuple(extra),
-        ))
     return facts
 
 

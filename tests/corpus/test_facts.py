@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.facts import UNIT_UNKNOWN, extract_facts, listed_numbers, table_frame
+from corpus.countfacts import listed_numbers
+from corpus.facts import UNIT_UNKNOWN, extract_facts, table_frame
 from corpus.models import Document, DocumentMeta
 from corpus.numbers import parse_dutch_number
 from corpus.tables import find_tables
