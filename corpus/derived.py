@@ -25,12 +25,18 @@ from corpus.files import read_json, write_json_quietly
 from corpus.models import BudgetFact, Document, DocumentMeta, Table
 
 
+def code_files() -> tuple[str, ...]:
+    """The corpus package's code, its subpackages' too (`corpus/lexicon/`), and its reference
+    data, as paths relative to the package: what derived results depend on."""
+    here = Path(__file__).resolve().parent
+    code = sorted(p.relative_to(here).as_posix() for p in here.rglob("*.py") if "__pycache__" not in p.parts)
+    return tuple(code + sorted(f"reference/{p.name}" for p in (here / "reference").iterdir()))
+
+
 @lru_cache(maxsize=1)
 def derived_version() -> str:
     """sha256 (12 hex digits) over the corpus package's code and reference data."""
-    here = Path(__file__).resolve().parent
-    names = sorted(p.name for p in here.glob("*.py")) + sorted(f"reference/{p.name}" for p in (here / "reference").iterdir())
-    return source_version(tuple(names))
+    return source_version(code_files())
 
 
 def _key(*parts: str) -> str:

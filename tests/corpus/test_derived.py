@@ -116,3 +116,26 @@ def test_one_cache_file_per_document_however_often_it_changes(folder: Path) -> N
         (folder / "zwolle.txt").write_text(BUDGET.replace("4.200", amount), encoding="utf-8")
         _open(folder)
     assert sorted(p.name for p in (folder / ".extracted").iterdir()) == ["zwolle.facts.json", "zwolle.meta.json"]
+
+
+def test_the_derived_version_covers_the_code_of_subpackages_too():
+    from corpus.derived import code_files
+
+    files = code_files()
+    # The lexicon decides facts (flows, counts, years): a change there must not serve stale ones.
+    assert "lexicon/finance.py" in files and "lexicon/counts.py" in files
+    assert "facts.py" in files and not any("__pycache__" in f for f in files)
+
+
+def test_reader_modules_are_all_listed():
+    # The extracted-PDF cache is keyed by the reader's sources: every corpus module the reader
+    # imports must be among them, or a change there would serve stale extractions.
+    import re
+
+    from corpus.extracted import _READER_SOURCES
+
+    here = Path(corpus.store.__file__).resolve().parent
+    listed = set(_READER_SOURCES)
+    for name in _READER_SOURCES:
+        imported = set(re.findall(r"^\s*from corpus\.(\w+) import", (here / name).read_text(encoding="utf-8"), re.M))
+        assert {f"{m}.py" for m in imported} <= listed, (name, imported)
