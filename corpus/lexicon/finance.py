@@ -187,14 +187,14 @@ _NAMED_COMPOUND = re.compile(r"\b\w+-(?:saldo|lasten|baten)\b")
 # bedrag without naming lasten: the verb of costing names no side (the noun "kosten" does);
 # nor do receiving and spending ("hoeveel krijgen we van de provincie": "de provincie draagt
 # € 50.000 bij"; "wat geven we uit aan X": "voor X is € 50.000 beschikbaar").
-_PRICE_VERB = re.compile(r"\bkost(?:te|ten)?\b|" + _WE_RECEIVE + "|" + _SPEND_VERB)
+_SIDELESS_VERBS = re.compile(r"\bkost(?:te|ten)?\b|" + _WE_RECEIVE + "|" + _SPEND_VERB)
 
 
 def sides(text: str) -> frozenset[str]:
     """The flows a text names as a side of its subject: `flows` without those that only end a
     hyphenated name ("het EMU-saldo" names none; "de lasten van het EMU-saldo" names lasten)
-    and without the verb of costing (`_PRICE_VERB`)."""
-    return _flows(_PRICE_VERB.sub(" ", _NAMED_COMPOUND.sub(" ", fold(text))))
+    and without the verbs of costing, receiving and spending (`_SIDELESS_VERBS`)."""
+    return _flows(_SIDELESS_VERBS.sub(" ", _NAMED_COMPOUND.sub(" ", fold(text))))
 
 
 def flows_compatible(asked_flows: set[str] | frozenset[str], named: set[str] | frozenset[str]) -> bool:
