@@ -392,6 +392,7 @@ def _qualifier(question: str, slots: _Slots) -> str:
     words = re.findall(r"[^\s?!.,;:]+", rest)
     while words and words[0].lower() in _FUNCTION_WORDS - _PREP_BEFORE_SLOT - {"met", "aan", "op", "with", "on"}:
         words.pop(0)
-    while words and words[-1].lower() in _FUNCTION_WORDS:
+    # ... nor a preposition whose object was a slot ("En volgens de jaarrekening 2022?").
+    while words and words[-1].lower() in _FUNCTION_WORDS | _PREP_BEFORE_SLOT:
         words.pop()
     return " ".join(words)

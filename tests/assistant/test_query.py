@@ -692,6 +692,13 @@ def test_a_follow_up_naming_another_programme_replaces_the_previous_one(history,
     assert "Veiligheid" not in plan.resolved_question and kept in plan.resolved_question
 
 
+@pytest.mark.parametrize("question", ["En volgens de jaarrekening 2022?", "En wat was dat in 2022 volgens de jaarrekening?"])
+def test_a_preposition_of_a_slot_is_no_qualifier_of_its_own(question):
+    plan = understand(question, ["Wat zijn de lasten van de bibliotheek in 2024 in Zwolle?"], INFO)
+    assert "2022" in plan.resolved_question and "bibliotheek" in plan.resolved_question
+    assert not plan.resolved_question.rstrip("?").endswith("volgens"), plan.resolved_question
+
+
 def test_a_year_counted_from_nothing_is_no_year():
     plan = understand("Wat gebeurt er een jaar later met de reserve in Zwolle?", [], INFO)
     assert plan.filters.year is None
