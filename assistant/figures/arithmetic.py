@@ -120,10 +120,9 @@ Ranked = tuple[float, float, "BudgetFact"]  # (score, coverage, fact), as FactSt
 def _compared_pair(store: "FactStore", terms: list[QueryTerms], filters: Filters) -> tuple[Ranked, Ranked] | None:
     """The facts of two things compared: the best pair from one table among each one's best
     candidates, else each one's best; None when either has none or both are one fact."""
-    bests = [store.best(t, filters) for t in terms]
-    if not bests[0] or not bests[1]:
+    (best_a, first), (best_b, second) = (store.best_and_candidates(t, filters, PAIR_CANDIDATES) for t in terms)
+    if not best_a or not best_b:
         return None
-    first, second = (store.good_candidates(t, filters, PAIR_CANDIDATES) for t in terms)
     pairs = []
     for table in {r[2].table_id for r in first if r[2].table_id} & {r[2].table_id for r in second}:
         a = next(r for r in first if r[2].table_id == table)
@@ -132,7 +131,7 @@ def _compared_pair(store: "FactStore", terms: list[QueryTerms], filters: Filters
             pairs.append((a, b))
     if pairs:
         return max(pairs, key=lambda ab: ab[0][0] + ab[1][0])
-    return (bests[0], bests[1]) if bests[0][2] is not bests[1][2] else None
+    return (best_a, best_b) if best_a[2] is not best_b[2] else None
 
 
 def _before(fact: "BudgetFact") -> str:
@@ -187,7 +186,7 @@ def _difference_result(store: "FactStore", question: str, a: "BudgetFact", b: "B
         sides_apart = (a.number < 0) != (b.number < 0) and {"lasten", "baten"} <= fact_flows(a) | fact_flows(b)
         magnitudes = (a.number < 0 and b.number < 0) or sides_apart
         pick = abs if magnitudes else (lambda v: v)
-        sign = difference_sign(pick(a.number), pick(b.number), direction) if sides_apart else difference_sign(a.number, b.number, direction)
+        sign = difference_sign(pick(a.number), pick(b.number), direction)
         first_f, second_f = (b, a) if sign > 0 else (a, b)
         result = pick(first_f.value) - pick(second_f.value)
         same_scale = same_unit and _scale(a) == _scale(b)

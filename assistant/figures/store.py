@@ -285,14 +285,16 @@ class FactStore:
 
     def best(self, q: QueryTerms, filters: Filters) -> tuple[float, float, BudgetFact] | None:
         """The best candidate when it is good enough to answer with, else None."""
-        ranked = self.rank(q, filters)
-        if not ranked or not self._good_enough(q, ranked[0][0], ranked[0][1], ranked[0][2]):
-            return None
-        return ranked[0]
+        return self.best_and_candidates(q, filters, 1)[0]
 
-    def good_candidates(self, q: QueryTerms, filters: Filters, limit: int) -> list[tuple[float, float, BudgetFact]]:
-        """The best `limit` candidates, those of them good enough to answer with."""
-        return [r for r in self.rank(q, filters)[:limit] if self._good_enough(q, r[0], r[1], r[2])]
+    def best_and_candidates(
+        self, q: QueryTerms, filters: Filters, limit: int
+    ) -> tuple[tuple[float, float, BudgetFact] | None, list[tuple[float, float, BudgetFact]]]:
+        """From one ranking: the best candidate when it is good enough (as `best`), and those of
+        the best `limit` candidates that are good enough to answer with."""
+        ranked = self.rank(q, filters)[:limit]
+        good = [r for r in ranked if self._good_enough(q, r[0], r[1], r[2])]
+        return (ranked[0] if good and good[0] is ranked[0] else None), good
 
     def restricted(self, facts: Sequence[BudgetFact]) -> "FactStore":
         """A store over some of these facts (the same documents)."""
